@@ -1,0 +1,25 @@
+// Type-checks every workspace with its own tsconfig (the SDK sees the DOM,
+// the collector sees Node), then the tests and tools.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const projects = [
+  'packages/schema/tsconfig.json',
+  'packages/sdk/tsconfig.json',
+  'collector/tsconfig.json',
+  'dashboards/tsconfig.json',
+  'alerts/tsconfig.json',
+  'tsconfig.tools.json',
+].filter((p) => existsSync(p));
+
+let failed = false;
+for (const project of projects) {
+  try {
+    execFileSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+    console.log(`typecheck ok: ${project}`);
+  } catch {
+    failed = true;
+    console.error(`typecheck FAILED: ${project}`);
+  }
+}
+process.exit(failed ? 1 : 0);
