@@ -1,0 +1,17 @@
+/** How often each observed peer connection is sampled, in milliseconds. */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 2000;
+
+/** Version stamped on every report; kept in step with package.json. */
+export const SDK_VERSION = '0.1.0';
+
+/** Samples sent together in one report at most (ten intervals of one connection). */
+export const DEFAULT_MAX_BATCH_SAMPLES = 10;
+
+/** How long samples may wait before they are sent, in milliseconds. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
+
+/** Upper bound on samples and events held while the collector cannot be reached. */
+export const DEFAULT_MAX_QUEUE = 300;
+
+/** Browsers refuse keepalive bodies over 64 KiB; stay below with margin. */
+export const KEEPALIVE_BODY_LIMIT = 60_000;

@@ -1,0 +1,76 @@
+import type { StatsEntry, StatsSnapshot } from './snapshot.js';
+
+/** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
+export function num(entry: StatsEntry | undefined, field: string): number | undefined {
+  const value = entry?.[field];
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/** A non-empty string field of an entry, else undefined. */
+export function str(entry: StatsEntry | undefined, field: string): string | undefined {
+  const value = entry?.[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The entry with this id when it has the wanted type. */
+export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, type: string): StatsEntry | undefined {
+  if (id === undefined) return undefined;
+  const entry = snapshot.get(id);
+  return entry?.type === type ? entry : undefined;
+}
+
+/** Entries of one stats type, in report order. */
+export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry[] {
+  const found: StatsEntry[] = [];
+  for (const entry of snapshot.values()) if (entry.type === type) found.push(entry);
+  return found;
+}
+
+/** Round to 3 decimals; undefined for anything not finite. */
+export function round3(value: number | undefined): number | undefined {
+  if (value === undefined || !Number.isFinite(value)) return undefined;
+  const rounded = Math.round(value * 1000) / 1000;
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+/**
+ * One sampling interval: the previous and current snapshots and the interval
+ * length. `previous` is undefined when there are no deltas to take (first
+ * sample, or an interval of length 0).
+ */
+export interface Interval {
+  readonly previous: StatsSnapshot | undefined;
+  readonly current: StatsSnapshot;
+  /** Interval length in seconds; 0 when there is no previous snapshot. */
+  readonly seconds: number;
+}
+
+/**
+ * Increase of a cumulative counter of `entry` over the interval, matched by
+ * stats id. Undefined when the entry is new, the field is missing on either
+ * side, or the counter went backwards (a reset: never a negative delta).
+ */
+export function counterDelta(interval: Interval, entry: StatsEntry, field: string): number | undefined {
+  const before = num(interval.previous?.get(entry.id), field);
+  const now = num(entry, field);
+  if (before === undefined || now === undefined) return undefined;
+  const delta = now - before;
+  return delta >= 0 ? delta : undefined;
+}
+
+/** `amount` per second over the interval, undefined when the interval has no length. */
+export function perSecond(interval: Interval, amount: number | undefined): number | undefined {
+  if (amount === undefined || interval.seconds <= 0) return undefined;
+  return amount / interval.seconds;
+}
+
+/** A share of the interval in percent, clamped to 0..100 against clock jitter. */
+export function percentOfInterval(interval: Interval, seconds: number | undefined): number | undefined {
+  const share = perSecond(interval, seconds);
+  return share === undefined ? undefined : Math.min(100, Math.max(0, share * 100));
+}

@@ -1,0 +1,50 @@
+/** Outcome of one attempt to deliver a report. */
+export type SendOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryable: boolean; readonly status?: number; readonly retryAfterMs?: number };
+
+/** Delivers one serialised report; resolves, never rejects. */
+export type SendReport = (body: string, keepalive: boolean) => Promise<SendOutcome>;
+
+/** Statuses worth another try: rate limited, or the server or a proxy failing. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || (status >= 500 && status <= 599);
+}
+
+/** Reads `Retry-After` (seconds or an HTTP date) as milliseconds from `nowMs`. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+}
+
+/**
+ * A `fetch` transport. Bodies go as `text/plain` so the browser sends a
+ * simple CORS request without a preflight; `keepalive` lets a report
+ * outlive the page when it is being hidden or unloaded.
+ */
+export function createFetchSender(endpoint: string): SendReport {
+  return async (body, keepalive) => {
+    if (typeof fetch !== 'function') return { ok: false, retryable: false };
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        body,
+        keepalive,
+        mode: 'cors',
+        credentials: 'omit',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      });
+      if (response.ok) return { ok: true };
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      return retryAfterMs === undefined
+        ? { ok: false, retryable: isRetryableStatus(response.status), status: response.status }
+        : { ok: false, retryable: isRetryableStatus(response.status), status: response.status, retryAfterMs };
+    } catch {
+      // Network failure, CORS refusal or an aborted page: worth another try.
+      return { ok: false, retryable: true };
+    }
+  };
+}
