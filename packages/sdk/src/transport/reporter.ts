@@ -82,7 +82,8 @@ export class Reporter {
       }
       pending.attempts++;
       if (!outcome.retryable || pending.attempts >= this.settings.maxAttempts) {
-        this.queue.countLost(pending.batch.samples.length, pending.batch.events.length);
+        const { samples, events, dropped } = pending.batch;
+        this.queue.countLost(samples.length + dropped.samples, events.length + dropped.events);
         this.pending = undefined;
         continue;
       }

@@ -1,0 +1,133 @@
+import type { ReportBatch, Sample } from '@rtcpulse/schema';
+import { describe, expect, it } from 'vitest';
+import { Reporter } from '../src/transport/reporter.js';
+import { parseRetryAfter, type SendOutcome } from '../src/transport/send-report.js';
+import { backoffDelay } from '../src/transport/backoff.js';
+
+const identity = {
+  tenant: 't',
+  sessionId: 's',
+  callId: 'c',
+  participantId: 'p',
+  meta: { browser: 'chrome', os: 'linux' },
+};
+
+function sample(seq: number): Sample {
+  return { pc: 'pc0', seq, ts: 1000 + seq * 2000, dur: 2000, conn: { rtt_ms: 10 }, streams: {}, labels: {} };
+}
+
+/** A scripted collector: answers each POST with the next outcome, records bodies. */
+function scriptedSend(outcomes: SendOutcome[]) {
+  const bodies: ReportBatch[] = [];
+  const keepalives: boolean[] = [];
+  const send = (body: string, keepalive: boolean): Promise<SendOutcome> => {
+    bodies.push(JSON.parse(body) as ReportBatch);
+    keepalives.push(keepalive);
+    return Promise.resolve(outcomes.shift() ?? { ok: true });
+  };
+  return { send, bodies, keepalives };
+}
+
+function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50) {
+  return new Reporter(identity, send, {
+    maxBatchSamples: 3,
+    maxQueue,
+    maxAttempts: 3,
+    now: () => clock.t,
+    random: () => 0.5,
+  });
+}
+
+describe('Reporter', () => {
+  it('sends samples in batches with increasing batchSeq', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([]);
+    const r = reporter(collector.send, clock);
+    for (let i = 0; i < 7; i++) r.addSample(sample(i));
+    r.addEvent({ ts: 1, type: 'session.start' });
+    await r.flush();
+    expect(collector.bodies.map((b) => b.samples.length)).toEqual([3, 3, 1]);
+    expect(collector.bodies.map((b) => b.batchSeq)).toEqual([0, 1, 2]);
+    expect(collector.bodies[0]?.events).toHaveLength(1);
+  });
+
+  it('retries a retryable failure with the same batch after a backoff, and honours Retry-After', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: true, status: 503, retryAfterMs: 30_000 }]);
+    const r = reporter(collector.send, clock);
+    r.addSample(sample(0));
+    await r.flush();
+    await r.flush(); // still inside the backoff: nothing sent
+    expect(collector.bodies).toHaveLength(1);
+    clock.t = 29_000;
+    await r.flush();
+    expect(collector.bodies).toHaveLength(1);
+    clock.t = 30_001;
+    await r.flush();
+    expect(collector.bodies).toHaveLength(2);
+    expect(collector.bodies[1]?.batchSeq).toBe(collector.bodies[0]?.batchSeq);
+    expect(collector.bodies[1]?.samples).toEqual(collector.bodies[0]?.samples);
+  });
+
+  it('gives up on a final 4xx and reports the loss in the next batch', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }]);
+    const r = reporter(collector.send, clock);
+    r.addSample(sample(0));
+    r.addSample(sample(1));
+    await r.flush();
+    r.addSample(sample(2));
+    await r.flush();
+    expect(collector.bodies).toHaveLength(2);
+    expect(collector.bodies[1]?.dropped).toEqual({ samples: 2, events: 0 });
+  });
+
+  it('stays bounded while the collector is down and counts every drop', async () => {
+    const clock = { t: 0 };
+    const down: SendOutcome = { ok: false, retryable: true };
+    const outcomes = Array.from({ length: 1000 }, () => down);
+    const collector = scriptedSend(outcomes);
+    const r = reporter(collector.send, clock, 10);
+    for (let i = 0; i < 100; i++) {
+      r.addSample(sample(i));
+      clock.t += 2000;
+      await r.flush();
+    }
+    expect(r.waitingSamples).toBeLessThanOrEqual(10);
+    // The collector recovers: every sample is then either delivered or counted as dropped.
+    outcomes.length = 0;
+    const failedAttempts = collector.bodies.length;
+    clock.t += 10 * 60_000;
+    await r.flush();
+    const recovered = collector.bodies.slice(failedAttempts);
+    const delivered = new Set(recovered.flatMap((b) => b.samples.map((s) => s.seq)));
+    const dropped = recovered.reduce((n, b) => n + b.dropped.samples, 0);
+    expect(delivered.size + dropped).toBe(100);
+  });
+
+  it('uses keepalive only for bodies the browser accepts', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([]);
+    const r = reporter(collector.send, clock);
+    r.addSample(sample(0));
+    await r.flush(true);
+    expect(collector.keepalives).toEqual([true]);
+  });
+});
+
+describe('retry timing', () => {
+  it('parses Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('5', 0)).toBe(5000);
+    expect(parseRetryAfter(new Date(60_000).toUTCString(), 0)).toBe(60_000);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+
+  it('grows exponentially with jitter, capped, never below Retry-After', () => {
+    expect(backoffDelay(1, () => 0)).toBe(500);
+    expect(backoffDelay(1, () => 1)).toBe(1000);
+    expect(backoffDelay(3, () => 1)).toBe(4000);
+    expect(backoffDelay(20, () => 1)).toBe(60_000);
+    expect(backoffDelay(1, () => 0, 30_000)).toBe(30_000);
+  });
+});
