@@ -5,11 +5,14 @@ import { existsSync } from 'node:fs';
 
 const projects = [
   'packages/schema/tsconfig.json',
+  'packages/schema/test/tsconfig.json',
   'packages/sdk/tsconfig.json',
+  'packages/sdk/test/tsconfig.json',
   'collector/tsconfig.json',
   'dashboards/tsconfig.json',
   'alerts/tsconfig.json',
-  'tsconfig.tools.json',
+  'examples/tsconfig.json',
+  'tsconfig.json',
 ].filter((p) => existsSync(p));
 
 let failed = false;

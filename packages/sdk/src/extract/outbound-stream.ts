@@ -92,8 +92,9 @@ export function outboundContribution(
     if (loss) ratios.packet_loss_pct = loss;
     const jitter = num(remote, 'jitter');
     setValue(values, 'jitter_ms', jitter === undefined ? undefined : jitter * 1000);
+    // Receiver reports without a round-trip measurement yet carry roundTripTime 0 (Chrome, Safari).
     const rtt = num(remote, 'roundTripTime');
-    setValue(values, 'rtt_ms', rtt === undefined ? undefined : rtt * 1000);
+    if (rtt !== undefined && rtt > 0) values.rtt_ms = rtt * 1000;
   }
 
   if (kind === 'video') {
@@ -103,4 +104,25 @@ export function outboundContribution(
     setValue(values, 'quality_limited_pct', percentOfInterval(interval, limitedSeconds(interval, entry)));
   }
   return contribution;
+}
+
+const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];
+
+/**
+ * Why the video encoder limits quality now: the most severe reason across the
+ * video outbound streams (simulcast layers share one encoder state in practice).
+ */
+export function qualityLimitationReason(snapshot: StatsSnapshot): string | undefined {
+  let chosen: string | undefined;
+  for (const entry of entriesOfType(snapshot, 'outbound-rtp')) {
+    if (mediaKind(entry) !== 'video') continue;
+    const reason = str(entry, 'qualityLimitationReason');
+    if (reason === undefined) continue;
+    const rank = (value: string): number => {
+      const index = REASON_SEVERITY.indexOf(value);
+      return index < 0 ? REASON_SEVERITY.length : index;
+    };
+    if (chosen === undefined || rank(reason) < rank(chosen)) chosen = reason;
+  }
+  return chosen;
 }

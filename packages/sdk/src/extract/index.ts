@@ -1,0 +1,3 @@
+export { extractSample, type SampleBody } from './extract-sample.js';
+export { toSnapshot, type RawStatsReport, type StatsEntry, type StatsSnapshot } from './snapshot.js';
+export { selectedCandidatePair } from './connection.js';

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { extractSample, toSnapshot, type StatsSnapshot } from '../src/extract/index.js';
+
+type Fields = { id: string; type: string; [k: string]: unknown };
+
+/** A snapshot whose entries all carry timestamp `ts`. */
+function snap(ts: number, ...entries: Fields[]): StatsSnapshot {
+  return new Map(entries.map((e) => [e.id, { ...e, timestamp: ts }]));
+}
+
+const transport = { id: 'T1', type: 'transport', selectedCandidatePairId: 'CP1', bytesSent: 0, bytesReceived: 0 };
+const pair = { id: 'CP1', type: 'candidate-pair', localCandidateId: 'L1', remoteCandidateId: 'R1', currentRoundTripTime: 0.05 };
+const local = { id: 'L1', type: 'local-candidate', candidateType: 'relay', relayProtocol: 'udp', networkType: 'wifi', address: '203.0.113.7', port: 3478 };
+const remote = { id: 'R1', type: 'remote-candidate', candidateType: 'srflx', address: '198.51.100.2', port: 50000 };
+const path = [transport, pair, local, remote];
+
+function video(id: string, fields: Record<string, unknown>): Fields {
+  return { id, type: 'inbound-rtp', kind: 'video', ...fields };
+}
+
+describe('extractSample on hand-built snapshots', () => {
+  it('gives dur 0 and only instantaneous values on the first sample', () => {
+    const body = extractSample(undefined, snap(1000, ...path, video('V1', { packetsReceived: 50, packetsLost: 1, bytesReceived: 9000, jitter: 0.012, framesPerSecond: 30, frameHeight: 720 })));
+    expect(body.ts).toBe(1000);
+    expect(body.dur).toBe(0);
+    expect(body.conn).toEqual({ rtt_ms: 50 });
+    expect(body.streams).toEqual({ video_in: { jitter_ms: 12, frame_rate_fps: 30, frame_height_px: 720 } });
+  });
+
+  it('computes loss, bitrate and packets over the interval from known numbers', () => {
+    const before = snap(1000, ...path, video('V1', { packetsReceived: 1000, packetsLost: 10, bytesReceived: 100_000, framesDecoded: 100 }));
+    const after = snap(3000, ...path, video('V1', { packetsReceived: 1095, packetsLost: 15, bytesReceived: 350_000, framesDecoded: 160 }));
+    const body = extractSample(before, after);
+    expect(body.dur).toBe(2000);
+    expect(body.streams.video_in).toEqual({
+      packet_loss_pct: 5, // 5 lost of 100 expected
+      packets: 95,
+      packets_lost: 5,
+      bitrate_kbps: 1000, // 250 000 B * 8 / 2 s
+      frame_rate_fps: 30,
+    });
+  });
+
+  it('never yields a negative value when counters reset', () => {
+    const before = snap(1000, ...path, video('V1', { packetsReceived: 5000, packetsLost: 40, bytesReceived: 9_000_000 }));
+    const after = snap(2000, ...path, video('V1', { packetsReceived: 20, packetsLost: 0, bytesReceived: 4000 }));
+    const body = extractSample(before, after);
+    expect(body.streams.video_in ?? {}).toEqual({});
+    expect(JSON.stringify(body)).not.toMatch(/:-/);
+  });
+
+  it('handles a stream that disappears and one that appears', () => {
+    const before = snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 10_000 }), video('B', { packetsReceived: 100, bytesReceived: 10_000 }));
+    const after = snap(2000, ...path, video('A', { packetsReceived: 200, bytesReceived: 20_000 }), video('C', { packetsReceived: 9000, bytesReceived: 9_000_000 }));
+    const body = extractSample(before, after);
+    expect(body.streams.video_in?.packets).toBe(100); // A only: B is gone, C is new (no delta yet)
+    expect(body.streams.video_in?.bitrate_kbps).toBe(80);
+  });
+
+  it('combines two streams by the registry rules (ratio, sum, max, mean)', () => {
+    const before = snap(1000, ...path,
+      video('A', { packetsReceived: 0, packetsLost: 0, bytesReceived: 0, framesDecoded: 0 }),
+      video('B', { packetsReceived: 0, packetsLost: 0, bytesReceived: 0, framesDecoded: 0 }));
+    const after = snap(2000, ...path,
+      video('A', { packetsReceived: 90, packetsLost: 10, bytesReceived: 1000, framesDecoded: 30, jitter: 0.02 }),
+      video('B', { packetsReceived: 900, packetsLost: 0, bytesReceived: 3000, framesDecoded: 10, jitter: 0.005 }));
+    const values = extractSample(before, after).streams.video_in;
+    expect(values?.packet_loss_pct).toBe(1); // 10 of 1000, not the mean of 10 % and 0 %
+    expect(values?.packets).toBe(990);
+    expect(values?.bitrate_kbps).toBe(32);
+    expect(values?.jitter_ms).toBe(20);
+    expect(values?.frame_rate_fps).toBe(20);
+  });
+
+  it('joins outbound streams to the peer receiver report and derives encoder limitation', () => {
+    const out = (sent: number, limited: number, none: number): Fields => ({
+      id: 'O1', type: 'outbound-rtp', kind: 'video', packetsSent: sent, bytesSent: sent * 1000, framesEncoded: sent / 10,
+      remoteId: 'RI1', qualityLimitationReason: 'bandwidth', qualityLimitationDurations: { none, cpu: 0, bandwidth: limited, other: 0 },
+    });
+    const report = (lost: number): Fields => ({ id: 'RI1', type: 'remote-inbound-rtp', kind: 'video', packetsLost: lost, jitter: 0.004, roundTripTime: 0.08 });
+    const body = extractSample(snap(1000, ...path, out(1000, 0, 10), report(0)), snap(3000, ...path, out(1300, 0.5, 11.5), report(3)));
+    expect(body.streams.video_out).toEqual({
+      packet_loss_pct: 1, packets_lost: 3, packets: 300, jitter_ms: 4, rtt_ms: 80, bitrate_kbps: 1200, frame_rate_fps: 15,
+      quality_limited_pct: 25,
+    });
+    expect(body.labels.quality_limitation_reason).toBe('bandwidth');
+  });
+
+  it('gives no interval values when time did not advance', () => {
+    const entries = [...path, video('V1', { packetsReceived: 10, bytesReceived: 100 })];
+    const body = extractSample(snap(5000, ...entries), snap(5000, ...entries));
+    expect(body.dur).toBe(0);
+    expect(body.streams.video_in?.packets).toBeUndefined();
+  });
+
+  it('labels the path without copying addresses; unknown values become other', () => {
+    const body = extractSample(undefined, snap(1, transport, pair, { ...local, networkType: 'satellite' }, remote));
+    expect(body.labels).toEqual({ local_candidate_type: 'relay', remote_candidate_type: 'srflx', relay_protocol: 'udp', network_type: 'other' });
+    expect(JSON.stringify(body)).not.toMatch(/203\.0|198\.51|3478|50000/);
+  });
+
+  it('finds Firefox\'s selected pair without transport stats, and Safari\'s relay protocol from the TURN URL', () => {
+    const ffPair = { ...pair, id: 'P9', selected: true, currentRoundTripTime: undefined, bytesSent: 10, bytesReceived: 20 };
+    const safariLocal = { ...local, relayProtocol: undefined, url: 'turns:turn.example.org:443?transport=tcp' };
+    const body = extractSample(undefined, snap(7, ffPair, safariLocal, remote));
+    expect(body.ts).toBe(7);
+    expect(body.labels.relay_protocol).toBe('tls');
+  });
+});
+
+describe('toSnapshot', () => {
+  it('accepts a Map-like report and a plain object keyed by id, skipping non-stats values', () => {
+    const fields = { type: 'transport', timestamp: 5, bytesSent: 1 };
+    const fromMap = toSnapshot(new Map([['T', { id: 'T', ...fields }]]));
+    const fromObject = toSnapshot({ T: fields, timestamp: 99 });
+    expect(fromMap.get('T')).toEqual({ id: 'T', ...fields });
+    expect(fromObject.get('T')).toEqual({ id: 'T', ...fields });
+    expect(fromObject.size).toBe(1);
+  });
+});
