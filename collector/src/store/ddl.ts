@@ -127,7 +127,7 @@ export function createTableSql(table: TableSpec): string {
     'ENGINE = MergeTree',
     `PARTITION BY ${table.partitionBy}`,
     `ORDER BY (${table.orderBy.join(', ')})`,
-    `SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW_BLOCKS}`,
+    `SETTINGS ${tableSettings()}`,
   ].join('\n');
 }
 
@@ -144,9 +144,23 @@ export function addColumnsSql(table: TableSpec): string {
   return `ALTER TABLE ${table.name}\n  ${clauses.join(',\n  ')}`;
 }
 
-/** Keeps deduplication on for tables created before the setting was part of the DDL. */
+/**
+ * Table settings: a deduplication window so a retried batch is stored once,
+ * and fsync of every inserted part (and its directory) before the insert
+ * returns, so that an acknowledged report survives a power cut, not only a
+ * process crash.
+ */
+function tableSettings(): string {
+  return [
+    `non_replicated_deduplication_window = ${DEDUP_WINDOW_BLOCKS}`,
+    'fsync_after_insert = 1',
+    'fsync_part_directory = 1',
+  ].join(', ');
+}
+
+/** Keeps these settings on for tables created before they were part of the DDL. */
 export function dedupSettingSql(table: TableSpec): string {
-  return `ALTER TABLE ${table.name} MODIFY SETTING non_replicated_deduplication_window = ${DEDUP_WINDOW_BLOCKS}`;
+  return `ALTER TABLE ${table.name} MODIFY SETTING ${tableSettings()}`;
 }
 
 /** Every migration statement, in order. Each one is idempotent. */

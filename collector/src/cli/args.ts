@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+
+/** Port the collector listens on unless told otherwise. */
+export const DEFAULT_PORT = 4318;
+/** Loopback only unless told otherwise: exposing the collector is a decision. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** What `server.ts` was asked to do. */
+export interface ServerArgs {
+  port: number;
+  host: string;
+  /** Embedded store directory; absent means the default. */
+  dataDir?: string;
+  /** Also serve the demo page and the SDK bundle. */
+  demo: boolean;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: ${text}`);
+  return port;
+}
+
+/**
+ * Read `[--port N] [--host H] [--data-dir DIR] [--demo]`, falling back to
+ * `PORT` and `HOST` from the environment, then to the defaults. Throws on
+ * unknown options and bad ports.
+ */
+export function parseServerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const dataDir = values['data-dir'];
+  return {
+    port: parsePort(values.port ?? env.PORT ?? String(DEFAULT_PORT)),
+    host: values.host ?? env.HOST ?? DEFAULT_HOST,
+    ...(dataDir ? { dataDir } : {}),
+    demo: values.demo ?? false,
+  };
+}

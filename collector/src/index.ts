@@ -1,0 +1,12 @@
+export { buildApp, DEFAULT_BODY_LIMIT_BYTES } from './app.js';
+export type { AppOptions, CollectorApp } from './app.js';
+export { CollectorError, ErrorResponseSchema } from './errors.js';
+export type { ErrorResponse } from './errors.js';
+export { AcceptedResponseSchema } from './routes/ingest.js';
+export { DEFAULT_DATA_DIR, storeConfigFromEnv } from './store/config.js';
+export type { EmbeddedStoreConfig, ServerStoreConfig, StoreConfig } from './store/config.js';
+export { createStore, dedupToken } from './store/store.js';
+export type { InsertedCounts, Store } from './store/store.js';
+export type { SessionSamplesQuery } from './store/read.js';
+export type { Row } from './store/rows.js';
+export { migrationStatements, DEDUP_WINDOW_BLOCKS } from './store/ddl.js';

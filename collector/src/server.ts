@@ -1,0 +1,54 @@
+/**
+ * Collector entry point: `tsx collector/src/server.ts [--port 4318]
+ * [--host 127.0.0.1] [--data-dir DIR] [--demo]`. Listens, prints where, and
+ * closes with grace on SIGINT/SIGTERM. Everything else lives in `app.ts`.
+ */
+import { fileURLToPath } from 'node:url';
+import { buildApp, type CollectorApp } from './app.js';
+import { parseServerArgs } from './cli/args.js';
+import { storeConfigFromEnv } from './store/config.js';
+
+/** How long in-flight requests get to finish after a signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const repoPath = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+function closeOnSignals(app: CollectorApp): void {
+  let closing = false;
+  const close = (signal: NodeJS.Signals): void => {
+    if (closing) process.exit(1); // a second signal: stop waiting
+    closing = true;
+    app.log.info({ signal }, 'closing');
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('rtcpulse collector: error while closing', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+}
+
+async function main(): Promise<void> {
+  const args = parseServerArgs(process.argv.slice(2), process.env);
+  const app = await buildApp({
+    store: storeConfigFromEnv(process.env, args.dataDir ? { dataDir: args.dataDir } : {}),
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    ...(args.demo ? { demoDir: repoPath('examples/demo'), sdkDir: repoPath('packages/sdk/dist') } : {}),
+  });
+  closeOnSignals(app);
+  await app.listen({ port: args.port, host: args.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : args.port;
+  const base = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${port}`;
+  console.log(`rtcpulse collector listening on ${base}`);
+  if (args.demo) console.log(`demo: ${base}/demo/`);
+}
+
+main().catch((error: unknown) => {
+  console.error('rtcpulse collector failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

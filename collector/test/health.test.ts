@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectorApp } from '../src/index.js';
+import { appOn, makeBatch, removeDir, tempDataDir } from './fixtures.js';
+
+let app: CollectorApp;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  app = await appOn(dataDir);
+});
+afterAll(async () => {
+  await app.close();
+  await removeDir(dataDir);
+});
+
+describe('health', () => {
+  it('GET /healthz answers while the process is up', async () => {
+    const response = await app.inject({ url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 once migrated and ClickHouse answers', async () => {
+    const response = await app.inject({ url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('unknown routes get the error shape', async () => {
+    const response = await app.inject({ url: '/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: 'Not Found', message: 'GET /nope is not a route' });
+  });
+
+  it('when the store is gone: /readyz 503, /healthz 200, ingest 500 without internals', async () => {
+    await app.store.close();
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'unavailable' });
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+
+    const ingest = await app.inject({ method: 'POST', url: '/v1/reports', payload: makeBatch() });
+    expect(ingest.statusCode).toBe(500);
+    expect(ingest.json()).toEqual({
+      error: 'Internal Server Error',
+      message: 'The collector could not handle the request.',
+    });
+    expect(ingest.body).not.toMatch(/chdb|closed|clickhouse/i);
+  });
+});
