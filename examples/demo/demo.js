@@ -14,15 +14,15 @@ const $ = (id) => document.getElementById(id);
 const ROWS = [
   ['candidate pair (local/remote)', (s) => s.labels.local_candidate_type && `${s.labels.local_candidate_type} / ${s.labels.remote_candidate_type}`],
   ['RTT (candidate pair)', (s) => s.conn.rtt_ms, 'ms'],
-  ['sent / received', (s) => s.conn.bytes_sent !== undefined && `${kb(s.conn.bytes_sent)} / ${kb(s.conn.bytes_received)}`, 'kB'],
+  ['sent / received (interval)', (s) => s.conn.bytes_sent !== undefined && `${kb(s.conn.bytes_sent)} / ${kb(s.conn.bytes_received)}`, 'kB'],
   ['audio out bitrate', (s) => s.streams.audio_out?.bitrate_kbps, 'kbit/s'],
   ['video out bitrate', (s) => s.streams.video_out?.bitrate_kbps, 'kbit/s'],
-  ['video out fps / height', (s) => s.streams.video_out && `${s.streams.video_out.frame_rate_fps ?? '–'} / ${s.streams.video_out.frame_height_px ?? '–'}`],
+  ['video out fps / height', (s) => s.streams.video_out && `${fixed(s.streams.video_out.frame_rate_fps)} / ${fixed(s.streams.video_out.frame_height_px)}`],
   ['audio in bitrate', (s) => s.streams.audio_in?.bitrate_kbps, 'kbit/s'],
   ['audio in loss', (s) => s.streams.audio_in?.packet_loss_pct, '%'],
   ['audio in jitter', (s) => s.streams.audio_in?.jitter_ms, 'ms'],
   ['video in bitrate', (s) => s.streams.video_in?.bitrate_kbps, 'kbit/s'],
-  ['video in fps / height', (s) => s.streams.video_in && `${s.streams.video_in.frame_rate_fps ?? '–'} / ${s.streams.video_in.frame_height_px ?? '–'}`],
+  ['video in fps / height', (s) => s.streams.video_in && `${fixed(s.streams.video_in.frame_rate_fps)} / ${fixed(s.streams.video_in.frame_height_px)}`],
   ['video in freezes', (s) => s.streams.video_in?.freeze_count],
   ['jitter buffer delay (video)', (s) => s.streams.video_in?.jitter_buffer_delay_ms, 'ms'],
 ];
@@ -52,6 +52,10 @@ function render() {
       return tr;
     }),
   );
+}
+
+function fixed(n) {
+  return n === undefined ? '–' : round(n);
 }
 
 function round(n) {

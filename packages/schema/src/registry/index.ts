@@ -1,7 +1,15 @@
 import { EVENT_TYPES } from './events.js';
 import { SAMPLE_LABELS } from './labels.js';
 import { METRICS } from './metrics.js';
-import type { ConnectionMetric, EventMetric, MetricDefinition, StreamKey, StreamMetric } from './types.js';
+import type {
+  ConnectionMetric,
+  EventMetric,
+  MetricDefinition,
+  ServerMetric,
+  SessionMetric,
+  StreamKey,
+  StreamMetric,
+} from './types.js';
 
 export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
 export type { EventType } from './events.js';
@@ -13,6 +21,8 @@ export type {
   MetricDefinition,
   MetricFamily,
   SampleLabelDefinition,
+  ServerMetric,
+  SessionMetric,
   StreamAggregation,
   StreamKey,
   StreamMetric,
@@ -56,6 +66,12 @@ export function isStreamMetric(m: MetricDefinition): m is StreamMetric {
 }
 export function isEventMetric(m: MetricDefinition): m is EventMetric {
   return m.scope === 'event';
+}
+export function isSessionMetric(m: MetricDefinition): m is SessionMetric {
+  return m.scope === 'session';
+}
+export function isServerMetric(m: MetricDefinition): m is ServerMetric {
+  return m.scope === 'server';
 }
 
 /** One numeric column of the samples table, with the metric behind it. */

@@ -20,7 +20,23 @@ export type MetricAttribute =
   | 'topology'
   | 'media.kind'
   | 'direction'
-  | 'candidate.type';
+  | 'candidate.type'
+  | 'network.type'
+  | 'relay.protocol'
+  /** Simulcast or SVC layer (rid such as q/h/f, or a spatial layer index). */
+  | 'layer'
+  /** Where an error happened: getUserMedia, createOffer, setRemoteDescription, ... */
+  | 'error.stage'
+  /** DOMException name or failure reason, from a closed list. */
+  | 'error.name'
+  /** Which state machine failed: ice, dtls, connection. */
+  | 'failure.stage'
+  | 'audit.action'
+  | 'outcome'
+  /** Post-call feedback tag from a closed list. */
+  | 'complaint'
+  /** Server-side component kind: sfu, turn, recorder. */
+  | 'service';
 
 /** Where a sampled metric lives in a report sample. */
 export type StreamKey = 'audio_in' | 'audio_out' | 'video_in' | 'video_out';
@@ -62,14 +78,30 @@ export interface StreamMetric extends MetricBase {
   readonly aggregation: StreamAggregation;
 }
 
-/** A value carried by a lifecycle event (for example a formation time). */
+/**
+ * A value carried by a client event (for example a formation time), or a
+ * count of events (`instrument: 'counter'` without a value: each event adds 1).
+ */
 export interface EventMetric extends MetricBase {
   readonly scope: 'event';
-  /** The event type whose `value` feeds this metric. */
+  /** The event type that feeds this metric. */
   readonly event: string;
+  /** Only events whose `state` is one of these count (for example `failed`). */
+  readonly states?: readonly string[];
 }
 
-export type MetricDefinition = ConnectionMetric | StreamMetric | EventMetric;
+/** A value the collector derives once per session from its samples and events. */
+export interface SessionMetric extends MetricBase {
+  readonly scope: 'session';
+}
+
+/** A value reported by a server-side component through the server events API. */
+export interface ServerMetric extends MetricBase {
+  readonly scope: 'server';
+  readonly source: 'sfu' | 'turn' | 'recorder' | 'cost';
+}
+
+export type MetricDefinition = ConnectionMetric | StreamMetric | EventMetric | SessionMetric | ServerMetric;
 
 /** A categorical value recorded per sample (a string column, never a metric). */
 export interface SampleLabelDefinition {
