@@ -1,12 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test tiers:
- * - unit: pure code next to each package (schema, registry, SDK extraction).
- * - store: the collector through `inject()` on the real embedded ClickHouse
- *   (chdb allows one data directory per process, so each file gets a fork).
- * - browser: real headless Chromium running real RTCPeerConnections.
+ * Test tiers, chosen by file name:
+ * - unit (`*.test.ts`): pure code — registry, schema, SDK extraction,
+ *   generators.
+ * - store (`collector/test/**`, `*.store.test.ts`): the collector through
+ *   `inject()` and anything else on the real embedded ClickHouse (chdb
+ *   allows one data directory per process, so each file gets a fork).
+ * - browser (`examples/**` tests, `*.browser.test.ts`): real headless
+ *   Chromium running real RTCPeerConnections.
  */
+const STORE = ['collector/test/**/*.test.ts', '**/*.store.test.ts'];
+const BROWSER = ['examples/**/test/**/*.test.ts', '**/*.browser.test.ts'];
+const IGNORED = ['**/node_modules/**', '**/dist/**'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,24 +21,28 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'dashboards/test/**/*.test.ts', 'alerts/test/**/*.test.ts'],
+          exclude: [...IGNORED, ...STORE, ...BROWSER],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'store',
-          include: ['collector/test/**/*.test.ts'],
+          include: STORE,
+          exclude: [...IGNORED, ...BROWSER],
           pool: 'forks',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
         test: {
           name: 'browser',
-          include: ['examples/test/**/*.test.ts'],
+          include: BROWSER,
+          exclude: IGNORED,
           pool: 'forks',
-          testTimeout: 180_000,
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },
