@@ -1,4 +1,14 @@
 export {
+  AUDIO_LEVEL,
+  AUDIT_ACTIONS,
+  COMPLAINTS,
+  CONSENT_STATES,
+  END_REASONS,
+  ERROR_NAMES,
+  ERROR_STAGES,
+  MOS,
+  RATING,
+  RUNBOOK_THRESHOLDS,
   BITRATE_KBPS,
   EVENT_TYPES,
   FRAME_HEIGHT,
@@ -19,6 +29,11 @@ export {
   sampleColumns,
 } from './registry/index.js';
 export type {
+  AuditAction,
+  Complaint,
+  ConsentState,
+  EndReason,
+  ErrorStage,
   ConnectionMetric,
   ConnectionMetricKey,
   EventMetric,
@@ -46,3 +61,32 @@ export {
   SampleSchema,
 } from './report.js';
 export type { ClientMeta, DroppedCounts, ReportBatch, ReportEvent, Sample, StreamValues } from './report.js';
+export {
+  OTEL_ATTRIBUTE_KEYS,
+  otelAttributeKey,
+  prometheusLabelName,
+  prometheusNames,
+} from './registry/prometheus-names.js';
+export type { PrometheusNames, PrometheusPath } from './registry/prometheus-names.js';
+export { SERVER_METRICS, RECORDING_SECONDS } from './registry/metrics/server.js';
+export {
+  NodeReportSchema,
+  NodeUsageSchema,
+  RecordingEventSchema,
+  SERVER_REPORT_LIMITS,
+  SERVER_REPORT_VERSION,
+  SfuEgressSchema,
+  SfuForwardedSchema,
+  SfuReportSchema,
+  TurnReportSchema,
+} from './server-report.js';
+export type {
+  NodeReport,
+  NodeUsage,
+  RecordingEvent,
+  ServerService,
+  SfuEgress,
+  SfuForwarded,
+  SfuReport,
+  TurnReport,
+} from './server-report.js';

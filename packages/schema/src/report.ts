@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import {
+  CONSENT_STATES,
   EVENT_TYPES,
   METRICS,
   SAMPLE_LABELS,
@@ -100,6 +101,10 @@ export interface ReportBatch {
   sentAt: number;
   meta: ClientMeta;
   dropped: DroppedCounts;
+  /** Recording consent state of the session when the batch was built (`unknown`, `granted`, `withdrawn`). */
+  consent?: string;
+  /** Share of sessions the app samples (0..1); absent means 1. Divide counts by it to scale up. */
+  sampleRate?: number;
   samples: Sample[];
   events: ReportEvent[];
 }
@@ -181,6 +186,8 @@ export const ReportBatchSchema = Type.Object(
     sentAt: EpochMs,
     meta: ClientMetaSchema,
     dropped: Type.Object({ samples: Count, events: Count }, { additionalProperties: false }),
+    consent: Type.Optional(Type.Union(CONSENT_STATES.map((c) => Type.Literal(c)))),
+    sampleRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
     samples: Type.Array(SampleSchema, { maxItems: REPORT_LIMITS.maxSamples }),
     events: Type.Array(ReportEventSchema, { maxItems: REPORT_LIMITS.maxEvents }),
   },

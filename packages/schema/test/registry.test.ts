@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, SAMPLE_LABELS, isStreamMetric, sampleColumns, type MetricDefinition } from '../src/index.js';
+import {
+  EVENT_TYPES,
+  METRICS,
+  RUNBOOK_THRESHOLDS,
+  SAMPLE_LABELS,
+  isEventMetric,
+  isStreamMetric,
+  sampleColumns,
+  type MetricDefinition,
+} from '../src/index.js';
 
 const registry: readonly MetricDefinition[] = METRICS;
 const FORBIDDEN_ATTRIBUTES = /session|call|participant|user|ip|address/i;
@@ -56,5 +65,20 @@ describe('metric registry', () => {
     expect(columns).not.toContain('audio_in_quality_limited_pct');
     const labels = SAMPLE_LABELS.map((l) => l.key);
     for (const l of labels) expect(columns).not.toContain(l);
+  });
+});
+
+describe('runbook thresholds', () => {
+  it('puts every alert and classification threshold on a bucket boundary of its metric', () => {
+    for (const t of RUNBOOK_THRESHOLDS) {
+      const metric = registry.find((m) => m.name === t.metric);
+      expect(metric, t.metric).toBeDefined();
+      expect(metric?.buckets, `${t.metric} ${t.value}`).toContain(t.value);
+    }
+  });
+
+  it('feeds every event metric from a known event type', () => {
+    const types: readonly string[] = EVENT_TYPES;
+    for (const m of registry.filter(isEventMetric)) expect(types, m.name).toContain(m.event);
   });
 });

@@ -57,4 +57,31 @@ describe('report schema', () => {
     batch.events[0]!.type = 'made.up';
     expect(firstError(batch)).toMatch(/^\/events\/0\/type/);
   });
+
+  it('accepts the optional consent state and sample rate, and refuses values outside their range', () => {
+    expect(firstError({ ...validBatch(), consent: 'granted', sampleRate: 0.25 })).toBeUndefined();
+    expect(firstError({ ...validBatch(), consent: 'maybe' })).toMatch(/^\/consent/);
+    expect(firstError({ ...validBatch(), sampleRate: 0 })).toMatch(/^\/sampleRate/);
+    expect(firstError({ ...validBatch(), sampleRate: 1.5 })).toMatch(/^\/sampleRate/);
+  });
+
+  it('accepts every metric family the SDK now sends', () => {
+    const batch = validBatch();
+    batch.samples[0]!.conn = { ...batch.samples[0]!.conn, relayed_bytes: 10, av_sync_ms: 40 };
+    batch.samples[0]!.streams = {
+      audio_in: { mos: 4.3, audio_level: 0.02 },
+      audio_out: { mos: 4.1, audio_level: 0.1 },
+      video_in: { frames: 60, key_frames: 1, pli_count: 0, fir_count: 0 },
+      video_out: { layer0_bytes: 1, layer1_bytes: 2, layer2_bytes: 3, quality_limited_cpu_pct: 0, quality_limited_bandwidth_pct: 5 },
+    };
+    batch.samples[0]!.labels = { scalability_mode: 'l3t3_key', noise_suppression: 'on', auto_gain_control: 'off' };
+    batch.events = [
+      { ts: 1, type: 'audit', name: 'join', state: 'unknown' },
+      { ts: 1, type: 'feedback', value: 4, message: 'cores=8' },
+      { ts: 1, type: 'feedback.complaint', name: 'echo' },
+      { ts: 1, type: 'dtls.connecting', state: 'stuck', value: 5000 },
+      { ts: 1, type: 'session.end', name: 'pagehide', value: 1.5 },
+    ];
+    expect(firstError(batch)).toBeUndefined();
+  });
 });

@@ -15,3 +15,9 @@ export const DEFAULT_MAX_QUEUE = 300;
 
 /** Browsers refuse keepalive bodies over 64 KiB; stay below with margin. */
 export const KEEPALIVE_BODY_LIMIT = 60_000;
+
+/** Runbook entry 2: ICE connected this long without inbound RTP is reported. */
+export const DEFAULT_NO_INBOUND_RTP_MS = 5000;
+
+/** Runbook entry 10: a session with no connected connection for this long ends by itself. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;

@@ -8,10 +8,20 @@ export interface RtcPulseOptions {
   tenant: string;
   /** Call (room) identifier shared by every participant of the call. */
   callId: string;
-  /** Participant identifier chosen by the app; pass a pseudonym, not a user id. */
+  /**
+   * Participant identifier. Sent as the hex SHA-256 of `idSalt + ':' + participantId`
+   * unless `hashIds` is false; where WebCrypto is missing (insecure pages) a
+   * random per-session pseudonym is sent instead. Never a raw user id by default.
+   */
   participantId: string;
+  /** Salt for hashing the participant id (default: the tenant key). Keep it stable to link a participant's sessions. */
+  idSalt?: string;
+  /** Send `participantId` as given (it already is a pseudonym). Default false: hash it. */
+  hashIds?: boolean;
   /** Session identifier; a random one is made when absent. */
   sessionId?: string;
+  /** Share of sessions to report, 0..1 (default 1), decided once per session; a sampled-out session sends nothing. */
+  sampleRate?: number;
   /** Deployment region of this client, a bounded set (for example `eu-west`). */
   region?: string;
   /** `p2p`, `sfu` or `mcu`. */
@@ -24,6 +34,17 @@ export interface RtcPulseOptions {
   flushIntervalMs?: number;
   /** Samples and events kept at most while sending fails (default 300); older ones are dropped and counted. */
   maxQueue?: number;
+  /** Runbook entry 2: report `media.no_inbound` when ICE has been connected this long without inbound RTP (default 5000 ms). */
+  noInboundRtpAfterMs?: number;
+  /** Runbook entry 3: call `restartIce()` on every observed connection when the browser goes back online (default false). */
+  restartIceOnOnline?: boolean;
+  /** Runbook entry 9: the outbound bitrate the session aims for, in kbit/s (default: the encoder no longer bandwidth-limited). */
+  targetBitrateKbps?: number;
+  /**
+   * Runbook entry 10: end the session by itself (`error` if a connection failed, else `timeout`)
+   * when no observed connection has been connected for this long (default 60000 ms; 0 turns it off).
+   */
+  idleTimeoutMs?: number;
   /** Called with each sample as it is taken (for live displays). Errors thrown here are swallowed. */
   onSample?: (sample: Sample) => void;
   /** Called with each event as it is recorded. */

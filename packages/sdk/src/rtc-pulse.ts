@@ -1,31 +1,64 @@
-import type { ReportEvent, Sample } from '@rtcpulse/schema';
+import type { AuditAction, Complaint, ConsentState, ReportEvent, Sample } from '@rtcpulse/schema';
 import {
   DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_BATCH_SAMPLES,
   DEFAULT_MAX_QUEUE,
+  DEFAULT_NO_INBOUND_RTP_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,
 } from './constants.js';
-import { ObservedConnection, type ConnectionSink } from './observe/observed-connection.js';
-import { now, onPageHide, randomId, userAgent } from './platform/browser.js';
+import { observeConnection, type ObservedConnection } from './observe/observed-connection.js';
+import { now, onNetworkChange, onPageHide, randomId, sha256Hex, userAgent } from './platform/browser.js';
 import { parseUserAgent } from './platform/user-agent.js';
 import type { RtcPulseOptions } from './options.js';
-import { Reporter } from './transport/reporter.js';
+import { degradedTracker } from './session/degraded.js';
+import { errorEvent } from './session/error-event.js';
+import { watchTargetBitrate } from './session/target-bitrate.js';
+import { createReporter } from './transport/reporter.js';
 import { createFetchSender, type SendReport } from './transport/send-report.js';
 
 /** A running rtcpulse session. Every method is safe: none throws into the app. */
 export interface RtcPulse {
   readonly sessionId: string;
+  /** False when the session was sampled out (`sampleRate`): it then observes and sends nothing. */
+  readonly sampled: boolean;
   /** Starts observing a peer connection; returns the id it is reported under. */
   observe(pc: RTCPeerConnection, options?: { id?: string }): string;
   /** Stops observing a peer connection (after one last sample). */
   unobserve(pc: RTCPeerConnection): Promise<void>;
-  /** Starts sampling every interval and sending reports. */
+  /** Starts sampling every interval and sending reports; records `audit` `join`. */
   start(): void;
-  /** Takes a last sample, records the session end, sends everything and stops. */
-  stop(reason?: string): Promise<void>;
+  /** Takes a last sample, records `leave`, the session quality and end (reason `closed` by default), sends everything and stops. */
+  stop(reason?: 'closed' | 'navigation' | 'error' | 'timeout'): Promise<void>;
   /** Sends whatever is waiting now. */
   flush(): Promise<void>;
+  /**
+   * Reports an error the app caught itself, at a stage such as `getUserMedia`
+   * (see also `captureUserMedia` in `@rtcpulse/sdk/extras`) or `app`.
+   */
+  reportError(error: unknown, stage: string): void;
+  /** Records a client-side audit event. */
+  audit(action: AuditAction): void;
+  /** Records recording consent granted or withdrawn; the state travels on every later batch. */
+  setConsent(granted: boolean): void;
+  /** Runbook entry 7: the app's measured offset between the WebRTC path and the LL-HLS path (positive: WebRTC ahead). */
+  reportAvOffset(offsetMs: number): void;
+  /**
+   * Runbook entry 12: post-call feedback, sent at once (also after `stop()`).
+   * `rating` 1..5 (rounded, clamped); complaint tags such as
+   * `audio-wrong-device` (at most 16; tags that are not lower-case words go
+   * as `other`); `details` platform details, as `sendFeedback` in
+   * `@rtcpulse/sdk/extras` gathers them.
+   */
+  feedback(rating: number, complaints?: readonly (Complaint | (string & {}))[], details?: string): Promise<void>;
 }
+
+/**
+ * Audit actions and complaint tags are closed lists in the registry; the SDK
+ * only checks their shape (the lists would cost bundle bytes) and the
+ * collector files any tag it does not know under `other`.
+ */
+const TAG = /^[a-z][a-z.-]{0,39}$/;
 
 /**
  * Creates an rtcpulse session for one participant of one call.
@@ -36,122 +69,191 @@ export interface RtcPulse {
  * pulse.start();
  */
 export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): RtcPulse {
-  const sessionId = options.sessionId ?? randomId();
-  const intervalMs = options.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
-  const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-  const maxBatchSamples = options.maxBatchSamples ?? DEFAULT_MAX_BATCH_SAMPLES;
-  const ua = parseUserAgent(userAgent());
-  const reporter = new Reporter(
-    {
-      tenant: options.tenant,
-      sessionId,
-      callId: options.callId,
-      participantId: options.participantId,
-      meta: {
-        ...ua,
-        ...(options.region === undefined ? {} : { region: options.region }),
-        ...(options.topology === undefined ? {} : { topology: options.topology }),
-      },
+  const o = options;
+  const sessionId = o.sessionId ?? randomId();
+  const sampled = Math.random() < (o.sampleRate ?? 1);
+  const intervalMs = o.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
+  const maxBatchSamples = o.maxBatchSamples ?? DEFAULT_MAX_BATCH_SAMPLES;
+  const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  let consent: ConsentState = 'unknown';
+  // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
+  const fit = (text: unknown, max: number): string => String(text).slice(0, max) || '-';
+  const identity = {
+    tenant: fit(o.tenant, 128),
+    sessionId: fit(sessionId, 128),
+    callId: fit(o.callId, 128),
+    participantId: fit(o.participantId, 128),
+    meta: {
+      ...parseUserAgent(userAgent()),
+      region: o.region && fit(o.region, 64),
+      topology: o.topology && fit(o.topology, 64),
     },
-    send ?? createFetchSender(options.endpoint),
-    { maxBatchSamples, maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE, maxAttempts: 8, now, random: Math.random },
-  );
+    sampleRate: o.sampleRate,
+    consent: () => consent,
+  };
+  // Privacy by default: the participant id leaves hashed (or as a random pseudonym), unless the app opts out.
+  const ready =
+    o.hashIds === false
+      ? undefined
+      : sha256Hex(`${o.idSalt ?? o.tenant}:${o.participantId}`)
+          .catch(() => undefined)
+          .then((hash) => (identity.participantId = hash ?? `anon-${randomId()}`));
+  const reporter = createReporter(identity, send ?? createFetchSender(o.endpoint), {
+    maxBatchSamples,
+    maxQueue: o.maxQueue ?? DEFAULT_MAX_QUEUE,
+    maxAttempts: 8,
+    now,
+    random: Math.random,
+    ready,
+  });
   const connections = new Map<RTCPeerConnection, ObservedConnection>();
-  let sampleTimer: ReturnType<typeof setInterval> | undefined;
-  let flushTimer: ReturnType<typeof setInterval> | undefined;
-  let stopPageHide: (() => void) | undefined;
+  const quality = degradedTracker();
+  const stoppers: Array<() => void> = [];
+  let startedAt = 0;
   let ended = false;
   let pcCounter = 0;
+  let lastOnline: number | undefined;
+  let downSince: number | undefined;
 
   const reportError = (error: unknown): void => {
     try {
-      options.onError?.(error);
+      o.onError?.(error);
     } catch {
       // The app's own callback failed; nothing more to do.
     }
   };
   const safely = (work: () => unknown): void => {
     try {
-      const result = work();
-      if (result instanceof Promise) result.catch(reportError);
+      Promise.resolve(work()).catch(reportError);
     } catch (error) {
       reportError(error);
     }
   };
-
-  const sink: ConnectionSink = {
-    now,
-    error: reportError,
-    sample(sample: Sample) {
-      reporter.addSample(sample);
-      safely(() => options.onSample?.(sample));
-      if (reporter.waitingSamples >= maxBatchSamples) safely(() => reporter.flush());
-    },
-    event(event: ReportEvent) {
-      reporter.addEvent(event);
-      safely(() => options.onEvent?.(event));
-    },
+  const record = (event: ReportEvent): void => {
+    if (!sampled) return;
+    reporter.addEvent(event);
+    safely(() => o.onEvent?.(event));
   };
-
-  const sampleAll = async (): Promise<void> => {
-    await Promise.all([...connections.values()].map((c) => c.sample()));
+  const emit = (event: Omit<ReportEvent, 'ts'>): void => record({ ...event, ts: now() });
+  const audit = (action: string): void => {
+    if (TAG.test(action)) emit({ type: 'audit', name: action, state: consent });
   };
+  const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
-  const endSession = async (reason: string, keepalive: boolean): Promise<void> => {
+  const sampleAll = (): Promise<unknown> => Promise.all([...connections.values()].map((c) => c.sample()));
+
+  const endSession = async (reason: string, unloading?: boolean): Promise<void> => {
     if (ended) return;
     ended = true;
-    if (sampleTimer !== undefined) clearInterval(sampleTimer);
-    if (flushTimer !== undefined) clearInterval(flushTimer);
-    stopPageHide?.();
-    if (!keepalive) await sampleAll();
-    for (const connection of connections.values()) connection.dispose();
-    sink.event({ ts: now(), type: 'session.end', name: reason });
-    await reporter.flush(keepalive);
+    stoppers.splice(0).forEach((stop) => stop());
+    if (!unloading) await sampleAll();
+    connections.forEach((c) => c.dispose());
+    if (startedAt) {
+      audit('leave');
+      const q = quality.result();
+      if (q) emit({ type: 'session.quality', ...q });
+      emit({ type: 'session.end', name: reason, value: Math.round((now() - startedAt) / 60) / 1000 });
+    }
+    // The last chance to send: ignore any retry backoff, let the request outlive the page.
+    await reporter.flush(true);
+  };
+
+  /** Runbook entry 10: ends the session when every connection closed, or none has been connected for the idle timeout. */
+  const checkIdle = (): void => {
+    const states = [...connections.keys()].map((pc) => pc.connectionState);
+    if (!states.length || states.includes('connected')) return void (downSince = undefined);
+    const t = now();
+    downSince ??= t;
+    const allClosed = states.every((s) => s === 'closed');
+    if ((allClosed && t > downSince) || (idleTimeoutMs && t - downSince >= idleTimeoutMs)) {
+      safely(() => endSession(allClosed ? 'closed' : states.includes('failed') ? 'error' : 'timeout'));
+    }
+  };
+
+  const sink = {
+    now,
+    error: reportError,
+    callFailed,
+    lastOnline: () => lastOnline,
+    noInboundMs: o.noInboundRtpAfterMs ?? DEFAULT_NO_INBOUND_RTP_MS,
+    event: record,
+    sample(sample: Sample) {
+      quality.add(sample);
+      reporter.addSample(sample);
+      safely(() => o.onSample?.(sample));
+      if (reporter.waitingSamples >= maxBatchSamples) safely(() => reporter.flush());
+    },
   };
 
   return {
     sessionId,
+    sampled,
     observe(pc, observeOptions) {
-      const existing = connections.get(pc);
-      if (existing) return existing.id;
-      const id = observeOptions?.id ?? `pc${pcCounter++}`;
-      try {
-        connections.set(pc, new ObservedConnection(pc, id, sink));
-      } catch (error) {
-        reportError(error);
+      const id = connections.get(pc)?.id ?? observeOptions?.id ?? `pc${pcCounter++}`;
+      if (sampled && !ended && !connections.has(pc)) {
+        try {
+          connections.set(pc, observeConnection(pc, id, sink));
+        } catch (error) {
+          reportError(error);
+        }
       }
       return id;
     },
     async unobserve(pc) {
       const connection = connections.get(pc);
-      if (!connection) return;
-      await connection.sample();
-      connection.dispose();
       connections.delete(pc);
+      await connection?.sample();
+      connection?.dispose();
     },
     start() {
-      if (sampleTimer !== undefined || ended) return;
-      sink.event({ ts: now(), type: 'session.start' });
-      sampleTimer = setInterval(() => safely(sampleAll), intervalMs);
-      flushTimer = setInterval(() => safely(() => reporter.flush()), flushIntervalMs);
-      stopPageHide = onPageHide((why) => {
-        if (why === 'pagehide') safely(() => endSession('pagehide', true));
-        else safely(() => reporter.flush(true));
+      if (startedAt || !sampled) return;
+      startedAt = now();
+      emit({ type: 'session.start' });
+      audit('join');
+      const tick = async (): Promise<void> => {
+        await sampleAll();
+        checkIdle();
+      };
+      const sampleTimer = setInterval(() => safely(tick), intervalMs);
+      const flushTimer = setInterval(() => safely(() => reporter.flush()), o.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+      stoppers.push(
+        () => clearInterval(sampleTimer),
+        () => clearInterval(flushTimer),
+        watchTargetBitrate(() => connections.keys(), emit, now, o.targetBitrateKbps),
+        onPageHide((why) => safely(() => (why === 'hidden' ? reporter.flush(true) : endSession(why, true)))),
+        onNetworkChange((state) => {
+          emit({ type: 'network', state });
+          if (state === 'online') {
+            lastOnline = now();
+            if (o.restartIceOnOnline) connections.forEach((c) => safely(() => c.restartIce()));
+          }
+        }),
+      );
+    },
+    stop: (reason = 'closed') => endSession(reason).catch(reportError),
+    flush: () => reporter.flush().catch(reportError),
+    reportError(error, stage) {
+      safely(() => callFailed(error, /^\w{1,40}$/.test(stage) ? stage : 'app'));
+    },
+    audit(action) {
+      safely(() => audit(action));
+    },
+    setConsent(granted) {
+      consent = granted ? 'granted' : 'withdrawn';
+      safely(() => audit(`recording.consent.${consent}`));
+    },
+    reportAvOffset(offsetMs) {
+      if (Number.isFinite(offsetMs)) {
+        safely(() => emit({ type: 'av.offset', value: Math.abs(offsetMs), state: offsetMs < 0 ? 'hls_ahead' : 'webrtc_ahead' }));
+      }
+    },
+    async feedback(rating, complaints = [], details) {
+      const value = Math.min(5, Math.max(1, Math.round(rating)));
+      safely(() => {
+        emit({ type: 'feedback', value: value || undefined, message: details?.slice(0, 500) });
+        [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? tag : 'other' }));
       });
-    },
-    async stop(reason = 'closed') {
-      try {
-        await endSession(reason, false);
-      } catch (error) {
-        reportError(error);
-      }
-    },
-    async flush() {
-      try {
-        await reporter.flush();
-      } catch (error) {
-        reportError(error);
-      }
+      await reporter.flush().catch(reportError);
     },
   };
 }

@@ -38,6 +38,7 @@ describe('extractSample on hand-built snapshots', () => {
       packets_lost: 5,
       bitrate_kbps: 1000, // 250 000 B * 8 / 2 s
       frame_rate_fps: 30,
+      frames: 60,
     });
   });
 
@@ -81,7 +82,7 @@ describe('extractSample on hand-built snapshots', () => {
     const body = extractSample(snap(1000, ...path, out(1000, 0, 10), report(0)), snap(3000, ...path, out(1300, 0.5, 11.5), report(3)));
     expect(body.streams.video_out).toEqual({
       packet_loss_pct: 1, packets_lost: 3, packets: 300, jitter_ms: 4, rtt_ms: 80, bitrate_kbps: 1200, frame_rate_fps: 15,
-      quality_limited_pct: 25,
+      quality_limited_pct: 25, quality_limited_bandwidth_pct: 25, quality_limited_cpu_pct: 0, frames: 30,
     });
     expect(body.labels.quality_limitation_reason).toBe('bandwidth');
   });

@@ -1,3 +1,5 @@
+import { SampleSchema } from '@rtcpulse/schema';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { extractSample, type SampleBody, type StatsEntry, type StatsSnapshot } from '../src/extract/index.js';
 import { listDumps, readDump, type DumpSample } from './rtcstats-dump.js';
@@ -66,6 +68,23 @@ describe.each(listDumps())('replaying %s', (name) => {
     }
   });
 
+  it('builds only samples the collector\'s wire schema accepts', () => {
+    for (const { sample, body } of replayed) {
+      const wire = { ...body, pc: 'pc0', seq: sample.index };
+      expect(Value.Check(SampleSchema, wire), JSON.stringify(Value.Errors(SampleSchema, wire).First()?.path)).toBe(true);
+    }
+  });
+
+  it('estimates a MOS within 1..4.5 for every audio direction with loss measured', () => {
+    for (const { body } of replayed) {
+      for (const audio of [body.streams.audio_in, body.streams.audio_out]) {
+        if (audio?.packet_loss_pct === undefined || (audio === body.streams.audio_in && body.conn.rtt_ms === undefined)) continue;
+        expect(audio.mos).toBeGreaterThanOrEqual(1);
+        expect(audio.mos).toBeLessThanOrEqual(4.5);
+      }
+    }
+  });
+
   it('starts each peer connection with dur 0 and no interval values', () => {
     for (const { sample, body } of replayed.filter((r) => r.sample.index === 0)) {
       expect(body.dur, sample.pc).toBe(0);
@@ -82,7 +101,7 @@ describe.each(listDumps())('replaying %s', (name) => {
       const json = JSON.stringify(body);
       expect(json).not.toMatch(IPV4);
       expect(json).not.toMatch(IPV6);
-      for (const label of Object.values(body.labels)) expect(label).toMatch(/^[a-z]+$/);
+      for (const label of Object.values(body.labels)) expect(label).toMatch(/^[a-z0-9_]+$/);
     }
   });
 
@@ -131,6 +150,12 @@ describe.each(listDumps())('replaying %s', (name) => {
     const relayed = replayed.filter((r) => r.body.labels.local_candidate_type === 'relay');
     expect(relayed.length).toBeGreaterThan(0);
     for (const { body } of relayed) expect(['udp', 'tcp', 'tls']).toContain(body.labels.relay_protocol);
+    // Bytes through the relay: the selected pair's share of the transport's bytes.
+    const withBytes = relayed.filter((r) => r.body.conn.relayed_bytes !== undefined);
+    expect(withBytes.length).toBeGreaterThan(0);
+    for (const { body } of withBytes) {
+      expect(body.conn.relayed_bytes).toBeLessThanOrEqual((body.conn.bytes_sent ?? 0) + (body.conn.bytes_received ?? 0));
+    }
   });
 
   if (name.includes('sfu')) it('receives inbound video from the SFU', () => {

@@ -1,6 +1,6 @@
 import type { ReportBatch, Sample } from '@rtcpulse/schema';
 import { describe, expect, it } from 'vitest';
-import { Reporter } from '../src/transport/reporter.js';
+import { createReporter } from '../src/transport/reporter.js';
 import { parseRetryAfter, type SendOutcome } from '../src/transport/send-report.js';
 import { backoffDelay } from '../src/transport/backoff.js';
 
@@ -29,7 +29,7 @@ function scriptedSend(outcomes: SendOutcome[]) {
 }
 
 function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50) {
-  return new Reporter(identity, send, {
+  return createReporter(identity, send, {
     maxBatchSamples: 3,
     maxQueue,
     maxAttempts: 3,

@@ -1,13 +1,15 @@
 // Test helper: reads the rtcstats dumps in /work/shared/fixtures/rtcstats-dumps
-// and rebuilds the complete getStats() snapshot of every sample.
+// and rebuilds the complete getStats() snapshot of every sample. The dump
+// reading itself lives in the importer (@rtcpulse/importer), which replays
+// the same dumps into the collector.
 import { readFileSync, readdirSync } from 'node:fs';
-import { toSnapshot, type StatsSnapshot } from '../src/extract/index.js';
+import { RtcstatsLineReader, SnapshotRebuilder, isRecord } from '../../importer/src/index.js';
+import type { StatsSnapshot } from '../src/extract/index.js';
+
+export { applyStatsDelta } from '../../importer/src/index.js';
 
 /** The fixtures folder, resolved from this file (repo/../shared/fixtures/rtcstats-dumps). */
 export const DUMPS_DIR = new URL('../../../../shared/fixtures/rtcstats-dumps/', import.meta.url);
-
-type RawReport = Record<string, unknown>;
-type RawState = Record<string, RawReport>;
 
 /** One rebuilt getStats() sample of one peer connection. */
 export interface DumpSample {
@@ -38,68 +40,23 @@ export function listDumps(): string[] {
     .sort();
 }
 
-function isRecord(value: unknown): value is RawReport {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Applies one delta-compressed `getstats` value to the previous state of its
- * peer connection: absent report ids were removed; present ones carry only
- * changed fields; `timestamp: 0` means the sample's top-level timestamp and a
- * missing `timestamp` keeps the old one.
- */
-export function applyStatsDelta(previous: RawState | undefined, delta: RawReport): RawState {
-  const top = typeof delta['timestamp'] === 'number' ? delta['timestamp'] : undefined;
-  const next: RawState = {};
-  for (const [id, report] of Object.entries(delta)) {
-    if (id === 'timestamp' || !isRecord(report)) continue;
-    const old = previous?.[id];
-    const merged: RawReport = { ...old, ...report };
-    if (report['timestamp'] === 0 || (report['timestamp'] === undefined && old === undefined)) merged['timestamp'] = top;
-    else if (report['timestamp'] === undefined) merged['timestamp'] = old?.['timestamp'];
-    next[id] = merged;
-  }
-  return next;
-}
-
 /** Reads and rebuilds one dump by file name. */
 export function readDump(name: string): Dump {
   const text = readFileSync(new URL(name, DUMPS_DIR), 'utf8');
-  const states = new Map<string, RawState>();
-  const iceStates = new Map<string, string>();
-  const counts = new Map<string, number>();
+  const reader = new RtcstatsLineReader();
+  const rebuilder = new SnapshotRebuilder();
   const dump: Dump = { name, userAgent: undefined, samples: [], skippedLines: 0 };
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      dump.skippedLines++;
-      continue;
+    const entry = reader.read(line);
+    if (!entry) continue;
+    if (entry.method === 'connectionInfo' && isRecord(entry.value) && typeof entry.value['userAgent'] === 'string') {
+      dump.userAgent = entry.value['userAgent'];
     }
-    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') {
-      dump.skippedLines++;
-      continue;
+    const rebuilt = rebuilder.add(entry);
+    if (rebuilt) {
+      dump.samples.push({ pc: rebuilt.pc, index: rebuilt.index, clientTs: rebuilt.ts, iceState: rebuilt.iceState, snapshot: rebuilt.snapshot });
     }
-    const [method, pc, value, clientTs] = parsed as [string, unknown, unknown, unknown];
-    if (method === 'connectionInfo' && isRecord(value) && typeof value['userAgent'] === 'string') {
-      dump.userAgent = value['userAgent'];
-    }
-    if (typeof pc !== 'string') continue;
-    if (method === 'oniceconnectionstatechange' && typeof value === 'string') iceStates.set(pc, value);
-    if (method !== 'getstats' || !isRecord(value)) continue;
-    const state = applyStatsDelta(states.get(pc), value);
-    states.set(pc, state);
-    const index = counts.get(pc) ?? 0;
-    counts.set(pc, index + 1);
-    dump.samples.push({
-      pc,
-      index,
-      clientTs: typeof clientTs === 'number' ? clientTs : 0,
-      iceState: iceStates.get(pc),
-      snapshot: toSnapshot(state),
-    });
   }
+  dump.skippedLines = reader.problems.unparseable + reader.problems.malformed + reader.problems.headers;
   return dump;
 }

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from './events.js';
+import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, EVENT_TYPES } from './events.js';
 import { SAMPLE_LABELS } from './labels.js';
 import { METRICS } from './metrics.js';
 import type {
@@ -12,6 +12,8 @@ import type {
 } from './types.js';
 
 export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
+export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES };
+export type { AuditAction, Complaint, ConsentState, EndReason, ErrorStage } from './events.js';
 export type { EventType } from './events.js';
 export type {
   ConnectionMetric,
@@ -28,6 +30,7 @@ export type {
   StreamMetric,
 } from './types.js';
 export { BITRATE_KBPS, FRAME_HEIGHT, FRAME_RATE, JITTER_MS, LATENCY_MS, PERCENT } from './buckets.js';
+export { AUDIO_LEVEL, MOS, RATING, RUNBOOK_THRESHOLDS } from './buckets.js';
 
 type Registry = (typeof METRICS)[number];
 

@@ -27,4 +27,23 @@ export const SAMPLE_LABELS = [
     description: 'Why the video encoder reduced quality at the end of the interval.',
     values: ['none', 'cpu', 'bandwidth', 'other'],
   },
+  {
+    key: 'scalability_mode',
+    description: 'SVC scalability mode of the outbound video (lower case, for example l3t3_key), where the browser reports one.',
+    values: [
+      'l1t1', 'l1t2', 'l1t3', 'l2t1', 'l2t2', 'l2t3', 'l3t1', 'l3t2', 'l3t3',
+      'l2t1_key', 'l2t2_key', 'l2t3_key', 'l3t1_key', 'l3t2_key', 'l3t3_key',
+      's2t1', 's2t2', 's2t3', 's3t1', 's3t2', 's3t3',
+    ],
+  },
+  {
+    key: 'noise_suppression',
+    description: 'Whether noise suppression is on for the microphone track being sent (runbook 6).',
+    values: ['on', 'off'],
+  },
+  {
+    key: 'auto_gain_control',
+    description: 'Whether automatic gain control is on for the microphone track being sent (runbook 6).',
+    values: ['on', 'off'],
+  },
 ] as const satisfies readonly SampleLabelDefinition[];

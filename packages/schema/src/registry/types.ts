@@ -41,8 +41,12 @@ export type MetricAttribute =
 /** Where a sampled metric lives in a report sample. */
 export type StreamKey = 'audio_in' | 'audio_out' | 'video_in' | 'video_out';
 
-/** How an instrument records values in OpenTelemetry. */
-export type InstrumentKind = 'histogram' | 'counter';
+/**
+ * How an instrument records values in OpenTelemetry. A `gauge` is a level
+ * sampled at a point in time (active allocations, memory in use); the
+ * collector sums the latest value of every live server node.
+ */
+export type InstrumentKind = 'histogram' | 'counter' | 'gauge';
 
 /**
  * How per-stream values combine when a peer connection carries several
@@ -98,7 +102,8 @@ export interface SessionMetric extends MetricBase {
 /** A value reported by a server-side component through the server events API. */
 export interface ServerMetric extends MetricBase {
   readonly scope: 'server';
-  readonly source: 'sfu' | 'turn' | 'recorder' | 'cost';
+  /** Who reports it; `node` is any server's CPU and memory, `cost` is derived by the collector. */
+  readonly source: 'sfu' | 'turn' | 'recorder' | 'node' | 'cost';
 }
 
 export type MetricDefinition = ConnectionMetric | StreamMetric | EventMetric | SessionMetric | ServerMetric;

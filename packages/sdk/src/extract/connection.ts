@@ -2,6 +2,7 @@ import type { Sample } from '@rtcpulse/schema';
 import { labelValue } from './registry-rules.js';
 import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 import { counterDelta, entriesOfType, entryOfType, num, str, type Interval } from './stats-fields.js';
+import { mediaKind } from './stream-contribution.js';
 
 /**
  * The candidate pair in use: the transport's `selectedCandidatePairId`
@@ -14,28 +15,19 @@ export function selectedCandidatePair(snapshot: StatsSnapshot): StatsEntry | und
     if (pair) return pair;
   }
   const pairs = entriesOfType(snapshot, 'candidate-pair');
-  return (
-    pairs.find((pair) => pair['selected'] === true) ??
-    pairs.find((pair) => pair['nominated'] === true && pair['state'] === 'succeeded')
-  );
-}
-
-/** The transport that owns the selected pair, when transport stats exist. */
-function selectedTransport(snapshot: StatsSnapshot, pair: StatsEntry | undefined): StatsEntry | undefined {
-  if (!pair) return undefined;
-  return entriesOfType(snapshot, 'transport').find((t) => str(t, 'selectedCandidatePairId') === pair.id);
+  return pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded');
 }
 
 /**
  * The report's own timestamp (ms since the epoch): the selected transport's or
  * candidate pair's, else the newest entry's; 0 for an empty report.
  */
-export function reportTimestamp(snapshot: StatsSnapshot): number {
-  const pair = selectedCandidatePair(snapshot);
-  const anchor = selectedTransport(snapshot, pair) ?? pair;
+export function reportTimestamp(snapshot: StatsSnapshot, pair = selectedCandidatePair(snapshot)): number {
+  const transport = pair && entriesOfType(snapshot, 'transport').find((t) => str(t, 'selectedCandidatePairId') === pair.id);
+  const anchor = transport ?? pair;
   if (anchor && anchor.timestamp > 0) return anchor.timestamp;
   let newest = 0;
-  for (const entry of snapshot.values()) if (entry.timestamp > newest) newest = entry.timestamp;
+  for (const entry of snapshot.values()) newest = Math.max(newest, entry.timestamp);
   return newest;
 }
 
@@ -49,44 +41,61 @@ function summedDelta(interval: Interval, entries: readonly StatsEntry[], field: 
   return total;
 }
 
-/** Round-trip time of the pair in ms: current value, else mean over the interval's STUN responses. */
-function pairRttMs(interval: Interval, pair: StatsEntry): number | undefined {
+/**
+ * Round-trip time in ms: the pair's current value, else the mean over the
+ * interval's STUN responses, else (Firefox has no pair RTT) the smallest RTCP
+ * round-trip time of the media (`remote-inbound-rtp`).
+ */
+function rttMs(interval: Interval, pair: StatsEntry | undefined): number | undefined {
   const current = num(pair, 'currentRoundTripTime');
-  if (current !== undefined && current >= 0) return current * 1000;
   const total = counterDelta(interval, pair, 'totalRoundTripTime');
   const responses = counterDelta(interval, pair, 'responsesReceived');
-  if (total === undefined || responses === undefined || responses <= 0) return undefined;
-  return (total / responses) * 1000;
+  let seconds = current !== undefined && current >= 0 ? current : total !== undefined && responses ? total / responses : undefined;
+  if (seconds === undefined) {
+    for (const remote of entriesOfType(interval.current, 'remote-inbound-rtp')) {
+      const rtt = num(remote, 'roundTripTime');
+      if (rtt && (seconds === undefined || rtt < seconds)) seconds = rtt;
+    }
+  }
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /**
- * Firefox exposes no round-trip time on candidate pairs; the smallest RTCP
- * round-trip time of the media (`remote-inbound-rtp`) stands in for it.
+ * How far apart the inbound audio and video play out (runbook entry 7):
+ * |video − audio| `estimatedPlayoutTimestamp`, when the connection receives
+ * exactly one of each (with several senders the pairing is unknown).
  */
-function mediaRttMs(snapshot: StatsSnapshot): number | undefined {
-  let smallest: number | undefined;
-  for (const remote of entriesOfType(snapshot, 'remote-inbound-rtp')) {
-    const rtt = num(remote, 'roundTripTime');
-    if (rtt !== undefined && rtt > 0 && (smallest === undefined || rtt < smallest)) smallest = rtt;
+function avSyncMs(snapshot: StatsSnapshot): number | undefined {
+  const playout: Partial<Record<string, number[]>> = {};
+  for (const entry of entriesOfType(snapshot, 'inbound-rtp')) {
+    const ts = num(entry, 'estimatedPlayoutTimestamp');
+    const kind = mediaKind(entry);
+    if (ts && kind) (playout[kind] ??= []).push(ts);
   }
-  return smallest === undefined ? undefined : smallest * 1000;
+  const [audio, video] = [playout['audio'], playout['video']];
+  return audio?.length === 1 && video?.length === 1 ? Math.abs(video[0]! - audio[0]!) : undefined;
 }
 
-/** Connection-level values: RTT, send bandwidth estimate and transport bytes over the interval. */
-export function connectionValues(interval: Interval): Sample['conn'] {
+/**
+ * Connection-level values: RTT, send bandwidth estimate, A/V playout offset,
+ * transport bytes over the interval, and what of them went through our TURN
+ * relay.
+ */
+export function connectionValues(interval: Interval, pair: StatsEntry | undefined, relayed: boolean): Sample['conn'] {
   const conn: Sample['conn'] = {};
-  const pair = selectedCandidatePair(interval.current);
-  const rtt = (pair && pairRttMs(interval, pair)) ?? mediaRttMs(interval.current);
-  if (rtt !== undefined) conn.rtt_ms = rtt;
+  conn.rtt_ms = rttMs(interval, pair);
   const available = num(pair, 'availableOutgoingBitrate');
-  if (available !== undefined && available >= 0) conn.available_outgoing_bitrate_kbps = available / 1000;
-
+  if (available !== undefined) conn.available_outgoing_bitrate_kbps = available / 1000;
+  conn.av_sync_ms = avSyncMs(interval.current);
   const transports = entriesOfType(interval.current, 'transport').filter((t) => num(t, 'bytesSent') !== undefined);
   const byteSources = transports.length > 0 ? transports : pair ? [pair] : [];
-  const sent = summedDelta(interval, byteSources, 'bytesSent');
-  const received = summedDelta(interval, byteSources, 'bytesReceived');
-  if (sent !== undefined) conn.bytes_sent = sent;
-  if (received !== undefined) conn.bytes_received = received;
+  conn.bytes_sent = summedDelta(interval, byteSources, 'bytesSent');
+  conn.bytes_received = summedDelta(interval, byteSources, 'bytesReceived');
+  if (relayed && pair) {
+    const sent = counterDelta(interval, pair, 'bytesSent');
+    const received = counterDelta(interval, pair, 'bytesReceived');
+    if (sent !== undefined || received !== undefined) conn.relayed_bytes = (sent ?? 0) + (received ?? 0);
+  }
   return conn;
 }
 
@@ -96,34 +105,25 @@ export function connectionValues(interval: Interval): Sample['conn'] {
  * protocol token leaves this function, never the URL.
  */
 function relayProtocol(candidate: StatsEntry): string | undefined {
-  const declared = str(candidate, 'relayProtocol');
-  if (declared) return declared;
-  const url = str(candidate, 'url')?.toLowerCase();
-  if (!url) return undefined;
-  if (url.startsWith('turns:')) return 'tls';
-  if (!url.startsWith('turn:')) return undefined;
-  return /[?&]transport=tcp\b/.test(url) ? 'tcp' : 'udp';
+  const url = str(candidate, 'url')?.toLowerCase() ?? '';
+  return (
+    str(candidate, 'relayProtocol') ??
+    (url.startsWith('turns:') ? 'tls' : url.startsWith('turn:') ? (/[?&]transport=tcp\b/.test(url) ? 'tcp' : 'udp') : undefined)
+  );
 }
 
 /**
  * Labels of the selected path. Only candidate types, protocol and network
  * type are read: addresses, ports and URLs are never copied.
  */
-export function pathLabels(snapshot: StatsSnapshot): Sample['labels'] {
-  const labels: Sample['labels'] = {};
-  const pair = selectedCandidatePair(snapshot);
-  if (!pair) return labels;
+export function pathLabels(snapshot: StatsSnapshot, pair: StatsEntry | undefined): Sample['labels'] {
   const local = entryOfType(snapshot, str(pair, 'localCandidateId'), 'local-candidate');
   const remote = entryOfType(snapshot, str(pair, 'remoteCandidateId'), 'remote-candidate');
   const localType = labelValue('local_candidate_type', str(local, 'candidateType'));
-  const remoteType = labelValue('remote_candidate_type', str(remote, 'candidateType'));
-  if (localType) labels.local_candidate_type = localType;
-  if (remoteType) labels.remote_candidate_type = remoteType;
-  if (local && localType === 'relay') {
-    const protocol = labelValue('relay_protocol', relayProtocol(local));
-    if (protocol) labels.relay_protocol = protocol;
-  }
-  const network = labelValue('network_type', str(local, 'networkType'));
-  if (network) labels.network_type = network;
-  return labels;
+  return {
+    local_candidate_type: localType,
+    remote_candidate_type: labelValue('remote_candidate_type', str(remote, 'candidateType')),
+    relay_protocol: local && localType === 'relay' ? labelValue('relay_protocol', relayProtocol(local)) : undefined,
+    network_type: labelValue('network_type', str(local, 'networkType')),
+  };
 }

@@ -1,23 +1,36 @@
 import type { Sample } from '@rtcpulse/schema';
 import { combineStreams } from './combine-streams.js';
-import { connectionValues, pathLabels, reportTimestamp } from './connection.js';
-import { inboundContribution } from './inbound-stream.js';
-import { outboundContribution, qualityLimitationReason, RemoteInboundIndex } from './outbound-stream.js';
+import { connectionValues, pathLabels, reportTimestamp, selectedCandidatePair } from './connection.js';
+import { estimateMos } from './mos.js';
 import { labelValue } from './registry-rules.js';
+import { inboundContribution, outboundContribution, qualityLimitationReason } from './rtp-streams.js';
 import type { StatsSnapshot } from './snapshot.js';
-import { round3, type Interval } from './stats-fields.js';
+import { entriesOfType, round, str, type Interval } from './stats-fields.js';
 import type { StreamContribution } from './stream-contribution.js';
 
 /** A sample without the identity the caller assigns (peer connection id and sequence number). */
 export type SampleBody = Omit<Sample, 'pc' | 'seq'>;
 
-function roundAll<T extends Partial<Record<string, number>>>(values: T): T {
-  const rounded: Partial<Record<string, number>> = {};
+/** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */
+function defined<T extends object>(values: T): T {
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    const r = round3(value);
-    if (r !== undefined && r >= 0) rounded[key] = r;
+    const v: unknown = typeof value === 'number' ? round(value) : value;
+    if (v !== undefined && !((v as number) < 0)) out[key] = v;
   }
-  return rounded as T;
+  return out as T;
+}
+
+/** Adds the estimated MOS of each audio direction that has loss measured for the interval. */
+function addMos(streams: Sample['streams'], rtt: number | undefined): void {
+  const { audio_in: inbound, audio_out: outbound } = streams;
+  if (inbound?.packet_loss_pct !== undefined && rtt !== undefined) {
+    inbound.mos = round(estimateMos(rtt, inbound.jitter_ms ?? 0, inbound.packet_loss_pct, inbound.jitter_buffer_delay_ms));
+  }
+  const outRtt = outbound?.rtt_ms ?? rtt;
+  if (outbound?.packet_loss_pct !== undefined && outRtt !== undefined) {
+    outbound.mos = round(estimateMos(outRtt, outbound.jitter_ms ?? 0, outbound.packet_loss_pct));
+  }
 }
 
 /**
@@ -28,37 +41,44 @@ function roundAll<T extends Partial<Record<string, number>>>(values: T): T {
  * report (0 for the first sample, or when time did not advance: then no
  * interval values are derived, only instantaneous ones). Counter deltas are
  * matched by stats id; a counter that went backwards, or an entry that is new,
- * yields no value for that interval. Values are rounded to 3 decimals and are
- * never NaN, infinite or negative; keys that cannot be derived are omitted.
- * No address, port or URL is ever copied into the sample.
+ * yields no value for that interval. Values are rounded for the wire (3
+ * significant digits, whole numbers from 100) and are never NaN, infinite or
+ * negative; keys that cannot be derived are omitted. No address, port or URL
+ * is ever copied into the sample.
  */
 export function extractSample(previous: StatsSnapshot | undefined, current: StatsSnapshot): SampleBody {
-  const ts = reportTimestamp(current);
-  const previousTs = previous === undefined ? undefined : reportTimestamp(previous);
-  const dur = previousTs !== undefined && previousTs > 0 && ts > previousTs ? ts - previousTs : 0;
+  const pair = selectedCandidatePair(current);
+  const ts = reportTimestamp(current, pair);
+  const previousTs = previous && reportTimestamp(previous);
+  const dur = previousTs && ts > previousTs ? ts - previousTs : 0;
   const interval: Interval = { previous: dur > 0 ? previous : undefined, current, seconds: dur / 1000 };
 
-  const remotes = new RemoteInboundIndex(current);
+  const remotes = entriesOfType(current, 'remote-inbound-rtp');
   const contributions: StreamContribution[] = [];
+  let svc: string | undefined;
   for (const entry of current.values()) {
-    const contribution =
+    const c =
       entry.type === 'inbound-rtp'
         ? inboundContribution(interval, entry)
         : entry.type === 'outbound-rtp'
           ? outboundContribution(interval, entry, remotes)
           : undefined;
-    if (contribution) contributions.push(contribution);
+    if (c) contributions.push(c);
+    if (entry.type === 'outbound-rtp') svc ??= str(entry, 'scalabilityMode');
   }
-
-  const labels = pathLabels(current);
-  const reason = labelValue('quality_limitation_reason', qualityLimitationReason(current));
-  if (reason) labels.quality_limitation_reason = reason;
-
+  const labels = pathLabels(current, pair);
+  const conn = connectionValues(interval, pair, labels.local_candidate_type === 'relay');
+  const streams = combineStreams(contributions);
+  addMos(streams, round(conn.rtt_ms));
   return {
-    ts: round3(ts) ?? 0,
-    dur: round3(dur) ?? 0,
-    conn: roundAll(connectionValues(interval)),
-    streams: combineStreams(contributions),
-    labels,
+    ts: Math.round(ts),
+    dur: Math.round(dur),
+    conn: defined(conn),
+    streams,
+    labels: defined({
+      ...labels,
+      quality_limitation_reason: labelValue('quality_limitation_reason', qualityLimitationReason(current)),
+      scalability_mode: labelValue('scalability_mode', svc),
+    }),
   };
 }

@@ -17,65 +17,50 @@ export type RatioMetricKey = {
   [K in keyof StreamAggregationRules]: StreamAggregationRules[K] extends 'ratio' ? K : never;
 }[keyof StreamAggregationRules];
 
-/** How values of several streams of one kind and direction combine (mirrors the registry). */
-export const STREAM_AGGREGATION: StreamAggregationRules = {
-  packet_loss_pct: 'ratio',
-  jitter_ms: 'max',
-  rtt_ms: 'max',
-  bitrate_kbps: 'sum',
-  frame_rate_fps: 'mean',
-  frame_height_px: 'max',
-  freeze_count: 'sum',
-  freeze_time_pct: 'max',
-  jitter_buffer_delay_ms: 'ratio',
-  concealment_pct: 'ratio',
-  quality_limited_pct: 'max',
-  packets: 'sum',
-  packets_lost: 'sum',
-};
+/** Per-stream metric keys whose registry aggregation is `A`. */
+export type KeysAggregatedBy<A> = { [K in keyof StreamAggregationRules]: StreamAggregationRules[K] extends A ? K : never }[keyof StreamAggregationRules];
 
-/** Which per-stream metrics the registry defines for each stream key. */
-export const STREAM_METRIC_KEYS: { readonly [S in StreamKey]: readonly StreamMetricKey<S>[] } = {
-  audio_in: [
-    'packet_loss_pct', 'jitter_ms', 'bitrate_kbps', 'jitter_buffer_delay_ms', 'concealment_pct', 'packets', 'packets_lost',
-  ],
-  audio_out: ['packet_loss_pct', 'jitter_ms', 'rtt_ms', 'bitrate_kbps', 'packets', 'packets_lost'],
-  video_in: [
-    'packet_loss_pct', 'jitter_ms', 'bitrate_kbps', 'frame_rate_fps', 'frame_height_px', 'freeze_count',
-    'freeze_time_pct', 'jitter_buffer_delay_ms', 'packets', 'packets_lost',
-  ],
-  video_out: [
-    'packet_loss_pct', 'jitter_ms', 'rtt_ms', 'bitrate_kbps', 'frame_rate_fps', 'frame_height_px',
-    'quality_limited_pct', 'packets', 'packets_lost',
-  ],
-};
+/**
+ * How values of several streams of one kind and direction combine, mirroring
+ * the registry: ratio metrics are the ones set as ratios, these lists name
+ * the `max`, `mean` and `min` ones, and every other metric is summed. The
+ * types reject a key with another rule; a unit test checks the lists are
+ * complete against the registry.
+ */
+export const MAX_KEYS: readonly KeysAggregatedBy<'max'>[] = [
+  'jitter_ms', 'rtt_ms', 'frame_height_px', 'freeze_time_pct', 'quality_limited_pct',
+  'quality_limited_cpu_pct', 'quality_limited_bandwidth_pct', 'audio_level',
+];
+export const MEAN_KEYS: readonly KeysAggregatedBy<'mean'>[] = ['frame_rate_fps'];
+export const MIN_KEYS: readonly KeysAggregatedBy<'min'>[] = ['mos'];
 
-/** The registry's known values per label; anything else is sent as `other`. */
-export const KNOWN_LABEL_VALUES: { readonly [L in LabelDefinition as L['key']]: L['values'] } = {
-  local_candidate_type: ['host', 'srflx', 'prflx', 'relay'],
-  remote_candidate_type: ['host', 'srflx', 'prflx', 'relay'],
+const CANDIDATE_TYPES = ['host', 'srflx', 'prflx', 'relay'] as const;
+
+/**
+ * The registry's known values per label; anything else is sent as `other`.
+ * `scalability_mode` is checked by shape instead (see {@link labelValue}) to
+ * keep its 21 modes out of the bundle; `noise_suppression` and
+ * `auto_gain_control` are set by the SDK itself, never from stats.
+ */
+export const KNOWN_LABEL_VALUES: { readonly [L in LabelDefinition as L['key']]?: readonly L['values'][number][] } = {
+  local_candidate_type: CANDIDATE_TYPES,
+  remote_candidate_type: CANDIDATE_TYPES,
   relay_protocol: ['udp', 'tcp', 'tls'],
   network_type: ['ethernet', 'wifi', 'cellular', 'vpn', 'wimax', 'bluetooth', 'unknown'],
   quality_limitation_reason: ['none', 'cpu', 'bandwidth', 'other'],
 };
 
-/** Spellings older stats implementations used for the same candidate types. */
-const CANDIDATE_TYPE_ALIASES: Readonly<Record<string, string>> = {
-  local: 'host',
-  stun: 'srflx',
-  serverreflexive: 'srflx',
-  peerreflexive: 'prflx',
-  relayed: 'relay',
-};
+/** The registry's scalability modes: L1T1..L3T3, L2/L3 with _KEY, S2/S3 (lower case). */
+export const SCALABILITY_MODE = /^(l[1-3]t[1-3]|l[23]t[1-3]_key|s[23]t[1-3])$/;
 
 /**
  * A raw label value reduced to the registry's vocabulary: a known value, or
  * `other`. Undefined when there is no value. Never returns free text.
  */
 export function labelValue(key: SampleLabelKey, raw: string | undefined): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  let value = raw.toLowerCase();
-  if (key === 'local_candidate_type' || key === 'remote_candidate_type') value = CANDIDATE_TYPE_ALIASES[value] ?? value;
-  const known: readonly string[] = KNOWN_LABEL_VALUES[key];
+  if (!raw) return undefined;
+  const value = raw.toLowerCase();
+  if (key === 'scalability_mode') return SCALABILITY_MODE.test(value) ? value : 'other';
+  const known: readonly string[] = KNOWN_LABEL_VALUES[key] ?? [];
   return known.includes(value) ? value : 'other';
 }

@@ -12,35 +12,27 @@ interface MapLikeReport {
 /** What {@link toSnapshot} accepts: a live report or a plain object keyed by stats id (as in dumps). */
 export type RawStatsReport = RTCStatsReport | MapLikeReport | Readonly<Record<string, unknown>>;
 
-function isMapLike(report: RawStatsReport): report is MapLikeReport {
-  return typeof (report as { forEach?: unknown }).forEach === 'function';
-}
-
-function toEntry(key: string, value: unknown): StatsEntry | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const fields = value as Record<string, unknown>;
-  if (typeof fields['type'] !== 'string') return undefined;
-  const id = typeof fields['id'] === 'string' && fields['id'] !== '' ? fields['id'] : key;
-  const ts = fields['timestamp'];
-  const timestamp = typeof ts === 'number' && Number.isFinite(ts) ? ts : 0;
-  return { ...fields, id, type: fields['type'], timestamp };
-}
-
 /**
  * Copy a stats report into an immutable-by-convention snapshot.
  *
  * Accepts a live `RTCStatsReport` (or any Map-like with `forEach`) or a plain
  * object keyed by stats id. Values that are not stats dictionaries (no string
  * `type`, such as a dump's top-level `timestamp`) are skipped. An entry without
- * a numeric `timestamp` gets 0.
+ * a string `id` takes its key; one without a finite numeric `timestamp` gets 0.
+ * Well-formed entries are kept as they are (never modified), so a live
+ * report costs one pass and no copies.
  */
 export function toSnapshot(report: RawStatsReport): StatsSnapshot {
   const snapshot = new Map<string, StatsEntry>();
   const add = (value: unknown, key: string): void => {
-    const entry = toEntry(key, value);
-    if (entry) snapshot.set(entry.id, entry);
+    const e = value as Partial<StatsEntry> | null;
+    if (typeof e?.type !== 'string') return;
+    const id = typeof e.id === 'string' && e.id ? e.id : key;
+    const ts = e.timestamp;
+    const timestamp = typeof ts === 'number' && Number.isFinite(ts) ? ts : 0;
+    snapshot.set(id, id === e.id && timestamp === ts ? (e as StatsEntry) : { ...e, id, type: e.type, timestamp });
   };
-  if (isMapLike(report)) report.forEach(add);
-  else for (const [key, value] of Object.entries(report)) add(value, key);
+  if (typeof (report as MapLikeReport).forEach === 'function') (report as MapLikeReport).forEach(add);
+  else for (const key of Object.keys(report)) add((report as Record<string, unknown>)[key], key);
   return snapshot;
 }

@@ -3,12 +3,8 @@ import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 /** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
 export function num(entry: StatsEntry | undefined, field: string): number | undefined {
   const value = entry?.[field];
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : undefined;
-  }
-  return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** A non-empty string field of an entry, else undefined. */
@@ -19,8 +15,7 @@ export function str(entry: StatsEntry | undefined, field: string): string | unde
 
 /** The entry with this id when it has the wanted type. */
 export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, type: string): StatsEntry | undefined {
-  if (id === undefined) return undefined;
-  const entry = snapshot.get(id);
+  const entry = id === undefined ? undefined : snapshot.get(id);
   return entry?.type === type ? entry : undefined;
 }
 
@@ -31,11 +26,18 @@ export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry
   return found;
 }
 
-/** Round to 3 decimals; undefined for anything not finite. */
-export function round3(value: number | undefined): number | undefined {
+/**
+ * Rounds for the wire to about 3 significant digits, by arithmetic (no
+ * string conversion): whole numbers from 100, 1 decimal from 10, 2 from 1,
+ * 3 below (1546.07 → 1546, 45.678 → 45.7, 0.01234 → 0.012). Precision beyond
+ * the measurement's own noise only costs upload bytes. Undefined for
+ * anything not finite.
+ */
+export function round(value: number | undefined): number | undefined {
   if (value === undefined || !Number.isFinite(value)) return undefined;
-  const rounded = Math.round(value * 1000) / 1000;
-  return Object.is(rounded, -0) ? 0 : rounded;
+  const a = Math.abs(value);
+  const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
+  return Math.round(value * f) / f || 0;
 }
 
 /**
@@ -55,22 +57,25 @@ export interface Interval {
  * stats id. Undefined when the entry is new, the field is missing on either
  * side, or the counter went backwards (a reset: never a negative delta).
  */
-export function counterDelta(interval: Interval, entry: StatsEntry, field: string): number | undefined {
-  const before = num(interval.previous?.get(entry.id), field);
+export function counterDelta(interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined {
+  const before = num(entry && interval.previous?.get(entry.id), field);
   const now = num(entry, field);
-  if (before === undefined || now === undefined) return undefined;
-  const delta = now - before;
+  const delta = before === undefined || now === undefined ? -1 : now - before;
   return delta >= 0 ? delta : undefined;
 }
 
 /** `amount` per second over the interval, undefined when the interval has no length. */
 export function perSecond(interval: Interval, amount: number | undefined): number | undefined {
-  if (amount === undefined || interval.seconds <= 0) return undefined;
-  return amount / interval.seconds;
+  return amount === undefined || interval.seconds <= 0 ? undefined : amount / interval.seconds;
 }
 
 /** A share of the interval in percent, clamped to 0..100 against clock jitter. */
 export function percentOfInterval(interval: Interval, seconds: number | undefined): number | undefined {
   const share = perSecond(interval, seconds);
   return share === undefined ? undefined : Math.min(100, Math.max(0, share * 100));
+}
+
+/** `value × factor`, keeping undefined. */
+export function scale(value: number | undefined, factor: number): number | undefined {
+  return value === undefined ? undefined : value * factor;
 }

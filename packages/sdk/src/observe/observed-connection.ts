@@ -1,73 +1,90 @@
 import type { ReportEvent, Sample } from '@rtcpulse/schema';
 import { extractSample, toSnapshot, type StatsSnapshot } from '../extract/index.js';
-import { watchConnectionEvents } from './connection-events.js';
+import { instrumentMethods } from './instrument-methods.js';
+import { watchConnection, type ConnectionEvent } from './watch-connection.js';
 
-/** What an observed connection reports to. */
+/** What an observed connection reports to: its session. */
 export interface ConnectionSink {
   sample(sample: Sample): void;
   event(event: ReportEvent): void;
+  /** A failed signalling call of the app's (reported as an `error` event). */
+  callFailed(error: unknown, stage: string, pc: string): void;
+  /** A problem of the SDK's own, never thrown to the app. */
   error(error: unknown): void;
   now(): number;
+  lastOnline(): number | undefined;
+  noInboundMs: number;
+}
+
+/** One observed RTCPeerConnection. */
+export interface ObservedConnection {
+  readonly pc: RTCPeerConnection;
+  readonly id: string;
+  /** Takes one sample; overlapping calls are skipped rather than queued. */
+  sample(): Promise<void>;
+  /** Calls `restartIce()` and records its outcome. */
+  restartIce(): void;
+  /** Stops listening and restores the wrapped methods; reports `pc.closed` if the connection has closed. */
+  dispose(): void;
+}
+
+const onOff = (value: boolean | undefined): string | undefined => (value === undefined ? undefined : value ? 'on' : 'off');
+
+/** Noise suppression and gain control of the microphone track being sent (runbook entry 6). */
+function audioProcessingLabels(pc: RTCPeerConnection): Sample['labels'] {
+  const settings = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track?.getSettings();
+  const labels: Sample['labels'] = {};
+  const ns = onOff(settings?.noiseSuppression);
+  const agc = onOff(settings?.autoGainControl);
+  if (ns) labels.noise_suppression = ns;
+  if (agc) labels.auto_gain_control = agc;
+  return labels;
 }
 
 /**
- * One observed RTCPeerConnection: its id, its per-connection sample
+ * Starts observing one RTCPeerConnection: its per-connection sample
  * sequence, the previous stats snapshot the next deltas are taken against,
- * and its event listeners.
+ * its state machines and its signalling calls.
  */
-export class ObservedConnection {
-  private seq = 0;
-  private previous: StatsSnapshot | undefined;
-  private sampling = false;
-  private readonly stopEvents: () => void;
-  private closedReported = false;
+export function observeConnection(pc: RTCPeerConnection, id: string, sink: ConnectionSink): ObservedConnection {
+  const emit = (event: ConnectionEvent): void => sink.event({ ...event, pc: id, ts: sink.now() });
+  let seq = 0;
+  let previous: StatsSnapshot | undefined;
+  let busy = false;
+  let closedReported = false;
+  const reportClosed = (): void => {
+    if (!closedReported && (pc.connectionState === 'closed' || pc.signalingState === 'closed')) emit({ type: 'pc.closed' });
+    closedReported ||= pc.connectionState === 'closed' || pc.signalingState === 'closed';
+  };
+  emit({ type: 'pc.added' });
+  const watch = watchConnection(pc, { emit, now: sink.now, lastOnline: sink.lastOnline, noInboundMs: sink.noInboundMs });
+  const restore = instrumentMethods(pc, (error, stage) => sink.callFailed(error, stage, id));
 
-  constructor(
-    readonly pc: RTCPeerConnection,
-    readonly id: string,
-    private readonly sink: ConnectionSink,
-  ) {
-    this.sink.event({ pc: id, ts: sink.now(), type: 'pc.added' });
-    this.stopEvents = watchConnectionEvents(
-      pc,
-      (event) => {
-        this.sink.event({ ...event, pc: id, ts: sink.now() });
-        if (event.type === 'connection.state' && event.state === 'closed') this.reportClosed();
-      },
-      sink.now,
-    );
-  }
-
-  /** Takes one sample. Overlapping calls are skipped rather than queued. */
-  async sample(): Promise<void> {
-    if (this.sampling) return;
-    this.sampling = true;
-    try {
-      const report = await this.pc.getStats();
-      const current = toSnapshot(report);
-      const body = extractSample(this.previous, current);
-      this.previous = current;
-      this.sink.sample({ ...body, pc: this.id, seq: this.seq++ });
-    } catch (error) {
-      this.sink.error(error);
-    } finally {
-      this.sampling = false;
-    }
-  }
-
-  get isClosed(): boolean {
-    return this.pc.connectionState === 'closed' || this.pc.signalingState === 'closed';
-  }
-
-  /** Stops listening; reports `pc.closed` once if the connection has closed. */
-  dispose(): void {
-    this.stopEvents();
-    if (this.isClosed) this.reportClosed();
-  }
-
-  private reportClosed(): void {
-    if (this.closedReported) return;
-    this.closedReported = true;
-    this.sink.event({ pc: this.id, ts: this.sink.now(), type: 'pc.closed' });
-  }
+  return {
+    pc,
+    id,
+    async sample() {
+      if (busy) return;
+      busy = true;
+      try {
+        const snapshot = toSnapshot(await pc.getStats());
+        const body = extractSample(previous, snapshot);
+        previous = snapshot;
+        Object.assign(body.labels, audioProcessingLabels(pc));
+        sink.sample({ ...body, pc: id, seq: seq++ });
+        watch.tick(snapshot);
+      } catch (error) {
+        sink.error(error);
+      } finally {
+        busy = false;
+      }
+      reportClosed();
+    },
+    restartIce: watch.restartIce,
+    dispose() {
+      watch.stop();
+      restore();
+      reportClosed();
+    },
+  };
 }

@@ -3,40 +3,84 @@
  * the SDK loads (and does nothing harmful) in workers, tests and SSR.
  */
 
+const g = globalThis as Partial<typeof globalThis>;
+
 /** The page's user-agent string, or an empty string where there is none. */
 export function userAgent(): string {
-  return typeof navigator !== 'undefined' && typeof navigator.userAgent === 'string' ? navigator.userAgent : '';
+  return g.navigator?.userAgent ?? '';
 }
 
 /** A random identifier (UUID v4 where available). */
 export function randomId(): string {
-  const c = typeof crypto !== 'undefined' ? crypto : undefined;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  let id = '';
-  for (let i = 0; i < 32; i++) id += Math.floor(Math.random() * 16).toString(16);
-  return id;
+  return g.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 }
 
-/**
- * Calls `onHide` when the page is hidden or unloaded — the last moments a
- * report can still leave with `keepalive`. Returns a function that removes
- * the listeners.
- */
-export function onPageHide(onHide: (reason: 'hidden' | 'pagehide') => void): () => void {
-  if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => undefined;
-  const visibility = (): void => {
-    if (document.visibilityState === 'hidden') onHide('hidden');
-  };
-  const pagehide = (): void => onHide('pagehide');
-  document.addEventListener('visibilitychange', visibility);
-  addEventListener('pagehide', pagehide);
-  return () => {
-    document.removeEventListener('visibilitychange', visibility);
-    removeEventListener('pagehide', pagehide);
-  };
+/** `navigator.mediaDevices`; undefined outside secure pages. */
+export function mediaDevices(): MediaDevices | undefined {
+  return g.navigator?.mediaDevices;
 }
 
 /** Wall-clock milliseconds since the Unix epoch. */
 export function now(): number {
   return Date.now();
+}
+
+/** Adds a listener where the target exists; returns a function that removes it. */
+export function listen(target: EventTarget | undefined, type: string, handler: (event: Event) => void): () => void {
+  target?.addEventListener?.(type, handler);
+  return () => target?.removeEventListener?.(type, handler);
+}
+
+/**
+ * Calls `onHide` when the page is hidden (`hidden`) or unloaded: `pagehide`
+ * when the tab or window goes away, `navigation` when the page navigates
+ * away by itself (a cross-document navigation seen through the Navigation
+ * API, or a page put in the back/forward cache). Runbook entry 10.
+ * Returns a function that removes the listeners.
+ */
+export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation') => void): () => void {
+  let navigating = false;
+  const doc = g.document;
+  const removers = [
+    listen(doc, 'visibilitychange', () => doc?.visibilityState === 'hidden' && onHide('hidden')),
+    listen(g as EventTarget, 'pagehide', (e) => onHide(navigating || (e as PageTransitionEvent).persisted ? 'navigation' : 'pagehide')),
+    listen((g as { navigation?: EventTarget }).navigation, 'navigate', (e) => {
+      navigating ||= (e as Event & { destination?: { sameDocument?: boolean } }).destination?.sameDocument === false;
+    }),
+  ];
+  return () => removers.forEach((remove) => remove());
+}
+
+/** Listens to the browser's `online` and `offline` events (runbook entry 3). */
+export function onNetworkChange(handler: (state: 'online' | 'offline') => void): () => void {
+  const a = listen(g as EventTarget, 'online', () => handler('online'));
+  const b = listen(g as EventTarget, 'offline', () => handler('offline'));
+  return () => (a(), b());
+}
+
+/** Lower-case hex SHA-256 of `text` through WebCrypto; undefined where WebCrypto is missing (insecure contexts). */
+export async function sha256Hex(text: string): Promise<string | undefined> {
+  const subtle = g.crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Platform details for post-call feedback (runbook entry 12), as
+ * `key=value;…`: CPU cores, device memory, effective connection type,
+ * counts of audio inputs, audio outputs and cameras (never labels or ids),
+ * and whether the page can choose its audio output (`setSinkId`).
+ */
+export async function platformDetails(): Promise<string> {
+  const nav = g.navigator as (Navigator & { deviceMemory?: number; connection?: { effectiveType?: string } }) | undefined;
+  const counts: Record<string, number> = { audioinput: 0, audiooutput: 0, videoinput: 0 };
+  try {
+    for (const { kind } of (await mediaDevices()?.enumerateDevices()) ?? []) counts[kind]!++;
+  } catch {
+    // No permission or no devices API: counts stay 0.
+  }
+  let details = `cores=${nav?.hardwareConcurrency};memory=${nav?.deviceMemory};net=${nav?.connection?.effectiveType}`;
+  for (const kind in counts) details += `;${kind}=${counts[kind]}`;
+  return `${details};sinkid=${'setSinkId' in (g.HTMLMediaElement?.prototype ?? {}) ? 1 : 0}`;
 }

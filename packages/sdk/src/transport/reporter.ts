@@ -1,7 +1,6 @@
 import type { ClientMeta, ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
 import { KEEPALIVE_BODY_LIMIT, SDK_VERSION } from '../constants.js';
 import { backoffDelay } from './backoff.js';
-import { ReportQueue } from './report-queue.js';
 import type { SendReport } from './send-report.js';
 
 /** Identity stamped on every report of a session. */
@@ -11,103 +10,119 @@ export interface ReportIdentity {
   callId: string;
   participantId: string;
   meta: ClientMeta;
+  /** Share of sessions sampled, stamped on every batch when set. */
+  sampleRate?: number;
+  /** The session's recording consent state when a batch is built. */
+  consent?: () => string;
 }
 
 export interface ReporterSettings {
   maxBatchSamples: number;
+  /** Samples, and separately events, held at most; the oldest are dropped and counted. */
   maxQueue: number;
   maxAttempts: number;
   now: () => number;
   random: () => number;
+  /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
+  ready?: Promise<unknown>;
 }
 
-/**
- * Turns queued samples and events into report batches and delivers them one
- * at a time. A batch that fails with a retryable outcome is kept as it is
- * (same `batchSeq`, so the collector can store it once) and retried after a
- * backoff; a final failure drops it and counts what was lost.
- */
-export class Reporter {
-  private readonly queue: ReportQueue;
-  private pending: { batch: ReportBatch; attempts: number; notBefore: number } | undefined;
-  private batchSeq = 0;
-  private inFlight: Promise<void> | undefined;
-
-  constructor(
-    private readonly identity: ReportIdentity,
-    private readonly send: SendReport,
-    private readonly settings: ReporterSettings,
-  ) {
-    this.queue = new ReportQueue(settings.maxQueue);
-  }
-
-  get waitingSamples(): number {
-    return this.queue.sampleCount;
-  }
-
-  addSample(sample: Sample): void {
-    this.queue.addSample(sample);
-  }
-
-  addEvent(event: ReportEvent): void {
-    this.queue.addEvent(event);
-  }
-
+/** Queues samples and events and delivers them as report batches. */
+export interface Reporter {
+  readonly waitingSamples: number;
+  addSample(sample: Sample): void;
+  addEvent(event: ReportEvent): void;
   /**
    * Sends what is waiting. With `keepalive` (page hiding) it sends everything
    * at once, ignoring backoff, because there may be no later chance.
    */
-  flush(keepalive = false): Promise<void> {
-    if (this.inFlight) return keepalive ? this.inFlight.then(() => this.flush(true)) : this.inFlight;
-    this.inFlight = this.drain(keepalive).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
-  }
+  flush(keepalive?: boolean): Promise<void>;
+}
 
-  private async drain(keepalive: boolean): Promise<void> {
-    for (let guard = 0; guard < 100; guard++) {
-      if (!this.pending) {
-        if (this.queue.isEmpty) return;
-        this.pending = { batch: this.nextBatch(), attempts: 0, notBefore: 0 };
-      }
-      const pending = this.pending;
-      if (!keepalive && pending.notBefore > this.settings.now()) return;
-      pending.batch.sentAt = this.settings.now();
-      const body = JSON.stringify(pending.batch);
-      const outcome = await this.send(body, keepalive && body.length <= KEEPALIVE_BODY_LIMIT);
-      if (outcome.ok) {
-        this.pending = undefined;
-        continue;
-      }
-      pending.attempts++;
-      if (!outcome.retryable || pending.attempts >= this.settings.maxAttempts) {
-        const { samples, events, dropped } = pending.batch;
-        this.queue.countLost(samples.length + dropped.samples, events.length + dropped.events);
-        this.pending = undefined;
-        continue;
-      }
-      pending.notBefore =
-        this.settings.now() + backoffDelay(pending.attempts, this.settings.random, outcome.retryAfterMs);
-      return;
-    }
-  }
+/**
+ * A bounded queue that turns samples and events into report batches and
+ * delivers them one at a time. When the queue is full the oldest item is
+ * dropped and counted; the counts travel in the next batch. A batch that
+ * fails with a retryable outcome is kept as it is (same `batchSeq`, so the
+ * collector can store it once) and retried after a backoff; a final failure
+ * drops it and counts what was lost.
+ */
+export function createReporter(identity: ReportIdentity, send: SendReport, settings: ReporterSettings): Reporter {
+  const { now, maxQueue } = settings;
+  const samples: Sample[] = [];
+  let events: ReportEvent[] = [];
+  const dropped = { samples: 0, events: 0 };
+  let pending: { batch: ReportBatch; attempts: number; notBefore: number } | undefined;
+  let batchSeq = 0;
+  let inFlight: Promise<void> | undefined;
 
-  private nextBatch(): ReportBatch {
-    const { samples, events, dropped } = this.queue.take(this.settings.maxBatchSamples);
-    return {
+  const nextBatch = (): ReportBatch => {
+    const { sampleRate, consent } = identity;
+    const batch: ReportBatch = {
       v: 1,
       sdkVersion: SDK_VERSION,
-      tenant: this.identity.tenant,
-      sessionId: this.identity.sessionId,
-      callId: this.identity.callId,
-      participantId: this.identity.participantId,
-      batchSeq: this.batchSeq++,
-      sentAt: this.settings.now(),
-      meta: this.identity.meta,
-      dropped,
-      samples,
+      tenant: identity.tenant,
+      sessionId: identity.sessionId,
+      callId: identity.callId,
+      participantId: identity.participantId,
+      batchSeq: batchSeq++,
+      sentAt: now(),
+      meta: identity.meta,
+      dropped: { ...dropped },
+      consent: consent?.(),
+      sampleRate,
+      samples: samples.splice(0, settings.maxBatchSamples),
       events,
     };
-  }
+    events = [];
+    dropped.samples = dropped.events = 0;
+    return batch;
+  };
+
+  const drain = async (keepalive: boolean): Promise<void> => {
+    await settings.ready;
+    for (let guard = 0; guard < 100; guard++) {
+      if (!pending) {
+        if (!samples.length && !events.length) return;
+        pending = { batch: nextBatch(), attempts: 0, notBefore: 0 };
+      }
+      const p = pending;
+      if (!keepalive && p.notBefore > now()) return;
+      p.batch.sentAt = now();
+      const body = JSON.stringify(p.batch);
+      const outcome = await send(body, keepalive && body.length <= KEEPALIVE_BODY_LIMIT);
+      if (!outcome.ok && outcome.retryable && ++p.attempts < settings.maxAttempts) {
+        p.notBefore = now() + backoffDelay(p.attempts, settings.random, outcome.retryAfterMs);
+        return;
+      }
+      if (!outcome.ok) {
+        dropped.samples += p.batch.samples.length + p.batch.dropped.samples;
+        dropped.events += p.batch.events.length + p.batch.dropped.events;
+      }
+      pending = undefined;
+    }
+  };
+
+  const flush = (keepalive = false): Promise<void> =>
+    inFlight
+      ? keepalive
+        ? inFlight.then(() => flush(true))
+        : inFlight
+      : (inFlight = drain(keepalive).finally(() => (inFlight = undefined)));
+
+  const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
+    if (list.push(item) > maxQueue) {
+      list.shift();
+      dropped[kind]++;
+    }
+  };
+
+  return {
+    get waitingSamples() {
+      return samples.length;
+    },
+    addSample: (sample) => bounded(samples, sample, 'samples'),
+    addEvent: (event) => bounded(events, event, 'events'),
+    flush,
+  };
 }

@@ -37,11 +37,10 @@ export function createFetchSender(endpoint: string): SendReport {
         credentials: 'omit',
         headers: { 'content-type': 'text/plain;charset=UTF-8' },
       });
-      if (response.ok) return { ok: true };
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      return retryAfterMs === undefined
-        ? { ok: false, retryable: isRetryableStatus(response.status), status: response.status }
-        : { ok: false, retryable: isRetryableStatus(response.status), status: response.status, retryAfterMs };
+      const { ok, status } = response;
+      return ok
+        ? { ok }
+        : { ok, retryable: isRetryableStatus(status), status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
     } catch {
       // Network failure, CORS refusal or an aborted page: worth another try.
       return { ok: false, retryable: true };

@@ -1,5 +1,21 @@
 import type { MetricDefinition } from '../types.js';
-import { CLIENT_PATH, CLIENT_STREAM } from './attributes.js';
+import { CLIENT, CLIENT_PATH, CLIENT_STREAM } from './attributes.js';
+
+/** Bytes one simulcast layer (sendEncodings index) sent in the interval. */
+function layerBytes<I extends 0 | 1 | 2>(index: I) {
+  return {
+    key: `layer${index}_bytes`,
+    name: `webrtc.stream.layer${index}_sent`,
+    unit: 'By',
+    family: 'cost',
+    scope: 'stream',
+    streams: ['video_out'],
+    aggregation: 'sum',
+    instrument: 'counter',
+    attributes: CLIENT_STREAM,
+    description: `Bytes sent by simulcast layer ${index} (encodingIndex ${index}${index === 2 ? ' and above' : ''}) in the interval; only simulcast streams (with a rid) report it. Runbook entry 4.`,
+  } as const;
+}
 
 /** Cost: what the traffic is, as the client sees it. */
 export const COST_METRICS = [
@@ -34,5 +50,29 @@ export const COST_METRICS = [
     instrument: 'counter',
     attributes: CLIENT_STREAM,
     description: 'RTP packets received (inbound) or sent (outbound) in the interval.',
+  },
+  {
+    key: 'relayed_bytes',
+    name: 'webrtc.transport.relayed',
+    unit: 'By',
+    family: 'cost',
+    scope: 'connection',
+    instrument: 'counter',
+    attributes: [...CLIENT_PATH, 'relay.protocol'],
+    description: 'Bytes sent plus received in the interval through our TURN relay (the selected pair\'s local candidate is a relay); relay_protocol says how.',
+  },
+  layerBytes(0),
+  layerBytes(1),
+  layerBytes(2),
+  {
+    key: 'participant_minutes',
+    name: 'webrtc.participant.time',
+    unit: 'min',
+    family: 'cost',
+    scope: 'event',
+    event: 'session.end',
+    instrument: 'counter',
+    attributes: CLIENT,
+    description: 'Participant minutes: each session adds its length from start() to its end (divide by the batch sampleRate to scale up).',
   },
 ] as const satisfies readonly MetricDefinition[];

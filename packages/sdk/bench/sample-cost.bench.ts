@@ -1,0 +1,98 @@
+// Budgets 2 and 3 of the SDK, measured side by side in one real headless
+// Chromium run (loopback calls, fake camera and microphone):
+// - processing per sample (toSnapshot + extractSample + JSON of the sample)
+//   against the getStats() call's own time: budget ≤ 25 % for 1 audio +
+//   1 video; 16 audio + 16 video reported too;
+// - upload per sample per peer connection, gzipped in batches of 10 as the
+//   reporter sends them: budget ≤ 300 bytes for 1 audio + 1 video, beside
+//   the raw getStats() JSON of the same reports.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { launchChromium } from '../../../examples/test/chromium.js';
+
+/** Rounds per case; the first 5 warm up. A real session samples each connection every 2 s (30 a minute). */
+const ROUNDS = 185;
+const GAP_MS = 100;
+
+interface Measured {
+  stats: number[];
+  work: number[];
+  /** Of `work`: reading the report into a snapshot (the browser builds each stats object as it is read). */
+  read: number[];
+  samples: Array<Record<string, unknown>>;
+  raw: Array<{ pc: string; json: string }>;
+}
+
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
+const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(1)} %`;
+
+/** Gzipped bytes per sample: batches of 10 samples of one connection in a full report envelope. */
+function uploadPerSample(samples: Measured['samples'], pc: string): { gzip: number; json: number } {
+  const mine = samples.filter((s) => s['pc'] === pc).slice(0, 10);
+  const batch = {
+    v: 1, sdkVersion: '0.1.0', tenant: 'pk_live_0123456789', sessionId: '6f1c2a9e-4b7d-4e21-9a55-0c3e8f1d2b47', callId: 'room-42',
+    participantId: 'a'.repeat(64), batchSeq: 17, sentAt: Date.now(), meta: { browser: 'chrome', browserVersion: '140', os: 'linux', region: 'eu-west', topology: 'p2p' },
+    dropped: { samples: 0, events: 0 }, consent: 'granted', samples: mine, events: [],
+  };
+  const json = JSON.stringify(batch);
+  return { gzip: gzipSync(json).length / mine.length, json: json.length / mine.length };
+}
+
+const extractBundle = (await build({
+  entryPoints: [new URL('../src/extract/index.ts', import.meta.url).pathname],
+  bundle: true, minify: true, format: 'iife', globalName: 'RtcPulseExtract', write: false, target: ['chrome100'],
+})).outputFiles[0]!.text;
+const pageScript = await readFile(new URL('page-bench.js', import.meta.url), 'utf8');
+
+// Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
+const server = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+  res.end('<!doctype html><title>bench</title>');
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const browser = await launchChromium();
+try {
+  const cases = [
+    { name: '1 audio + 1 video, both ways', audio: 1, video: 1, bothWays: true, width: 640, height: 360 },
+    { name: '16 audio + 16 video, one way', audio: 16, video: 16, bothWays: false, width: 320, height: 180 },
+  ];
+  console.log(`${ROUNDS - 5} rounds ${GAP_MS} ms apart per case, both peer connections measured; Chromium ${browser.version()}`);
+  for (const c of cases) {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.addScriptTag({ content: extractBundle });
+    await page.addScriptTag({ content: pageScript });
+    const isolated = await page.evaluate('window.bench.isolated()');
+    const m = (await page.evaluate(
+      `window.bench.call(${JSON.stringify(c)}).then((pcs) => window.bench.measure(pcs, ${ROUNDS}, ${GAP_MS}))`,
+    )) as Measured;
+    await page.close();
+    console.log(`\n${c.name} (crossOriginIsolated: ${String(isolated)}, ${m.stats.length} samples)`);
+    console.log(`  getStats() call      p50 ${ms(quantile(m.stats, 0.5))}   p95 ${ms(quantile(m.stats, 0.95))}   (baseline)`);
+    console.log(`  SDK processing       p50 ${ms(quantile(m.work, 0.5))}   p95 ${ms(quantile(m.work, 0.95))}`);
+    console.log(`    of which reading   p50 ${ms(quantile(m.read, 0.5))}   p95 ${ms(quantile(m.read, 0.95))}   (toSnapshot: iterating the report)`);
+    const ratios = m.stats.map((s, i) => (m.work[i] ?? 0) / s);
+    console.log(
+      `  processing/getStats  p50 ${pct(quantile(m.work, 0.5), quantile(m.stats, 0.5))} of p50, per-sample ratio p50 ${pct(quantile(ratios, 0.5), 1)} p95 ${pct(quantile(ratios, 0.95), 1)}   budget 25 % (1a+1v)`,
+    );
+    for (const pc of ['pc0', 'pc1']) {
+      const up = uploadPerSample(m.samples, pc);
+      const raw = m.raw.filter((r) => r.pc === pc).map((r) => r.json);
+      const rawGzip = raw.length ? gzipSync(JSON.stringify(raw)).length / raw.length : NaN;
+      const rawJson = raw.length ? raw.join('').length / raw.length : NaN;
+      console.log(
+        `  upload ${pc}: ${up.gzip.toFixed(0)} B/sample gzipped (${up.json.toFixed(0)} B JSON)   raw getStats: ${rawGzip.toFixed(0)} B gzipped (${rawJson.toFixed(0)} B JSON)   budget 300 B (1a+1v)`,
+      );
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

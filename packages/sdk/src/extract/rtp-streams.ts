@@ -1,0 +1,137 @@
+import type { StatsEntry, StatsSnapshot } from './snapshot.js';
+import { counterDelta, entriesOfType, entryOfType, num, percentOfInterval, perSecond, scale, str, type Interval } from './stats-fields.js';
+import { contribution, fieldReader, mediaKind, type FieldReader, type StreamContribution } from './stream-contribution.js';
+
+/**
+ * RMS audio level over the interval (runbook entry 6): the square root of the
+ * energy added per second of audio, which is how the stats spec says to
+ * average `audioLevel`; the current `audioLevel` when there is no interval.
+ */
+function audioLevel({ v, d }: FieldReader): number | undefined {
+  const energy = d('totalAudioEnergy');
+  const seconds = d('totalSamplesDuration');
+  return energy !== undefined && seconds ? Math.sqrt(energy / seconds) : v('audioLevel');
+}
+
+/** Frame rate, height and runbook-11 frame counters shared by both directions of video. */
+function videoFrames(c: ReturnType<typeof contribution>, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
+  const frames = r.d(`frames${io}`);
+  c.set('frames', frames);
+  c.set('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'));
+  c.set('key_frames', r.d(`keyFrames${io}`));
+  c.set('pli_count', r.d('pliCount'));
+  c.set('fir_count', r.d('firCount'));
+  const height = r.v('frameHeight');
+  if (height) c.set('frame_height_px', height);
+}
+
+/**
+ * What one `inbound-rtp` entry contributes to `audio_in` or `video_in`.
+ * Undefined for entries of unknown kind or that describe the remote side.
+ */
+export function inboundContribution(interval: Interval, entry: StatsEntry): StreamContribution | undefined {
+  const kind = mediaKind(entry);
+  if (!kind || entry['isRemote'] === true) return undefined;
+  const r = fieldReader(interval, entry);
+  const c = contribution(kind === 'audio' ? 'audio_in' : 'video_in');
+  const lost = r.d('packetsLost');
+  const received = r.d('packetsReceived');
+  c.set('packets', received);
+  c.set('packets_lost', lost);
+  if (received !== undefined) c.ratio('packet_loss_pct', scale(lost, 100), (lost ?? 0) + received);
+  c.set('jitter_ms', scale(r.v('jitter'), 1000));
+  c.set('bitrate_kbps', perSecond(interval, scale(r.d('bytesReceived'), 0.008)));
+  c.ratio('jitter_buffer_delay_ms', scale(r.d('jitterBufferDelay'), 1000), r.d('jitterBufferEmittedCount'));
+  if (kind === 'audio') {
+    c.ratio('concealment_pct', scale(r.d('concealedSamples'), 100), r.d('totalSamplesReceived'));
+    c.set('audio_level', audioLevel(r));
+  } else {
+    videoFrames(c, interval, r, 'Decoded');
+    c.set('freeze_count', r.d('freezeCount'));
+    c.set('freeze_time_pct', percentOfInterval(interval, r.d('totalFreezesDuration')));
+  }
+  return c;
+}
+
+/** The peer's receiver report (`remote-inbound-rtp`) for an outbound stream: via `remoteId`, else `localId`, else SSRC and kind. */
+function remoteInbound(snapshot: StatsSnapshot, remotes: readonly StatsEntry[], outbound: StatsEntry): StatsEntry | undefined {
+  return (
+    entryOfType(snapshot, str(outbound, 'remoteId'), 'remote-inbound-rtp') ??
+    remotes.find((r) => str(r, 'localId') === outbound.id) ??
+    remotes.find((r) => num(r, 'ssrc') === num(outbound, 'ssrc') && mediaKind(r) === mediaKind(outbound))
+  );
+}
+
+/** Seconds of the interval the encoder spent limited for each reason, from `qualityLimitationDurations`. */
+function limitedSeconds(interval: Interval, entry: StatsEntry, reason: string): number | undefined {
+  const pick = (e: StatsEntry | undefined): StatsEntry | undefined => e?.['qualityLimitationDurations'] as StatsEntry | undefined;
+  const now = num(pick(entry), reason);
+  const then = num(pick(interval.previous?.get(entry.id)), reason);
+  return now === undefined || then === undefined || now < then ? undefined : now - then;
+}
+
+/**
+ * What one `outbound-rtp` entry contributes to `audio_out` or `video_out`,
+ * joined to the peer's receiver report for loss, jitter and RTT, to its
+ * media source for the microphone level, and split by simulcast layer.
+ */
+export function outboundContribution(interval: Interval, entry: StatsEntry, remotes: readonly StatsEntry[]): StreamContribution | undefined {
+  const kind = mediaKind(entry);
+  if (!kind || entry['isRemote'] === true) return undefined;
+  const r = fieldReader(interval, entry);
+  const c = contribution(kind === 'audio' ? 'audio_out' : 'video_out');
+  const sent = r.d('packetsSent');
+  const bytes = r.d('bytesSent');
+  c.set('packets', sent);
+  c.set('bitrate_kbps', perSecond(interval, scale(bytes, 0.008)));
+
+  const remote = remoteInbound(interval.current, remotes, entry);
+  if (remote) {
+    const lost = counterDelta(interval, remote, 'packetsLost');
+    c.set('packets_lost', lost);
+    // Expected = lost + what the peer received, else what we sent.
+    const remoteReceived = counterDelta(interval, remote, 'packetsReceived');
+    const expected = remoteReceived !== undefined && lost !== undefined ? lost + remoteReceived : sent;
+    if (lost !== undefined && expected !== undefined) c.ratio('packet_loss_pct', Math.min(lost, expected) * 100, expected);
+    c.set('jitter_ms', scale(num(remote, 'jitter'), 1000));
+    // Receiver reports without a round-trip measurement yet carry roundTripTime 0 (Chrome, Safari).
+    const rtt = num(remote, 'roundTripTime');
+    if (rtt) c.set('rtt_ms', rtt * 1000);
+  }
+
+  if (kind === 'audio') {
+    c.set('audio_level', audioLevel(fieldReader(interval, entryOfType(interval.current, str(entry, 'mediaSourceId'), 'media-source'))));
+    return c;
+  }
+  videoFrames(c, interval, r, 'Encoded');
+  const cpu = limitedSeconds(interval, entry, 'cpu');
+  const bandwidth = limitedSeconds(interval, entry, 'bandwidth');
+  const other = limitedSeconds(interval, entry, 'other');
+  c.set('quality_limited_cpu_pct', percentOfInterval(interval, cpu));
+  c.set('quality_limited_bandwidth_pct', percentOfInterval(interval, bandwidth));
+  if (cpu !== undefined || bandwidth !== undefined || other !== undefined) {
+    c.set('quality_limited_pct', percentOfInterval(interval, (cpu ?? 0) + (bandwidth ?? 0) + (other ?? 0)));
+  }
+  // Simulcast layers (runbook entry 4): sendEncodings index, layers above the third add to layer 2.
+  if (str(entry, 'rid') !== undefined) {
+    const layer = Math.min(2, num(entry, 'encodingIndex') ?? 0);
+    c.set(layer === 0 ? 'layer0_bytes' : layer === 1 ? 'layer1_bytes' : 'layer2_bytes', bytes);
+  }
+  return c;
+}
+
+const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];
+
+/**
+ * Why the video encoder limits quality now: the most severe reason across the
+ * video outbound streams (simulcast layers share one encoder state in practice).
+ */
+export function qualityLimitationReason(snapshot: StatsSnapshot): string | undefined {
+  let chosen: string | undefined;
+  const rank = (value: string): number => (REASON_SEVERITY.indexOf(value) + 5) % 5;
+  for (const entry of entriesOfType(snapshot, 'outbound-rtp')) {
+    const reason = str(entry, 'qualityLimitationReason');
+    if (mediaKind(entry) === 'video' && reason !== undefined && (chosen === undefined || rank(reason) < rank(chosen))) chosen = reason;
+  }
+  return chosen;
+}

@@ -1,0 +1,3 @@
+export { captureDisplayMedia, captureUserMedia } from './media-capture.js';
+export { sendFeedback } from './feedback.js';
+export type { Feedback } from './feedback.js';

@@ -1,0 +1,32 @@
+/** The signalling calls whose failures are reported as `error` events with the method as `stage`. */
+const METHODS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'] as const;
+
+type Method = (this: RTCPeerConnection, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps the peer connection's signalling methods (on the instance, not the
+ * prototype) so that a rejected promise is reported through `report`. The
+ * wrapper calls the original with the same `this` and arguments and returns
+ * its very promise, so the app sees the same results, the same rejections
+ * and the same synchronous exceptions as before. Legacy callback-style calls
+ * resolve their promise even on failure, so their failures go unreported.
+ * Returns a function that puts the original methods back.
+ */
+export function instrumentMethods(pc: RTCPeerConnection, report: (error: unknown, stage: string) => void): () => void {
+  const target = pc as unknown as Record<string, Method>;
+  const restore: Array<() => void> = [];
+  for (const name of METHODS) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    const wrapped: Method = function (...args) {
+      const result = original.apply(this, args);
+      if (result instanceof Promise) result.then(undefined, (error: unknown) => report(error, name));
+      return result;
+    };
+    target[name] = wrapped;
+    restore.push(() => {
+      if (target[name] === wrapped) target[name] = original;
+    });
+  }
+  return () => restore.forEach((undo) => undo());
+}

@@ -1,0 +1,18 @@
+import type { ReportEvent } from '@rtcpulse/schema';
+
+const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/g;
+const IPV6 = /\b[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}\b/gi;
+
+/**
+ * An `error` event for a failed call of the app's: the error's name when it
+ * looks like one (`NotAllowedError`, `OperationError`, …, else `Error`), and
+ * a message cut to 200 characters with any IP address replaced by `[ip]`
+ * (signalling errors may quote SDP lines). An OverconstrainedError names
+ * the constraint instead of its message.
+ */
+export function errorEvent(error: unknown, stage: string): Omit<ReportEvent, 'pc' | 'ts'> {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
+  const name = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
+  const text = e.constraint ? `constraint=${String(e.constraint)}` : String(e.message ?? error);
+  return { type: 'error', stage, name, message: text.slice(0, 200).replace(IPV4, '[ip]').replace(IPV6, '[ip]') };
+}

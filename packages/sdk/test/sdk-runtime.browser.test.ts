@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { ReportBatch, ReportEvent } from '@rtcpulse/schema';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../examples/test/chromium.js';
+import { buildSdk } from '../scripts/build.mjs';
+import { startTestServer, type TestServer } from './browser/test-server.js';
+
+type Scenario = 'startCall' | 'endCall' | 'failures' | 'sampledOut' | 'leaveByNavigation';
+
+/** Runs one of the in-page scenarios (test/browser/scenarios.js). */
+function run<T>(page: Page, scenario: Scenario): Promise<T> {
+  return page.evaluate((name) => (window as unknown as { scenarios: Record<string, () => Promise<unknown>> }).scenarios[name]!(), scenario) as Promise<T>;
+}
+
+function eventsOf(batches: readonly ReportBatch[], sessionId: string): ReportEvent[] {
+  return batches.filter((b) => b.sessionId === sessionId).flatMap((b) => b.events);
+}
+
+/** Waits (bounded) until `check` holds. */
+async function waitFor(check: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+describe('the SDK in real Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  const pageErrors: string[] = [];
+
+  const openPage = async (): Promise<Page> => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => 'scenarios' in window, undefined, { timeout: 10_000 });
+    return page;
+  };
+
+  beforeAll(async () => {
+    await buildSdk();
+    server = await startTestServer();
+    browser = await launchChromium();
+    context = await browser.newContext();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('reports every metric family and the runbook telemetry of a call, through an offline spell', async () => {
+    const page = await openPage();
+    const sessionId = await run<string>(page, 'startCall');
+    await page.waitForTimeout(6000);
+    await context.setOffline(true);
+    await page.waitForTimeout(1500);
+    await context.setOffline(false);
+    await page.waitForTimeout(7000);
+    const errors = await run<string[]>(page, 'endCall');
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(server.refused).toEqual([]);
+
+    const batches = server.batches.filter((b) => b.sessionId === sessionId);
+    // Privacy: the participant id leaves as SHA-256 of salt and id.
+    for (const b of batches) expect(b.participantId).toBe(sha256('salt:alice'));
+    expect(batches[0]?.consent).toBe('unknown');
+    expect(batches.at(-1)?.consent).toBe('granted');
+
+    const events = eventsOf(batches, sessionId);
+    const of = (type: string, pc?: string): ReportEvent[] => events.filter((e) => e.type === type && (pc === undefined || e.pc === pc));
+    // Runbook 1: formation time with the selected candidate types.
+    for (const pc of ['pc0', 'pc1']) expect(of('ice.pair.formed', pc)[0]).toMatchObject({ name: 'host' });
+    // Runbook 2: how long DTLS took to connect.
+    expect(of('dtls.connecting').some((e) => e.state === 'connected' && (e.value ?? -1) >= 0)).toBe(true);
+    // Runbook 3: offline/online seen; restartIce on online, and its outcome.
+    expect(of('network').map((e) => e.state)).toEqual(['offline', 'online']);
+    expect(of('ice.restart', 'pc0').map((e) => e.state)).toEqual(['started', 'recovered']);
+    // Runbook 9: the sender's bitrate reached its target.
+    expect(of('bitrate.target')).toHaveLength(1);
+    expect(of('bitrate.target')[0]).toMatchObject({ state: 'reached' });
+    // Runbook 7 and compliance.
+    expect(of('av.offset')[0]).toMatchObject({ value: 300, state: 'webrtc_ahead' });
+    expect(of('audit').map((e) => e.name)).toEqual(['join', 'recording.consent.granted', 'leave']);
+    // Errors family: a clean call is not degraded; the end reason and participant minutes (runbook 10).
+    expect(of('session.quality')[0]).toMatchObject({ state: 'ok' });
+    const end = of('session.end')[0];
+    expect(end?.name).toBe('closed');
+    expect(end?.value).toBeGreaterThan(0.2);
+    // Runbook 12: feedback after the call, with platform details and tags.
+    expect(of('feedback')[0]?.value).toBe(2);
+    expect(of('feedback')[0]?.message).toMatch(/audioinput=\d+;audiooutput=\d+;videoinput=\d+/);
+    expect(of('feedback.complaint').map((e) => e.name)).toEqual(['audio-wrong-device', 'other']);
+
+    const samples = batches.flatMap((b) => b.samples);
+    const sender = samples.filter((s) => s.pc === 'pc0');
+    const receiver = samples.filter((s) => s.pc === 'pc1');
+    // Quality: MOS, audio levels (runbook 6), frames and key frames (runbook 11) per direction.
+    const last = (values: Array<number | undefined>): number | undefined => values.filter((v) => v !== undefined).at(-1);
+    expect(last(receiver.map((s) => s.streams.audio_in?.mos))).toBeGreaterThan(4);
+    expect(last(sender.map((s) => s.streams.audio_out?.mos))).toBeGreaterThan(4);
+    expect(Math.max(...sender.map((s) => s.streams.audio_out?.audio_level ?? 0))).toBeGreaterThan(0.001);
+    expect(Math.max(...receiver.map((s) => s.streams.audio_in?.audio_level ?? 0))).toBeGreaterThan(0.001);
+    // Key frames, PLI and FIR are counted every interval (a clean call has few: the counts exist, mostly 0).
+    expect(receiver.some((s) => s.streams.video_in?.key_frames !== undefined && s.streams.video_in.pli_count !== undefined)).toBe(true);
+    expect(Math.max(...receiver.map((s) => s.streams.video_in?.frames ?? 0))).toBeGreaterThan(5);
+    expect(sender.some((s) => s.labels.noise_suppression === 'on' && s.labels.auto_gain_control === 'on')).toBe(true);
+    // Cost: bytes per connection.
+    expect(Math.max(...sender.map((s) => s.conn.bytes_sent ?? 0))).toBeGreaterThan(10_000);
+  });
+
+  it('reports app failures by name without changing what the app sees, and survives hostile input', async () => {
+    const page = await openPage();
+    const seen = await run<{
+      sessionId: string;
+      onError: string[];
+      getUserMedia: unknown[];
+      setRemoteDescription: string[];
+      createOfferStillWorks: string;
+    }>(page, 'failures');
+    await page.close();
+    expect(server.refused).toEqual([]);
+    // The app gets the same rejection with and without the SDK in between.
+    expect(seen.getUserMedia[0]).toBe('OverconstrainedError');
+    expect(seen.getUserMedia[1]).toBe(seen.getUserMedia[0]);
+    expect(seen.getUserMedia[3]).toBe(seen.getUserMedia[2]);
+    expect(seen.setRemoteDescription[1]).toBe(seen.setRemoteDescription[0]);
+    expect(seen.setRemoteDescription[0]).not.toBe('resolved');
+    expect(seen.createOfferStillWorks).toBe('string');
+    // getStats rejecting is the SDK's problem, handed to onError, never thrown.
+    expect(seen.onError).toContain('getStats boom');
+
+    const events = eventsOf(server.batches, seen.sessionId);
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors).toContainEqual(expect.objectContaining({ stage: 'getUserMedia', name: 'OverconstrainedError', message: 'constraint=deviceId' }));
+    expect(errors).toContainEqual(expect.objectContaining({ pc: 'bad', stage: 'setRemoteDescription', name: seen.setRemoteDescription[0] }));
+    expect(errors).toContainEqual(expect.objectContaining({ stage: 'app', name: 'Error' }));
+    // Runbook 2: ICE connected, nothing received.
+    expect(events.find((e) => e.type === 'media.no_inbound')).toMatchObject({ pc: 'silent' });
+    expect((events.find((e) => e.type === 'media.no_inbound')?.value ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sends nothing at all from a session sampled out', async () => {
+    const page = await openPage();
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/reports')) requests.push(r.url());
+    });
+    const { sampled, sessionId } = await run<{ sampled: boolean; sessionId: string }>(page, 'sampledOut');
+    await page.close();
+    expect(sampled).toBe(false);
+    expect(requests).toEqual([]);
+    expect(server.batches.filter((b) => b.sessionId === sessionId)).toEqual([]);
+  });
+
+  it('ends the session with reason navigation when the page navigates away, delivered with keepalive', async () => {
+    const page = await openPage();
+    const sessionId = await run<string>(page, 'leaveByNavigation');
+    await page.waitForURL(/next-page/, { timeout: 10_000 });
+    await waitFor(() => eventsOf(server.batches, sessionId).some((e) => e.type === 'session.end'), 10_000);
+    await page.close();
+    expect(eventsOf(server.batches, sessionId).find((e) => e.type === 'session.end')).toMatchObject({ name: 'navigation' });
+  });
+});

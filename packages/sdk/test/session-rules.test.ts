@@ -1,0 +1,65 @@
+import type { ReportBatch, Sample } from '@rtcpulse/schema';
+import { describe, expect, it } from 'vitest';
+import { degradedTracker } from '../src/session/degraded.js';
+import { errorEvent } from '../src/session/error-event.js';
+import { createReporter } from '../src/transport/reporter.js';
+import { createFetchSender } from '../src/transport/send-report.js';
+
+function sample(streams: Sample['streams']): Sample {
+  return { pc: 'pc0', seq: 0, ts: 1, dur: 2000, conn: {}, streams, labels: {} };
+}
+
+describe('degraded session classification', () => {
+  it('counts an interval degraded under MOS 3.6 or with 10 % frozen video, and a session degraded from 20 %', () => {
+    const t = degradedTracker();
+    expect(t.result()).toBeUndefined();
+    t.add(sample({})); // no media measured: not an interval of the share
+    for (let i = 0; i < 8; i++) t.add(sample({ audio_in: { mos: 4.3 }, video_in: { freeze_time_pct: 0 } }));
+    t.add(sample({ audio_out: { mos: 3.5 } }));
+    expect(t.result()).toEqual({ state: 'ok', value: 11.1 });
+    t.add(sample({ video_in: { freeze_time_pct: 10 } }));
+    expect(t.result()).toEqual({ state: 'degraded', value: 20 });
+  });
+});
+
+describe('error events', () => {
+  it('keeps the DOMException name and stage, the constraint of an OverconstrainedError, and never an address', () => {
+    const sdp = new DOMException('Failed to parse SessionDescription. a=candidate:1 1 udp 2122260223 192.168.1.20 54321 typ host; fe80::1:2:3', 'OperationError');
+    const event = errorEvent(sdp, 'setRemoteDescription');
+    expect(event).toMatchObject({ type: 'error', stage: 'setRemoteDescription', name: 'OperationError' });
+    expect(event.message).not.toMatch(/192\.168|fe80/);
+    expect(event.message).toContain('[ip]');
+    expect(errorEvent({ name: 'OverconstrainedError', constraint: 'deviceId', message: 'x' }, 'getUserMedia').message).toBe('constraint=deviceId');
+    expect(errorEvent('plain string', 'app')).toMatchObject({ name: 'Error', message: 'plain string' });
+    expect(errorEvent({ name: 'bad name with spaces' }, 'app').name).toBe('Error');
+    expect(errorEvent(null, 'app').message?.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('batch envelope', () => {
+  it('waits for the hashed identity, and stamps consent and the sample rate', async () => {
+    const bodies: ReportBatch[] = [];
+    let resolveReady: (v: unknown) => void = () => undefined;
+    const identity = {
+      tenant: 't', sessionId: 's', callId: 'c', participantId: 'raw-id', meta: { browser: 'chrome', os: 'linux' },
+      sampleRate: 0.25, consent: () => 'granted',
+    };
+    const r = createReporter(identity, (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })), {
+      maxBatchSamples: 10, maxQueue: 10, maxAttempts: 3, now: () => 0, random: () => 0.5,
+      ready: new Promise((resolve) => (resolveReady = resolve)).then(() => (identity.participantId = 'hashed')),
+    });
+    r.addEvent({ ts: 1, type: 'session.start' });
+    const flushed = r.flush();
+    expect(bodies).toHaveLength(0);
+    resolveReady(undefined);
+    await flushed;
+    expect(bodies[0]).toMatchObject({ participantId: 'hashed', consent: 'granted', sampleRate: 0.25 });
+  });
+});
+
+describe('fetch sender', () => {
+  it('resolves a retryable failure, never rejects, when fetch itself throws (bad URL) or nothing listens', async () => {
+    await expect(createFetchSender('http://[bad')('{}', false)).resolves.toEqual({ ok: false, retryable: true });
+    await expect(createFetchSender('http://127.0.0.1:9/v1/reports')('{}', false)).resolves.toEqual({ ok: false, retryable: true });
+  });
+});
