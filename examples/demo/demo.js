@@ -21,6 +21,8 @@ const ROWS = [
   ['audio in bitrate', (s) => s.streams.audio_in?.bitrate_kbps, 'kbit/s'],
   ['audio in loss', (s) => s.streams.audio_in?.packet_loss_pct, '%'],
   ['audio in jitter', (s) => s.streams.audio_in?.jitter_ms, 'ms'],
+  ['audio MOS in / out', (s) => (s.streams.audio_in?.mos ?? s.streams.audio_out?.mos) !== undefined && `${fixed(s.streams.audio_in?.mos)} / ${fixed(s.streams.audio_out?.mos)}`],
+  ['audio level in / out', (s) => (s.streams.audio_in || s.streams.audio_out) && `${s.streams.audio_in?.audio_level ?? "–"} / ${s.streams.audio_out?.audio_level ?? "–"}`],
   ['video in bitrate', (s) => s.streams.video_in?.bitrate_kbps, 'kbit/s'],
   ['video in fps / height', (s) => s.streams.video_in && `${fixed(s.streams.video_in.frame_rate_fps)} / ${fixed(s.streams.video_in.frame_height_px)}`],
   ['video in freezes', (s) => s.streams.video_in?.freeze_count],
@@ -82,7 +84,8 @@ async function startCall() {
   $('start').disabled = true;
   setStatus('starting…', 'starting');
   const pulse = createRtcPulse({
-    endpoint: new URL('/v1/reports', location.href).href,
+    // The public key also travels in the URL: the collector checks it before reading the body.
+    endpoint: new URL(`/v1/reports?key=${encodeURIComponent(params.get('tenant') ?? 'demo')}`, location.href).href,
     tenant: params.get('tenant') ?? 'demo',
     callId: params.get('call') ?? `demo-${Date.now()}`,
     participantId: params.get('participant') ?? 'demo-participant',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,7 @@ describe('an instrumented loopback call in real Chromium', () => {
       store: storeConfigFromEnv(process.env, { dataDir }),
       demoDir: join(repo, 'examples/demo'),
       sdkDir: join(repo, 'packages/sdk/dist'),
+      security: { tenants: { tenants: [{ id: 'e2e', publicKeys: [{ key: 'e2e', origins: ['self'] }], serverKeys: [] }] } },
     });
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
@@ -96,7 +98,8 @@ describe('an instrumented loopback call in real Chromium', () => {
       for (const row of pcRows) {
         expect(row).toMatchObject({
           call_id: 'e2e-call',
-          participant_id: 'e2e-participant',
+          // The SDK pseudonymises: SHA-256 of salt (default: the tenant) and the id.
+          participant_id: createHash('sha256').update('e2e:e2e-participant').digest('hex'),
           browser: 'chrome',
           region: 'test-region',
           topology: 'p2p',

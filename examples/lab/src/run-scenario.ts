@@ -1,0 +1,154 @@
+import type { Browser, Page } from 'playwright-core';
+import type { CollectorApp } from '@rtcpulse/collector';
+import { startCoturn, type TurnServer } from './coturn.js';
+import { emptyCounts } from './impairment.js';
+import { readReportedCall } from './reported.js';
+import type { CheckResult, LabObservation, Scenario } from './scenario.js';
+import { UdpImpairmentRelay, type PeerSide } from './udp-relay.js';
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** A collector built with `demoDir` = {@link LAB_PAGE_DIR} and `sdkDir` = the SDK's dist folder, listening at `baseUrl`. */
+  app: CollectorApp;
+  baseUrl: string;
+  browser: Browser;
+  scenario: Scenario;
+  /** Call length in seconds, counted from the moment both peers connected (default: the scenario's). */
+  seconds?: number;
+  tenant?: string;
+  sessionId?: string;
+  callId?: string;
+  /** SDK sampling interval in milliseconds (default 2000, the SDK's own default). */
+  intervalMs?: number;
+  /** Progress lines (for the command). */
+  log?: (line: string) => void;
+}
+
+/** One check's verdict. */
+export interface CheckVerdict extends CheckResult {
+  metric: string;
+  injected: string;
+  tolerance: string;
+}
+
+/** Outcome of one scenario run. */
+export interface ScenarioRun {
+  scenario: string;
+  tenant: string;
+  sessionId: string;
+  callId: string;
+  observation: LabObservation;
+  verdicts: CheckVerdict[];
+  /** True when every check passed. */
+  pass: boolean;
+}
+
+interface PeerStates {
+  sender: { ice: string; connection: string };
+  receiver: { ice: string; connection: string };
+  problems: string[];
+}
+
+interface LabWindow {
+  lab: {
+    startCall(config: unknown): Promise<string>;
+    stopCall(reason?: string): Promise<void>;
+    states(): PeerStates | undefined;
+  };
+}
+
+const CONNECT_TIMEOUT_MS = 20_000;
+const POLL_MS = 250;
+
+async function states(page: Page): Promise<PeerStates | undefined> {
+  return page.evaluate(() => (globalThis as unknown as LabWindow).lab.states());
+}
+
+async function waitFor(page: Page, done: (s: PeerStates) => boolean, timeoutMs: number): Promise<PeerStates | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PeerStates | undefined;
+  while (Date.now() < deadline) {
+    last = await states(page);
+    if (last && done(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return undefined;
+}
+
+const bothConnected = (s: PeerStates): boolean => s.sender.connection === 'connected' && s.receiver.connection === 'connected';
+const bothFailed = (s: PeerStates): boolean => s.sender.connection === 'failed' && s.receiver.connection === 'failed';
+
+/**
+ * Runs one scenario: opens the lab page served by the collector, starts the
+ * instrumented call through the impairment relay (or coturn), keeps it up
+ * for the scenario's length, hangs up (the SDK sends its last report), then
+ * reads what the SDK reported from ClickHouse and evaluates every check.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioRun> {
+  const { scenario, app, browser } = options;
+  const log = options.log ?? (() => undefined);
+  const seconds = options.seconds ?? scenario.defaultSeconds;
+  const tenant = options.tenant ?? 'lab';
+  const sessionId = options.sessionId ?? `lab-${scenario.name}-${Date.now().toString(36)}`;
+  const callId = options.callId ?? `lab-call-${scenario.name}`;
+  const relay = new UdpImpairmentRelay(scenario.path);
+  let turn: TurnServer | undefined;
+  let page: Page | undefined;
+  try {
+    if (scenario.turn) {
+      turn = await startCoturn();
+      log(`coturn listening on 127.0.0.1:${turn.port}`);
+    }
+    page = await browser.newPage();
+    await page.exposeFunction('labRelayPort', (side: PeerSide, port: number) => relay.addEndpoint(side, port));
+    await page.goto(`${options.baseUrl}/demo/index.html`);
+    await page.waitForFunction("document.getElementById('status')?.dataset.state === 'ready'");
+    const rtc = turn
+      ? { iceServers: [{ urls: turn.url, username: turn.username, credential: turn.credential }], iceTransportPolicy: 'relay' }
+      : {};
+    await page.evaluate((config) => (globalThis as unknown as LabWindow).lab.startCall(config), {
+      tenant,
+      sessionId,
+      callId,
+      participantId: `lab-${scenario.name}`,
+      region: 'lab',
+      intervalMs: options.intervalMs ?? 2000,
+      flushIntervalMs: 4000,
+      video: { width: 640, height: 360 },
+      rtc,
+      candidates: turn ? 'relay' : 'loopback',
+    });
+    log('call started; waiting for both peers to connect');
+    const connected = await waitFor(page, bothConnected, CONNECT_TIMEOUT_MS);
+    if (!connected) throw new Error(`the lab call did not connect within ${CONNECT_TIMEOUT_MS} ms: ${JSON.stringify(await states(page))}`);
+    log('connected');
+    if (scenario.afterConnect) {
+      const { delaySeconds, path } = scenario.afterConnect;
+      await page.waitForTimeout(delaySeconds * 1000);
+      relay.setImpairment(path);
+      log(`impairment changed after ${delaySeconds} s`);
+      const failed = await waitFor(page, bothFailed, seconds * 1000);
+      log(failed ? 'both peers report failed' : 'peers did not fail within the call length');
+    } else {
+      await page.waitForTimeout(seconds * 1000);
+    }
+    await page.evaluate(() => (globalThis as unknown as LabWindow).lab.stopCall('closed'));
+    log('hung up; reading the report from ClickHouse');
+    const observation: LabObservation = {
+      reported: await readReportedCall(app, tenant, sessionId),
+      relay: turn ? { forward: emptyCounts(), backward: emptyCounts() } : relay.packetCounts,
+      seconds,
+    };
+    const verdicts = scenario.checks.map((check) => ({
+      metric: check.metric,
+      injected: check.injected,
+      tolerance: check.tolerance,
+      ...check.evaluate(observation),
+    }));
+    return { scenario: scenario.name, tenant, sessionId, callId, observation, verdicts, pass: verdicts.every((v) => v.pass) };
+  } finally {
+    await page?.close().catch(() => undefined);
+    await relay.close();
+    await turn?.stop();
+  }
+}

@@ -1,0 +1,16 @@
+/** The dump formats the importer reads. */
+export type DumpFormat = 'rtcstats' | 'chrome-rtcstats' | 'webrtc-internals';
+
+/**
+ * One recorded call or event of a dump, whatever its format: `method` as
+ * the rtcstats format names it (`getstats` for a stats sample, whose
+ * `value` is delta-compressed against the previous one of the same peer
+ * connection), `pc` the peer connection id (absent for page-level entries),
+ * `ts` the client clock in milliseconds since the Unix epoch.
+ */
+export interface DumpEntry {
+  method: string;
+  pc: string | undefined;
+  value: unknown;
+  ts: number;
+}

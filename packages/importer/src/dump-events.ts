@@ -1,0 +1,130 @@
+import type { ReportEvent } from '@rtcpulse/schema';
+
+/** An event without the peer connection and time the replay assigns. */
+export type EventBody = Omit<ReportEvent, 'pc' | 'ts'>;
+
+const STATE_EVENTS: Readonly<Record<string, ReportEvent['type']>> = {
+  onsignalingstatechange: 'signaling.state',
+  onicegatheringstatechange: 'ice.gathering.state',
+  oniceconnectionstatechange: 'ice.connection.state',
+  ondtlsstatechange: 'dtls.state',
+  onconnectionstatechange: 'connection.state',
+};
+
+/** Calls whose failure becomes an `error` event with the call as `stage`. */
+const FAILURE_STAGES: Readonly<Record<string, string>> = {
+  createOfferOnFailure: 'createOffer',
+  createAnswerOnFailure: 'createAnswer',
+  setLocalDescriptionOnFailure: 'setLocalDescription',
+  setRemoteDescriptionOnFailure: 'setRemoteDescription',
+  addIceCandidateOnFailure: 'addIceCandidate',
+  'navigator.mediaDevices.getUserMediaOnFailure': 'getUserMedia',
+  'navigator.mediaDevices.getDisplayMediaOnFailure': 'getDisplayMedia',
+  'navigator.getUserMediaOnFailure': 'getUserMedia',
+  getUserMediaOnFailure: 'getUserMedia',
+  getDisplayMediaOnFailure: 'getDisplayMedia',
+};
+
+/**
+ * Methods the importer knows and deliberately turns into nothing: calls
+ * whose outcome is recorded by another entry, candidates (addresses are not
+ * imported), SDP, track bookkeeping and app-level entries.
+ */
+const KNOWN_WITHOUT_EVENT = new Set([
+  'getstats',
+  'create',
+  'close',
+  'createOffer',
+  'createAnswer',
+  'setLocalDescription',
+  'setRemoteDescription',
+  'addIceCandidate',
+  'createOfferOnSuccess',
+  'createAnswerOnSuccess',
+  'setLocalDescriptionOnSuccess',
+  'setRemoteDescriptionOnSuccess',
+  'addIceCandidateOnSuccess',
+  'onicecandidate',
+  'onicecandidateerror',
+  'ontrack',
+  'onaddstream',
+  'onremovestream',
+  'onnegotiationneeded',
+  'ondatachannel',
+  'createDataChannel',
+  'addTrack',
+  'removeTrack',
+  'addStream',
+  'removeStream',
+  'addTransceiver',
+  'transceiverAdded',
+  'transceiverModified',
+  'setConfiguration',
+  'restartIce',
+  'constraints',
+  'connectionInfo',
+  'identity',
+  'conferenceStartTimestamp',
+  'dominantSpeaker',
+  'logs',
+  'faceLandmarks',
+  'e2eRtt',
+  'setVideoType',
+  'navigator.mediaDevices.getUserMedia',
+  'navigator.mediaDevices.getUserMediaOnSuccess',
+  'navigator.mediaDevices.getDisplayMedia',
+  'navigator.mediaDevices.getDisplayMediaOnSuccess',
+  'navigator.mediaDevices.enumerateDevices',
+  'navigator.getUserMedia',
+  'navigator.getUserMediaOnSuccess',
+  'getUserMedia',
+  'getUserMediaOnSuccess',
+  'getDisplayMedia',
+  'getDisplayMediaOnSuccess',
+  'MediaStreamTrack.stop',
+  'MediaStreamTrack.onended',
+]);
+
+const MAX_MESSAGE = 512;
+const MAX_SHORT = 64;
+
+function stateOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { state?: unknown }).state === 'string') {
+    return (value as { state: string }).state;
+  }
+  return undefined;
+}
+
+/** `"NotAllowedError: Permission denied"` → name `NotAllowedError`; an object with `name` → that name. */
+function errorName(value: unknown): { name: string; message?: string } {
+  if (typeof value === 'object' && value !== null) {
+    const { name, message } = value as { name?: unknown; message?: unknown };
+    return {
+      name: typeof name === 'string' && name !== '' ? name.slice(0, MAX_SHORT) : 'Error',
+      ...(typeof message === 'string' ? { message: message.slice(0, MAX_MESSAGE) } : {}),
+    };
+  }
+  const text = typeof value === 'string' ? value : '';
+  const match = /^\s*([A-Za-z]+(?:Error|Exception))\b:?\s*(.*)$/s.exec(text);
+  if (match?.[1]) return { name: match[1], ...(match[2] ? { message: match[2].slice(0, MAX_MESSAGE) } : {}) };
+  return { name: 'Error', ...(text ? { message: text.slice(0, MAX_MESSAGE) } : {}) };
+}
+
+/**
+ * What a dump entry means for the report: an event, `null` for a known
+ * method that carries no event, or `undefined` for a method the importer
+ * does not know (counted in the import's report).
+ */
+export function eventForEntry(method: string, value: unknown): EventBody | null | undefined {
+  const stateType = STATE_EVENTS[method];
+  if (stateType) {
+    const state = stateOf(value);
+    return state === undefined ? null : { type: stateType, state: state.slice(0, MAX_SHORT) };
+  }
+  const stage = FAILURE_STAGES[method];
+  if (stage) return { type: 'error', stage, ...errorName(value) };
+  if (method === 'create') return { type: 'pc.added' };
+  if (method === 'close') return { type: 'pc.closed' };
+  return KNOWN_WITHOUT_EVENT.has(method) ? null : undefined;
+}

@@ -1,0 +1,147 @@
+import type { ClientMeta, ReportEvent, Sample } from '@rtcpulse/schema';
+import { extractSample, type StatsSnapshot } from '@rtcpulse/sdk/extract';
+import { metaFromUserAgent, metaFromUserAgentData } from './client-meta.js';
+import type { DumpEntry } from './dump-entry.js';
+import { eventForEntry } from './dump-events.js';
+import type { ImportReport, PeerConnectionReport } from './import-report.js';
+import { SnapshotRebuilder } from './snapshots.js';
+import { isRecord } from './stats-delta.js';
+import { classifySnapshot } from './stats-types.js';
+
+/** Where replayed samples and events go, in dump order. */
+export interface ReplaySink {
+  sample(sample: Sample): void;
+  event(event: ReportEvent): void;
+  /** Called once, when the dump's user agent has been read. */
+  meta?(meta: ClientMeta): void;
+}
+
+/** The schema's longest sample interval; a longer gap starts a new baseline instead. */
+const MAX_INTERVAL_MS = 3_600_000;
+
+interface PcState {
+  report: PeerConnectionReport;
+  seq: number;
+  previous: StatsSnapshot | undefined;
+  gatheringStartedAt: number | undefined;
+  pairFormed: boolean;
+}
+
+/**
+ * Replays a dump's entries as the SDK would have reported the call: each
+ * stats snapshot goes through the SDK's own `extractSample` against the
+ * previous one of its peer connection; lifecycle entries become events
+ * (including the SDK's `ice.pair.formed`: from the start of ICE gathering to
+ * the first `connected`); a `session.start` at the first entry and a
+ * `session.end` (name `imported`) at the last. Counts everything it could
+ * not read into `report`.
+ */
+export class DumpReplay {
+  private readonly rebuilder = new SnapshotRebuilder();
+  private readonly pcs = new Map<string, PcState>();
+  private firstTs: number | undefined;
+  private lastTs: number | undefined;
+  private started = false;
+  /** Client facts from the dump's user agent, once seen. */
+  meta: ClientMeta | undefined;
+
+  constructor(
+    private readonly sink: ReplaySink,
+    readonly report: ImportReport,
+  ) {}
+
+  /** Feeds one entry, in dump order. */
+  add(entry: DumpEntry): void {
+    this.report.entries++;
+    if (entry.ts > 0) {
+      this.firstTs ??= entry.ts;
+      this.lastTs = Math.max(this.lastTs ?? entry.ts, entry.ts);
+    }
+    this.readMeta(entry);
+    const body = eventForEntry(entry.method, entry.value);
+    if (body === undefined) this.report.unknownMethods[entry.method] = (this.report.unknownMethods[entry.method] ?? 0) + 1;
+    if (entry.pc === undefined) {
+      if (body?.type === 'error') this.emit({ ...body, ts: entry.ts });
+      return;
+    }
+    const pc = this.pcState(entry.pc);
+    if (body) {
+      this.emit({ ...body, pc: entry.pc, ts: entry.ts });
+      this.trackPairFormation(entry, pc);
+    }
+    if (entry.method === 'getstats') this.replayStats(entry, pc);
+  }
+
+  /** Ends the session at the dump's last timestamp. */
+  finish(): void {
+    if (this.lastTs !== undefined) this.emit({ ts: this.lastTs, type: 'session.end', name: 'imported' });
+  }
+
+  private readMeta(entry: DumpEntry): void {
+    if (this.meta || !isRecord(entry.value)) return;
+    if (entry.method === 'connectionInfo' && typeof entry.value['userAgent'] === 'string') {
+      this.meta = metaFromUserAgent(entry.value['userAgent']);
+    } else if (entry.method === 'create' && entry.pc === undefined) {
+      this.meta = metaFromUserAgentData(entry.value['userAgentData']);
+    }
+    if (this.meta) this.sink.meta?.(this.meta);
+  }
+
+  private pcState(id: string): PcState {
+    let state = this.pcs.get(id);
+    if (!state) {
+      state = { report: { samples: 0, events: 0, legacySamples: 0 }, seq: 0, previous: undefined, gatheringStartedAt: undefined, pairFormed: false };
+      this.pcs.set(id, state);
+      this.report.peerConnections[id] = state.report;
+    }
+    return state;
+  }
+
+  private ensureStarted(fallbackTs: number): void {
+    if (this.started) return;
+    this.started = true;
+    this.sink.event({ ts: this.firstTs ?? fallbackTs, type: 'session.start' });
+    this.report.events++;
+  }
+
+  private emit(event: ReportEvent): void {
+    this.ensureStarted(event.ts);
+    this.sink.event(event);
+    this.report.events++;
+    if (event.pc !== undefined) this.pcState(event.pc).report.events++;
+  }
+
+  private trackPairFormation(entry: DumpEntry, pc: PcState): void {
+    if (entry.method === 'onicegatheringstatechange' && entry.value === 'gathering') pc.gatheringStartedAt ??= entry.ts;
+    if (entry.method !== 'oniceconnectionstatechange' || pc.pairFormed) return;
+    if (entry.value !== 'connected' && entry.value !== 'completed') return;
+    pc.pairFormed = true;
+    if (pc.gatheringStartedAt !== undefined && entry.pc !== undefined) {
+      this.emit({ pc: entry.pc, ts: entry.ts, type: 'ice.pair.formed', value: Math.max(0, entry.ts - pc.gatheringStartedAt) });
+    }
+  }
+
+  private replayStats(entry: DumpEntry, pc: PcState): void {
+    if (!isRecord(entry.value)) {
+      this.report.unusableEntries++;
+      return;
+    }
+    const rebuilt = this.rebuilder.add(entry);
+    if (!rebuilt || entry.pc === undefined) return;
+    const kinds = classifySnapshot(rebuilt.snapshot);
+    for (const type of kinds.unknownTypes) this.report.unknownStatsTypes[type] = (this.report.unknownStatsTypes[type] ?? 0) + 1;
+    if (kinds.standard === 0 && kinds.legacy > 0) {
+      pc.report.legacySamples++;
+      this.report.legacyStatsSamples++;
+      return;
+    }
+    if (kinds.standard === 0) return;
+    let body = extractSample(pc.previous, rebuilt.snapshot);
+    if (body.dur > MAX_INTERVAL_MS) body = extractSample(undefined, rebuilt.snapshot);
+    pc.previous = rebuilt.snapshot;
+    this.ensureStarted(body.ts);
+    this.sink.sample({ ...body, pc: entry.pc, seq: pc.seq++ });
+    pc.report.samples++;
+    this.report.samples++;
+  }
+}

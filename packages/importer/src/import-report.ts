@@ -1,0 +1,92 @@
+import type { DumpFormat } from './dump-entry.js';
+
+/** Per peer connection: what the import produced from it. */
+export interface PeerConnectionReport {
+  samples: number;
+  events: number;
+  /** Stats samples in Chrome's legacy goog* format: not readable, no sample made. */
+  legacySamples: number;
+}
+
+/** What an import read, produced, and could not read. */
+export interface ImportReport {
+  format: DumpFormat;
+  /** Lines read (line-based formats) or stats series read (webrtc-internals). */
+  units: number;
+  /** Dump entries understood (calls, events, stats samples). */
+  entries: number;
+  samples: number;
+  events: number;
+  peerConnections: Record<string, PeerConnectionReport>;
+  /** Lines that are not JSON. */
+  unparseableLines: number;
+  /** JSON lines that are not dump entries. */
+  malformedLines: number;
+  /** Header lines understood and skipped. */
+  headerLines: number;
+  /** Line numbers of the first few unparseable or malformed lines. */
+  exampleLines: number[];
+  /** Methods the importer does not know, with their counts. */
+  unknownMethods: Record<string, number>;
+  /** Stats samples in Chrome's legacy goog* format, which carry no standard stats. */
+  legacyStatsSamples: number;
+  /** Stats types that are neither standard nor legacy, with how many entries had them. */
+  unknownStatsTypes: Record<string, number>;
+  /** Entries whose value could not be used (a stats sample that is not an object, a series that is not an array, …). */
+  unusableEntries: number;
+}
+
+/** An empty report for a format. */
+export function emptyImportReport(format: DumpFormat): ImportReport {
+  return {
+    format,
+    units: 0,
+    entries: 0,
+    samples: 0,
+    events: 0,
+    peerConnections: {},
+    unparseableLines: 0,
+    malformedLines: 0,
+    headerLines: 0,
+    exampleLines: [],
+    unknownMethods: {},
+    legacyStatsSamples: 0,
+    unknownStatsTypes: {},
+    unusableEntries: 0,
+  };
+}
+
+/** True when everything in the dump was read. */
+export function readEverything(report: ImportReport): boolean {
+  return (
+    report.unparseableLines === 0 &&
+    report.malformedLines === 0 &&
+    report.legacyStatsSamples === 0 &&
+    report.unusableEntries === 0 &&
+    Object.keys(report.unknownMethods).length === 0
+  );
+}
+
+/** The report as lines of text for people (the command prints it on stderr). */
+export function describeImportReport(report: ImportReport): string[] {
+  const lines = [
+    `format ${report.format}: ${report.entries} entries, ${report.samples} samples and ${report.events} events from ${Object.keys(report.peerConnections).length} peer connection(s)`,
+  ];
+  for (const [pc, r] of Object.entries(report.peerConnections)) {
+    lines.push(`  ${pc}: ${r.samples} samples, ${r.events} events${r.legacySamples ? `, ${r.legacySamples} legacy goog* stats samples NOT READABLE` : ''}`);
+  }
+  const unread: string[] = [];
+  if (report.unparseableLines) unread.push(`${report.unparseableLines} unparseable line(s)`);
+  if (report.malformedLines) unread.push(`${report.malformedLines} line(s) that are not dump entries`);
+  if (report.exampleLines.length) unread.push(`first at line(s) ${report.exampleLines.join(', ')}`);
+  if (report.legacyStatsSamples) {
+    unread.push(`${report.legacyStatsSamples} stats sample(s) in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
+  }
+  if (report.unusableEntries) unread.push(`${report.unusableEntries} entr(y/ies) with an unusable value`);
+  const methods = Object.entries(report.unknownMethods);
+  if (methods.length) unread.push(`unknown methods: ${methods.map(([m, n]) => `${m} ×${n}`).join(', ')}`);
+  const types = Object.entries(report.unknownStatsTypes);
+  if (types.length) unread.push(`unknown stats types (ignored): ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
+  lines.push(unread.length ? `could not read: ${unread.join('; ')}` : 'everything in the dump was read');
+  return lines;
+}

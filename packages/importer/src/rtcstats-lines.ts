@@ -1,0 +1,94 @@
+import type { DumpEntry, DumpFormat } from './dump-entry.js';
+
+/** What the line reader could not use, by kind. */
+export interface LineProblems {
+  /** Lines that are not JSON. */
+  unparseable: number;
+  /** JSON lines that are not `[method, pc, value, …]` arrays. */
+  malformed: number;
+  /** Header lines understood and skipped (`RTCStatsDump`, `{"fileFormat":…}`). */
+  headers: number;
+  /** Line numbers (1-based) of the first few unparseable or malformed lines. */
+  examples: number[];
+}
+
+const MAX_EXAMPLES = 5;
+
+/**
+ * Reads an rtcstats dump one line at a time. Two dialects are understood:
+ * the rtcstats library's (`[method, pc, value, epochMs]`, `getstats`
+ * delta-compressed) and the one Chrome's own webrtc-internals page writes
+ * ("Download the rtcstats dump": a `RTCStatsDump` line, a `{"fileFormat":3}`
+ * line, `getStats` entries, the timestamp as the last element and, after the
+ * first line, relative to the previous line).
+ */
+export class RtcstatsLineReader {
+  private lineNumber = 0;
+  private dialect: DumpFormat = 'rtcstats';
+  private relativeTime = false;
+  private clock: number | undefined;
+  readonly problems: LineProblems = { unparseable: 0, malformed: 0, headers: 0, examples: [] };
+
+  /** The dialect seen so far. */
+  get format(): DumpFormat {
+    return this.dialect;
+  }
+
+  /** Parses one line; returns the entry it holds, or undefined for blank, header and unreadable lines. */
+  read(line: string): DumpEntry | undefined {
+    this.lineNumber++;
+    const text = line.trim();
+    if (text === '') return undefined;
+    if (text === 'RTCStatsDump') {
+      this.dialect = 'chrome-rtcstats';
+      this.relativeTime = true;
+      this.problems.headers++;
+      return undefined;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.problem('unparseable');
+      return undefined;
+    }
+    if (!Array.isArray(parsed)) {
+      if (typeof parsed === 'object' && parsed !== null && 'fileFormat' in parsed) {
+        this.problems.headers++;
+        const version = (parsed as { fileFormat: unknown }).fileFormat;
+        if (typeof version === 'number' && version >= 3) this.relativeTime = true;
+        return undefined;
+      }
+      this.problem('malformed');
+      return undefined;
+    }
+    const [method, pc, value] = parsed as unknown[];
+    if (typeof method !== 'string') {
+      this.problem('malformed');
+      return undefined;
+    }
+    return {
+      method: method === 'getStats' ? 'getstats' : method,
+      pc: typeof pc === 'string' && !method.startsWith('navigator.') ? pc : undefined,
+      value,
+      ts: this.timestamp(parsed as unknown[]),
+    };
+  }
+
+  private timestamp(fields: readonly unknown[]): number {
+    const last = this.relativeTime ? fields[fields.length - 1] : fields[3];
+    const raw = typeof last === 'number' && Number.isFinite(last) ? last : undefined;
+    if (!this.relativeTime) {
+      if (raw !== undefined) this.clock = raw;
+      return this.clock ?? 0;
+    }
+    // Chrome's dialect: the first timestamp is absolute, later ones are deltas.
+    this.clock = this.clock === undefined ? (raw ?? 0) : this.clock + (raw ?? 0);
+    return this.clock;
+  }
+
+  private problem(kind: 'unparseable' | 'malformed'): void {
+    this.problems[kind]++;
+    if (this.problems.examples.length < MAX_EXAMPLES) this.problems.examples.push(this.lineNumber);
+  }
+}

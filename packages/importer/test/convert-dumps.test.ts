@@ -1,0 +1,158 @@
+import { ReportBatchSchema, type ReportEvent, type Sample } from '@rtcpulse/schema';
+import { Value } from '@sinclair/typebox/value';
+import { describe, expect, it } from 'vitest';
+import { Batcher, convertDumpText, readEverything } from '../src/index.js';
+import { CHROME_NATIVE_FIXTURE, INTERNALS_FIXTURE, SHARED_DUMPS, readText, sharedDumps } from './dump-files.js';
+
+/** Samples per peer connection each dump must yield (one per readable getstats entry). */
+const EXPECTED_SAMPLES: Record<string, Record<string, number>> = {
+  'chrome-relay.rtcstats': { PC_0: 13 },
+  'chrome-standard-multiple-p2p.rtcstats': { PC_0: 19, PC_1: 32, PC_2: 32, PC_3: 33, PC_4: 5, PC_5: 4, PC_6: 4 },
+  'chrome-standard-pc-failed.rtcstats': { PC_0: 7, PC_1: 6, PC_2: 6 },
+  'chrome-standard-pc-reconnect.rtcstats': { PC_0: 3, PC_1: 2, PC_2: 2 },
+  'chrome96-standard-stats-p2p-add-transceiver.rtcstats': { PC_0: 0, PC_1: 0 },
+  'firefox-relay.rtcstats': { PC_0: 5 },
+  'firefox-standard-stats-sfu.rtcstats': { PC_0: 79 },
+  'firefox97-standard-stats-sfu.rtcstats': { PC_0: 8 },
+  'google-standard-stats-p2p.rtcstats': { PC_0: 29, PC_1: 52 },
+  'google-standard-stats-relay-p2p.rtcstats': { PC_0: 10, PC_1: 10 },
+  'google-standard-stats-sfu.rtcstats': { PC_0: 34 },
+  'safari-relay.rtcstats': { PC_0: 20 },
+  'safari-standard-stats.rtcstats': { PC_0: 82 },
+  'undefined-ice-candidate.rtcstats': { PC_0: 3 },
+};
+const LEGACY = 'chrome96-standard-stats-p2p-add-transceiver.rtcstats';
+
+function samplesPerPc(samples: readonly Sample[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of samples) counts[s.pc] = (counts[s.pc] ?? 0) + 1;
+  return counts;
+}
+
+function batchesOf(samples: Sample[], events: ReportEvent[]) {
+  const batcher = new Batcher({ tenant: 't', sessionId: 's', callId: 'c', participantId: 'p' }, () => ({ browser: 'chrome', os: 'linux' }), 50);
+  for (const s of samples) batcher.addSample(s);
+  for (const e of events) batcher.addEvent(e);
+  const batches = [];
+  while (batcher.pending) batches.push(batcher.take());
+  return batches;
+}
+
+it('knows every shared dump', () => {
+  expect(sharedDumps()).toEqual(Object.keys(EXPECTED_SAMPLES).sort());
+});
+
+describe.each(sharedDumps())('importing %s', (name) => {
+  it('converts into batches the collector accepts, with the expected samples per peer connection', async () => {
+    const { samples, events, report, meta } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
+    const expected = EXPECTED_SAMPLES[name] ?? {};
+    expect(Object.fromEntries(Object.entries(report.peerConnections).map(([pc, r]) => [pc, r.samples]))).toEqual(expected);
+    expect(samplesPerPc(samples)).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0)));
+    for (const pc of Object.keys(expected)) {
+      const seqs = samples.filter((s) => s.pc === pc).map((s) => s.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i));
+    }
+    for (const batch of batchesOf(samples, events)) {
+      const problem = [...Value.Errors(ReportBatchSchema, batch)][0];
+      expect(problem && `${problem.path}: ${problem.message}`).toBeUndefined();
+    }
+    expect(meta?.browser).toBe(name.startsWith('firefox') ? 'firefox' : name.startsWith('safari') ? 'safari' : 'chrome');
+    expect(events[0]?.type).toBe('session.start');
+    expect(events.at(-1)).toMatchObject({ type: 'session.end', name: 'imported' });
+  });
+
+  if (name === LEGACY) {
+    it('reports the legacy goog* stats as not readable rather than silently empty', async () => {
+      const { report } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
+      expect(report.samples).toBe(0);
+      expect(report.legacyStatsSamples).toBe(6);
+      expect(report.peerConnections['PC_0']?.legacySamples).toBe(3);
+      expect(readEverything(report)).toBe(false);
+    });
+  } else {
+    it('reads everything in it', async () => {
+      const { report } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
+      expect(report).toMatchObject({ unparseableLines: 0, malformedLines: 0, legacyStatsSamples: 0, unusableEntries: 0, unknownMethods: {} });
+      expect(readEverything(report)).toBe(true);
+    });
+  }
+});
+
+describe('what the replay derives', () => {
+  it('turns connection failure and getUserMedia errors into events', async () => {
+    const { events } = await convertDumpText(readText(`${SHARED_DUMPS}chrome-standard-pc-failed.rtcstats`));
+    expect(events.filter((e) => e.type === 'connection.state' && e.state === 'failed').map((e) => e.pc).sort()).toEqual(['PC_0', 'PC_1', 'PC_2']);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'error', stage: 'getUserMedia', name: 'NotReadableError' }));
+  });
+
+  it('reports the ICE candidate-pair formation time once per connected peer connection', async () => {
+    const { events } = await convertDumpText(readText(`${SHARED_DUMPS}google-standard-stats-p2p.rtcstats`));
+    const formed = events.filter((e) => e.type === 'ice.pair.formed');
+    expect(formed.map((e) => e.pc).sort()).toEqual(['PC_0', 'PC_1']);
+    for (const e of formed) expect(e.value).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each(['chrome-relay.rtcstats', 'firefox-relay.rtcstats', 'safari-relay.rtcstats'])('sees the TURN relay in %s', async (name) => {
+    const { samples } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
+    expect(samples.some((s) => s.labels.local_candidate_type === 'relay')).toBe(true);
+  });
+});
+
+describe('Chromium 156 exports of one call', () => {
+  it('reads the webrtc-internals export: two peer connections, one sample per poll, Chrome on Linux', async () => {
+    const { report, meta, samples } = await convertDumpText(readText(INTERNALS_FIXTURE));
+    expect(report.format).toBe('webrtc-internals');
+    expect(meta).toEqual({ browser: 'chrome', browserVersion: '156', os: 'linux' });
+    expect(samplesPerPc(samples)).toEqual({ '8-1': 17, '8-2': 17 });
+    expect(readEverything(report)).toBe(true);
+    const receiver = samples.filter((s) => s.pc === '8-2' && s.dur > 0);
+    expect(receiver.every((s) => (s.streams.video_in?.bitrate_kbps ?? 0) > 50)).toBe(true);
+  });
+
+  it("reads Chrome's own rtcstats dump (relative timestamps, getStats entries)", async () => {
+    const { report, meta, samples } = await convertDumpText(readText(CHROME_NATIVE_FIXTURE));
+    expect(report.format).toBe('chrome-rtcstats');
+    expect(report.headerLines).toBe(2);
+    expect(meta).toEqual({ browser: 'chrome', browserVersion: '156', os: 'linux' });
+    expect(samplesPerPc(samples)).toEqual({ '8-1': 19, '8-2': 19 });
+    expect(readEverything(report)).toBe(true);
+  });
+
+  it('derives the same local values from both exports where they cover the same poll', async () => {
+    // Local reports (transport, candidate pair, inbound/outbound RTP) carry the
+    // poll's timestamp in both exports. Remote reports carry the time of the
+    // last RTCP, so in the webrtc-internals series they can land one poll apart.
+    const internals = (await convertDumpText(readText(INTERNALS_FIXTURE))).samples;
+    const native = (await convertDumpText(readText(CHROME_NATIVE_FIXTURE))).samples;
+    const key = (s: Sample): string => `${s.pc}@${s.ts}`;
+    const local = (s: Sample | undefined) => ({
+      dur: s?.dur,
+      conn: s?.conn,
+      labels: s?.labels,
+      streams: Object.fromEntries(
+        Object.entries(s?.streams ?? {}).map(([k, v]) => [k, { packets: v.packets, bitrate_kbps: v.bitrate_kbps }]),
+      ),
+    });
+    const nativeByKey = new Map(native.map((s) => [key(s), s]));
+    const matched = internals.filter((s) => s.dur > 0 && nativeByKey.has(key(s)));
+    expect(matched.length).toBeGreaterThanOrEqual(20);
+    for (const s of matched) expect(local(s)).toEqual(local(nativeByKey.get(key(s))));
+  });
+});
+
+describe('what it cannot read', () => {
+  it('counts unparseable lines, lines that are not entries, and unknown methods, with line numbers', async () => {
+    const text = [
+      '["connectionInfo",null,{"userAgent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"},1700000000000]',
+      'not json at all',
+      '{"some":"object"}',
+      '["somethingNew","PC_0",{},1700000000001]',
+      '["somethingNew","PC_0",{},1700000000002]',
+      '["getstats","PC_0","not an object",1700000000003]',
+    ].join('\n');
+    const { report, meta } = await convertDumpText(text);
+    expect(meta).toEqual({ browser: 'firefox', browserVersion: '120', os: 'linux' });
+    expect(report).toMatchObject({ unparseableLines: 1, malformedLines: 1, exampleLines: [2, 3], unknownMethods: { somethingNew: 2 }, unusableEntries: 1, samples: 0 });
+    expect(readEverything(report)).toBe(false);
+  });
+});

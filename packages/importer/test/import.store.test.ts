@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, storeConfigFromEnv, type CollectorApp } from '@rtcpulse/collector';
+import { importDumpFile, type ImportResult } from '../src/index.js';
+import { SHARED_DUMPS } from './dump-files.js';
+
+interface CountRow {
+  pc_id: string;
+  n: number | string;
+  browser: string;
+  os: string;
+  sdk_version: string;
+}
+
+/** A tenant whose id is also its public ingest key. */
+function tenant(id: string) {
+  return { id, publicKeys: [{ key: id, origins: ['*'] }], serverKeys: [] };
+}
+
+describe('importing real dumps into the real collector', () => {
+  let dataDir: string;
+  let app: CollectorApp;
+  let url: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-import-'));
+    app = await buildApp({ store: storeConfigFromEnv({}, { dataDir }), security: { tenants: { tenants: [tenant('support'), tenant('again')] } } });
+    url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/v1/reports`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function samplesBySession(result: ImportResult): Promise<CountRow[]> {
+    const rows = await app.store.client.query({
+      query: `SELECT pc_id, count() AS n, any(browser) AS browser, any(os) AS os, any(sdk_version) AS sdk_version
+              FROM samples WHERE tenant = {tenant:String} AND session_id = {session:String} GROUP BY pc_id ORDER BY pc_id`,
+      query_params: { tenant: result.identity.tenant, session: result.identity.sessionId },
+      format: 'JSONEachRow',
+    });
+    return rows.json<CountRow>();
+  }
+
+  it.each([
+    ['firefox-standard-stats-sfu.rtcstats', 'firefox', 79],
+    ['safari-standard-stats.rtcstats', 'safari', 82],
+  ])('stores every sample of %s under the given identity, with the browser from the dump', async (name, browser, samples) => {
+    const result = await importDumpFile(`${SHARED_DUMPS}${name}`, {
+      url,
+      tenant: 'support',
+      callId: `call-${browser}`,
+      participantId: 'customer-1',
+      region: 'eu-west',
+      batchSamples: 25,
+    });
+    expect(result.report.samples).toBe(samples);
+    expect(result.batchesSent).toBeGreaterThan(1);
+    const rows = await samplesBySession(result);
+    expect(rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual([
+      { pc_id: 'PC_0', n: samples, browser, os: 'macos', sdk_version: 'importer-0.1.0' },
+    ]);
+    const quality = await app.store.client.query({
+      query: `SELECT count() AS n FROM samples WHERE session_id = {session:String} AND call_id = {call:String}
+              AND participant_id = 'customer-1' AND region = 'eu-west' AND (rtt_ms IS NOT NULL OR audio_in_jitter_ms IS NOT NULL)`,
+      query_params: { session: result.identity.sessionId, call: `call-${browser}` },
+      format: 'JSONEachRow',
+    });
+    expect(Number((await quality.json<{ n: number | string }>())[0]?.n)).toBeGreaterThan(samples / 2);
+    const events = await app.store.client.query({
+      query: `SELECT type, count() AS n FROM events WHERE session_id = {session:String} GROUP BY type`,
+      query_params: { session: result.identity.sessionId },
+      format: 'JSONEachRow',
+    });
+    const byType = Object.fromEntries((await events.json<{ type: string; n: number | string }>()).map((e) => [e.type, Number(e.n)]));
+    expect(byType).toMatchObject({ 'session.start': 1, 'session.end': 1 });
+    expect(byType['connection.state'] ?? byType['ice.connection.state']).toBeGreaterThan(0);
+  });
+
+  it('stores a re-imported file once (same session, same batch numbers)', async () => {
+    const file = `${SHARED_DUMPS}firefox-standard-stats-sfu.rtcstats`;
+    const first = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
+    const second = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
+    expect(second.identity.sessionId).toBe(first.identity.sessionId);
+    expect((await samplesBySession(second)).map((r) => Number(r.n))).toEqual([79]);
+  });
+});
