@@ -8,10 +8,17 @@ const projects = [
   'packages/schema/test/tsconfig.json',
   'packages/sdk/tsconfig.json',
   'packages/sdk/test/tsconfig.json',
+  'packages/sdk/bench/tsconfig.json',
+  'packages/server-sdk/tsconfig.json',
+  'packages/server-sdk/test/tsconfig.json',
   'collector/tsconfig.json',
+  'collector/fault/tsconfig.json',
+  'collector/bench/tsconfig.json',
   'dashboards/tsconfig.json',
   'alerts/tsconfig.json',
   'examples/tsconfig.json',
+  'examples/lab/tsconfig.json',
+  'packages/importer/tsconfig.json',
   'tsconfig.json',
 ].filter((p) => existsSync(p));
 

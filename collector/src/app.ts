@@ -1,14 +1,21 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { securityPlugin, type SecurityOptions } from './auth/plugin.js';
+import { hardenedServerOptions, type TimeoutOptions } from './auth/server-options.js';
 import { errorHandlerPlugin } from './errors.js';
 import { corsPlugin } from './plugins/cors.js';
 import { staticDirPlugin } from './plugins/static-dir.js';
-import { storePlugin } from './plugins/store.js';
+import { storePlugin, type StorePluginOptions } from './plugins/store.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { alertRoutes } from './routes/alerts.js';
+import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
+import { serverEventsRoutes } from './server-events/routes.js';
 import type { StoreConfig } from './store/config.js';
+import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry/config.js';
+import { telemetryPlugin } from './telemetry/plugin.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
 /**
@@ -21,6 +28,10 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppOptions {
   /** Where ClickHouse is; see `storeConfigFromEnv`. */
   store: StoreConfig;
+  /** Ingest batching, spool and backpressure tuning over the environment's (see `ingestOptionsFromEnv`). */
+  ingest?: StorePluginOptions['ingest'];
+  /** Opens the store (default `createStore`); the fault suite wraps it to take ClickHouse away. */
+  openStore?: StorePluginOptions['openStore'];
   /** Fastify logger options; off when absent. */
   logger?: FastifyServerOptions['logger'];
   /** Serve this directory (the demo page) under `/demo/`. */
@@ -29,6 +40,14 @@ export interface AppOptions {
   sdkDir?: string;
   /** Request body limit in bytes (default {@link DEFAULT_BODY_LIMIT_BYTES}). */
   bodyLimit?: number;
+  /** OpenTelemetry export; default from `OTEL_*` variables (see `telemetryConfigFromEnv`). */
+  telemetry?: TelemetryConfig;
+  /** Server events API keys and pricing; default from the environment (see `serverEventsConfigFromEnv`). */
+  serverEvents?: ServerEventsConfig;
+  /** Tenants, keys, audit key and clock-skew tolerance; the zero-config default is the `demo` tenant. */
+  security?: SecurityOptions;
+  /** Header, request, idle and keep-alive timeouts (see `hardenedServerOptions`). */
+  timeouts?: TimeoutOptions;
 }
 
 /** The collector's Fastify instance, typed for TypeBox schemas. */
@@ -45,21 +64,33 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES,
     pluginTimeout: 60_000,
+    ...hardenedServerOptions(options.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(typeboxValidatorCompiler);
 
   await app.register(errorHandlerPlugin);
   await app.register(corsPlugin);
   try {
-    await app.register(storePlugin, { config: options.store });
+    await app.register(storePlugin, {
+      config: options.store,
+      ...(options.ingest ? { ingest: options.ingest } : {}),
+      ...(options.openStore ? { openStore: options.openStore } : {}),
+    });
   } catch (error) {
     await app.close();
     throw error;
   }
 
+  await app.register(telemetryPlugin, { config: options.telemetry ?? telemetryConfigFromEnv(process.env) });
+  await app.register(securityPlugin, options.security ?? {});
   await app.register(healthRoutes);
   await app.register(ingestRoutes);
   await app.register(sessionRoutes);
+  await app.register(alertRoutes);
+  await app.register(serverEventsRoutes, {
+    prefix: '/v1/server',
+    config: options.serverEvents ?? serverEventsConfigFromEnv(process.env),
+  });
   if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
   if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });
   return app;

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp, type CollectorApp } from './app.js';
+import { securityFromEnv } from './auth/config.js';
 import { parseServerArgs } from './cli/args.js';
 import { storeConfigFromEnv } from './store/config.js';
 
@@ -34,8 +35,14 @@ function closeOnSignals(app: CollectorApp): void {
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2), process.env);
+  const security = securityFromEnv(process.env, args.tenantsFile ? { tenantsFile: args.tenantsFile } : {});
+  for (const note of security.notes) console.log(`rtcpulse collector: ${note}`);
   const app = await buildApp({
-    store: storeConfigFromEnv(process.env, args.dataDir ? { dataDir: args.dataDir } : {}),
+    security: security.options,
+    store: storeConfigFromEnv(process.env, {
+      ...(args.dataDir ? { dataDir: args.dataDir } : {}),
+      ...(args.cluster ? { cluster: args.cluster } : {}),
+    }),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     ...(args.demo ? { demoDir: repoPath('examples/demo'), sdkDir: repoPath('packages/sdk/dist') } : {}),
   });

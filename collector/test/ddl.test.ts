@@ -19,11 +19,12 @@ describe('store/ddl', () => {
     expect(columns.get('tenant')).toBe('LowCardinality(String)');
   });
 
-  it('creates MergeTree tables partitioned by month with the agreed sorting keys', () => {
+  it('creates MergeTree tables partitioned by receive day with the agreed sorting keys', () => {
     const sql = createTableSql(samplesTable());
     expect(sql).toMatch(/^CREATE TABLE IF NOT EXISTS samples\n/);
     expect(sql).toContain('ENGINE = MergeTree');
-    expect(sql).toContain('PARTITION BY toYYYYMM(ts)');
+    expect(sql).toContain('PARTITION BY toYYYYMMDD(received_at)');
+    expect(sql).toContain('INDEX ts_minmax ts TYPE minmax GRANULARITY 1');
     expect(sql).toContain('ORDER BY (tenant, session_id, pc_id, ts, seq)');
     expect(sql).toContain('SETTINGS non_replicated_deduplication_window = ');
   });
@@ -36,9 +37,9 @@ describe('store/ddl', () => {
     expect(sql).not.toContain('ADD COLUMN IF NOT EXISTS session_id ');
   });
 
-  it('only emits idempotent statements, three per table', () => {
+  it('only emits idempotent statements, at least three per table', () => {
     const statements = migrationStatements();
-    expect(statements).toHaveLength(tables().length * 3);
+    expect(statements.length).toBeGreaterThanOrEqual(tables().length * 3);
     for (const s of statements) expect(s).toMatch(/IF NOT EXISTS|MODIFY SETTING/);
   });
 

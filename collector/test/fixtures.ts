@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
+import type { ServerScope, TenantsConfig } from '../src/auth/tenants.js';
 import { buildApp, type AppOptions, type CollectorApp } from '../src/index.js';
+import { testStoreConfig } from './test-store.js';
 
 /** A fresh data directory for this test file's embedded store (one per process). */
 export function tempDataDir(): Promise<string> {
@@ -14,9 +16,21 @@ export function removeDir(dir: string | undefined): Promise<void> {
   return dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
 }
 
-/** The collector on an embedded store in `dataDir`. */
-export function appOn(dataDir: string, options: Partial<AppOptions> = {}): Promise<CollectorApp> {
-  return buildApp({ store: { kind: 'embedded', dataDir }, ...options });
+/** Server key of the `acme-public-key` test tenant (scopes read, events, admin). */
+export const TEST_SERVER_KEY = 'acme-server-key-for-tests-only';
+
+/** Tenants of the store tests: each id is also its public key, usable from any origin. */
+export const TEST_TENANTS: TenantsConfig = {
+  tenants: ['acme-public-key', 'tenant-a', 'tenant-b'].map((id) => ({
+    id,
+    publicKeys: [{ key: id, origins: ['*'] }],
+    serverKeys: id === 'acme-public-key' ? [{ id: 'acme-server', key: TEST_SERVER_KEY, scopes: ['read', 'events', 'admin'] as ServerScope[] }] : [],
+  })),
+};
+
+/** The collector on an embedded store in `dataDir` (or the `CLICKHOUSE_URL` server, see `testStoreConfig`), with the {@link TEST_TENANTS}. */
+export async function appOn(dataDir: string, options: Partial<AppOptions> = {}): Promise<CollectorApp> {
+  return buildApp({ store: await testStoreConfig(dataDir), security: { tenants: TEST_TENANTS }, ...options });
 }
 
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
@@ -85,7 +99,7 @@ export function makeBatch(overrides: Partial<ReportBatch> = {}): ReportBatch {
     callId: 'call-42',
     participantId: 'alice',
     batchSeq: 0,
-    sentAt: T0 + 10_000,
+    sentAt: Date.now(), // the SDK stamps each attempt: no clock skew to correct
     meta: { browser: 'chrome', browserVersion: '156', os: 'linux', region: 'eu-west', topology: 'p2p' },
     dropped: { samples: 2, events: 0 },
     samples,
@@ -94,11 +108,17 @@ export function makeBatch(overrides: Partial<ReportBatch> = {}): ReportBatch {
   };
 }
 
-/** `POST /v1/reports` with a JSON body (or a raw string), as JSON unless headers say otherwise. */
+/** The public key a test body names (its `tenant`), or the acme key for bodies without one. */
+function keyOf(body: unknown): string {
+  const tenant = body && typeof body === 'object' ? (body as { tenant?: unknown }).tenant : undefined;
+  return typeof tenant === 'string' ? tenant : 'acme-public-key';
+}
+
+/** `POST /v1/reports?key=<body tenant>` with a JSON body (or a raw string), as JSON unless headers say otherwise. */
 export function postBatch(app: CollectorApp, body: unknown, headers: Record<string, string> = {}) {
   return app.inject({
     method: 'POST',
-    url: '/v1/reports',
+    url: `/v1/reports?key=${encodeURIComponent(keyOf(body))}`,
     headers: { 'content-type': 'application/json', ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });

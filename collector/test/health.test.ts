@@ -7,7 +7,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await tempDataDir();
-  app = await appOn(dataDir);
+  app = await appOn(dataDir, { ingest: { drainTimeoutMs: 200 } });
 });
 afterAll(async () => {
   await app.close();
@@ -33,19 +33,16 @@ describe('health', () => {
     expect(response.json()).toEqual({ error: 'Not Found', message: 'GET /nope is not a route' });
   });
 
-  it('when the store is gone: /readyz 503, /healthz 200, ingest 500 without internals', async () => {
+  it('when the store is gone: /readyz 503, /healthz 200, ingest still durable in the spool', async () => {
     await app.store.close();
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({ status: 'unavailable' });
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
 
-    const ingest = await app.inject({ method: 'POST', url: '/v1/reports', payload: makeBatch() });
-    expect(ingest.statusCode).toBe(500);
-    expect(ingest.json()).toEqual({
-      error: 'Internal Server Error',
-      message: 'The collector could not handle the request.',
-    });
-    expect(ingest.body).not.toMatch(/chdb|closed|clickhouse/i);
+    const ingest = await app.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: makeBatch() });
+    expect(ingest.statusCode).toBe(202);
+    expect(ingest.json()).toEqual({ accepted: { samples: 10, events: 6 }, durable: 'spooled' });
+    expect(app.ingest.stats()).toMatchObject({ spoolRecords: 1, clickhouseHealthy: false });
   });
 });

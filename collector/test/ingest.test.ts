@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { T0, appOn, countsFor, makeBatch, postBatch, select, removeDir, tempDataDir } from './fixtures.js';
+import { T0, TEST_SERVER_KEY, appOn, countsFor, makeBatch, postBatch, select, removeDir, tempDataDir } from './fixtures.js';
 
 let app: CollectorApp;
 let dataDir: string;
@@ -34,7 +34,7 @@ describe('POST /v1/reports with a valid batch', () => {
   beforeAll(async () => {
     const response = await post(makeBatch({ sessionId: 'valid' }));
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ accepted: { samples: 10, events: 6 } });
+    expect(response.json()).toEqual({ accepted: { samples: 10, events: 6 }, durable: 'stored' });
   });
 
   it('stores exactly one row per peer connection per sample, with the session metadata', async () => {
@@ -114,16 +114,17 @@ describe('POST /v1/reports with a valid batch', () => {
   });
 
   it('reads the session back through GET /v1/sessions/:id/samples, scoped by tenant', async () => {
-    const own = await app.inject({ url: '/v1/sessions/valid/samples?tenant=acme-public-key' });
+    const auth = { authorization: `Bearer ${TEST_SERVER_KEY}` };
+    const own = await app.inject({ url: '/v1/sessions/valid/samples?tenant=acme-public-key', headers: auth });
     expect(own.statusCode).toBe(200);
     const body = own.json<{ samples: Record<string, unknown>[] }>();
     expect(body.samples).toHaveLength(10);
     expect(body.samples[0]).toMatchObject({ pc_id: 'pc-a', seq: 0, ts_ms: T0, rtt_ms: 40, call_id: 'call-42' });
-    const limited = await app.inject({ url: '/v1/sessions/valid/samples?tenant=acme-public-key&limit=3' });
+    const limited = await app.inject({ url: '/v1/sessions/valid/samples?tenant=acme-public-key&limit=3', headers: auth });
     expect(limited.json<{ samples: unknown[] }>().samples).toHaveLength(3);
-    const other = await app.inject({ url: '/v1/sessions/valid/samples?tenant=someone-else' });
-    expect(other.json<{ samples: unknown[] }>().samples).toEqual([]);
-    const noTenant = await app.inject({ url: '/v1/sessions/valid/samples' });
+    const other = await app.inject({ url: '/v1/sessions/valid/samples?tenant=someone-else', headers: auth });
+    expect(other.statusCode).toBe(403);
+    const noTenant = await app.inject({ url: '/v1/sessions/valid/samples', headers: auth });
     expect(noTenant.statusCode).toBe(400);
     expect(noTenant.json<{ message: string }>().message).toBe('querystring/tenant is required');
   });

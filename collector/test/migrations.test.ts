@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleColumns, SAMPLE_LABELS } from '@rtcpulse/schema';
 import { DEDUP_WINDOW_BLOCKS, type CollectorApp } from '../src/index.js';
-import { samplesTable } from '../src/store/ddl.js';
+import { samplesTable, tables as allTables } from '../src/store/ddl.js';
+import { rollupTables, rollupViews } from '../src/store/rollups.js';
 import { appOn, countsFor, makeBatch, removeDir, select, tempDataDir } from './fixtures.js';
 
 let dataDir: string;
@@ -41,15 +42,22 @@ describe('migrations', () => {
     for (const label of SAMPLE_LABELS) expect(columns).toContain(label.key);
     const tables = await select<{ name: string; engine_full: string }>(
       current,
-      `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() ORDER BY name`,
+      `SELECT name, engine_full FROM system.tables
+       WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name`,
     );
-    expect(tables.map((t) => t.name)).toEqual(['batches', 'events', 'samples']);
+    const expected = [...allTables(), ...rollupTables()].map((t) => t.name).sort();
+    expect(tables.map((t) => t.name)).toEqual(expected);
     for (const t of tables) expect(t.engine_full).toContain(`non_replicated_deduplication_window = ${DEDUP_WINDOW_BLOCKS}`);
+    const views = await select<{ name: string }>(
+      current,
+      `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name`,
+    );
+    expect(views.map((v) => v.name)).toEqual(rollupViews().map((v) => v.name).sort());
   });
 
   it('are idempotent across restarts on the same directory, and keep the data', async () => {
     let current = await restart();
-    expect((await current.inject({ method: 'POST', url: '/v1/reports', payload: makeBatch({ sessionId: 'kept' }) })).statusCode).toBe(202);
+    expect((await current.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: makeBatch({ sessionId: 'kept' }) })).statusCode).toBe(202);
     await current.store.migrate();
     current = await restart();
     current = await restart();
@@ -60,16 +68,16 @@ describe('migrations', () => {
   it('still drop a retry of a batch stored before the restart', async () => {
     let current = await restart();
     const batch = makeBatch({ sessionId: 'retry-after-restart' });
-    expect((await current.inject({ method: 'POST', url: '/v1/reports', payload: batch })).statusCode).toBe(202);
+    expect((await current.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: batch })).statusCode).toBe(202);
     current = await restart();
-    expect((await current.inject({ method: 'POST', url: '/v1/reports', payload: batch })).statusCode).toBe(202);
+    expect((await current.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: batch })).statusCode).toBe(202);
     expect(await countsFor(current, 'retry-after-restart')).toEqual({ samples: 10, events: 6, batches: 1 });
   });
 
   it('add a column the registry gained since the table was created', async () => {
     let current = await restart();
     const before = makeBatch({ sessionId: 'before-new-column' });
-    expect((await current.inject({ method: 'POST', url: '/v1/reports', payload: before })).statusCode).toBe(202);
+    expect((await current.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: before })).statusCode).toBe(202);
     // Stand-in for an older table: remove a registry column, as if the metric were new.
     await current.store.client.command({ query: 'ALTER TABLE samples DROP COLUMN video_in_freeze_count' });
     expect(await samplesColumns(current)).not.toContain('video_in_freeze_count');
@@ -81,7 +89,7 @@ describe('migrations', () => {
       `SELECT video_in_freeze_count AS v FROM samples WHERE session_id = 'before-new-column' AND pc_id = 'pc-a' AND seq = 3`,
     );
     expect(old).toEqual({ v: null });
-    expect((await current.inject({ method: 'POST', url: '/v1/reports', payload: makeBatch({ sessionId: 'after' }) })).statusCode).toBe(202);
+    expect((await current.inject({ method: 'POST', url: '/v1/reports?key=acme-public-key', payload: makeBatch({ sessionId: 'after' }) })).statusCode).toBe(202);
     const [fresh] = await select<{ v: number | null }>(
       current,
       `SELECT video_in_freeze_count AS v FROM samples WHERE session_id = 'after' AND pc_id = 'pc-a' AND seq = 3`,

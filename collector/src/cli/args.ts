@@ -13,6 +13,10 @@ export interface ServerArgs {
   dataDir?: string;
   /** Also serve the demo page and the SDK bundle. */
   demo: boolean;
+  /** ClickHouse cluster to create the tables on (`ON CLUSTER`, Replicated + Distributed). */
+  cluster?: string;
+  /** Tenants and keys JSON file (else `RTCPULSE_TENANTS_FILE`, else the demo tenant). */
+  tenantsFile?: string;
 }
 
 function parsePort(text: string): number {
@@ -22,7 +26,7 @@ function parsePort(text: string): number {
 }
 
 /**
- * Read `[--port N] [--host H] [--data-dir DIR] [--demo]`, falling back to
+ * Read `[--port N] [--host H] [--data-dir DIR] [--demo] [--cluster NAME] [--tenants-file FILE]`, falling back to
  * `PORT` and `HOST` from the environment, then to the defaults. Throws on
  * unknown options and bad ports.
  */
@@ -33,6 +37,8 @@ export function parseServerArgs(argv: readonly string[], env: Readonly<Record<st
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      cluster: { type: 'string' },
+      'tenants-file': { type: 'string' },
       demo: { type: 'boolean', default: false },
     },
     strict: true,
@@ -44,5 +50,7 @@ export function parseServerArgs(argv: readonly string[], env: Readonly<Record<st
     host: values.host ?? env.HOST ?? DEFAULT_HOST,
     ...(dataDir ? { dataDir } : {}),
     demo: values.demo ?? false,
+    ...(values.cluster ? { cluster: values.cluster } : {}),
+    ...(values['tenants-file'] ? { tenantsFile: values['tenants-file'] } : {}),
   };
 }

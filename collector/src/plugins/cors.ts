@@ -1,33 +1,64 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { KEY_HEADER, keyFromHeaders, keyFromQuery } from '../auth/credentials.js';
+import { isOriginAllowed } from '../auth/origins.js';
+import type { TenantRegistry } from '../auth/tenants.js';
 
 /** How long browsers may cache a preflight answer, in seconds. */
 export const PREFLIGHT_MAX_AGE_S = 600;
 
-const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+/** The one route browsers may call cross-origin. */
+export const BROWSER_ROUTE = '/v1/reports';
 
-function allowOrigin(request: FastifyRequest, reply: FastifyReply): void {
-  const origin = request.headers.origin;
-  if (!origin) return;
-  reply.header('access-control-allow-origin', origin);
-  reply.header('vary', 'Origin');
+const ALLOWED_METHODS = 'POST';
+/** Request headers a browser may send beyond the CORS-safelisted ones. */
+const ALLOWED_HEADERS = ['content-type', 'content-encoding', KEY_HEADER];
+
+/**
+ * CORS headers for an allowed origin: that origin (never `*`, never
+ * credentials), `Vary: Origin` so caches keep answers per origin, and
+ * `Retry-After` exposed so the SDK can honour it on 429 and 503.
+ */
+export function allowOriginHeaders(reply: FastifyReply, origin: string): void {
+  reply
+    .header('access-control-allow-origin', origin)
+    .header('access-control-expose-headers', 'Retry-After')
+    .header('vary', 'Origin');
+}
+
+function allowedForRequest(tenants: TenantRegistry, request: FastifyRequest, origin: string): boolean {
+  const key = keyFromQuery(request.query) ?? keyFromHeaders(request.headers);
+  const grant = key === undefined ? undefined : tenants.publicKey(key);
+  return grant !== undefined && isOriginAllowed(grant.origins, origin, request.headers.host);
 }
 
 /**
- * Minimal CORS: every response to a request with an `Origin` reflects that
- * origin, and `OPTIONS` preflights on any path are answered with 204.
- * Per-tenant origin allow-lists will replace the reflection.
+ * Preflights. Only `POST /v1/reports` may be called cross-origin, and only
+ * from an origin on the allow-list of the public key in the URL
+ * (`?key=`): the preflight is sent to the same URL, query included. An
+ * allowed preflight gets 204 with the CORS headers; any other gets 403
+ * without them, so the browser never sends the request. Simple requests
+ * (no preflight) are checked in the ingest guard before their body is read.
  */
 export const corsPlugin = fp(
   async (fastify) => {
-    fastify.addHook('onRequest', async (request, reply) => {
-      allowOrigin(request, reply);
-    });
     fastify.options('*', async (request, reply) => {
-      const requestedHeaders = request.headers['access-control-request-headers'];
-      reply
+      const origin = request.headers.origin;
+      const path = request.url.split('?')[0];
+      reply.header('vary', 'Origin');
+      if (typeof origin !== 'string' || path !== BROWSER_ROUTE) {
+        return reply.code(403).send({ error: 'Forbidden', message: `cross-origin requests are accepted on ${BROWSER_ROUTE} only` });
+      }
+      const tenants: TenantRegistry = fastify.tenants;
+      if (!allowedForRequest(tenants, request, origin)) {
+        return reply
+          .code(403)
+          .send({ error: 'Forbidden', message: `origin ${origin} is not allowed for this ingest key (send the key as ?key=)` });
+      }
+      allowOriginHeaders(reply, origin);
+      return reply
         .header('access-control-allow-methods', ALLOWED_METHODS)
-        .header('access-control-allow-headers', requestedHeaders ?? 'content-type')
+        .header('access-control-allow-headers', ALLOWED_HEADERS.join(', '))
         .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_S))
         .code(204)
         .send();

@@ -1,20 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ReportBatchSchema, type ReportBatch } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import { findUnstorableTimestamp } from '../store/rows.js';
 
-/** Answer to an accepted batch: how many rows of each kind were stored. */
+/** Answer to an accepted batch: how many rows of each kind it carried, and where it is now. */
 export const AcceptedResponseSchema = Type.Object({
   accepted: Type.Object({ samples: Type.Integer(), events: Type.Integer() }),
+  /** `stored`: in ClickHouse; `spooled`: on the collector's disk, inserted later; `duplicate`: a retry of a durable report. */
+  durable: Type.Optional(Type.Union([Type.Literal('stored'), Type.Literal('spooled'), Type.Literal('duplicate')])),
 });
+
+/** Bodies sent compressed are counted at this multiple of their wire size against the spool cap. */
+const COMPRESSED_SIZE_FACTOR = 4;
+
+function bodyBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length'] ?? 0) || 0;
+  return request.headers['content-encoding'] ? length * COMPRESSED_SIZE_FACTOR : length;
+}
 
 /**
  * `POST /v1/reports`: one report batch from the browser SDK. The body is
- * validated against the wire schema before anything is written, and the 202
- * is sent only after ClickHouse has committed the rows. `text/plain` bodies
- * are parsed as JSON too: `sendBeacon` and `fetch(..., { keepalive })` send
- * them so that no CORS preflight is needed.
+ * validated against the wire schema before anything is kept. A 202 means the
+ * report is durable: in ClickHouse, or in the collector's fsync'd spool when
+ * ClickHouse is slow or down (`durable` says which). When the spool or the
+ * in-memory queue is full the answer is 503 with `Retry-After`. `text/plain`
+ * bodies are parsed as JSON too: `sendBeacon` and `fetch(..., { keepalive })`
+ * send them so that no CORS preflight is needed.
  */
 export const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.removeContentTypeParser('text/plain');
@@ -29,14 +42,23 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
+      const receivedAt = Date.now();
       // The schema above guarantees this shape; its static type is only looser.
       const batch = request.body as ReportBatch;
       const unstorable = findUnstorableTimestamp(batch);
       if (unstorable) {
         throw new CollectorError(400, 'RTCPULSE_TIMESTAMP_RANGE', `${unstorable} must be a time between 1970 and 2299`);
       }
-      const accepted = await fastify.store.insertBatch(batch);
-      return reply.code(202).send({ accepted });
+      const outcome = await fastify.ingest.accept(batch, receivedAt, bodyBytes(request));
+      if (outcome.status === 'unavailable') {
+        request.log.warn({ reason: outcome.reason }, 'report refused: ingest is at capacity');
+        return reply
+          .code(503)
+          .header('retry-after', String(outcome.retryAfterSeconds))
+          .send({ error: 'Service Unavailable', message: `The collector is at capacity (${outcome.reason}); retry later.` });
+      }
+      const accepted = { samples: batch.samples.length, events: batch.events.length };
+      return reply.code(202).send({ accepted, durable: outcome.status });
     },
   );
 };

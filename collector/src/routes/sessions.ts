@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REPORT_LIMITS } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
-import { ErrorResponseSchema } from '../errors.js';
+import type { FastifyRequest } from 'fastify';
+import { CollectorError, ErrorResponseSchema } from '../errors.js';
 
 const Id = Type.String({ minLength: 1, maxLength: REPORT_LIMITS.maxIdLength });
 
@@ -11,15 +12,23 @@ const SessionSamplesResponseSchema = Type.Object({
   samples: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
 });
 
+/** The raw `tenant` query parameter, checked against the key before validation. */
+function tenantParameter(request: FastifyRequest): string | undefined {
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.tenant === 'string' ? query.tenant : undefined;
+}
+
 /**
  * `GET /v1/sessions/:sessionId/samples?tenant=...[&limit=N]`: the stored
- * sample rows of one session, scoped by tenant, for the demo and tests.
- * Not for production traffic: it has no authentication yet.
+ * sample rows of one session. A server key with the `read` scope is
+ * required (`Authorization: Bearer <key>`, 401 otherwise), and `tenant`
+ * must be that key's tenant (403 otherwise): no read crosses tenants.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/v1/sessions/:sessionId/samples',
     {
+      onRequest: fastify.serverKeyHook('read', tenantParameter),
       schema: {
         params: Type.Object({ sessionId: Id }),
         querystring: Type.Object({
@@ -32,6 +41,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { sessionId } = request.params;
       const { tenant, limit } = request.query;
+      if (tenant !== request.serverGrant?.tenant) {
+        throw new CollectorError(403, 'RTCPULSE_FORBIDDEN', 'this key belongs to another tenant');
+      }
       const samples = await fastify.store.sessionSamples({ tenant, sessionId, ...(limit ? { limit } : {}) });
       return { tenant, sessionId, samples };
     },

@@ -1,45 +1,23 @@
 import { SAMPLE_LABELS, sampleColumns } from '@rtcpulse/schema';
+import { auditLogTable } from '../audit/table.js';
+import { CLIENT_META, SESSION_IDS } from './columns.js';
+import type { SchemaOptions } from './config.js';
+import { rollupTables, rollupViews } from './rollups.js';
+import { sessionsTable } from './sessions-table.js';
+import { serverEventsTable } from '../server-events/table.js';
+import { LABEL, TIME, type IndexSpec, type TableSpec } from './table-spec.js';
+import { clusterStatements, singleNodeStatements } from './table-sql.js';
 
-/** One column of a table: name and ClickHouse type. */
-export interface ColumnSpec {
-  readonly name: string;
-  readonly type: string;
-}
+export { DEDUP_WINDOW_BLOCKS, checkTable } from './table-spec.js';
+export type { ColumnSpec, IndexSpec, TableEngine, TableSpec } from './table-spec.js';
+export { addColumnsSql, addIndexesSql, createTableSql, dedupSettingSql } from './table-sql.js';
+export { sessionsTable } from './sessions-table.js';
 
-/** Everything the migrations need to know about one table. */
-export interface TableSpec {
-  readonly name: string;
-  readonly columns: readonly ColumnSpec[];
-  readonly partitionBy: string;
-  readonly orderBy: readonly string[];
-}
+/** Partition by the collector's receive day: bounded partitions per insert whatever the client clocks say. */
+const RECEIVE_DAY = 'toYYYYMMDD(received_at)';
 
-/**
- * How many recent insert blocks each table remembers for deduplication. A
- * retried batch carries the same `insert_deduplication_token` and is dropped
- * if its first attempt is among the last this many inserts into the table.
- */
-export const DEDUP_WINDOW_BLOCKS = 10_000;
-
-const TIME = "DateTime64(3, 'UTC')";
-const LABEL = 'LowCardinality(String)';
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-
-const CLIENT_META: readonly ColumnSpec[] = [
-  { name: 'sdk_version', type: LABEL },
-  { name: 'browser', type: LABEL },
-  { name: 'browser_version', type: LABEL },
-  { name: 'os', type: LABEL },
-  { name: 'region', type: LABEL },
-  { name: 'topology', type: LABEL },
-];
-
-const SESSION_IDS: readonly ColumnSpec[] = [
-  { name: 'tenant', type: LABEL },
-  { name: 'session_id', type: 'String' },
-  { name: 'call_id', type: 'String' },
-  { name: 'participant_id', type: 'String' },
-];
+/** A min/max index on the client timestamp, so time-range scans skip granules. */
+const TS_MINMAX: IndexSpec = { name: 'ts_minmax', expression: 'ts', type: 'minmax GRANULARITY 1' };
 
 /** One row per peer connection per sample interval; a numeric column per registry metric. */
 export function samplesTable(): TableSpec {
@@ -56,8 +34,10 @@ export function samplesTable(): TableSpec {
       ...SAMPLE_LABELS.map((label) => ({ name: label.key, type: LABEL })),
       ...sampleColumns().map((c) => ({ name: c.column, type: 'Nullable(Float64)' })),
     ],
-    partitionBy: 'toYYYYMM(ts)',
+    partitionBy: RECEIVE_DAY,
     orderBy: ['tenant', 'session_id', 'pc_id', 'ts', 'seq'],
+    ttlColumn: 'received_at',
+    indexes: [TS_MINMAX],
   };
 }
 
@@ -78,8 +58,10 @@ export function eventsTable(): TableSpec {
       { name: 'message', type: 'String' },
       ...CLIENT_META,
     ],
-    partitionBy: 'toYYYYMM(ts)',
+    partitionBy: RECEIVE_DAY,
     orderBy: ['tenant', 'session_id', 'ts'],
+    ttlColumn: 'received_at',
+    indexes: [TS_MINMAX],
   };
 }
 
@@ -98,72 +80,29 @@ export function batchesTable(): TableSpec {
       { name: 'dropped_events', type: 'UInt32' },
       { name: 'sdk_version', type: LABEL },
     ],
-    partitionBy: 'toYYYYMM(received_at)',
+    partitionBy: RECEIVE_DAY,
     orderBy: ['tenant', 'session_id', 'batch_seq'],
+    ttlColumn: 'received_at',
   };
 }
 
-/** All tables the collector owns, in creation order. */
+/** All tables the collector writes rows into, in creation order (rollups are created after them). */
 export function tables(): readonly TableSpec[] {
-  return [samplesTable(), eventsTable(), batchesTable()];
-}
-
-/** Throw unless every name is a plain snake_case identifier and none repeats. */
-export function checkTable(table: TableSpec): void {
-  const seen = new Set<string>();
-  for (const name of [table.name, ...table.columns.map((c) => c.name)]) {
-    if (!IDENTIFIER.test(name)) throw new Error(`${table.name}: "${name}" is not a snake_case identifier`);
-    if (seen.has(name)) throw new Error(`${table.name}: column "${name}" is defined twice`);
-    seen.add(name);
-  }
-}
-
-/** `CREATE TABLE IF NOT EXISTS` for a table, deduplication window included. */
-export function createTableSql(table: TableSpec): string {
-  checkTable(table);
-  const columns = table.columns.map((c) => `  ${c.name} ${c.type}`).join(',\n');
-  return [
-    `CREATE TABLE IF NOT EXISTS ${table.name}\n(\n${columns}\n)`,
-    'ENGINE = MergeTree',
-    `PARTITION BY ${table.partitionBy}`,
-    `ORDER BY (${table.orderBy.join(', ')})`,
-    `SETTINGS ${tableSettings()}`,
-  ].join('\n');
+  return [samplesTable(), eventsTable(), batchesTable(), sessionsTable(), serverEventsTable(), auditLogTable()];
 }
 
 /**
- * One `ALTER TABLE` adding every column that is not part of the sorting key,
- * each `IF NOT EXISTS`: on an existing table it adds exactly the columns the
- * registry gained since the table was created. Existing columns keep their type.
+ * Every migration statement, in order: the tables, the rollup tables, then
+ * the materialized views feeding them. Each statement is idempotent. With
+ * `options.cluster` every statement runs `ON CLUSTER` and each table is a
+ * replicated local table behind a `Distributed` one; without it the
+ * statements are exactly the single-node ones.
  */
-export function addColumnsSql(table: TableSpec): string {
-  checkTable(table);
-  const clauses = table.columns
-    .filter((c) => !table.orderBy.includes(c.name))
-    .map((c) => `ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}`);
-  return `ALTER TABLE ${table.name}\n  ${clauses.join(',\n  ')}`;
-}
-
-/**
- * Table settings: a deduplication window so a retried batch is stored once,
- * and fsync of every inserted part (and its directory) before the insert
- * returns, so that an acknowledged report survives a power cut, not only a
- * process crash.
- */
-function tableSettings(): string {
-  return [
-    `non_replicated_deduplication_window = ${DEDUP_WINDOW_BLOCKS}`,
-    'fsync_after_insert = 1',
-    'fsync_part_directory = 1',
-  ].join(', ');
-}
-
-/** Keeps these settings on for tables created before they were part of the DDL. */
-export function dedupSettingSql(table: TableSpec): string {
-  return `ALTER TABLE ${table.name} MODIFY SETTING ${tableSettings()}`;
-}
-
-/** Every migration statement, in order. Each one is idempotent. */
-export function migrationStatements(): readonly string[] {
-  return tables().flatMap((t) => [createTableSql(t), addColumnsSql(t), dedupSettingSql(t)]);
+export function migrationStatements(options: SchemaOptions = {}): readonly string[] {
+  const all = [...tables(), ...rollupTables()];
+  const { cluster } = options;
+  const tableStatements = cluster
+    ? all.flatMap((t) => clusterStatements(t, { ...options, cluster }))
+    : all.flatMap((t) => singleNodeStatements(t, options));
+  return [...tableStatements, ...rollupViews().map((view) => view.createSql(options))];
 }

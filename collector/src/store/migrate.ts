@@ -1,10 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { migrationStatements } from './ddl.js';
+import type { SchemaOptions } from './config.js';
+import { migrationStatements, tables } from './ddl.js';
+import { VIEW_MARKER, rollupTables, rollupViews } from './rollups.js';
+import { onCluster, physicalTable } from './table-sql.js';
+import { reconcileTtl } from './ttl.js';
 
 /**
  * Oldest ClickHouse the tables work on: DateTime64 with a time zone, query
- * parameters, `ADD COLUMN IF NOT EXISTS` and `insert_deduplication_token`
- * on plain MergeTree are all older than this.
+ * parameters, `ADD COLUMN IF NOT EXISTS`, `insert_deduplication_token` on
+ * plain MergeTree and `quantilesTDigest` states are all older than this.
  */
 export const MIN_CLICKHOUSE_VERSION: readonly [number, number] = [22, 8];
 
@@ -14,29 +18,51 @@ export function parseVersion(version: string): [number, number] | undefined {
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
+/** Why `version` cannot run the tables (naming it and the minimum), or `undefined` when it can. */
+export function versionProblem(version: string): string | undefined {
+  const parsed = parseVersion(version);
+  const [minMajor, minMinor] = MIN_CLICKHOUSE_VERSION;
+  const tooOld = !parsed || parsed[0] < minMajor || (parsed[0] === minMajor && parsed[1] < minMinor);
+  if (!tooOld) return undefined;
+  return `ClickHouse ${version || '(unknown version)'} is too old for rtcpulse: ${minMajor}.${minMinor} or newer is required`;
+}
+
 /** Throw a clear error unless the store runs at least {@link MIN_CLICKHOUSE_VERSION}. */
 export async function checkVersion(client: ClickHouseClient): Promise<string> {
   const result = await client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
   const [row] = await result.json<{ version: string }>();
   const version = String(row?.version ?? '');
-  const parsed = parseVersion(version);
-  const [minMajor, minMinor] = MIN_CLICKHOUSE_VERSION;
-  const tooOld = !parsed || parsed[0] < minMajor || (parsed[0] === minMajor && parsed[1] < minMinor);
-  if (tooOld) {
-    throw new Error(
-      `ClickHouse ${version || '(unknown version)'} is too old for rtcpulse: ${minMajor}.${minMinor} or newer is required`,
-    );
-  }
+  const problem = versionProblem(version);
+  if (problem) throw new Error(problem);
   return version;
 }
 
+/** Drop rollup views left by an older registry (their names carry a hash of their query). */
+async function dropStaleViews(client: ClickHouseClient, options: SchemaOptions): Promise<string[]> {
+  const current = new Set(rollupViews().map((v) => v.name));
+  const prefixes = rollupTables().map((t) => `${t.name}${VIEW_MARKER}`);
+  const result = await client.query({
+    query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'`,
+    format: 'JSONEachRow',
+  });
+  const stale = (await result.json<{ name: string }>())
+    .map((r) => r.name)
+    .filter((name) => prefixes.some((p) => name.startsWith(p)) && !current.has(name));
+  for (const name of stale) await client.command({ query: `DROP VIEW IF EXISTS ${name}${onCluster(options)}` });
+  return stale;
+}
+
 /**
- * Bring the tables up to the registry: create what is missing, add columns
- * the registry gained, keep deduplication on. Safe to run on every start.
+ * Bring the schema up to the registry and the options: create what is
+ * missing, add columns the registry gained, keep deduplication on, replace
+ * rollup views whose query changed, and set each table's TTL to the
+ * configured retention (changed only when it differs). Safe on every start.
  */
-export async function migrate(client: ClickHouseClient): Promise<void> {
+export async function migrate(client: ClickHouseClient, options: SchemaOptions = {}): Promise<void> {
   await checkVersion(client);
-  for (const query of migrationStatements()) {
+  for (const query of migrationStatements(options)) {
     await client.command({ query });
   }
+  await dropStaleViews(client, options);
+  await reconcileTtl(client, [...tables(), ...rollupTables()], options, (t) => physicalTable(t.name, options));
 }

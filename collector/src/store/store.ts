@@ -1,36 +1,59 @@
 import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { createClickHouseClient } from './client.js';
 import type { StoreConfig } from './config.js';
 import { migrate } from './migrate.js';
 import { readSessionSamples, type SessionSamplesQuery } from './read.js';
-import { batchRow, eventRows, sampleRows, type Row } from './rows.js';
+import { recordDedupToken, recordRows, type IngestRecord } from './record.js';
+import { objectBlock, tsvText, type Block } from './blocks.js';
+import type { Row } from './rows.js';
 import { createSerialQueue } from './serial.js';
+import { SessionCache, loadSummaries } from './session-cache.js';
+import { applyReport, sessionKey, summaryRow, type SessionRow, type SessionSummary } from './session-summary.js';
 
-/** Rows written for one batch. */
+/** Rows written for one record. */
 export interface InsertedCounts {
   samples: number;
   events: number;
 }
 
-/** The collector's view of ClickHouse: migrations, batch inserts, a few reads. */
+/** Options of {@link createStore}. */
+export interface StoreOptions {
+  /** Session summaries kept in memory (default `DEFAULT_SESSION_CACHE_SIZE`). */
+  sessionCacheSize?: number;
+}
+
+/** The collector's view of ClickHouse: migrations, record inserts, a few reads. */
 export interface Store {
   readonly kind: StoreConfig['kind'];
-  /** The underlying client, for queries the store does not wrap. */
+  /** The underlying client, for queries the store does not wrap. Insert through {@link Store.insertRows}. */
   readonly client: ClickHouseClient;
   /** True once {@link Store.migrate} has succeeded. */
   readonly migrated: boolean;
+  /** Session summaries currently held in memory. */
+  readonly cachedSessions: number;
   /** Create or update the tables; idempotent. */
   migrate(): Promise<void>;
   /** Migrated and answering `SELECT 1` within `timeoutMs`. */
   isReady(timeoutMs?: number): Promise<boolean>;
   /**
-   * Write one batch (samples, events, then its `batches` row) and resolve
-   * once ClickHouse has committed all of it. A retry of the same batch
-   * (same tenant, session and `batchSeq`) is stored once.
+   * Insert one record: its samples, events and batches, then the updated
+   * summaries of its sessions, one insert per table, each with a token
+   * derived from the record's batch ids. Resolves once ClickHouse has
+   * committed all of it; writing the same record again stores nothing twice.
    */
-  insertBatch(batch: ReportBatch, receivedAt?: Date): Promise<InsertedCounts>;
+  writeRecord(record: IngestRecord): Promise<InsertedCounts>;
+  /**
+   * Insert rows into any table, optionally deduplicated by `dedupToken`.
+   * Use this rather than `client.insert`: on embedded ClickHouse the token is
+   * a session-wide setting, so inserts must not interleave and a missing
+   * token must be reset explicitly.
+   */
+  insertRows(table: string, rows: readonly object[], dedupToken?: string): Promise<void>;
+  /** Highest record sequence number already in `sessions` (0 when empty). */
+  maxRecordSeq(): Promise<number>;
   /** Read back a session's samples. */
   sessionSamples(query: SessionSamplesQuery): Promise<Row[]>;
   /** Close the client (and, embedded, the chdb session). */
@@ -38,8 +61,8 @@ export interface Store {
 }
 
 /**
- * Deduplication token for one batch in one table. ClickHouse drops an
- * insert whose token it has seen within the table's deduplication window.
+ * Deduplication token for a single batch in one table (tenant, session,
+ * `batchSeq`, table).
  */
 export function dedupToken(batch: ReportBatch, table: string): string {
   const key = JSON.stringify([batch.tenant, batch.sessionId, batch.batchSeq, table]);
@@ -51,32 +74,69 @@ export function dedupToken(batch: ReportBatch, table: string): string {
  *
  * Embedded caveat: chdb applies `clickhouse_settings` as session-wide `SET`
  * statements, so a deduplication token would leak into the next insert.
- * Every insert therefore carries its own token, and embedded writes run one
- * at a time so that no two inserts interleave their `SET`s.
+ * Every insert therefore sets its own token (empty when it has none), and
+ * embedded writes run one at a time so that no two inserts interleave their `SET`s.
  */
-export function createStore(config: StoreConfig): Store {
+export function createStore(config: StoreConfig, options: StoreOptions = {}): Store {
   const client = createClickHouseClient(config);
   const writes = createSerialQueue();
+  const schema = config.schema ?? {};
+  const summaries = new SessionCache(options.sessionCacheSize);
+  const serialised = <T>(task: () => Promise<T>): Promise<T> => (config.kind === 'embedded' ? writes.run(task) : task());
   let migrated = false;
   let closed = false;
 
-  const insert = async (table: string, rows: Row[], token: string): Promise<void> => {
-    if (rows.length === 0) return;
-    await client.insert({
-      table,
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: token },
+  /**
+   * One insert: a block goes as `TabSeparated` text with its settings in the
+   * statement (nothing session-wide); objects with differing keys go as
+   * `JSONEachRow` with the token as a client setting (reset when absent).
+   */
+  const insertNow = async (table: string, rows: Block | readonly object[], token = ''): Promise<void> => {
+    const block = 'columns' in rows ? rows : objectBlock(rows);
+    if (!block) {
+      const settings: ClickHouseSettings = { insert_deduplication_token: token };
+      if (schema.cluster) settings.insert_distributed_sync = 1;
+      await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings });
+      return;
+    }
+    if (block.rows.length === 0) return;
+    const settings = [`insert_deduplication_token = '${token.replace(/[^0-9A-Za-z_-]/g, '')}'`];
+    if (schema.cluster) settings.push('insert_distributed_sync = 1');
+    await client.exec({
+      query: `INSERT INTO ${table} (${block.columns.join(', ')}) SETTINGS ${settings.join(', ')} FORMAT TabSeparated`,
+      values: Readable.from([tsvText(block)]),
     });
   };
 
-  const writeBatch = async (batch: ReportBatch, receivedAt: Date): Promise<InsertedCounts> => {
-    const samples = sampleRows(batch, receivedAt);
-    const events = eventRows(batch, receivedAt);
-    await insert('samples', samples, dedupToken(batch, 'samples'));
-    await insert('events', events, dedupToken(batch, 'events'));
-    await insert('batches', [batchRow(batch, receivedAt)], dedupToken(batch, 'batches'));
-    return { samples: samples.length, events: events.length };
+  const sessionRows = async (
+    record: IngestRecord,
+    samplesByReport: readonly (readonly unknown[])[][],
+  ): Promise<{ rows: SessionRow[]; next: Map<string, SessionSummary> }> => {
+    const next = new Map<string, SessionSummary>();
+    const missing = record.reports
+      .map((r) => r.batch)
+      .filter((b) => !summaries.get(sessionKey(b.tenant, b.sessionId)));
+    const loaded = await loadSummaries(client, missing);
+    record.reports.forEach((report, i) => {
+      const key = sessionKey(report.batch.tenant, report.batch.sessionId);
+      const previous = next.get(key) ?? summaries.get(key) ?? loaded.get(key);
+      next.set(key, applyReport(previous, { ...report, sampleRows: samplesByReport[i] ?? [] }, record.seq));
+    });
+    return { rows: [...next.values()].map(summaryRow), next };
+  };
+
+  const writeRecordNow = async (record: IngestRecord): Promise<InsertedCounts> => {
+    const rows = recordRows(record);
+    await insertNow('samples', rows.samples, recordDedupToken(record, 'samples'));
+    await insertNow('events', rows.events, recordDedupToken(record, 'events'));
+    await insertNow('batches', rows.batches, recordDedupToken(record, 'batches'));
+    const sessions = await sessionRows(record, rows.samplesByReport);
+    await insertNow('sessions', sessions.rows, recordDedupToken(record, 'sessions'));
+    for (const [key, summary] of sessions.next) {
+      if (summary.state === 'ended') summaries.delete(key);
+      else summaries.set(key, summary);
+    }
+    return { samples: rows.samples.rows.length, events: rows.events.rows.length };
   };
 
   return {
@@ -85,8 +145,11 @@ export function createStore(config: StoreConfig): Store {
     get migrated() {
       return migrated;
     },
+    get cachedSessions() {
+      return summaries.size;
+    },
     async migrate() {
-      await writes.run(() => migrate(client));
+      await writes.run(() => migrate(client, schema));
       migrated = true;
     },
     async isReady(timeoutMs = 2000) {
@@ -103,8 +166,16 @@ export function createStore(config: StoreConfig): Store {
         return false;
       }
     },
-    insertBatch(batch, receivedAt = new Date()) {
-      return config.kind === 'embedded' ? writes.run(() => writeBatch(batch, receivedAt)) : writeBatch(batch, receivedAt);
+    writeRecord(record) {
+      return serialised(() => writeRecordNow(record));
+    },
+    insertRows(table, rows, token) {
+      return serialised(() => insertNow(table, rows, token));
+    },
+    async maxRecordSeq() {
+      const result = await client.query({ query: 'SELECT max(version) AS seq FROM sessions', format: 'JSONEachRow' });
+      const [row] = await result.json<{ seq: number | string }>();
+      return Number(row?.seq ?? 0);
     },
     sessionSamples(query) {
       return readSessionSamples(client, query);

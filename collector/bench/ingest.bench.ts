@@ -1,0 +1,120 @@
+/**
+ * `npm run bench -- ingest`: reports per second the collector sustains,
+ * with p50/p99 ingest latency, beside two baselines measured in the same
+ * run on the same bodies:
+ *  - bare Fastify accepting and discarding them (its own process),
+ *  - `@clickhouse/client` on embedded chdb inserting the same rows directly
+ *    (in this process, 2000 reports per insert, the same TabSeparated
+ *    encoding, no HTTP, spool or session summaries).
+ * A report is one request carrying one peer connection's batch of five
+ * samples (10 s at the SDK's 2 s interval) with its events, built from the
+ * registry (`collector/fault/sdk-reports.ts`). Servers run as child
+ * processes so that their CPU time is theirs: "per core" is reports per
+ * CPU-second of the server process. Memory per live session is the live
+ * heap growth of the collector per session after one report from each of
+ * many sessions. `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sdkReport } from '../fault/sdk-reports.js';
+import { recordRows } from '../src/store/record.js';
+import { Readable } from 'node:stream';
+import { objectBlock, tsvText, type Block } from '../src/store/blocks.js';
+import { createStore } from '../src/store/store.js';
+import { runLoad, startChild, type ChildServer, type LoadResult } from './load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1024);
+const TENANT = 'bench';
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+/** 200 distinct report bodies; each request gets a unique session id (no retry deduplication). */
+const templates = Array.from({ length: 200 }, (_, i) =>
+  JSON.stringify(sdkReport({ tenant: TENANT, sessionId: '__SESSION__', batchSeq: i % 5, seed: i })),
+);
+const runId = Date.now().toString(36);
+const body = (i: number): string => (templates[i % templates.length] as string).replace('__SESSION__', `${runId}-${i}`);
+
+async function measure(server: ChildServer, path: string): Promise<LoadResult & { cpuSeconds: number; rssMb: number }> {
+  const url = new URL(`http://127.0.0.1:${server.port}${path}`);
+  await runLoad(url, 16, 1000, body); // warm-up
+  const cpu = server.cpuSeconds();
+  const result = await runLoad(url, CONNECTIONS, SECONDS * 1000, body);
+  return { ...result, cpuSeconds: server.cpuSeconds() - cpu, rssMb: server.rssBytes() / 1048576 };
+}
+
+async function directInsert(dir: string): Promise<{ perSecond: number }> {
+  const store = createStore({ kind: 'embedded', dataDir: dir });
+  await store.migrate();
+  const perRecord = 2000;
+  let reports = 0;
+  const started = performance.now();
+  for (let r = 0; performance.now() - started < SECONDS * 1000; r++) {
+    const record = {
+      seq: r + 1,
+      reports: Array.from({ length: perRecord }, (_, i) => ({
+        batch: JSON.parse(body(r * perRecord + i)) as ReturnType<typeof sdkReport>,
+        receivedAt: Date.now(),
+      })),
+    };
+    const rows = recordRows(record);
+    const blocks: [string, Block | undefined][] = [['samples', rows.samples], ['events', rows.events], ['batches', objectBlock(rows.batches)]];
+    for (const [table, block] of blocks) {
+      if (!block) continue;
+      await store.client.exec({
+        query: `INSERT INTO ${table} (${block.columns.join(', ')}) FORMAT TabSeparated`,
+        values: Readable.from([tsvText(block)]),
+      });
+    }
+    reports += perRecord;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  return { perSecond: reports / seconds };
+}
+
+async function memoryPerSession(server: ChildServer, sessions: number): Promise<number> {
+  const memory = async () => (await (await fetch(`http://127.0.0.1:${server.port}/bench/memory`)).json()) as { heapUsed: number; cachedSessions: number };
+  const before = await memory();
+  const url = new URL(`http://127.0.0.1:${server.port}/v1/reports?key=${TENANT}`);
+  const live = (i: number): string => (templates[i % templates.length] as string).replace('__SESSION__', `live-${runId}-${i}`);
+  let sent = 0;
+  while (sent < sessions) {
+    const result = await runLoad(url, 64, 2000, (i) => live(sent + i));
+    sent += result.ok + result.failed;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const after = await memory();
+  return (after.heapUsed - before.heapUsed) / Math.max(1, after.cachedSessions - before.cachedSessions);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-bench-'));
+try {
+  const fmt = (n: number, digits = 0): string => n.toFixed(digits);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB; ${SECONDS} s per run, ${CONNECTIONS} connections`);
+  console.log(`report body: ${templates[0]?.length ?? 0} bytes JSON (1 peer connection, 5 samples, events)`);
+
+  const bare = await startChild(here('./bare-fastify.ts'), []);
+  const bareResult = await measure(bare, '/v1/reports');
+  await bare.stop();
+
+  const collector = await startChild(here('./serve-collector.ts'), [join(dir, 'collector')], ['--expose-gc']);
+  const collectorResult = await measure(collector, `/v1/reports?key=${TENANT}`);
+  const perSession = await memoryPerSession(collector, 20_000);
+  await collector.stop();
+
+  const direct = await directInsert(join(dir, 'direct'));
+
+  const row = (name: string, r: LoadResult & { cpuSeconds: number; rssMb: number }) =>
+    `${name.padEnd(28)} ${fmt(r.perSecond).padStart(8)} reports/s  p50 ${fmt(r.p50Ms, 1).padStart(6)} ms  p99 ${fmt(r.p99Ms, 1).padStart(7)} ms  ` +
+    `${fmt(r.ok / Math.max(r.cpuSeconds, 1e-9)).padStart(7)} per CPU-s  RSS ${fmt(r.rssMb)} MB  (${r.failed} non-2xx)`;
+  console.log(row('bare Fastify (discard)', bareResult));
+  console.log(row('rtcpulse collector', collectorResult));
+  console.log(`${'@clickhouse/client direct'.padEnd(28)} ${fmt(direct.perSecond).padStart(8)} reports/s  (rows of 2000 reports per insert, chdb in-process)`);
+  console.log(`collector / bare Fastify: ${fmt((100 * collectorResult.perSecond) / bareResult.perSecond)} %`);
+  console.log(`memory per live session: ${fmt(perSession)} bytes of heap (session summary + retry key)`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,93 @@
+/**
+ * An autocannon-like load generator on `node:http`: `connections` keep-alive
+ * connections each posting bodies back to back for `durationMs`, recording
+ * status codes and latencies. Bounded by time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+
+/** Figures of one load run. */
+export interface LoadResult {
+  readonly seconds: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Post `body(i)` to `url` from `connections` connections for `durationMs`; 2xx counts as ok. */
+export async function runLoad(url: URL, connections: number, durationMs: number, body: (i: number) => string): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const once = (payload: string): Promise<number> =>
+    new Promise((resolve) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(0));
+      req.end(payload);
+    });
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const payload = body(next++);
+      const t = performance.now();
+      const status = await once(payload);
+      latencies.push(performance.now() - t);
+      if (status >= 200 && status < 300) ok += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, () => worker()));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { seconds, ok, failed, perSecond: ok / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
+
+/** A child server process that printed `listening on http://host:port`. */
+export interface ChildServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** User + system CPU seconds the child has used so far (Linux `/proc`). */
+  cpuSeconds(): number;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+/** Start `node --import tsx <script> ...args` and wait for its port. */
+export async function startChild(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
+  });
+  const stat = (): string[] => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return {
+    child,
+    port,
+    cpuSeconds: () => (Number(stat()[11]) + Number(stat()[12])) / 100,
+    rssBytes: () => Number(stat()[21]) * 4096,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

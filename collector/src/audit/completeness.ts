@@ -1,0 +1,91 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { AUDIT_TABLE } from './table.js';
+
+/**
+ * Audit completeness checks, as SQL for dashboards and alerts and as
+ * numbers for the metrics exporter. Every query takes the parameters
+ * `{tenant:String}` (empty string: all tenants), `{since:DateTime64(3)}`
+ * and `{graceSeconds:UInt32}`.
+ */
+
+const TENANT_FILTER = "({tenant:String} = '' OR tenant = {tenant:String})";
+
+/**
+ * Sessions with a `session.join` but no `session.leave`, whose last join
+ * is older than the grace period (a live session has not left yet).
+ * Columns: `tenant`, `session_id`, `last_join_ms`.
+ */
+export const JOINS_WITHOUT_LEAVE_SQL = `
+SELECT tenant, session_id, toUnixTimestamp64Milli(maxIf(ts, action = 'session.join')) AS last_join_ms
+FROM ${AUDIT_TABLE}
+WHERE ${TENANT_FILTER} AND ts >= {since:DateTime64(3)} AND action IN ('session.join', 'session.leave') AND session_id != ''
+GROUP BY tenant, session_id
+HAVING countIf(action = 'session.join') > countIf(action = 'session.leave')
+   AND maxIf(ts, action = 'session.join') < now64(3) - toIntervalSecond({graceSeconds:UInt32})
+ORDER BY tenant, session_id`;
+
+/**
+ * Recordings started while a participant of the call had not consented:
+ * for each `recording.start` of a call, every session of that call that had
+ * joined and not left by then must have `consent.granted` as its latest
+ * consent event. Columns: `tenant`, `call_id`, `recording_ms`,
+ * `sessions_without_consent` (array of session ids).
+ */
+export const RECORDINGS_WITHOUT_CONSENT_SQL = `
+SELECT tenant, call_id, rec.1 AS recording_ms,
+  arrayFilter(s ->
+      arrayLast(e -> e.3 = s AND e.2 IN ('session.join', 'session.leave') AND e.1 <= rec.1, events).2 = 'session.join'
+      AND arrayLast(e -> e.3 = s AND e.2 IN ('consent.granted', 'consent.withdrawn') AND e.1 <= rec.1, events).2 != 'consent.granted',
+    arrayDistinct(arrayMap(e -> e.3, arrayFilter(e -> e.2 = 'session.join', events)))) AS sessions_without_consent
+FROM (
+  SELECT tenant, call_id,
+    arraySort(e -> (e.1, e.4), groupArray((toUnixTimestamp64Milli(ts), action, session_id, seq))) AS events
+  FROM ${AUDIT_TABLE}
+  WHERE ${TENANT_FILTER} AND ts >= {since:DateTime64(3)} AND call_id != ''
+    AND action IN ('session.join', 'session.leave', 'consent.granted', 'consent.withdrawn', 'recording.start')
+  GROUP BY tenant, call_id
+)
+ARRAY JOIN arrayFilter(e -> e.2 = 'recording.start', events) AS rec
+WHERE length(sessions_without_consent) > 0
+ORDER BY tenant, call_id, recording_ms`;
+
+/** Completeness figures for one tenant (or all), ready for gauges. */
+export interface AuditCompleteness {
+  readonly joinsWithoutLeave: number;
+  readonly recordingsWithoutConsent: number;
+}
+
+/** Options of {@link auditCompleteness}. */
+export interface CompletenessOptions {
+  /** Tenant id; all tenants when absent. */
+  readonly tenant?: string;
+  /** Look at rows from this instant on (default: the last 7 days). */
+  readonly sinceMs?: number;
+  /** A join younger than this is not yet missing its leave (default 6 h). */
+  readonly graceSeconds?: number;
+}
+
+/** Query parameters for the SQL above. */
+export function completenessParams(options: CompletenessOptions = {}, nowMs = Date.now()): Record<string, string | number> {
+  const since = options.sinceMs ?? nowMs - 7 * 24 * 3600 * 1000;
+  return {
+    tenant: options.tenant ?? '',
+    since: new Date(since).toISOString().replace('T', ' ').replace('Z', ''),
+    graceSeconds: options.graceSeconds ?? 6 * 3600,
+  };
+}
+
+async function countOf(client: ClickHouseClient, sql: string, params: Record<string, string | number>): Promise<number> {
+  const result = await client.query({ query: `SELECT count() AS n FROM (${sql})`, query_params: params, format: 'JSONEachRow' });
+  const [row] = await result.json<{ n: number | string }>();
+  return Number(row?.n ?? 0);
+}
+
+/** Count sessions missing a leave and recordings missing consent (see the SQL constants). */
+export async function auditCompleteness(client: ClickHouseClient, options: CompletenessOptions = {}): Promise<AuditCompleteness> {
+  const params = completenessParams(options);
+  return {
+    joinsWithoutLeave: await countOf(client, JOINS_WITHOUT_LEAVE_SQL, params),
+    recordingsWithoutConsent: await countOf(client, RECORDINGS_WITHOUT_CONSENT_SQL, params),
+  };
+}

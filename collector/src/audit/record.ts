@@ -1,0 +1,93 @@
+import { canonicalJson, type AuditOutcome, type AuditRow } from './canonical.js';
+import { pseudonym } from './actor-key.js';
+
+/** What the audit log records. Client events arrive in reports; the others the collector sees itself. */
+export const AUDIT_LOG_ACTIONS = [
+  'session.join',
+  'session.leave',
+  'recording.start',
+  'recording.stop',
+  'recording.access',
+  'consent.granted',
+  'consent.withdrawn',
+  'screenshare.start',
+  'screenshare.stop',
+  'admin.change',
+  'auth.failure',
+] as const;
+
+/** @see {@link AUDIT_LOG_ACTIONS} */
+export type AuditLogAction = (typeof AUDIT_LOG_ACTIONS)[number];
+
+/** Tenant of audit rows whose tenant is unknown (an unknown key): not a valid tenant id, so it never collides. */
+export const UNKNOWN_TENANT = '_unknown';
+
+/** Who acted, before pseudonymisation. */
+export interface AuditActor {
+  readonly kind: 'participant' | 'server_key' | 'public_key' | 'anonymous';
+  /** Raw identity (participant id, key id); only its HMAC is stored. */
+  readonly id: string;
+}
+
+/** One thing to audit, as a caller describes it. */
+export interface AuditRecord {
+  readonly tenant: string;
+  readonly action: AuditLogAction;
+  readonly outcome: AuditOutcome;
+  /** When it happened, epoch ms; default: when appended. */
+  readonly ts?: number;
+  readonly actor?: AuditActor;
+  /** `METHOD /route` or the component that saw it. */
+  readonly route?: string;
+  readonly region?: string;
+  /** The request's `Origin`, else its IP address (stored as an HMAC only). */
+  readonly source?: { readonly origin?: string; readonly ip?: string };
+  readonly sessionId?: string;
+  readonly callId?: string;
+  readonly object?: string;
+  readonly reason?: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  /** Same key, same event: appended once even when its report is replayed. */
+  readonly dedupKey?: string;
+}
+
+/** Fixed facts of the collector writing the log. */
+export interface AuditContext {
+  readonly hmacKey: Buffer;
+  readonly service: string;
+  readonly region: string;
+}
+
+function sourceOf(record: AuditRecord, hmacKey: Buffer): string {
+  if (record.source?.origin) return `origin:${record.source.origin.slice(0, 256)}`;
+  if (record.source?.ip) return `ip:${pseudonym(hmacKey, 'ip', record.source.ip).slice(0, 32)}`;
+  return '';
+}
+
+/** The row for a record, without its place in the chain (`seq`, `prev_hash`, `hash`). */
+export function rowOfRecord(
+  record: AuditRecord,
+  context: AuditContext,
+  recordedAtMs: number,
+): Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> {
+  const actor = record.actor && record.actor.kind !== 'anonymous' ? record.actor : undefined;
+  return {
+    tenant: record.tenant,
+    ts_ms: Math.round(record.ts ?? recordedAtMs),
+    recorded_at_ms: recordedAtMs,
+    action: record.action,
+    outcome: record.outcome,
+    actor: actor ? pseudonym(context.hmacKey, actor.kind, actor.id) : '',
+    actor_kind: actor?.kind ?? 'anonymous',
+    service: context.service,
+    route: record.route ?? '',
+    region: record.region ?? context.region,
+    source: sourceOf(record, context.hmacKey),
+    session_id: record.sessionId ?? '',
+    call_id: record.callId ?? '',
+    object: record.object ?? '',
+    reason: record.reason ?? '',
+    details: canonicalJson(record.details ?? {}),
+    dedup_key: record.dedupKey ?? '',
+  };
+}

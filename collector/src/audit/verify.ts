@@ -1,0 +1,108 @@
+import { GENESIS_HASH, rowHash, type AuditRow } from './canonical.js';
+
+/** One problem the verifier found, naming the rows by `seq`. */
+export type AuditFinding =
+  | { readonly kind: 'changed'; readonly seq: number; readonly message: string }
+  | { readonly kind: 'deleted'; readonly afterSeq: number; readonly beforeSeq: number | null; readonly missingSeqs: readonly number[]; readonly message: string }
+  | { readonly kind: 'reordered'; readonly seqs: readonly number[]; readonly chainOrder: readonly number[]; readonly message: string }
+  | { readonly kind: 'inserted'; readonly seq: number; readonly message: string };
+
+/** What {@link verifyAuditChain} concluded about one tenant's chain. */
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly rows: number;
+  /** Last row in chain order, as stored. */
+  readonly head: { readonly seq: number; readonly hash: string };
+  readonly findings: readonly AuditFinding[];
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+/** Follow `prev_hash` links from the genesis, restarting at rows whose predecessor is gone. */
+function walkChain(rows: readonly AuditRow[]): { order: AuditRow[]; orphans: AuditRow[]; strays: AuditRow[] } {
+  const hashes = new Set(rows.map((r) => r.hash));
+  const successors = new Map<string, AuditRow[]>();
+  for (const row of rows) successors.set(row.prev_hash, [...(successors.get(row.prev_hash) ?? []), row]);
+  const orphans = rows.filter((r) => r.prev_hash !== GENESIS_HASH && !hashes.has(r.prev_hash));
+  const starts = [...(successors.get(GENESIS_HASH) ?? []).slice(0, 1), ...orphans].sort((a, b) => a.seq - b.seq);
+  const visited = new Set<AuditRow>();
+  const order: AuditRow[] = [];
+  for (const start of starts) {
+    for (let row: AuditRow | undefined = start; row && !visited.has(row); ) {
+      visited.add(row);
+      order.push(row);
+      const next: AuditRow[] = (successors.get(row.hash) ?? []).filter((r) => !visited.has(r));
+      row = next.sort((a, b) => a.seq - b.seq)[0];
+    }
+  }
+  return { order, orphans, strays: rows.filter((r) => !visited.has(r)) };
+}
+
+function reorderFinding(order: readonly AuditRow[]): AuditFinding | undefined {
+  const chainSeqs = order.map((r) => r.seq);
+  const sortedSeqs = [...chainSeqs].sort((a, b) => a - b);
+  const moved = sortedSeqs.filter((seq, i) => chainSeqs[i] !== seq);
+  if (moved.length === 0) return undefined;
+  const first = sortedSeqs.findIndex((seq, i) => chainSeqs[i] !== seq);
+  const last = sortedSeqs.length - 1 - [...sortedSeqs].reverse().findIndex((seq, i) => chainSeqs[chainSeqs.length - 1 - i] !== seq);
+  const chainOrder = chainSeqs.slice(first, last + 1);
+  return {
+    kind: 'reordered',
+    seqs: moved,
+    chainOrder,
+    message: `rows seq ${moved.join(', ')} are out of order: the hash chain links them as ${chainOrder.join(' -> ')}`,
+  };
+}
+
+/**
+ * Recompute one tenant's chain from its rows (any order) and say exactly
+ * what is wrong: a row whose content no longer matches its hash (changed),
+ * a break where a row's predecessor is gone (deleted), rows whose `seq`
+ * order disagrees with the order the chain links them in (reordered), and
+ * rows that are not part of the chain (inserted). Deleting the newest rows
+ * leaves no break: pass the last known head as `expectHead` to catch it.
+ * With `prunedStart` (retention is on: `RTCPULSE_TTL_DAYS_AUDIT_LOG`), a
+ * chain that starts after seq 1 is accepted; every later row still links.
+ */
+export function verifyAuditChain(
+  input: readonly AuditRow[],
+  expectHead?: { readonly seq: number; readonly hash: string },
+  options: { readonly prunedStart?: boolean } = {},
+): AuditVerification {
+  const rows = [...input].sort((a, b) => a.seq - b.seq);
+  const findings: AuditFinding[] = [];
+  for (const row of rows) {
+    if (rowHash(row) !== row.hash) {
+      findings.push({ kind: 'changed', seq: row.seq, message: `row seq ${row.seq} was changed: its content no longer matches its hash` });
+    }
+  }
+  const { order, orphans, strays } = walkChain(rows);
+  const bySeqIndex = new Map(rows.map((r, i) => [r, i]));
+  const firstRow = rows[0];
+  if (firstRow && !options.prunedStart && firstRow.prev_hash !== GENESIS_HASH && orphans.includes(firstRow) && firstRow.seq > 1) {
+    const missing = range(1, firstRow.seq);
+    findings.push({ kind: 'deleted', afterSeq: 0, beforeSeq: firstRow.seq, missingSeqs: missing, message: `rows seq ${missing.join(', ')} were deleted (the chain starts at seq ${firstRow.seq})` });
+  }
+  for (const orphan of orphans) {
+    const before = rows[(bySeqIndex.get(orphan) ?? 0) - 1];
+    if (!before) continue;
+    const missing = range(before.seq + 1, orphan.seq);
+    const message =
+      missing.length > 0
+        ? `row${missing.length > 1 ? 's' : ''} seq ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} deleted (between seq ${before.seq} and seq ${orphan.seq})`
+        : `the chain breaks between seq ${before.seq} and seq ${orphan.seq}: a row was deleted and renumbered around, or seq ${before.seq} was rewritten with a new hash`;
+    findings.push({ kind: 'deleted', afterSeq: before.seq, beforeSeq: orphan.seq, missingSeqs: missing, message });
+  }
+  for (const stray of strays) {
+    findings.push({ kind: 'inserted', seq: stray.seq, message: `row seq ${stray.seq} is not part of the chain (inserted or duplicated)` });
+  }
+  const reordered = reorderFinding(order);
+  if (reordered) findings.push(reordered);
+  const last = order[order.length - 1];
+  const head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+  if (expectHead && expectHead.seq > 0 && !rows.some((r) => r.hash === expectHead.hash)) {
+    const missing = range(head.seq + 1, expectHead.seq + 1);
+    findings.push({ kind: 'deleted', afterSeq: head.seq, beforeSeq: null, missingSeqs: missing, message: `the expected head seq ${expectHead.seq} is gone: rows after seq ${head.seq} were deleted` });
+  }
+  return { ok: findings.length === 0, rows: rows.length, head, findings };
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { loadAuditKey } from '../audit/actor-key.js';
+import type { SecurityOptions } from './plugin.js';
+import { loadTenantsFile } from './tenants.js';
+
+/** Security options plus the lines `server.ts` prints about them at start. */
+export interface LoadedSecurity {
+  readonly options: SecurityOptions;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Security settings for the server from the environment and flags:
+ * tenants from `--tenants-file` or `RTCPULSE_TENANTS_FILE` (the zero-config
+ * `demo` tenant when neither is set), the audit HMAC key from
+ * `RTCPULSE_AUDIT_HMAC_KEY` or the key file (`RTCPULSE_AUDIT_KEY_FILE`,
+ * default `.data/audit-hmac.key`, generated on first start), and the
+ * region from `RTCPULSE_REGION`. Throws on an unreadable or invalid file.
+ */
+export function securityFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { tenantsFile?: string; cwd?: string } = {},
+): LoadedSecurity {
+  const cwd = options.cwd ?? process.cwd();
+  const notes: string[] = [];
+  const tenantsFile = options.tenantsFile ?? env.RTCPULSE_TENANTS_FILE;
+  const tenants = tenantsFile ? loadTenantsFile(resolve(cwd, tenantsFile)) : undefined;
+  notes.push(
+    tenants
+      ? `tenants: ${tenants.tenants.length} from ${tenantsFile ?? ''}`
+      : 'tenants: none configured, using the demo tenant (public key "demo", same-origin and localhost pages only)',
+  );
+  const auditKey = loadAuditKey(env, { cwd });
+  if (auditKey.source === 'generated') {
+    notes.push(`audit HMAC key: generated a new key in ${auditKey.path ?? ''}; keep it apart from the data and back it up`);
+  } else {
+    notes.push(`audit HMAC key: from ${auditKey.source === 'env' ? 'RTCPULSE_AUDIT_HMAC_KEY' : (auditKey.path ?? '')}`);
+  }
+  return {
+    options: { ...(tenants ? { tenants } : {}), auditKey, ...(env.RTCPULSE_REGION ? { region: env.RTCPULSE_REGION } : {}) },
+    notes,
+  };
+}

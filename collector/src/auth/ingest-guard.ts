@@ -1,0 +1,113 @@
+import type { ReportBatch } from '@rtcpulse/schema';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditRecordsFromBatch } from '../audit/from-batch.js';
+import type { AuditLog } from '../audit/log.js';
+import type { AuditRecord } from '../audit/record.js';
+import { allowOriginHeaders } from '../plugins/cors.js';
+import { correctBatchTimestamps, measureClockSkew, type ClockSkew } from './clock-skew.js';
+import { keyFromHeaders, keyFromQuery } from './credentials.js';
+import type { AuthFailureRecorder } from './failures.js';
+import { isOriginAllowed } from './origins.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { PublicKeyGrant, TenantRegistry } from './tenants.js';
+import { CollectorError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The public key an ingest request was authenticated with. */
+    ingestGrant?: PublicKeyGrant;
+    /** The client clock offset measured on an ingest request (`received_at - sent_at`), stored with the batch. */
+    clockSkew?: ClockSkew;
+    /** Audit records the accepted batch carries; appended before the 202 leaves. */
+    pendingAudit?: AuditRecord[];
+  }
+}
+
+/** What the ingest hooks need. */
+export interface IngestGuardDeps {
+  readonly tenants: () => TenantRegistry;
+  readonly audit: () => AuditLog;
+  readonly limiter: RateLimiter;
+  readonly failures: AuthFailureRecorder;
+  readonly clockSkewToleranceMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * `onRequest` of `POST /v1/reports`, before any byte of the body is read:
+ * the public key (`?key=`, `x-rtcpulse-key` or a bearer token) must exist
+ * (401), the `Origin`, when sent, must be on its allow-list (403, no CORS
+ * headers), and the key's token bucket must have a token (429 with
+ * `Retry-After`). Refusals are audited as `auth.failure`.
+ */
+export function ingestOnRequest(deps: IngestGuardDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    reply.header('vary', 'Origin');
+    const key = keyFromQuery(request.query) ?? keyFromHeaders(request.headers);
+    if (!key) throw deps.failures.refuse(request, 401, 'an ingest key is required: send the public key as ?key=<key>');
+    const grant = deps.tenants().publicKey(key);
+    if (!grant) throw deps.failures.refuse(request, 401, 'unknown ingest key');
+    const origin = request.headers.origin;
+    if (typeof origin === 'string') {
+      if (!isOriginAllowed(grant.origins, origin, request.headers.host)) {
+        throw deps.failures.refuse(request, 403, `origin ${origin} is not allowed for this ingest key`, {
+          tenant: grant.tenant,
+          keyId: grant.keyId,
+        });
+      }
+      allowOriginHeaders(reply, origin);
+    }
+    const taken = deps.limiter.take(grant.keyId, grant.rateLimit);
+    if (!taken.ok) {
+      reply.header('retry-after', String(taken.retryAfterSeconds));
+      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this ingest key exceeded; retry after ${taken.retryAfterSeconds} s`);
+    }
+    request.ingestGrant = grant;
+  };
+}
+
+/**
+ * `preHandler` of `POST /v1/reports`, after validation: the body's
+ * `tenant` must be the key the request was authenticated with (403); it is
+ * then replaced by the tenant id, client timestamps are corrected for clock
+ * skew, and the batch's audit events are set aside for {@link ingestOnSend}.
+ */
+export function ingestPreHandler(deps: IngestGuardDeps) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const grant = request.ingestGrant;
+    const batch = request.body as ReportBatch;
+    if (!grant) throw new CollectorError(401, 'RTCPULSE_UNAUTHENTICATED', 'an ingest key is required');
+    if (batch.tenant !== grant.keyId) {
+      throw deps.failures.refuse(request, 403, 'body/tenant does not match the ingest key', { tenant: grant.tenant, keyId: grant.keyId });
+    }
+    const skew = measureClockSkew(batch.sentAt, deps.now(), deps.clockSkewToleranceMs);
+    const stored = { ...correctBatchTimestamps(batch, skew), tenant: grant.tenant };
+    request.body = stored;
+    request.clockSkew = skew;
+    const origin = request.headers.origin;
+    const records = auditRecordsFromBatch(stored, {
+      route: 'POST /v1/reports',
+      ...(typeof origin === 'string' ? { origin } : { ip: request.ip }),
+    });
+    if (records.length > 0) request.pendingAudit = records;
+  };
+}
+
+/**
+ * `onSend` of `POST /v1/reports`: once the batch is accepted, its audit
+ * records are appended before the answer leaves. A failed append is logged
+ * with the records' count; the report itself stays accepted.
+ */
+export function ingestOnSend(deps: IngestGuardDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const records = request.pendingAudit;
+    if (records && reply.statusCode >= 200 && reply.statusCode < 300) {
+      try {
+        await deps.audit().append(records);
+      } catch (error) {
+        request.log.error({ err: error, records: records.length }, 'audit append failed for an accepted report');
+      }
+    }
+    return payload;
+  };
+}

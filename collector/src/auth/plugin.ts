@@ -1,0 +1,110 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
+import { createAuditLog, type AuditLog } from '../audit/log.js';
+import { BROWSER_ROUTE } from '../plugins/cors.js';
+import { CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
+import { checkUtf8, decodeBody } from './decompress.js';
+import { createAuthFailureRecorder } from './failures.js';
+import { ingestOnRequest, ingestOnSend, ingestPreHandler, type IngestGuardDeps } from './ingest-guard.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { requireServerKey, type ServerGuardDeps, type TenantOfRequest } from './server-guard.js';
+import { createTenantRegistry, DEMO_TENANTS, type ServerScope, type TenantRegistry, type TenantsConfig } from './tenants.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Tenants and their keys. */
+    tenants: TenantRegistry;
+    /** The append-only, hash-chained audit log. */
+    audit: AuditLog;
+    /** An `onRequest` hook requiring a server key with `scope`; see `requireServerKey`. */
+    serverKeyHook: (scope: ServerScope, tenantOf?: TenantOfRequest) => ReturnType<typeof requireServerKey>;
+  }
+}
+
+/** Tenancy, security and audit settings of the app. */
+export interface SecurityOptions {
+  /** Tenants and keys; default {@link DEMO_TENANTS} (tenant `demo`, public key `demo`, same-origin and localhost). */
+  readonly tenants?: TenantsConfig;
+  /** Secret for pseudonymous actor ids; default a random key for this process only (logged as a warning). */
+  readonly auditKey?: AuditKey;
+  /** Region this collector runs in, for the audit log's "where". */
+  readonly region?: string;
+  /** Clock skews below this are not corrected (default {@link CLOCK_SKEW_TOLERANCE_MS}). */
+  readonly clockSkewToleranceMs?: number;
+  /** Clock for rate limits and skew (tests). */
+  readonly now?: () => number;
+}
+
+/** Whether a request announces a body (a length above zero, or chunked). */
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/** Add a hook to a route being declared, after any it already has. */
+function appendHook(route: RouteOptions, name: 'onRequest' | 'preHandler' | 'onSend', hook: unknown): void {
+  const slots = route as unknown as Record<string, unknown>;
+  const existing = slots[name];
+  slots[name] = existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+}
+
+/**
+ * Tenancy, request hardening and the audit log, registered after the store
+ * and before the routes: decorates `tenants`, `audit` and `serverKeyHook`;
+ * decodes gzip bodies under the body limit; and guards `POST /v1/reports`
+ * (key, origin, rate limit before the body; tenant match, clock skew and
+ * audit events after validation).
+ */
+export const securityPlugin = fp<SecurityOptions>(
+  async (fastify, options) => {
+    const tenants = createTenantRegistry(options.tenants ?? DEMO_TENANTS);
+    const auditKey = options.auditKey ?? ephemeralAuditKey();
+    if (auditKey.source === 'ephemeral') {
+      fastify.log.warn('audit HMAC key: none configured, using a random one for this process (actor pseudonyms will change on restart)');
+    }
+    const store = fastify.store;
+    const audit = createAuditLog(
+      { client: store.client, insertRows: (table, rows, token) => store.insertRows(table, rows, token) },
+      { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '' },
+      fastify.log,
+    );
+    const limiter: RateLimiter = createRateLimiter(options.now);
+    const failures = createAuthFailureRecorder(() => audit, limiter);
+    fastify.decorate('tenants', tenants);
+    fastify.decorate('audit', audit);
+    const serverDeps: ServerGuardDeps = { tenants: () => tenants, limiter, failures };
+    fastify.decorate('serverKeyHook', (scope: ServerScope, tenantOf?: TenantOfRequest) =>
+      requireServerKey(serverDeps, scope, tenantOf),
+    );
+
+    const bodyLimit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+    fastify.addHook('preParsing', async (request, _reply, payload) => {
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+      // No body, or one Fastify refuses by its Content-Length alone (413) without reading it.
+      if (!hasBody(request.headers) || Number(request.headers['content-length']) > limit) return payload;
+      return checkUtf8(decodeBody(payload, request.headers['content-encoding'], limit));
+    });
+
+    const ingest: IngestGuardDeps = {
+      tenants: () => tenants,
+      audit: () => audit,
+      limiter,
+      failures,
+      clockSkewToleranceMs: options.clockSkewToleranceMs ?? CLOCK_SKEW_TOLERANCE_MS,
+      now: options.now ?? Date.now,
+    };
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (route.url !== BROWSER_ROUTE || !methods.includes('POST')) return;
+      appendHook(route, 'onRequest', ingestOnRequest(ingest));
+      appendHook(route, 'preHandler', ingestPreHandler(ingest));
+      appendHook(route, 'onSend', ingestOnSend(ingest));
+    });
+    // Before any plugin's onClose, so the store is still open for the last appends.
+    fastify.addHook('preClose', async () => {
+      await audit.flush();
+    });
+  },
+  { name: 'rtcpulse-security', dependencies: ['rtcpulse-store'] },
+);

@@ -1,0 +1,65 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CollectorError } from '../errors.js';
+import { verifyServerKey } from './credentials.js';
+import type { AuthFailureRecorder } from './failures.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { ServerKeyGrant, ServerScope, TenantRegistry } from './tenants.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The server key a request was authenticated with. */
+    serverGrant?: ServerKeyGrant;
+  }
+}
+
+/** The tenant a request names (for example its `tenant` query parameter), checked against the key's. */
+export type TenantOfRequest = (request: FastifyRequest) => string | undefined;
+
+/** What the server-key hook needs. */
+export interface ServerGuardDeps {
+  readonly tenants: () => TenantRegistry;
+  readonly limiter: RateLimiter;
+  readonly failures: AuthFailureRecorder;
+}
+
+/**
+ * An `onRequest` hook for server routes: a server key with `scope`
+ * (`Authorization: Bearer <key>`) is required before the body is read;
+ * refusals are 401/403 and audited, over-limit keys get 429 with
+ * `Retry-After`. With `tenantOf`, a request naming another tenant than
+ * the key's is refused with 403 (and audited). The grant is left on `request.serverGrant`; routes scope
+ * every read and write to `request.serverGrant.tenant`.
+ */
+export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tenantOf?: TenantOfRequest) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const tenant = tenantOf?.(request);
+    const check = verifyServerKey(deps.tenants(), request.headers, { scope, ...(tenant === undefined ? {} : { tenant }) });
+    if (!check.ok) {
+      throw deps.failures.refuse(request, check.status, check.reason, {
+        ...(check.tenant ? { tenant: check.tenant } : {}),
+        ...(check.keyId ? { keyId: check.keyId } : {}),
+        keyKind: 'server_key',
+      });
+    }
+    const taken = deps.limiter.take(`server:${check.keyId}:${check.tenant}`, check.rateLimit);
+    if (!taken.ok) {
+      reply.header('retry-after', String(taken.retryAfterSeconds));
+      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this server key exceeded; retry after ${taken.retryAfterSeconds} s`);
+    }
+    const { ok: _ok, ...grant } = check;
+    request.serverGrant = grant;
+  };
+}
+
+/**
+ * The tenant of a server request from its `Authorization` header, for
+ * code that only needs a yes/no (the server-events routes'
+ * `ServerAuthenticator` shape): `undefined` unless the key is known and
+ * has `scope`.
+ */
+export function serverAuthenticator(registry: () => TenantRegistry, scope: ServerScope = 'events') {
+  return (authorization: string | undefined): { tenant: string } | undefined => {
+    const check = verifyServerKey(registry(), authorization === undefined ? {} : { authorization }, { scope });
+    return check.ok ? { tenant: check.tenant } : undefined;
+  };
+}

@@ -1,0 +1,178 @@
+import type { ReportBatch } from '@rtcpulse/schema';
+import { reportKey, type AcceptedReport } from '../store/record.js';
+import type { Store } from '../store/store.js';
+import { Batcher } from './batcher.js';
+import type { IngestOptions } from './options.js';
+import { RecentReports, loadRecentReportKeys } from './recent-reports.js';
+import { Spool } from './spool.js';
+import { RecordWriter, type WriterLog, type WriterOptions } from './writer.js';
+
+/** Why a report was not accepted: every case is answered 503 with `Retry-After`. */
+export type UnavailableReason = 'spool-full' | 'queue-full' | 'closing' | 'spool-error';
+
+/**
+ * What became of a report. `stored`: in ClickHouse. `spooled`: in the fsync'd
+ * spool, inserted later. `duplicate`: a retry of a report already durable.
+ */
+export type AcceptOutcome =
+  | { readonly status: 'stored' | 'spooled' | 'duplicate' }
+  | { readonly status: 'unavailable'; readonly reason: UnavailableReason; readonly retryAfterSeconds: number };
+
+/** Gauges of the ingest path. */
+export interface IngestStats {
+  readonly pendingReports: number;
+  readonly spoolRecords: number;
+  readonly spoolBytes: number;
+  readonly writerBacklog: number;
+  readonly clickhouseHealthy: boolean;
+  readonly recentReports: number;
+  readonly cachedSessions: number;
+}
+
+interface Pending {
+  readonly report: AcceptedReport;
+  readonly bytes: number;
+}
+
+interface Flushed {
+  /** Outcome of the record's first insert attempt. */
+  readonly inserted: Promise<boolean>;
+}
+
+const within = <T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> =>
+  new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+
+/**
+ * The ingest path: validated reports are coalesced by a batcher; each flush
+ * becomes one record, written to the spool and fsync'd, then inserted by the
+ * writer (one insert per table). A request is answered once its record is
+ * in ClickHouse, or, when the insert fails or takes longer than `ackWaitMs`,
+ * once it is in the spool. Memory is bounded by `maxPendingReports` and the
+ * spool by `spoolMaxBytes`; beyond either the answer is 503 with `Retry-After`.
+ */
+export class IngestPipeline {
+  readonly spool: Spool;
+  readonly writer: RecordWriter;
+  readonly #batcher: Batcher<Pending, Flushed>;
+  readonly #recent: RecentReports;
+  readonly #inFlight = new Map<string, Promise<AcceptOutcome>>();
+  #pendingBytes = 0;
+  #lastSeq = 0;
+  #closing = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly options: IngestOptions,
+    log: WriterLog,
+    writerOptions: Partial<WriterOptions> = {},
+  ) {
+    this.spool = new Spool(options.spoolDir, options.spoolMaxBytes);
+    this.writer = new RecordWriter(store, this.spool, log, writerOptions);
+    this.#recent = new RecentReports(options.recentReports);
+    this.#batcher = new Batcher(
+      { flushIntervalMs: options.flushIntervalMs, maxItems: options.maxRecordReports },
+      (items) => this.#flush(items),
+    );
+  }
+
+  /**
+   * Open the spool and queue what an earlier run left in it (replayed as soon
+   * as ClickHouse takes it), remember recently stored reports, start the writer.
+   */
+  async start(): Promise<void> {
+    const entries = await this.spool.open();
+    this.#lastSeq = Math.max(await this.spool.maxSeq(), await this.store.maxRecordSeq());
+    for (const key of await loadRecentReportKeys(this.store.client, this.options.recentWindowMinutes, this.options.recentReports)) {
+      this.#recent.add(key);
+    }
+    const groups = await this.spool.groups();
+    const groupOf = new Map(groups.flatMap((g) => g.seqs.map((seq) => [seq, g] as const)));
+    for (const entry of entries) {
+      const record = await this.spool.read(entry.seq);
+      for (const report of record.reports) this.#recent.add(reportKey(report.batch));
+      void this.writer.enqueue(entry.seq, undefined, groupOf.get(entry.seq));
+    }
+    const present = new Set(entries.map((e) => e.seq));
+    for (const group of groups) if (!group.seqs.some((seq) => present.has(seq))) await this.spool.removeGroup(group.seq);
+    this.writer.start();
+  }
+
+  /** Accept a validated report of `bytes` bytes received at `receivedAt` (epoch ms). */
+  async accept(batch: ReportBatch, receivedAt: number, bytes: number): Promise<AcceptOutcome> {
+    if (this.#closing) return this.#unavailable('closing');
+    const key = reportKey(batch);
+    if (this.#recent.has(key)) return { status: 'duplicate' };
+    const earlier = this.#inFlight.get(key);
+    if (earlier) {
+      const outcome = await earlier;
+      return outcome.status === 'unavailable' ? outcome : { status: 'duplicate' };
+    }
+    if (this.#batcher.pending >= this.options.maxPendingReports) return this.#unavailable('queue-full');
+    if (!this.spool.hasRoom(this.#pendingBytes + bytes)) return this.#unavailable('spool-full');
+    const outcome = this.#enqueue({ report: { batch, receivedAt }, bytes });
+    this.#inFlight.set(key, outcome);
+    try {
+      const result = await outcome;
+      if (result.status !== 'unavailable') this.#recent.add(key);
+      return result;
+    } finally {
+      this.#inFlight.delete(key);
+    }
+  }
+
+  /** Flush what waits, give the writer `drainTimeoutMs` to empty the spool, then stop it. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await this.#batcher.flushAll();
+    await this.writer.idle(this.options.drainTimeoutMs);
+    await this.writer.stop();
+  }
+
+  stats(): IngestStats {
+    return {
+      pendingReports: this.#batcher.pending,
+      spoolRecords: this.spool.recordCount,
+      spoolBytes: this.spool.usedBytes,
+      writerBacklog: this.writer.backlog,
+      clickhouseHealthy: this.writer.healthy,
+      recentReports: this.#recent.size,
+      cachedSessions: this.store.cachedSessions,
+    };
+  }
+
+  #unavailable(reason: UnavailableReason): AcceptOutcome {
+    return { status: 'unavailable', reason, retryAfterSeconds: this.options.retryAfterSeconds };
+  }
+
+  async #enqueue(pending: Pending): Promise<AcceptOutcome> {
+    this.#pendingBytes += pending.bytes;
+    let flushed: Flushed;
+    try {
+      flushed = await this.#batcher.add(pending);
+    } catch {
+      return this.#unavailable('spool-error');
+    } finally {
+      this.#pendingBytes -= pending.bytes;
+    }
+    if (this.options.ackWaitMs <= 0) return { status: 'spooled' };
+    const inserted = await within(flushed.inserted, this.options.ackWaitMs, false);
+    return { status: inserted ? 'stored' : 'spooled' };
+  }
+
+  #nextSeq(): number {
+    this.#lastSeq = Math.max(this.#lastSeq + 1, Date.now() * 1000);
+    return this.#lastSeq;
+  }
+
+  async #flush(items: Pending[]): Promise<Flushed> {
+    const record = { seq: this.#nextSeq(), reports: items.map((i) => i.report) };
+    await this.spool.append(record);
+    return { inserted: this.writer.enqueue(record.seq, record) };
+  }
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  NodeReportSchema,
+  RecordingEventSchema,
+  SfuReportSchema,
+  TurnReportSchema,
+  type NodeReport,
+  type RecordingEvent,
+  type SfuReport,
+  type TurnReport,
+} from '@rtcpulse/schema';
+import { Type } from '@sinclair/typebox';
+import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import type { ServerEventsConfig } from './config.js';
+import { costBreakdown } from './cost.js';
+import { createServerMetrics } from './metrics.js';
+import { CostResponseSchema, RecordingOutcomesResponseSchema } from './responses.js';
+import { queryEgressByLayer, queryRecordingOutcomes, queryUsage } from './queries.js';
+import { nodeReportRows, recordingRows, sfuRows, turnRows, type ServerEventRow } from './rows.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Tenant of the server key that authenticated this request (server routes only). */
+    serverTenant: string;
+  }
+}
+
+/** Options of {@link serverEventsRoutes}. */
+export interface ServerEventsPluginOptions {
+  config: ServerEventsConfig;
+}
+
+/** Answer to an accepted server report: rows written to `server_events`. */
+export const ServerAcceptedSchema = Type.Object({ accepted: Type.Object({ rows: Type.Integer() }) });
+
+/** Latest instant a `DateTime64(3)` column holds. */
+const MAX_STORABLE_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+
+const RangeQuery = Type.Object(
+  {
+    from: Type.Integer({ minimum: 0, maximum: MAX_STORABLE_MS }),
+    to: Type.Integer({ minimum: 0, maximum: MAX_STORABLE_MS }),
+  },
+  { additionalProperties: false },
+);
+
+const responses = { '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema };
+
+/**
+ * The server events API under `/v1/server`: SFU, TURN, recording and node
+ * reports (`POST`, `Authorization: Bearer <server key>`, checked before the
+ * body is read), stored in `server_events` and recorded as OpenTelemetry
+ * metrics; plus the cost and recording queries (`GET`). Needs the store and
+ * telemetry plugins.
+ */
+export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOptions> = async (fastify, options) => {
+  const { authenticate, pricing } = options.config;
+  const metrics = createServerMetrics(fastify.telemetry, () => pricing);
+
+  fastify.decorateRequest('serverTenant', '');
+  fastify.addHook('onRequest', async (request, reply) => {
+    const identity = authenticate(request.headers.authorization);
+    if (!identity) {
+      void reply.header('www-authenticate', 'Bearer realm="rtcpulse-server"');
+      throw new CollectorError(401, 'RTCPULSE_SERVER_KEY', 'a valid server key is required: Authorization: Bearer <key>');
+    }
+    request.serverTenant = identity.tenant;
+  });
+
+  const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<number> => {
+    if (!(body.ts <= MAX_STORABLE_MS)) {
+      throw new CollectorError(400, 'RTCPULSE_TIMESTAMP_RANGE', 'body/ts must be a time between 1970 and 2299');
+    }
+    // The same report posted again (a retry) carries the same token and is stored once.
+    const token = createHash('sha256').update(JSON.stringify([tenant, path, body])).digest('hex');
+    await fastify.store.client.insert({
+      table: 'server_events',
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
+    return rows.length;
+  };
+
+  const accepted = { 202: ServerAcceptedSchema, ...responses };
+
+  fastify.post('/sfu', { schema: { body: SfuReportSchema, response: accepted } }, async (request, reply) => {
+    const report = request.body as SfuReport;
+    const rows = await store(request.serverTenant, 'sfu', report, sfuRows(request.serverTenant, report, new Date()));
+    metrics.sfu(request.serverTenant, report);
+    return reply.code(202).send({ accepted: { rows } });
+  });
+
+  fastify.post('/turn', { schema: { body: TurnReportSchema, response: accepted } }, async (request, reply) => {
+    const report = request.body as TurnReport;
+    const rows = await store(request.serverTenant, 'turn', report, turnRows(request.serverTenant, report, new Date()));
+    metrics.turn(request.serverTenant, report);
+    return reply.code(202).send({ accepted: { rows } });
+  });
+
+  fastify.post('/recordings', { schema: { body: RecordingEventSchema, response: accepted } }, async (request, reply) => {
+    const event = request.body as RecordingEvent;
+    const rows = await store(request.serverTenant, 'recordings', event, recordingRows(request.serverTenant, event, new Date()));
+    metrics.recording(event);
+    return reply.code(202).send({ accepted: { rows } });
+  });
+
+  fastify.post('/node', { schema: { body: NodeReportSchema, response: accepted } }, async (request, reply) => {
+    const report = request.body as NodeReport;
+    const rows = await store(request.serverTenant, 'node', report, nodeReportRows(request.serverTenant, report, new Date()));
+    metrics.node(request.serverTenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
+    return reply.code(202).send({ accepted: { rows } });
+  });
+
+  const costSchema = { querystring: RangeQuery, response: { 200: CostResponseSchema, ...responses } };
+  fastify.get('/cost', { schema: costSchema }, async (request) => {
+    const range = { tenant: request.serverTenant, from: request.query.from, to: request.query.to };
+    const usage = await queryUsage(fastify.store.client, range);
+    const egressByLayer = await queryEgressByLayer(fastify.store.client, range, usage.participantHours);
+    return { from: range.from, to: range.to, pricing, ...costBreakdown(usage, pricing), egressByLayer };
+  });
+
+  const recordingsSchema = { querystring: RangeQuery, response: { 200: RecordingOutcomesResponseSchema, ...responses } };
+  fastify.get('/recordings', { schema: recordingsSchema }, async (request) => {
+    const range = { tenant: request.serverTenant, from: request.query.from, to: request.query.to };
+    return { from: range.from, to: range.to, ...(await queryRecordingOutcomes(fastify.store.client, range)) };
+  });
+};

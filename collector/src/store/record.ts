@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { ReportBatch } from '@rtcpulse/schema';
+import { EVENT_COLUMNS, eventValues, sampleBlock, sampleValues, type Block } from './blocks.js';
+import { batchRow, type Row } from './rows.js';
+
+/** A validated report and when the collector received it (epoch ms). */
+export interface AcceptedReport {
+  readonly batch: ReportBatch;
+  readonly receivedAt: number;
+}
+
+/**
+ * The unit of durability and of insertion: the reports accepted together in
+ * one flush. It is spooled as one file, inserted as one insert per table, and
+ * a replay of it inserts exactly the same blocks with the same tokens.
+ */
+export interface IngestRecord {
+  /** Increasing across restarts; the version of the session rows it writes. */
+  readonly seq: number;
+  readonly reports: readonly AcceptedReport[];
+  /**
+   * Set when several spooled records are inserted as one: the hash of the
+   * batch ids of the whole group, kept in the spool's group manifest, so a
+   * replay of what is left of the group carries the same tokens.
+   */
+  readonly tokenSeed?: string;
+}
+
+/** Identity of a report: a retry of it carries the same tenant, session and `batchSeq`. */
+export function reportKey(batch: Pick<ReportBatch, 'tenant' | 'sessionId' | 'batchSeq'>): string {
+  return JSON.stringify([batch.tenant, batch.sessionId, batch.batchSeq]);
+}
+
+/**
+ * Deduplication token of a record's insert into `table`, derived from the
+ * ids of the batches it carries: a replay or retry of the same record is
+ * dropped by ClickHouse within the table's deduplication window.
+ */
+export function recordDedupToken(record: IngestRecord, table: string): string {
+  const seed = record.tokenSeed ?? batchIdsHash(record.reports);
+  return createHash('sha256').update(`${table}\n${seed}`).digest('hex');
+}
+
+/** Hash of the batch ids of some reports, in order. */
+export function batchIdsHash(reports: readonly AcceptedReport[]): string {
+  const hash = createHash('sha256');
+  for (const report of reports) hash.update(reportKey(report.batch)).update('\n');
+  return hash.digest('hex');
+}
+
+/** The rows one record writes into each raw table. */
+export interface RecordRows {
+  readonly samples: Block;
+  readonly events: Block;
+  readonly batches: Row[];
+  /** `samples` value rows of each report, in report order (the session summaries read them). */
+  readonly samplesByReport: readonly (readonly unknown[])[][];
+}
+
+/** Map a record to rows. */
+export function recordRows(record: IngestRecord): RecordRows {
+  const samplesByReport = record.reports.map((r) => sampleValues(r.batch, r.receivedAt));
+  return {
+    samples: sampleBlock(samplesByReport.flat()),
+    events: { columns: EVENT_COLUMNS, rows: record.reports.flatMap((r) => eventValues(r.batch, r.receivedAt)) },
+    batches: record.reports.map((r) => batchRow(r.batch, new Date(r.receivedAt))),
+    samplesByReport,
+  };
+}

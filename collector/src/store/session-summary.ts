@@ -1,0 +1,196 @@
+import type { ReportBatch } from '@rtcpulse/schema';
+import { sampleColumnIndex } from './blocks.js';
+import { toDateTime64 } from './rows.js';
+import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
+
+/** Most peer connection ids a summary remembers (`pc_count` keeps counting past it). */
+export const MAX_PC_IDS = 64;
+
+interface Figure {
+  sum: number;
+  n: number;
+  worst: number | null;
+}
+
+/** A session's running summary: what one `sessions` row holds, in a form that merges cheaply. */
+export interface SessionSummary {
+  readonly tenant: string;
+  readonly sessionId: string;
+  callId: string;
+  participantId: string;
+  /** Sequence number of the last ingest record applied; the row's version. */
+  version: number;
+  state: 'active' | 'ended';
+  endReason: string;
+  firstSeen: number;
+  lastSeen: number;
+  firstReceivedAt: number;
+  lastReceivedAt: number;
+  meta: Record<string, string>;
+  pcIds: string[];
+  pcCount: number;
+  sampleCount: number;
+  eventCount: number;
+  errorCount: number;
+  batchCount: number;
+  droppedSamples: number;
+  droppedEvents: number;
+  figures: Record<string, Figure>;
+  totals: Record<string, number>;
+}
+
+/** Key of a session in maps: tenant and session id. */
+export function sessionKey(tenant: string, sessionId: string): string {
+  return `${tenant}\u0000${sessionId}`;
+}
+
+function emptySummary(batch: ReportBatch, receivedAt: number): SessionSummary {
+  return {
+    tenant: batch.tenant,
+    sessionId: batch.sessionId,
+    callId: batch.callId,
+    participantId: batch.participantId,
+    version: 0,
+    state: 'active',
+    endReason: '',
+    firstSeen: Number.POSITIVE_INFINITY,
+    lastSeen: Number.NEGATIVE_INFINITY,
+    firstReceivedAt: receivedAt,
+    lastReceivedAt: receivedAt,
+    meta: {},
+    pcIds: [],
+    pcCount: 0,
+    sampleCount: 0,
+    eventCount: 0,
+    errorCount: 0,
+    batchCount: 0,
+    droppedSamples: 0,
+    droppedEvents: 0,
+    figures: Object.fromEntries(SESSION_FIGURES.map((f) => [f.name, { sum: 0, n: 0, worst: null }])),
+    totals: Object.fromEntries(SESSION_TOTALS.map((t) => [t.name, 0])),
+  };
+}
+
+function addPc(summary: SessionSummary, pc: string): void {
+  if (summary.pcIds.includes(pc)) return;
+  summary.pcCount += 1;
+  if (summary.pcIds.length < MAX_PC_IDS) summary.pcIds.push(pc);
+}
+
+let columnIndex: ReadonlyMap<string, number> | undefined;
+
+function addSamples(summary: SessionSummary, rows: readonly (readonly unknown[])[]): void {
+  columnIndex ??= sampleColumnIndex();
+  const index = columnIndex;
+  const at = (row: readonly unknown[], column: string): unknown => row[index.get(column) ?? -1];
+  for (const row of rows) {
+    for (const figure of SESSION_FIGURES) {
+      const state = summary.figures[figure.name] ?? { sum: 0, n: 0, worst: null };
+      for (const column of figure.columns) {
+        const value = at(row, column);
+        if (typeof value !== 'number') continue;
+        state.sum += value;
+        state.n += 1;
+        const worse = state.worst === null || (figure.lowerIsWorse ? value < state.worst : value > state.worst);
+        if (worse) state.worst = value;
+      }
+      summary.figures[figure.name] = state;
+    }
+    for (const total of SESSION_TOTALS) {
+      for (const column of total.columns) {
+        const value = at(row, column);
+        if (typeof value === 'number') summary.totals[total.name] = (summary.totals[total.name] ?? 0) + value;
+      }
+    }
+  }
+}
+
+/** A `sessions` row: like a {@link Row}, plus the `pc_ids` array. */
+export type SessionRow = Record<string, string | number | null | readonly string[]>;
+
+/**
+ * Fold one accepted report (its batch, receive time and `samples` value rows) into
+ * a session's summary, as a copy: `previous` is left as it was. A summary
+ * whose version is already `version` or later has this record applied and is
+ * returned unchanged, so replaying a record never counts it twice.
+ */
+export function applyReport(
+  previous: SessionSummary | undefined,
+  report: { readonly batch: ReportBatch; readonly receivedAt: number; readonly sampleRows: readonly (readonly unknown[])[] },
+  version: number,
+): SessionSummary {
+  const { batch, receivedAt } = report;
+  if (previous && previous.version >= version) return previous;
+  const s: SessionSummary = previous ? structuredClone(previous) : emptySummary(batch, receivedAt);
+  s.version = version;
+  s.callId = batch.callId;
+  s.participantId = batch.participantId;
+  s.lastReceivedAt = Math.max(s.lastReceivedAt, receivedAt);
+  s.firstReceivedAt = Math.min(s.firstReceivedAt, receivedAt);
+  s.meta = {
+    sdk_version: batch.sdkVersion,
+    browser: batch.meta.browser,
+    browser_version: batch.meta.browserVersion ?? '',
+    os: batch.meta.os,
+    region: batch.meta.region ?? '',
+    topology: batch.meta.topology ?? '',
+  };
+  for (const sample of batch.samples) {
+    addPc(s, sample.pc);
+    s.firstSeen = Math.min(s.firstSeen, sample.ts);
+    s.lastSeen = Math.max(s.lastSeen, sample.ts);
+  }
+  for (const event of batch.events) {
+    if (event.pc) addPc(s, event.pc);
+    s.firstSeen = Math.min(s.firstSeen, event.ts);
+    s.lastSeen = Math.max(s.lastSeen, event.ts);
+    if (event.type === 'error') s.errorCount += 1;
+    if (event.type === 'session.end') {
+      s.state = 'ended';
+      s.endReason = event.name ?? '';
+    }
+  }
+  s.sampleCount += batch.samples.length;
+  s.eventCount += batch.events.length;
+  s.batchCount += 1;
+  s.droppedSamples += batch.dropped.samples;
+  s.droppedEvents += batch.dropped.events;
+  addSamples(s, report.sampleRows);
+  return s;
+}
+
+const finiteOr = (value: number, fallback: number): number => (Number.isFinite(value) ? value : fallback);
+
+/** The `sessions` row of a summary. */
+export function summaryRow(s: SessionSummary): SessionRow {
+  const row: SessionRow = {
+    tenant: s.tenant,
+    session_id: s.sessionId,
+    call_id: s.callId,
+    participant_id: s.participantId,
+    version: s.version,
+    state: s.state,
+    end_reason: s.endReason,
+    first_seen: toDateTime64(finiteOr(s.firstSeen, s.firstReceivedAt)),
+    last_seen: toDateTime64(finiteOr(s.lastSeen, s.lastReceivedAt)),
+    first_received_at: toDateTime64(s.firstReceivedAt),
+    last_received_at: toDateTime64(s.lastReceivedAt),
+    ...s.meta,
+    pc_count: s.pcCount,
+    pc_ids: s.pcIds,
+    sample_count: s.sampleCount,
+    event_count: s.eventCount,
+    error_count: s.errorCount,
+    batch_count: s.batchCount,
+    dropped_samples: s.droppedSamples,
+    dropped_events: s.droppedEvents,
+  };
+  for (const figure of SESSION_FIGURES) {
+    const f = s.figures[figure.name];
+    row[`${figure.name}_avg`] = f && f.n > 0 ? f.sum / f.n : null;
+    row[`${figure.name}_worst`] = f?.worst ?? null;
+    row[`${figure.name}_n`] = f?.n ?? 0;
+  }
+  for (const total of SESSION_TOTALS) row[total.name] = s.totals[total.name] ?? 0;
+  return row;
+}

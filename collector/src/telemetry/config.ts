@@ -1,0 +1,64 @@
+/** Default number of attribute sets one metric keeps before folding the rest into an overflow series. */
+export const DEFAULT_CARDINALITY_LIMIT = 2000;
+/** Default OTLP push interval (the OpenTelemetry default). */
+export const DEFAULT_EXPORT_INTERVAL_MS = 60_000;
+
+/** Where and how the collector pushes OTLP metrics. */
+export interface OtlpExportConfig {
+  /** Full metrics URL, for example `http://otel-collector:4318/v1/metrics`. */
+  readonly url: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/** OpenTelemetry settings of the collector. */
+export interface TelemetryConfig {
+  /** `service.name` of the exported resource. */
+  readonly serviceName: string;
+  /** Push OTLP/HTTP (JSON) when set; `/metrics` is always served. */
+  readonly otlp?: OtlpExportConfig;
+  /** Attribute sets kept per metric (`aggregationCardinalityLimit`). */
+  readonly cardinalityLimit: number;
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+/**
+ * Telemetry settings from the standard OpenTelemetry variables:
+ * `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (full URL) or
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL, `/v1/metrics` appended) turn the
+ * OTLP push on; `OTEL_METRIC_EXPORT_INTERVAL` and
+ * `OTEL_METRIC_EXPORT_TIMEOUT` (ms), `OTEL_SERVICE_NAME`, and
+ * `RTCPULSE_METRIC_CARDINALITY_LIMIT` tune it. Headers
+ * (`OTEL_EXPORTER_OTLP_HEADERS`) are read by the exporter itself.
+ */
+export function telemetryConfigFromEnv(env: Readonly<Record<string, string | undefined>>): TelemetryConfig {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || (base ? `${base.replace(/\/+$/, '')}/v1/metrics` : undefined);
+  const intervalMs = positiveInt(env.OTEL_METRIC_EXPORT_INTERVAL, DEFAULT_EXPORT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
+  return {
+    serviceName: env.OTEL_SERVICE_NAME || 'rtcpulse-collector',
+    cardinalityLimit: positiveInt(
+      env.RTCPULSE_METRIC_CARDINALITY_LIMIT,
+      DEFAULT_CARDINALITY_LIMIT,
+      'RTCPULSE_METRIC_CARDINALITY_LIMIT',
+    ),
+    ...(url
+      ? {
+          otlp: {
+            url,
+            intervalMs,
+            timeoutMs: Math.min(
+              positiveInt(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000, 'OTEL_METRIC_EXPORT_TIMEOUT'),
+              intervalMs,
+            ),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,51 @@
+import type { ReportBatch } from '@rtcpulse/schema';
+import fp from 'fastify-plugin';
+import type { TelemetryConfig } from './config.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** OpenTelemetry metrics generated from the registry. */
+    telemetry: Telemetry;
+  }
+}
+
+/** Options of {@link telemetryPlugin}. */
+export interface TelemetryPluginOptions {
+  config: TelemetryConfig;
+}
+
+/** Content type of the Prometheus text exposition format. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/**
+ * OpenTelemetry for the collector: decorates `fastify.telemetry`, serves
+ * `GET /metrics` (Prometheus text), records every client report answered
+ * with a 2xx on `POST /v1/reports` (register this plugin before the ingest
+ * routes so the hook reaches them), and flushes OTLP on close.
+ */
+export const telemetryPlugin = fp<TelemetryPluginOptions>(
+  async (fastify, options) => {
+    const telemetry = createTelemetry(options.config);
+    fastify.decorate('telemetry', telemetry);
+    fastify.addHook('onClose', async () => {
+      await telemetry.shutdown();
+    });
+
+    fastify.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'POST' || request.routeOptions.url !== '/v1/reports') return;
+      if (reply.statusCode < 200 || reply.statusCode > 299) return;
+      try {
+        telemetry.recordBatch(request.body as ReportBatch);
+      } catch (error) {
+        request.log.warn({ err: error }, 'could not record report metrics');
+      }
+    });
+
+    fastify.get('/metrics', async (_request, reply) => {
+      const text = await telemetry.scrape();
+      return reply.header('content-type', PROMETHEUS_CONTENT_TYPE).send(text);
+    });
+  },
+  { name: 'rtcpulse-telemetry' },
+);

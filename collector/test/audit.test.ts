@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ReportEvent } from '@rtcpulse/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonym, type AuditKey } from '../src/audit/actor-key.js';
+import type { AuditRow } from '../src/audit/canonical.js';
+import { JOINS_WITHOUT_LEAVE_SQL, RECORDINGS_WITHOUT_CONSENT_SQL, auditCompleteness, completenessParams } from '../src/audit/completeness.js';
+import { readAuditRows, verifyTenantAudit } from '../src/audit/read.js';
+import type { AuditRecord } from '../src/audit/record.js';
+import { runAuditVerify } from '../src/cli/audit-verify.js';
+import type { CollectorApp } from '../src/index.js';
+import { toDateTime64 } from '../src/store/rows.js';
+import { TEST_TENANTS, appOn, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+
+const AUDIT_KEY: AuditKey = { key: Buffer.alloc(32, 7), source: 'env' };
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+let app: CollectorApp;
+let dataDir: string;
+const start = () => appOn(dataDir, { security: { tenants: TEST_TENANTS, auditKey: AUDIT_KEY, region: 'test-region' } });
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  app = await start();
+});
+afterAll(async () => {
+  await app?.close();
+  await removeDir(dataDir);
+});
+
+const auditEvent = (ts: number, name: string, state?: string): ReportEvent => ({ ts, type: 'audit', name, ...(state ? { state } : {}) });
+const TENANT = 'acme-public-key';
+
+async function rowsOf(tenant: string): Promise<AuditRow[]> {
+  await app.audit.flush();
+  return readAuditRows(app.store.client, tenant);
+}
+
+describe('audit events from reports', () => {
+  it('become audit rows with the AU-3 fields and a pseudonymous actor, once even when the report is retried', async () => {
+    const now = Date.now();
+    const batch = makeBatch({
+      sessionId: 'audited',
+      events: [
+        auditEvent(now - 3000, 'join', 'unknown'),
+        { ts: now - 2500, type: 'session.start' },
+        auditEvent(now - 2000, 'recording.consent.granted', 'granted'),
+        auditEvent(now - 1000, 'leave', 'granted'),
+      ],
+    });
+    expect((await postBatch(app, batch)).statusCode).toBe(202);
+    expect((await postBatch(app, batch)).statusCode).toBe(202);
+    const rows = await rowsOf(TENANT);
+    expect(rows.map((r) => [r.seq, r.action])).toEqual([
+      [1, 'session.join'],
+      [2, 'consent.granted'],
+      [3, 'session.leave'],
+    ]);
+    expect(rows[1]).toMatchObject({
+      tenant: TENANT,
+      ts_ms: now - 2000,
+      outcome: 'success',
+      actor: pseudonym(AUDIT_KEY.key, 'participant', 'alice'),
+      actor_kind: 'participant',
+      service: 'rtcpulse-collector',
+      route: 'POST /v1/reports',
+      region: 'eu-west',
+      source: expect.stringMatching(/^ip:[0-9a-f]{32}$/),
+      session_id: 'audited',
+      call_id: 'call-42',
+      object: 'recording',
+      details: '{"consent":"granted"}',
+    });
+    expect(JSON.stringify(rows)).not.toContain('alice');
+    expect(JSON.stringify(rows)).not.toContain('127.0.0.1');
+    expect((await verifyTenantAudit(app.store.client, TENANT)).ok).toBe(true);
+  });
+
+  it('continue the same chain after a restart', async () => {
+    await app.close();
+    app = await start();
+    const next = makeBatch({ sessionId: 'after-restart', events: [auditEvent(Date.now(), 'join')] });
+    expect((await postBatch(app, next)).statusCode).toBe(202);
+    const rows = await rowsOf(TENANT);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect(rows[3]?.prev_hash).toBe(rows[2]?.hash);
+    expect(await verifyTenantAudit(app.store.client, TENANT)).toMatchObject({ ok: true, rows: 4, head: { seq: 4 } });
+  });
+});
+
+async function appendChain(tenant: string, length: number): Promise<void> {
+  const records: AuditRecord[] = Array.from({ length }, (_, i) => ({
+    tenant,
+    action: i % 2 === 0 ? 'admin.change' : 'recording.access',
+    outcome: 'success',
+    actor: { kind: 'server_key', id: 'ops' },
+    object: `object-${i + 1}`,
+  }));
+  for (const record of records) await app.audit.append([record]);
+}
+
+async function mutate(query: string): Promise<void> {
+  await app.store.client.command({ query, clickhouse_settings: { mutations_sync: '2' } });
+}
+
+describe('tampering, found by the verifier', () => {
+  beforeAll(async () => {
+    for (const tenant of ['chg', 'del', 'ord', 'intact']) await appendChain(tenant, 6);
+  });
+
+  it('names the row changed in place', async () => {
+    await mutate(`ALTER TABLE audit_log UPDATE outcome = 'failure' WHERE tenant = 'chg' AND seq = 3`);
+    const result = await verifyTenantAudit(app.store.client, 'chg');
+    expect(result.findings).toEqual([{ kind: 'changed', seq: 3, message: 'row seq 3 was changed: its content no longer matches its hash' }]);
+  });
+
+  it('names the row deleted', async () => {
+    await mutate(`ALTER TABLE audit_log DELETE WHERE tenant = 'del' AND seq = 4`);
+    const result = await verifyTenantAudit(app.store.client, 'del');
+    expect(result.findings).toEqual([
+      { kind: 'deleted', afterSeq: 3, beforeSeq: 5, missingSeqs: [4], message: 'row seq 4 was deleted (between seq 3 and seq 5)' },
+    ]);
+  });
+
+  it('names rows put back out of order', async () => {
+    const rows = await rowsOf('ord');
+    await mutate(`ALTER TABLE audit_log DELETE WHERE tenant = 'ord' AND seq IN (3, 4)`);
+    const swapped = rows
+      .filter((r) => r.seq === 3 || r.seq === 4)
+      .map(({ ts_ms, recorded_at_ms, ...rest }) => ({ ...rest, seq: 7 - rest.seq, ts: toDateTime64(ts_ms), recorded_at: toDateTime64(recorded_at_ms) }));
+    await app.store.insertRows('audit_log', swapped.reverse(), 'tamper-reorder');
+    const result = await verifyTenantAudit(app.store.client, 'ord');
+    expect(result.findings).toEqual([
+      { kind: 'reordered', seqs: [3, 4], chainOrder: [4, 3], message: 'rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3' },
+    ]);
+  });
+
+  it('reports through `npm run audit:verify` with exit code 1 on tampering and 0 on an intact chain', async () => {
+    const intact = await verifyTenantAudit(app.store.client, 'intact');
+    await app.close();
+    const lines: string[] = [];
+    const code = await runAuditVerify(['--tenant', 'chg', '--tenant', 'del', '--tenant', 'intact', '--data-dir', dataDir], {}, { log: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    expect(lines).toContain('  changed: row seq 3 was changed: its content no longer matches its hash');
+    expect(lines).toContain('  deleted: row seq 4 was deleted (between seq 3 and seq 5)');
+    expect(lines).toContain(`intact: OK, 6 rows, head seq 6:${intact.head.hash}`);
+    const intactLines: string[] = [];
+    const head = ['--expect-head', `6:${intact.head.hash}`];
+    expect(await runAuditVerify(['--tenant', 'intact', '--data-dir', dataDir, ...head], {}, { log: (l) => intactLines.push(l) })).toBe(0);
+    expect(intactLines).toEqual([`intact: OK, 6 rows, head seq 6:${intact.head.hash}`]);
+    // The npm script, as an operator runs it.
+    const failed = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', '--tenant', 'ord', '--data-dir', dataDir], {
+      cwd: repoRoot,
+      env: { ...process.env, CLICKHOUSE_URL: '' },
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect('code' in failed ? failed.code : 0).toBe(1);
+    expect(failed.stdout).toContain('ord: TAMPERED, 6 rows, 1 finding(s)');
+    expect(failed.stdout).toContain('reordered: rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3');
+    app = await start();
+  });
+});
+
+describe('audit completeness', () => {
+  it('counts sessions that joined without leaving and recordings made before every participant consented', async () => {
+    const t = Date.now() - 3_600_000;
+    const row = (action: AuditRecord['action'], minute: number, sessionId: string, callId: string): AuditRecord => ({
+      tenant: 'comp',
+      action,
+      outcome: 'success',
+      ts: t + minute * 60_000,
+      sessionId,
+      callId,
+    });
+    await app.audit.append([
+      row('session.join', 0, 's1', 'room-1'),
+      row('consent.granted', 1, 's1', 'room-1'),
+      row('session.join', 2, 's2', 'room-1'),
+      row('recording.start', 3, '', 'room-1'),
+      row('consent.granted', 4, 's2', 'room-1'),
+      row('recording.start', 5, '', 'room-1'),
+      row('session.leave', 6, 's1', 'room-1'),
+      row('session.join', 0, 's3', 'room-2'),
+      row('consent.granted', 1, 's3', 'room-2'),
+      row('consent.withdrawn', 2, 's3', 'room-2'),
+      row('recording.start', 3, '', 'room-2'),
+      row('session.join', 0, 's4', 'room-3'),
+      row('session.leave', 1, 's4', 'room-3'),
+      row('recording.start', 2, '', 'room-3'),
+    ]);
+    const params = completenessParams({ tenant: 'comp', sinceMs: t - 60_000, graceSeconds: 60 });
+    const missingLeave = await select<{ session_id: string }>(app, JOINS_WITHOUT_LEAVE_SQL, params);
+    expect(missingLeave.map((r) => r.session_id)).toEqual(['s2', 's3']);
+    const unconsented = await select<{ call_id: string; recording_ms: number | string; sessions_without_consent: string[] }>(
+      app,
+      RECORDINGS_WITHOUT_CONSENT_SQL,
+      params,
+    );
+    expect(unconsented.map((r) => [r.call_id, Number(r.recording_ms), r.sessions_without_consent])).toEqual([
+      ['room-1', t + 3 * 60_000, ['s2']],
+      ['room-2', t + 3 * 60_000, ['s3']],
+    ]);
+    expect(await auditCompleteness(app.store.client, { tenant: 'comp', sinceMs: t - 60_000, graceSeconds: 60 })).toEqual({
+      joinsWithoutLeave: 2,
+      recordingsWithoutConsent: 2,
+    });
+  });
+});

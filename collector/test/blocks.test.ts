@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkReport } from '../fault/sdk-reports.js';
+import type { CollectorApp } from '../src/index.js';
+import { EVENT_COLUMNS, eventValues, sampleBlock, sampleValues, tsvText } from '../src/store/blocks.js';
+import { eventsTable, samplesTable } from '../src/store/ddl.js';
+import { eventRows, sampleRows } from '../src/store/rows.js';
+import { appOn, makeBatch, removeDir, select, tempDataDir } from './fixtures.js';
+
+let app: CollectorApp;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  app = await appOn(dataDir);
+});
+afterAll(async () => {
+  await app.close();
+  await removeDir(dataDir);
+});
+
+describe('insert blocks', () => {
+  it('hold the same values as the row objects, in the table column order', () => {
+    const batch = makeBatch();
+    const received = Date.UTC(2026, 0, 15, 10, 0, 30);
+    const block = sampleBlock(sampleValues(batch, received));
+    expect([...block.columns].sort()).toEqual(samplesTable().columns.map((c) => c.name).sort());
+    const objects = sampleRows(batch, new Date(received));
+    block.rows.forEach((row, i) => {
+      expect(Object.fromEntries(block.columns.map((c, j) => [c, row[j]]))).toEqual(objects[i]);
+    });
+    expect([...EVENT_COLUMNS].sort()).toEqual(eventsTable().columns.map((c) => c.name).sort());
+    const events = eventRows(batch, new Date(received));
+    eventValues(batch, received).forEach((row, i) => {
+      expect(Object.fromEntries(EVENT_COLUMNS.map((c, j) => [c, row[j]]))).toEqual(events[i]);
+    });
+  });
+
+  it('encode NULL, escapes and string arrays as TabSeparated', () => {
+    const text = tsvText({ columns: ['a', 'b', 'c'], rows: [[null, 'x\ty\nz\\', ["it's", 'a\tb']]] });
+    expect(text).toBe("\\N\tx\\ty\\nz\\\\\t['it\\'s','a\\tb']\n");
+  });
+
+  it('store strings with tabs, newlines, quotes and backslashes exactly', async () => {
+    const nasty = "tab\there\nnew line \\ back 'quote' \"dq\" \u00e9\u20ac";
+    const batch = sdkReport({ tenant: 'acme-public-key', sessionId: 'nasty', batchSeq: 0, last: true });
+    batch.samples[0] = { ...batch.samples[0]!, pc: "pc'\t1" };
+    batch.events.push({ ts: batch.sentAt, type: 'error', name: 'OperationError', stage: 'createOffer', message: nasty });
+    await app.store.writeRecord({ seq: 5, reports: [{ batch, receivedAt: Date.now() }] });
+    const [event] = await select<{ message: string }>(app, `SELECT message FROM events WHERE session_id = 'nasty' AND type = 'error'`);
+    expect(event?.message).toBe(nasty);
+    const pcs = await select<{ pc_id: string }>(app, `SELECT DISTINCT pc_id FROM samples WHERE session_id = 'nasty' ORDER BY pc_id`);
+    expect(pcs.map((p) => p.pc_id).sort()).toEqual(['pc-0', "pc'\t1"].sort());
+    const [session] = await select<{ pc_ids: string[] }>(app, `SELECT pc_ids FROM sessions FINAL WHERE session_id = 'nasty'`);
+    expect([...(session?.pc_ids ?? [])].sort()).toEqual(['pc-0', "pc'\t1"].sort());
+  });
+});

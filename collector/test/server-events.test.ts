@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectorApp } from '../src/index.js';
+import { serverEventsConfig } from '../src/server-events/config.js';
+import { appOn, removeDir, select, tempDataDir } from './fixtures.js';
+import {
+  S0,
+  SERVER_KEYS,
+  TEST_PRICING,
+  nodeReport,
+  parsePrometheus,
+  postServer,
+  recordingEvent,
+  sfuReport,
+  turnReport,
+} from './server-fixtures.js';
+
+let app: CollectorApp;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  app = await appOn(dataDir, {
+    serverEvents: serverEventsConfig(SERVER_KEYS, TEST_PRICING),
+    telemetry: { serviceName: 'rtcpulse-test', cardinalityLimit: 2000 },
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await removeDir(dataDir);
+});
+
+const count = async (where: string): Promise<number> => {
+  const [row] = await select<{ n: number | string }>(app, `SELECT count() AS n FROM server_events WHERE ${where}`);
+  return Number(row?.n);
+};
+
+describe('server key authentication', () => {
+  it('refuses a missing or unknown key with 401 before reading the body, and stores nothing', async () => {
+    for (const key of [null, 'not-a-configured-key-at-all']) {
+      const response = await postServer(app, 'turn', '{ this is not even JSON', key);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(response.json().message).toMatch(/server key/);
+    }
+    const basic = await app.inject({
+      method: 'POST',
+      url: '/v1/server/turn',
+      headers: { authorization: `Basic ${Buffer.from(`acme:${SERVER_KEYS[0].key}`).toString('base64')}` },
+      payload: turnReport({ nodeId: 'basic-auth' }),
+    });
+    expect(basic.statusCode).toBe(401);
+    expect(await count(`node_id = 'basic-auth'`)).toBe(0);
+  });
+
+  it('refuses the read routes without a key too', async () => {
+    const response = await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0}` });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    ['sfu', { ...sfuReport({ nodeId: 'bad-1' }), egress: [{ ...sfuReport().egress[0], bytes: 'many' }] }, 'body/egress/0/bytes must be number'],
+    ['sfu', { ...sfuReport({ nodeId: 'bad-2' }), forwarded: [{ kind: 'screen', layer: 'f', streams: 1 }] }, 'body/forwarded/0/kind'],
+    ['turn', { ...turnReport({ nodeId: 'bad-3' }), allocations: -1 }, 'body/allocations'],
+    ['turn', { ...turnReport({ nodeId: 'bad-4' }), tenant: 'globex' }, 'body/tenant is not a known property'],
+    ['recordings', { ...recordingEvent({ jobId: 'bad-5' }), state: 'paused' }, 'body/state must be one of'],
+    ['node', { ...nodeReport({ nodeId: 'bad-6' }), usage: { cpuCores: 2, cpuUtilizationPct: 140, memoryUsedBytes: 1 } }, 'body/usage/cpuUtilizationPct'],
+    ['turn', turnReport({ nodeId: 'bad-7', ts: Date.UTC(2400, 0, 1) }), 'body/ts must be a time between 1970 and 2299'],
+  ])('POST /v1/server/%s answers 400 naming the field (%s)', async (path, body, message) => {
+    const response = await postServer(app, path, body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain(message);
+    expect(await count(`node_id LIKE 'bad-%' OR job_id = 'bad-5'`)).toBe(0);
+  });
+});
+
+describe('storage and cost', () => {
+  beforeAll(async () => {
+    const posts: [string, unknown][] = [
+      ['sfu', sfuReport()],
+      ['turn', turnReport()],
+      ['node', nodeReport()],
+      ['recordings', recordingEvent()],
+      ['recordings', recordingEvent({ ts: S0 + 31 * 60_000, state: 'finished', durationMs: 30 * 60_000, bytes: 2e9 })],
+      ['recordings', recordingEvent({ jobId: 'job-2', state: 'started' })],
+      ['recordings', recordingEvent({ jobId: 'job-2', state: 'failed', reason: 'disk_full', durationMs: 5 * 60_000 })],
+    ];
+    for (const [path, body] of posts) {
+      const response = await postServer(app, path, body);
+      expect(response.statusCode, `${path}: ${response.body}`).toBe(202);
+    }
+    // The same SFU report again, as a retry: stored once.
+    expect((await postServer(app, 'sfu', sfuReport())).statusCode).toBe(202);
+  });
+
+  it('stores one row per report part, under the key\'s tenant, once per report', async () => {
+    const rows = await select<{ kind: string; n: number | string }>(
+      app,
+      `SELECT kind, count() AS n FROM server_events WHERE tenant = 'acme' GROUP BY kind ORDER BY kind`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]))).toEqual({
+      node: 2,
+      recording: 4,
+      sfu: 1,
+      'sfu.egress': 4,
+      'sfu.forwarded': 3,
+      turn: 1,
+    });
+    const [egress] = await select<Record<string, unknown>>(
+      app,
+      `SELECT session_id, receiver_id, media_kind, layer, sfu_egress_bytes, region, service
+       FROM server_events WHERE kind = 'sfu.egress' AND receiver_id = 'bob' AND layer = 'q'`,
+    );
+    expect(egress).toEqual({
+      session_id: 'call-42',
+      receiver_id: 'bob',
+      media_kind: 'video',
+      layer: 'q',
+      sfu_egress_bytes: 2e6,
+      region: 'eu-west',
+      service: 'sfu',
+    });
+  });
+
+  it('decomposes cost per participant-hour into CPU, RAM, egress and storage', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/v1/server/cost?from=${S0}&to=${S0 + 3_600_000}`,
+      headers: { authorization: `Bearer ${SERVER_KEYS[0].key}` },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    const close = (value: number) => expect.closeTo(value, 9);
+    expect(body.usage).toEqual({
+      cpuHours: close(0.1), // (2 + 4) vCPU for one minute
+      ramGbHours: close(0.2), // (4 + 8) GB for one minute
+      egressGb: close(0.033),
+      turnGb: close(0.05),
+      storedGb: close(2),
+      participantHours: close(1 / 6),
+    });
+    expect(body.cost).toEqual({
+      cpu: close(0.005),
+      ram: close(0.002),
+      egress: close(0.0133),
+      storage: close(0.12),
+      total: close(0.1403),
+      turn: close(0.01),
+    });
+    expect(body.perParticipantHour).toEqual({
+      cpu: close(0.03),
+      ram: close(0.012),
+      egress: close(0.0798),
+      storage: close(0.72),
+      total: close(0.8418),
+      turn: close(0.06),
+    });
+    expect(body.egressByLayer).toEqual([
+      { kind: 'audio', layer: '0', gb: close(0.001), gbPerParticipantHour: close(0.006) },
+      { kind: 'video', layer: 'f', gb: close(0.03), gbPerParticipantHour: close(0.18) },
+      { kind: 'video', layer: 'q', gb: close(0.002), gbPerParticipantHour: close(0.012) },
+    ]);
+  });
+
+  it('reports the recording success rate, scoped to the key\'s tenant', async () => {
+    const query = (key: string) =>
+      app.inject({
+        method: 'GET',
+        url: `/v1/server/recordings?from=${S0}&to=${S0 + 3_600_000}`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    expect((await query(SERVER_KEYS[0].key)).json()).toMatchObject({ started: 2, finished: 1, failed: 1, successRate: 0.5 });
+    expect((await query(SERVER_KEYS[1].key)).json()).toMatchObject({ started: 0, finished: 0, failed: 0, successRate: null });
+  });
+
+  it('exports the reports as registry metrics on /metrics', async () => {
+    const families = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    const value = (family: string, labels: Record<string, string>, series = family) =>
+      families
+        .get(family)
+        ?.samples.find((s) => s.name === series && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    expect(value('webrtc_turn_allocations', { region: 'eu-west' })).toBe(4);
+    expect(value('webrtc_sfu_participants', { region: 'eu-west' })).toBe(10);
+    expect(value('webrtc_sfu_forwarded_streams', { media_kind: 'video', layer: 'f' })).toBe(6);
+    // Counters include the retried SFU report: metrics count what was posted, the table stores it once.
+    expect(value('webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' })).toBe(60e6);
+    expect(value('webrtc_turn_relayed_total', { region: 'eu-west' })).toBe(50e6);
+    expect(value('webrtc_recording_jobs_total', { outcome: 'succeeded' })).toBe(1);
+    expect(value('webrtc_recording_jobs_total', { outcome: 'failed' })).toBe(1);
+    expect(value('webrtc_recording_jobs_total', { outcome: 'started' })).toBe(2);
+    expect(value('webrtc_cost_storage_total', { webrtc_service: 'recorder' })).toBeCloseTo(0.12, 9);
+    expect(value('webrtc_cost_egress_total', { webrtc_service: 'turn' })).toBeCloseTo(0.01, 9);
+    expect(value('webrtc_server_memory_usage', { webrtc_service: 'recorder' })).toBe(8e9);
+    expect(value('webrtc_server_cpu_utilization', { webrtc_service: 'sfu' }, 'webrtc_server_cpu_utilization_count')).toBe(2);
+  });
+});

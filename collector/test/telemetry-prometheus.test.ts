@@ -1,0 +1,117 @@
+import { METRICS, prometheusLabelName, prometheusNames, type MetricDefinition } from '@rtcpulse/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectorApp } from '../src/index.js';
+import { serverEventsConfig } from '../src/server-events/config.js';
+import { createTelemetry } from '../src/telemetry/telemetry.js';
+import { appOn, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import {
+  SERVER_KEYS,
+  TEST_PRICING,
+  nodeReport,
+  parsePrometheus,
+  postServer,
+  recordingEvent,
+  sfuReport,
+  turnReport,
+  type ScrapedFamily,
+} from './server-fixtures.js';
+import { metricsFedBy } from './telemetry-fixtures.js';
+
+const registry: readonly MetricDefinition[] = METRICS;
+let app: CollectorApp;
+let dataDir: string;
+let families: Map<string, ScrapedFamily>;
+const fed = new Set<string>();
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  app = await appOn(dataDir, {
+    serverEvents: serverEventsConfig(SERVER_KEYS, TEST_PRICING),
+    telemetry: { serviceName: 'rtcpulse-test', cardinalityLimit: 2000 },
+  });
+  const batch = makeBatch({ sessionId: 'prom-1' });
+  expect((await postBatch(app, batch)).statusCode).toBe(202);
+  for (const name of metricsFedBy(batch)) fed.add(name);
+  const server: [string, unknown][] = [
+    ['sfu', sfuReport()],
+    ['turn', turnReport()],
+    ['node', nodeReport()],
+    ['recordings', recordingEvent({ state: 'finished', durationMs: 600_000, bytes: 1e9 })],
+  ];
+  for (const [path, body] of server) expect((await postServer(app, path, body)).statusCode).toBe(202);
+  for (const m of registry) if (m.scope === 'server') fed.add(m.name);
+  // A refused report feeds nothing.
+  expect((await postBatch(app, { ...batch, sessionId: 'prom-bad', v: 99 })).statusCode).toBe(400);
+  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  families = parsePrometheus(response.body);
+});
+afterAll(async () => {
+  await app?.close();
+  await removeDir(dataDir);
+});
+
+const TYPES = { histogram: 'histogram', counter: 'counter', gauge: 'gauge' } as const;
+const SCOPE_LABELS = new Set(['otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url', 'le', 'otel_metric_overflow']);
+
+describe('GET /metrics after client and server reports', () => {
+  it('exposes every registry metric that received data under its documented pull name', () => {
+    expect(fed.size).toBeGreaterThan(20);
+    for (const name of fed) {
+      const metric = registry.find((m) => m.name === name) as MetricDefinition;
+      const { family, series } = prometheusNames(metric, 'pull');
+      const scraped = families.get(family);
+      expect(scraped, `${metric.name} should appear as ${family}`).toBeDefined();
+      expect(scraped?.type, family).toBe(TYPES[metric.instrument]);
+      expect(scraped?.unit, family).toBe(metric.unit);
+      for (const s of series) expect(scraped?.samples.some((sample) => sample.name === s), `${s}`).toBe(true);
+    }
+  });
+
+  it('gives every histogram exactly the registry buckets, and only allowed labels to every series', () => {
+    for (const metric of registry) {
+      const scraped = families.get(prometheusNames(metric, 'pull').family);
+      if (!scraped) continue;
+      const allowed = new Set([...metric.attributes.map(prometheusLabelName), ...SCOPE_LABELS]);
+      for (const sample of scraped.samples) {
+        for (const label of Object.keys(sample.labels)) expect(allowed, `${sample.name}{${label}}`).toContain(label);
+      }
+      if (metric.instrument !== 'histogram') continue;
+      const bounds = new Set(scraped.samples.filter((s) => s.name.endsWith('_bucket')).map((s) => s.labels.le));
+      expect([...bounds], metric.name).toEqual([...(metric.buckets ?? []).map(String), '+Inf']);
+    }
+  });
+
+  it('names no metric with a unit suffix on the pull path', () => {
+    expect(families.has('webrtc_connection_rtt')).toBe(true);
+    expect(families.has('webrtc_connection_rtt_milliseconds')).toBe(false);
+    expect(families.has('webrtc_transport_sent_total')).toBe(true);
+  });
+
+  it('records client values with their attributes (candidate type, media kind, direction)', () => {
+    const rtt = families.get('webrtc_connection_rtt')?.samples.filter((s) => s.name === 'webrtc_connection_rtt_count') ?? [];
+    const byCandidate = Object.fromEntries(rtt.map((s) => [s.labels.candidate_type, s.value]));
+    expect(byCandidate).toEqual({ host: 5, relay: 5 });
+    const loss = families.get('webrtc_stream_packet_loss')?.samples.find(
+      (s) => s.name === 'webrtc_stream_packet_loss_count' && s.labels.media_kind === 'audio' && s.labels.direction === 'inbound',
+    );
+    expect(loss?.value).toBe(10);
+    expect(loss?.labels).toMatchObject({ region: 'eu-west', user_agent_name: 'chrome', os_name: 'linux' });
+  });
+});
+
+describe('cardinality limit', () => {
+  it('folds attribute sets beyond the limit into one overflow series', async () => {
+    const telemetry = createTelemetry({ serviceName: 'cardinality', cardinalityLimit: 5 });
+    for (let i = 0; i < 50; i++) {
+      telemetry.recordBatch(makeBatch({ meta: { browser: 'chrome', os: 'linux', region: `region-${i}`, topology: 'p2p' } }));
+    }
+    const scraped = parsePrometheus(await telemetry.scrape());
+    const counts = scraped.get('webrtc_connection_rtt')?.samples.filter((s) => s.name === 'webrtc_connection_rtt_count') ?? [];
+    expect(counts.length).toBeLessThanOrEqual(5);
+    expect(counts.some((s) => s.labels.otel_metric_overflow === 'true')).toBe(true);
+    expect(counts.reduce((sum, s) => sum + s.value, 0)).toBe(50 * 10);
+    await telemetry.shutdown();
+  });
+});
