@@ -1,0 +1,224 @@
+import { DASHBOARD } from './dashboards.js';
+import { percent, lastSeconds, share, tenantCondition } from './sql.js';
+import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
+import { SERVER_KIND, TABLE } from './telemetry.js';
+import type { RunbookPage } from './types.js';
+import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
+
+/** Bytes in a gigabyte (decimal, as cloud invoices count). */
+const GB = 1e9;
+
+/** Entry 4: every receiver gets the top simulcast layer and egress explodes. */
+export const SIMULCAST_UNTUNED: RunbookPage = {
+  entry: 4,
+  slug: '04-simulcast-untuned',
+  title: 'Receivers stuck on the top simulcast layer',
+  severity: 'page',
+  area: 'cost runaway',
+  symptom:
+    'Nobody complains about quality, but SFU egress is two to three times what the traffic should cost, and finance asks why the bandwidth invoice jumped.',
+  rootCause:
+    'Simulcast is on but the SFU never steps receivers down: congestion feedback is not reaching it, or it is configured to forward every layer, so each receiver gets the highest layer whatever its bandwidth.',
+  fix: [
+    'Check that the SFU switches layers per receiver from bandwidth-estimation feedback.',
+    'Look at one session in the SFU debug view: egress equal to the publisher bitrate times the number of receivers means layers are not being dropped.',
+    'Cap the bitrate per receiver as a safety net.',
+  ],
+  telemetry:
+    'Egress GB per participant-hour by simulcast layer: the client view from received bytes (`webrtc.transport.received`) and the SFU view from its egress reports (`server_events`). Budget about 1.5 GB per participant-hour at 720p; alert at 2.5.',
+  confirm: {
+    dashboard: DASHBOARD.cost,
+    look: 'Egress by simulcast layer and GB per participant-hour: a flat top layer ("f") while lower layers are empty confirms it.',
+  },
+  silence:
+    'Silence per `tenant` only for a customer that knowingly forces the top layer (for example a broadcast with few receivers); the budget line stays on the cost dashboard.',
+  rules: [
+    {
+      id: 'client-receive-gb-per-hour',
+      alert: 'ReceiveVolumePerParticipantHourHigh',
+      severity: 'page',
+      comparator: '>',
+      threshold: 2.5,
+      unit: 'GB per participant-hour',
+      for: '15m',
+      summary: 'Clients receive over 2.5 GB per participant-hour in {{ $labels.region }}',
+      description:
+        'Over the last 30 minutes clients in {{ $labels.region }} received more than 2.5 GB per participant-hour (budget 1.5 at 720p). Receivers are probably pinned to the top simulcast layer.',
+      prometheus: {
+        kind: 'ratio',
+        numerator: [{ metric: 'webrtc.transport.received' }],
+        denominator: [{ metric: PARTICIPANT_TIME.metric }],
+        scale: 3600 / PARTICIPANT_TIME.secondsPerUnit / GB,
+        by: ['region'],
+        window: '30m',
+      },
+      sql: {
+        requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'dur_ms', 'bytes_received'] },
+        labels: ['region'],
+        lookbackSeconds: 1800,
+        query: (ctx) => `SELECT tenant, region, ${share(`sum(bytes) / ${GB}`, 'sum(hours)')} AS value
+FROM (
+  SELECT tenant, any(region) AS region, sum(coalesce(bytes_received, 0)) AS bytes, ${participantHoursSql()} AS hours
+  FROM samples
+  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 1800)}
+  GROUP BY tenant, session_id
+)
+GROUP BY tenant, region
+HAVING sum(hours) >= 1 / 60`,
+      },
+      grafana: false,
+    },
+    {
+      id: 'sfu-egress-per-participant-hour',
+      alert: 'SfuEgressPerParticipantHourHigh',
+      severity: 'page',
+      comparator: '>',
+      threshold: 2.5,
+      unit: 'GB per participant-hour',
+      for: '15m',
+      summary: 'SFU egress above 2.5 GB per participant-hour in {{ $labels.region }}',
+      description:
+        'Over the last 30 minutes the SFUs in {{ $labels.region }} sent more than 2.5 GB per participant-hour (budget 1.5 at 720p). Check that layers are dropped per receiver.',
+      prometheus: {
+        kind: 'ratio',
+        numerator: [{ metric: 'webrtc.sfu.egress' }],
+        denominator: [{ metric: 'webrtc.sfu.participant_time' }],
+        scale: 1 / GB,
+        by: ['region'],
+        window: '30m',
+      },
+      sql: {
+        requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'sfu_egress_bytes', 'sfu_participant_time_h'] },
+        labels: ['region'],
+        lookbackSeconds: 1800,
+        query: (ctx) => `SELECT tenant, region,
+  ${share(`sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / ${GB}`, `sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}')`)} AS value
+FROM ${TABLE.serverEvents}
+WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 1800)} AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
+GROUP BY tenant, region
+HAVING sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') >= 1 / 60`,
+      },
+      grafana: true,
+    },
+  ],
+};
+
+/** Entry 8: at large room sizes, egress bandwidth dominates the bill. */
+export const EGRESS_DOMINATES: RunbookPage = {
+  entry: 8,
+  slug: '08-egress-dominates-cost',
+  title: 'SFU egress dominates infrastructure cost in large rooms',
+  severity: 'warn',
+  area: 'cost shape',
+  symptom:
+    'Per-participant compute looks cheap in development, but in production rooms of a few hundred to a thousand people bandwidth becomes most of the infrastructure bill.',
+  rootCause:
+    'In big rooms bandwidth costs more than CPU at most cloud providers: every receive-only viewer adds egress but almost no compute.',
+  fix: [
+    'Above roughly 1 PB a month, negotiate committed egress pricing.',
+    'Store recordings where egress is cheap.',
+    'For the largest audiences, serve viewers over LL-HLS through a CDN, where cached segments cost little.',
+  ],
+  telemetry:
+    'Cost per participant-hour split into CPU, RAM, egress and storage: the collector turns SFU, TURN, recorder and node reports into cost with its pricing config (`webrtc.cost.*` counters; the SQL form applies the same prices to the usage in `server_events`).',
+  confirm: {
+    dashboard: DASHBOARD.cost,
+    look: 'Cost per participant-hour, decomposed: the egress share against CPU, RAM and storage, by tenant.',
+  },
+  silence:
+    'This is a cost-shape warning: silence per `tenant` for a quarter once a decision (committed pricing, CDN fan-out) is on record.',
+  rules: [
+    {
+      id: 'egress-cost-share',
+      alert: 'EgressCostShareHigh',
+      severity: 'warn',
+      comparator: '>',
+      threshold: 60,
+      unit: '%',
+      for: '1h',
+      summary: 'Egress is over 60% of infrastructure cost',
+      description:
+        'Over the last 6 hours, egress made up more than 60% of the computed infrastructure cost. Time to look at committed pricing or CDN fan-out.',
+      prometheus: {
+        kind: 'ratio',
+        numerator: [{ metric: 'webrtc.cost.egress' }],
+        denominator: COST_COUNTERS,
+        scale: 100,
+        by: [],
+        window: '6h',
+      },
+      sql: {
+        requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
+        labels: [],
+        lookbackSeconds: 6 * 3600,
+        query: (ctx) => `SELECT tenant, ${percent('egress', 'cpu + ram + egress + storage')} AS value
+FROM (
+${costComponentsSql(ctx, 6 * 3600)}
+)`,
+      },
+      grafana: true,
+    },
+  ],
+};
+
+/** Entry 10: allocations outlive their sessions when `close()` is skipped. */
+export const TURN_ALLOCATION_LEAK: RunbookPage = {
+  entry: 10,
+  slug: '10-turn-allocation-leak',
+  title: 'TURN allocations leak when peer connections are not closed',
+  severity: 'warn',
+  area: 'cost and capacity',
+  symptom:
+    'Relayed gigabytes grow faster than the number of sessions, and TURN capacity alarms go off mid-week while new sessions stay flat.',
+  rootCause:
+    'Some exit path of the app (tab closed, navigation, an error, the browser killed) skips `pc.close()`, so the TURN allocation lives on until the server times it out (600 s by default in coturn).',
+  fix: [
+    'On `pagehide` send a beacon to the signalling backend so it tears the session down at the SFU and TURN side (the SDK sends its session end with keepalive there).',
+    'Shorten the coturn allocation lifetime (for example 60 s) for sessions known to be short.',
+  ],
+  telemetry:
+    'Active TURN allocations (coturn statistics through the collector) against live relayed sessions (clients whose selected local candidate is a relay); more than 5% apart means leaks. Session end reasons show which exit path skips the close.',
+  confirm: {
+    dashboard: DASHBOARD.cost,
+    look: 'TURN relay share and GB; allocations against live relayed sessions; session end reasons (pagehide, navigation, error) for the leaking tenant.',
+  },
+  silence:
+    'Silence for the length of a TURN node drain or restart (allocations and sessions briefly disagree); otherwise keep it, leaks cost money every minute.',
+  rules: [
+    {
+      id: 'turn-allocations-vs-sessions',
+      alert: 'TurnAllocationsMismatch',
+      severity: 'warn',
+      comparator: '>',
+      threshold: 5,
+      unit: '%',
+      for: '10m',
+      summary: 'TURN allocations differ from live relayed connections by over 5%',
+      description:
+        'The TURN servers hold more than 5% more (or fewer) allocations than there are live relayed peer connections. Allocations are leaking where `close()` is missed.',
+      sql: {
+        requires: {
+          [TABLE.serverEvents]: ['tenant', 'ts', 'kind', 'node_id', 'turn_allocations'],
+          samples: ['tenant', 'session_id', 'pc_id', 'ts', 'local_candidate_type'],
+        },
+        labels: [],
+        lookbackSeconds: 300,
+        query: (ctx) => `SELECT a.tenant AS tenant,
+  100 * abs(a.allocations - l.live) / greatest(l.live, 1) AS value
+FROM (
+  SELECT tenant, sum(latest) AS allocations FROM (
+    SELECT tenant, node_id, argMax(turn_allocations, ts) AS latest FROM ${TABLE.serverEvents}
+    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND kind = '${SERVER_KIND.turn}' AND turn_allocations IS NOT NULL
+    GROUP BY tenant, node_id
+  ) GROUP BY tenant
+) AS a
+LEFT JOIN (
+  SELECT tenant, uniqExact(session_id, pc_id) AS live FROM samples
+  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 60)} AND local_candidate_type = 'relay'
+  GROUP BY tenant
+) AS l ON a.tenant = l.tenant`,
+      },
+      grafana: true,
+    },
+  ],
+};

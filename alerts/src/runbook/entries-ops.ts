@@ -1,0 +1,125 @@
+import { DASHBOARD } from './dashboards.js';
+import { lastSeconds, percent, tenantCondition } from './sql.js';
+import { EVENT, SERVER_KIND, TABLE } from './telemetry.js';
+import type { RunbookPage } from './types.js';
+
+/** Entry 5: recordings assembled in a participant's browser lose footage. */
+export const CLIENT_SIDE_RECORDING: RunbookPage = {
+  entry: 5,
+  slug: '05-recording-integrity',
+  title: 'Recordings lose footage when built in a participant\'s browser',
+  severity: 'page',
+  area: 'recording integrity',
+  symptom:
+    'Recordings contain frozen video, missing speakers or audio gaps at the moments a tab was closed; customers report missing footage.',
+  rootCause:
+    'The recording is stitched together by `MediaRecorder` in one participant\'s tab. Closing, reloading or backgrounding that tab ends it, and in rooms of 200 or more some disruption during a session is close to certain.',
+  fix: [
+    'Record on the server: a recorder joins the SFU like a participant, receives the SRTP streams and writes the file in its own worker.',
+    'Keep client-side recording for prototypes only.',
+  ],
+  telemetry:
+    'Recording success rate per session from the recorder\'s job reports (started, finished, failed) through the collector\'s server events; alert under 99% whatever the room size.',
+  confirm: {
+    dashboard: DASHBOARD.runbook,
+    look: 'Row "5 · Recording integrity": finished vs failed recording jobs by tenant and room size; failed jobs list their session for the drill-down.',
+  },
+  silence:
+    'Never silence fleet-wide: lost recordings are unrecoverable. Silence per `tenant` only while its recorder fleet is knowingly down for maintenance and recording is disabled in the product.',
+  rules: [
+    {
+      id: 'recording-success-low',
+      alert: 'RecordingSuccessLow',
+      severity: 'page',
+      comparator: '<',
+      threshold: 99,
+      unit: '%',
+      for: '5m',
+      summary: 'Recording success under 99% in {{ $labels.region }}',
+      description:
+        'Of the recording jobs in {{ $labels.region }} that ended in the last hour, fewer than 99% finished successfully. Check the recorder workers and whether any recording is still done in the browser.',
+      prometheus: {
+        kind: 'ratio',
+        numerator: [{ metric: 'webrtc.recording.jobs', matchers: { outcome: 'succeeded' } }],
+        denominator: [
+          { metric: 'webrtc.recording.jobs', matchers: { outcome: 'succeeded' } },
+          { metric: 'webrtc.recording.jobs', matchers: { outcome: 'failed' } },
+        ],
+        scale: 100,
+        by: ['region'],
+        window: '1h',
+      },
+      sql: {
+        requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'state'] },
+        labels: ['region'],
+        lookbackSeconds: 3600,
+        query: (ctx) => `SELECT tenant, region, ${percent("countIf(state = 'finished')", 'count()')} AS value
+FROM ${TABLE.serverEvents}
+WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 3600)} AND kind = '${SERVER_KIND.recording}' AND state IN ('finished', 'failed')
+GROUP BY tenant, region`,
+      },
+      grafana: true,
+    },
+  ],
+};
+
+/** Complaint tag of entry 12 in post-call feedback. */
+export const WRONG_AUDIO_DEVICE = 'audio-wrong-device';
+
+/** Entry 12: the first call on iOS plays through the phone instead of the Bluetooth headset. */
+export const BLUETOOTH_FIRST_CALL: RunbookPage = {
+  entry: 12,
+  slug: '12-bluetooth-first-call-routing',
+  title: 'First iOS call ignores the Bluetooth headset',
+  severity: 'info',
+  area: 'first-call experience',
+  symptom:
+    'With AirPods or other Bluetooth headphones connected, the first call plays through the phone\'s speaker; the next call routes correctly.',
+  rootCause:
+    'The iOS audio session needs the Bluetooth and mixing options in its category options. iOS caches the routing decision, and the first call starts before the options take effect.',
+  fix: [
+    'Configure the audio session with the complete set of category options at app launch, not when the call starts.',
+    'Re-evaluate the route every time a session is activated.',
+  ],
+  telemetry:
+    'Not visible in WebRTC stats: post-call feedback through the SDK (`reportFeedback`) with the complaint tag `audio-wrong-device` (`feedback.complaint` events) and platform details; track its share of feedback by OS.',
+  confirm: {
+    dashboard: DASHBOARD.overview,
+    look: 'Feedback: complaint tags by OS and app version; a rise of `audio-wrong-device` on iOS confirms it.',
+  },
+  silence: 'Informational; silence per `os_name` after the audio-session fix has shipped and older app versions fade out.',
+  rules: [
+    {
+      id: 'wrong-audio-device-complaints',
+      alert: 'WrongAudioDeviceComplaints',
+      severity: 'info',
+      comparator: '>',
+      threshold: 5,
+      unit: '%',
+      for: '1h',
+      summary: 'Over 5% of feedback on {{ $labels.os_name }} says audio used the wrong device',
+      description:
+        'More than one post-call feedback in twenty on {{ $labels.os_name }} carried the complaint "audio on the wrong device". First-call audio routing is probably broken.',
+      prometheus: {
+        kind: 'ratio',
+        numerator: [{ metric: 'webrtc.feedback.complaints', matchers: { complaint: WRONG_AUDIO_DEVICE } }],
+        denominator: [{ metric: 'webrtc.feedback.rating', series: 'count' }],
+        scale: 100,
+        by: ['os_name'],
+        window: '6h',
+      },
+      sql: {
+        requires: { events: ['tenant', 'os', 'session_id', 'ts', 'type', 'name'] },
+        labels: ['os_name'],
+        lookbackSeconds: 86400,
+        query: (ctx) => `SELECT tenant, os AS os_name,
+  ${percent(`uniqExactIf(session_id, type = '${EVENT.feedbackComplaint}' AND name = '${WRONG_AUDIO_DEVICE}')`, `uniqExactIf(session_id, type = '${EVENT.feedback}')`)} AS value
+FROM events
+WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 86400)} AND type IN ('${EVENT.feedback}', '${EVENT.feedbackComplaint}')
+GROUP BY tenant, os_name
+HAVING uniqExactIf(session_id, type = '${EVENT.feedback}') >= 20`,
+      },
+      grafana: true,
+    },
+  ],
+};

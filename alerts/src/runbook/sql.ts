@@ -1,0 +1,60 @@
+import type { SqlContext } from './types.js';
+
+/**
+ * Small helpers shared by the SQL forms. Every query returns `tenant`, its
+ * label columns and a Float64 `value`; none of them reads a user id.
+ */
+
+/** `tenant = {tenant:String}` when evaluating one tenant, else a no-op condition. */
+export function tenantCondition(ctx: SqlContext): string {
+  return ctx.oneTenant ? 'tenant = {tenant:String}' : '1 = 1';
+}
+
+/** Rows of the last `seconds` before the evaluation instant (`column` in (now - seconds, now]). */
+export function lastSeconds(ctx: SqlContext, seconds: number, column = 'ts'): string {
+  return `${column} > ${ctx.now} - INTERVAL ${seconds} SECOND AND ${column} <= ${ctx.now}`;
+}
+
+/** `100 * part / whole`, 0 when `whole` is 0 (ClickHouse would give nan). */
+export function percent(part: string, whole: string): string {
+  return `if(${whole} = 0, 0, 100 * ${part} / ${whole})`;
+}
+
+/** `part / whole`, 0 when `whole` is 0. */
+export function share(part: string, whole: string): string {
+  return `if(${whole} = 0, 0, ${part} / ${whole})`;
+}
+
+/** One stream column of `samples` with the Prometheus labels it stands for. */
+export interface StreamColumn {
+  readonly column: string;
+  readonly mediaKind: 'audio' | 'video';
+  readonly direction: 'inbound' | 'outbound';
+}
+
+/** The inbound audio and video columns of a stream metric key (e.g. `packet_loss_pct`). */
+export function inboundColumns(key: string): readonly StreamColumn[] {
+  return [
+    { column: `audio_in_${key}`, mediaKind: 'audio', direction: 'inbound' },
+    { column: `video_in_${key}`, mediaKind: 'video', direction: 'inbound' },
+  ];
+}
+
+/**
+ * Stream values as rows `(tenant, region, media_kind, v)`: one `UNION ALL`
+ * branch per column, only rows where the column is set, within the window.
+ */
+export function streamValues(ctx: SqlContext, columns: readonly StreamColumn[], seconds: number): string {
+  return columns
+    .map(
+      (c) =>
+        `SELECT tenant, region, '${c.mediaKind}' AS media_kind, ${c.column} AS v FROM samples ` +
+        `WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, seconds)} AND ${c.column} IS NOT NULL`,
+    )
+    .join('\n  UNION ALL\n  ');
+}
+
+/** The evaluation instant as epoch milliseconds (works for `now()` and a `DateTime64` parameter). */
+export function nowMs(ctx: SqlContext): string {
+  return `toUnixTimestamp64Milli(toDateTime64(${ctx.now}, 3))`;
+}

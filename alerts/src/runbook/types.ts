@@ -1,0 +1,162 @@
+/**
+ * Shapes of the runbook as data. A page is one entry of the failure-mode
+ * playbook (or one family of fleet-level rules); each page owns the rules
+ * that catch it. A rule has one threshold and up to two executable forms:
+ * PromQL over the OpenTelemetry-exported metrics and SQL over ClickHouse.
+ */
+
+/** How loudly a rule calls for attention: `page` wakes someone, `warn` opens a ticket, `info` is for the dashboard. */
+export type Severity = 'page' | 'warn' | 'info';
+
+/** Direction of the comparison against the threshold: fire when the value is above (`>`) or below (`<`). */
+export type Comparator = '>' | '<';
+
+/** Prometheus range durations used by the rules. */
+export type Duration = '1m' | '2m' | '5m' | '10m' | '15m' | '30m' | '1h' | '6h';
+
+/** A registry metric as a PromQL selector: OpenTelemetry name plus label matchers on Prometheus label names. */
+export interface MetricSelector {
+  /** OpenTelemetry instrument name, looked up in the registry (for example `webrtc.ice.pair_formation_time`). */
+  readonly metric: string;
+  /** Exact-match label matchers, keyed by Prometheus label name (`media_kind`, not `media.kind`). */
+  readonly matchers?: Readonly<Record<string, string>>;
+  /** For a histogram: count its observations (`_count`) instead of reading buckets. */
+  readonly series?: 'count';
+}
+
+/**
+ * A percentile of a histogram metric from its buckets over 5 minutes, read
+ * from the generated recording rule. The result keeps the metric's standard
+ * grouping (`quantileGrouping`): region, plus media kind and direction
+ * for per-stream metrics; `matchers` narrow it (e.g. `direction: inbound`).
+ */
+export interface QuantileForm extends MetricSelector {
+  readonly kind: 'quantile';
+  /** Quantile in (0, 1), e.g. 0.99. */
+  readonly quantile: number;
+}
+
+/** Summed rates of some counters over summed rates of others, times `scale`, over `window`. */
+export interface RatioForm {
+  readonly kind: 'ratio';
+  readonly numerator: readonly MetricSelector[];
+  readonly denominator: readonly MetricSelector[];
+  /** Multiplier turning the ratio into the threshold's unit (e.g. 100 for percent). */
+  readonly scale: number;
+  readonly by: readonly string[];
+  readonly window: Duration;
+}
+
+/**
+ * One pair of a multi-window, multi-burn-rate SLO alert: fires when the
+ * error-budget burn rate exceeds the rule's threshold over both the long and
+ * the short window. The threshold is the burn factor (e.g. 14.4).
+ */
+export interface BurnRateForm {
+  readonly kind: 'burn-rate';
+  /** The SLO this pair belongs to (shared by its fast and slow alerts). */
+  readonly slo: string;
+  /** Target share of good events, e.g. 0.99. */
+  readonly objective: number;
+  readonly bad: MetricSelector;
+  readonly total: MetricSelector;
+  readonly longWindow: Duration;
+  readonly shortWindow: Duration;
+}
+
+/** The Prometheus form of a rule. */
+export type PrometheusForm = QuantileForm | RatioForm | BurnRateForm;
+
+/** Where the SQL form of a rule runs: native evaluation substitutes a parameter, Grafana `now()`. */
+export interface SqlContext {
+  /** SQL expression for the evaluation instant (a `DateTime64(3)`). */
+  readonly now: string;
+  /** True when the query must keep to one tenant, bound as `{tenant:String}`. */
+  readonly oneTenant: boolean;
+  /** Prices for the cost rules (the collector's pricing; `DEFAULT_PRICES` when none is given). */
+  readonly prices: Prices;
+}
+
+/** Prices the cost rules apply to usage, as in the collector's pricing config. */
+export interface Prices {
+  readonly egressPerGb: number;
+  readonly turnPerGb: number;
+  readonly cpuHour: number;
+  readonly ramGbHour: number;
+  readonly storageGbMonth: number;
+  readonly storageRetentionMonths: number;
+}
+
+/** Tables and columns a SQL form reads; missing ones make it "not evaluable" instead of an error. */
+export interface SqlRequirements {
+  /** Table name to the columns the query reads from it. */
+  readonly [table: string]: readonly string[];
+}
+
+/**
+ * The ClickHouse form of a rule. The query returns one row per alerting
+ * group: `tenant`, the label columns, and a numeric `value` compared with
+ * the rule's threshold.
+ */
+export interface SqlForm {
+  readonly requires: SqlRequirements;
+  /** Label columns besides `tenant`. */
+  readonly labels: readonly string[];
+  /** How far back the query looks, in seconds (Grafana's relative time range). */
+  readonly lookbackSeconds: number;
+  readonly query: (ctx: SqlContext) => string;
+}
+
+/** One alert rule. */
+export interface AlertRule {
+  /** Stable kebab-case id; also the Grafana rule uid suffix. */
+  readonly id: string;
+  /** Prometheus `alertname` (UpperCamelCase). */
+  readonly alert: string;
+  readonly severity: Severity;
+  readonly comparator: Comparator;
+  /** Fires when `value comparator threshold`; for histogram rules a registry bucket boundary. */
+  readonly threshold: number;
+  /** Unit of the value and threshold, for people (ms, %, GB per participant-hour, x budget). */
+  readonly unit: string;
+  /** How long the condition must hold before the alert fires. */
+  readonly for: Duration;
+  /** One line; may use `{{ $labels.<name> }}`. */
+  readonly summary: string;
+  /** A few sentences; may use `{{ $labels.<name> }}`. */
+  readonly description: string;
+  readonly prometheus?: PrometheusForm;
+  readonly sql: SqlForm;
+  /** Also provision the SQL form as a Grafana-managed rule (per-session or server data; SQL is the natural form). */
+  readonly grafana: boolean;
+}
+
+/** Where on-call confirms a page's alerts. */
+export interface ConfirmStep {
+  /** Grafana dashboard uid (see dashboards/). */
+  readonly dashboard: string;
+  /** What to look at there. */
+  readonly look: string;
+}
+
+/** One runbook page: a playbook entry (numbered) or a family of fleet-level rules. */
+export interface RunbookPage {
+  /** Playbook entry number 1..12; absent for family pages. */
+  readonly entry?: number;
+  /** File name stem of the Markdown page. */
+  readonly slug: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Short area tag (join latency, cost runaway, ...). */
+  readonly area: string;
+  /** What users feel. */
+  readonly symptom: string;
+  readonly rootCause: string;
+  readonly fix: readonly string[];
+  /** The telemetry that catches it. */
+  readonly telemetry: string;
+  readonly confirm: ConfirmStep;
+  /** How to silence its alerts without hiding a real incident. */
+  readonly silence: string;
+  readonly rules: readonly AlertRule[];
+}
