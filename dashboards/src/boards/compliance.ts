@@ -1,0 +1,84 @@
+import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
+import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
+import { AUDIT_LOG, SESSIONS } from '../sql/server-tables.js';
+import { statPanel, tablePanel, timeSeriesPanel } from '../panels.js';
+import { fleetVariables } from '../variables.js';
+import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
+
+const AUDIT = { [AUDIT_LOG.table]: [...AUDIT_LOG.columns] };
+const EVENTS = { events: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'type'] };
+
+/** Client-reported sessions that started but never reported an end (lost `pagehide` beacons, crashes). */
+export const SESSIONS_WITHOUT_END_SQL = `SELECT 100 * countIf(ended = 0) / greatest(count(), 1) AS sessions_without_end_pct
+FROM (
+  SELECT session_id, countIf(type = 'session.end') AS ended
+  FROM events
+  WHERE ${clientScope()}
+    AND type IN ('session.start', 'session.end')
+  GROUP BY session_id
+  HAVING countIf(type = 'session.start') > 0
+)`;
+
+/** Audit completeness: joins without a leave, per tenant. */
+export const JOINS_WITHOUT_LEAVE_SQL = `SELECT tenant, uniqExactIf(session_id, action = 'join') AS joined,
+  uniqExactIf(session_id, action = 'join') - uniqExactIf(session_id, action = 'leave') AS joined_without_leave
+FROM audit_log
+WHERE ${tenantScope('ts')}
+GROUP BY tenant
+ORDER BY joined_without_leave DESC`;
+
+/** Consent integrity: recordings started in sessions where consent was never granted before the start. */
+export const RECORDINGS_WITHOUT_CONSENT_SQL = `SELECT tenant, session_id, min_recording_at, first_consent_at
+FROM (
+  SELECT tenant, session_id,
+    minIf(ts, action = 'recording.start') AS min_recording_at,
+    minIf(ts, action = 'consent.granted') AS first_consent_at,
+    countIf(action = 'recording.start') AS recordings,
+    countIf(action = 'consent.granted') AS consents
+  FROM audit_log
+  WHERE ${tenantScope('ts')}
+  GROUP BY tenant, session_id
+)
+WHERE recordings > 0 AND (consents = 0 OR first_consent_at > min_recording_at)
+ORDER BY min_recording_at DESC
+LIMIT 50`;
+
+/** Hash-chain linkage: rows whose `prev_hash` is not the previous row's `hash`, per tenant. */
+export const CHAIN_BREAKS_SQL = `SELECT tenant, count() AS rows, countIf(seq > 1 AND prev_hash != previous_hash) AS chain_breaks,
+  if(chain_breaks = 0, 'intact', 'BROKEN') AS status
+FROM (
+  SELECT tenant, seq, prev_hash,
+    lagInFrame(hash) OVER (PARTITION BY tenant ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS previous_hash
+  FROM audit_log
+  WHERE ${tenantScope('ts')}
+)
+GROUP BY tenant
+ORDER BY chain_breaks DESC`;
+
+export const AUDIT_ACTIONS_SQL = `SELECT $__timeInterval(ts) AS time, concat(action, ' ', outcome) AS action_outcome, count() AS entries
+FROM audit_log
+WHERE ${tenantScope('ts')}
+GROUP BY time, action_outcome
+ORDER BY time`;
+
+export const CONSENT_STATES_SQL = `SELECT consent_state, count() AS sessions
+FROM sessions FINAL
+WHERE ${tenantScope('started_at')}
+GROUP BY consent_state
+ORDER BY sessions DESC`;
+
+/** Compliance: audit completeness, consent integrity, hash-chain status. */
+export function complianceBoard(): GeneratedBoard {
+  const catalog = new QueryCatalog();
+  const board = newBoard('rtcpulse-compliance', 'rtcpulse · Compliance', 'What an auditor sees: audit-log completeness, consent integrity and hash-chain verification per tenant.', ['compliance']).variables(fleetVariables(catalog));
+  board.withRow(row('Completeness'));
+  board.withPanel(statPanel(catalog, { title: 'Sessions without an end', description: 'Client sessions that reported a start but no end (session end beacons lost).', unit: 'percent', w: 8, h: 6 }, tableSql(SESSIONS_WITHOUT_END_SQL, { tables: EVENTS })));
+  board.withPanel(tablePanel(catalog, { title: 'Joins without a leave', description: 'Audit log: sessions that joined but never left, per tenant.', unit: 'short', w: 16, h: 6 }, tableSql(JOINS_WITHOUT_LEAVE_SQL, { tables: AUDIT })));
+  board.withRow(row('Consent'));
+  board.withPanel(tablePanel(catalog, { title: 'Recordings without prior consent', description: 'Recording starts with no consent granted before them. Should be empty.', unit: 'none', w: 16, h: 8 }, tableSql(RECORDINGS_WITHOUT_CONSENT_SQL, { tables: AUDIT })));
+  board.withPanel(tablePanel(catalog, { title: 'Sessions by consent state', description: 'Consent state attached to each session.', unit: 'short', w: 8, h: 8 }, tableSql(CONSENT_STATES_SQL, { tables: { [SESSIONS.table]: ['tenant', 'started_at', 'consent_state'] } })));
+  board.withRow(row('Integrity'));
+  board.withPanel(tablePanel(catalog, { title: 'Hash-chain linkage', description: 'Rows whose prev_hash does not match the previous row. Run the verifier for the exact row.', unit: 'short', w: 12, h: 8 }, tableSql(CHAIN_BREAKS_SQL, { tables: AUDIT })));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Audit entries by action and outcome', description: 'Joins, leaves, recordings, consent, admin changes and auth failures.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(AUDIT_ACTIONS_SQL, { tables: AUDIT })]));
+  return finishBoard('compliance.json', board, catalog);
+}

@@ -1,0 +1,104 @@
+import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
+import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
+import { SERVER_EVENTS } from '../sql/server-tables.js';
+import { tablePanel, timeSeriesPanel } from '../panels.js';
+import { threshold } from '../thresholds.js';
+import { fleetVariables } from '../variables.js';
+import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
+
+const SAMPLES = { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'bytes_sent', 'bytes_received', 'local_candidate_type', 'relay_protocol'] };
+const SERVER = { [SERVER_EVENTS.table]: [...SERVER_EVENTS.columns] };
+const SERVER_AND_SAMPLES = { ...SERVER, ...SAMPLES };
+/** Cost columns: the collector prices usage at query time today, so these wait for stored cost columns. */
+const COST_AND_SAMPLES = { [SERVER_EVENTS.table]: ['tenant', 'ts', 'cost_cpu_usd', 'cost_ram_usd', 'cost_egress_usd', 'cost_storage_usd'], ...SAMPLES };
+
+/** Participant-hours in a group: session-minutes with samples, over 60. */
+const PARTICIPANT_HOURS = 'uniqExact(session_id, toStartOfMinute(ts)) / 60';
+
+export const PARTICIPANT_MINUTES_SQL = `SELECT $__timeInterval(ts) AS time, uniqExact(session_id, toStartOfMinute(ts)) AS participant_minutes
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time
+ORDER BY time`;
+
+export const CLIENT_BYTES_PER_MINUTE_SQL = `SELECT $__timeInterval(ts) AS time, local_candidate_type AS candidate_type,
+  sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0)) / greatest(uniqExact(session_id, toStartOfMinute(ts)), 1) AS bytes_per_participant_minute
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time, candidate_type
+ORDER BY time`;
+
+export const RELAY_SHARE_SQL = `SELECT $__timeInterval(ts) AS time,
+  100 * countIf(local_candidate_type = 'relay') / greatest(count(), 1) AS relayed_intervals_pct
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time
+ORDER BY time`;
+
+export const RELAY_GB_SQL = `SELECT relay_protocol, region,
+  sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0)) / 1e9 AS relayed_gb, uniqExact(session_id) AS sessions
+FROM samples
+WHERE ${clientScope()}
+  AND local_candidate_type = 'relay'
+GROUP BY relay_protocol, region
+ORDER BY relayed_gb DESC`;
+
+/** SFU egress by simulcast/SVC layer, from the SFU's server events. */
+export const EGRESS_BY_LAYER_SQL = `SELECT $__timeInterval(ts) AS time, layer, sum(sfu_egress_bytes) / 1e9 AS egress_gb
+FROM server_events
+WHERE ${tenantScope('ts')}
+  AND kind = 'sfu.egress'
+GROUP BY time, layer
+ORDER BY time`;
+
+/** SFU egress per participant-hour (runbook entry 4 budget: 1.5 GB, alert at 2.5 GB). */
+export const EGRESS_PER_PARTICIPANT_HOUR_SQL = `SELECT e.time AS time, e.egress_gb / greatest(p.participant_hours, 1 / 60) AS egress_gb_per_participant_hour
+FROM (
+  SELECT $__timeInterval(ts) AS time, sum(sfu_egress_bytes) / 1e9 AS egress_gb
+  FROM server_events
+  WHERE ${tenantScope('ts')} AND kind = 'sfu.egress'
+  GROUP BY time
+) AS e
+INNER JOIN (
+  SELECT $__timeInterval(ts) AS time, ${PARTICIPANT_HOURS} AS participant_hours
+  FROM samples
+  WHERE ${clientScope()}
+  GROUP BY time
+) AS p ON e.time = p.time
+ORDER BY time`;
+
+/** Cost per participant-hour, decomposed into CPU, RAM, egress and storage (the collector prices server events). */
+export const COST_DECOMPOSED_SQL = `SELECT c.time AS time, c.component AS component, sum(c.usd) / greatest(any(p.participant_hours), 1 / 60) AS usd_per_participant_hour
+FROM (
+  SELECT $__timeInterval(ts) AS time, component, usd
+  FROM server_events
+  ARRAY JOIN ['cpu', 'ram', 'egress', 'storage'] AS component,
+    [ifNull(cost_cpu_usd, 0), ifNull(cost_ram_usd, 0), ifNull(cost_egress_usd, 0), ifNull(cost_storage_usd, 0)] AS usd
+  WHERE ${tenantScope('ts')}
+) AS c
+INNER JOIN (
+  SELECT $__timeInterval(ts) AS time, ${PARTICIPANT_HOURS} AS participant_hours
+  FROM samples
+  WHERE ${clientScope()}
+  GROUP BY time
+) AS p ON c.time = p.time
+GROUP BY time, component
+ORDER BY time`;
+
+/** Cost: participant-minutes, egress by layer, TURN relay share and GB, cost per participant-hour. */
+export function costBoard(): GeneratedBoard {
+  const catalog = new QueryCatalog();
+  const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables(fleetVariables(catalog));
+  board.withRow(row('Usage'));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Session-minutes with samples per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per session-minute, by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
+  board.withRow(row('SFU egress'));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress by simulcast layer', description: "The SFU's view, from its server events.", unit: 'decgbytes', w: 12, h: 8 }, [timeSeriesSql(EGRESS_BY_LAYER_SQL, { tables: SERVER })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress per participant-hour', description: 'Budget 1.5 GB per participant-hour at 720p; the line is the alert threshold.', unit: 'decgbytes', w: 12, h: 8, threshold: threshold('sfu-egress-per-participant-hour') }, [timeSeriesSql(EGRESS_PER_PARTICIPANT_HOUR_SQL, { tables: SERVER_AND_SAMPLES })]));
+  board.withRow(row('TURN relay'));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'TURN relay share', description: 'Share of sample intervals whose selected pair is relayed through TURN.', unit: 'percent', w: 12, h: 8 }, [timeSeriesSql(RELAY_SHARE_SQL, { tables: SAMPLES })]));
+  board.withPanel(tablePanel(catalog, { title: 'TURN relayed GB by protocol and region', description: 'Bytes on relayed peer connections as the clients count them.', unit: 'none', w: 12, h: 8 }, tableSql(RELAY_GB_SQL, { tables: SAMPLES })));
+  board.withRow(row('Cost per participant-hour'));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Cost per participant-hour by component', description: 'CPU, RAM, egress and storage, priced by the collector from server events.', unit: 'currencyUSD', w: 24, h: 9 }, [timeSeriesSql(COST_DECOMPOSED_SQL, { tables: COST_AND_SAMPLES })]));
+  return finishBoard('cost.json', board, catalog);
+}

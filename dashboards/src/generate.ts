@@ -1,0 +1,28 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GeneratedBoard } from './boards/board.js';
+import { complianceBoard } from './boards/compliance.js';
+import { costBoard } from './boards/cost.js';
+import { errorsBoard } from './boards/errors.js';
+import { overviewBoard } from './boards/overview.js';
+import { qualityBoard } from './boards/quality.js';
+import { runbookBoard } from './boards/runbook.js';
+import { sessionBoard } from './boards/session.js';
+
+/** Every dashboard, built from the registry as it is now. */
+export function generateDashboards(): GeneratedBoard[] {
+  return [overviewBoard(), qualityBoard(), errorsBoard(), costBoard(), complianceBoard(), runbookBoard(), sessionBoard()];
+}
+
+/** The file text of a dashboard: stable two-space JSON with a trailing newline. */
+export function dashboardFileText(board: GeneratedBoard): string {
+  return `${JSON.stringify(board.dashboard, null, 2)}\n`;
+}
+
+/** Write every dashboard into `dir` (created if missing); returns the file names. */
+export async function writeDashboards(dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const boards = generateDashboards();
+  for (const board of boards) await writeFile(join(dir, board.file), dashboardFileText(board));
+  return boards.map((b) => b.file);
+}

@@ -1,0 +1,15 @@
+export { ClickHouseFormat, ClickHouseQueryBuilder, isClickHouseQuery } from './clickhouse-query.js';
+export type { ClickHouseQuery, ClickHouseQueryType } from './clickhouse-query.js';
+export { CLICKHOUSE_PLUGIN_ID, CLICKHOUSE_UID, PROMETHEUS_UID, clickhouseRef, prometheusRef } from './datasources.js';
+export { finalizeDashboard, refIdFor, GRID_COLUMNS } from './finalize.js';
+export { dashboardFileText, generateDashboards, writeDashboards } from './generate.js';
+export type { GeneratedBoard } from './boards/board.js';
+export { applyBackendMacros, applyConditionalAll, expandQuery, replaceVariables, splitArgs } from './sql/macros.js';
+export type { ExpansionContext, VariableValue } from './sql/macros.js';
+export type { Needs, SqlSpec } from './sql/needs.js';
+export { histogramQuantileExpr, prometheusName } from './promql.js';
+export { ALERT_THRESHOLDS, RUNBOOK_ENTRIES, threshold, thresholdsOffBuckets } from './thresholds.js';
+export type { AlertThreshold, RunbookEntry, Severity } from './thresholds.js';
+export { grafanaUnit } from './units.js';
+export { collectQueries } from './queries.js';
+export type { PanelQuery } from './queries.js';

@@ -1,0 +1,179 @@
+import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
+import type { Needs } from './needs.js';
+import { SERVER_EVENTS } from './server-tables.js';
+
+/** The signal panel of one runbook entry: SQL returning `time` plus value columns, in `unit`. */
+export interface RunbookSignal {
+  readonly entry: number;
+  readonly title: string;
+  readonly unit: string;
+  readonly sql: string;
+  readonly needs: Needs;
+  /** Threshold id from `thresholds.ts` drawn as the line, if the entry has one. */
+  readonly threshold?: string;
+}
+
+const EVENTS = (...extra: string[]): Needs => ({ tables: { events: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'pc_id', 'type', 'state', ...extra] } });
+const SAMPLES = (...extra: string[]): Needs => ({ tables: { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', ...extra] } });
+const SERVER = (...columns: string[]): Needs => ({ tables: { [SERVER_EVENTS.table]: ['tenant', 'ts', 'kind', ...columns] } });
+
+/** Entry-by-entry signals. Entries whose data does not exist yet are written against what the issues imply. */
+export const RUNBOOK_SIGNALS: readonly RunbookSignal[] = [
+  {
+    entry: 1,
+    title: 'ICE pair formation p99 by region',
+    unit: 'ms',
+    threshold: 'ice-pair-formation-p99',
+    needs: EVENTS('value'),
+    sql: `SELECT $__timeInterval(ts) AS time, region, quantile(0.99)(value) AS p99
+FROM events
+WHERE ${clientScope()}
+  AND type = 'ice.pair.formed' AND value IS NOT NULL
+GROUP BY time, region
+ORDER BY time`,
+  },
+  {
+    entry: 2,
+    title: 'DTLS connecting time (longest) and transports stuck past 5 s',
+    unit: 'ms',
+    needs: { ...EVENTS('value'), eventTypes: ['dtls.connecting'] },
+    sql: `SELECT $__timeInterval(ts) AS time, max(value) AS longest_connecting_ms, countIf(state = 'stuck') AS stuck_transports
+FROM events
+WHERE ${clientScope()}
+  AND type = 'dtls.connecting'
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 3,
+    title: 'Connections failed within 30 s of coming online',
+    unit: 'short',
+    needs: { ...EVENTS('value'), eventTypes: ['connection.failed_after_online', 'network'] },
+    sql: `SELECT $__timeInterval(ts) AS time,
+  countIf(type = 'connection.failed_after_online') AS failed_after_online,
+  countIf(type = 'network' AND state = 'online') AS online_events
+FROM events
+WHERE ${clientScope()}
+  AND type IN ('connection.failed_after_online', 'network')
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 4,
+    title: 'Client receive volume per participant-hour',
+    unit: 'decgbytes',
+    threshold: 'client-receive-gb-per-hour',
+    needs: SAMPLES('bytes_received'),
+    sql: `SELECT $__timeInterval(ts) AS time,
+  sum(ifNull(bytes_received, 0)) / 1e9 / greatest(uniqExact(session_id, toStartOfMinute(ts)) / 60, 1 / 60) AS received_gb_per_participant_hour
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 5,
+    title: 'Recording success',
+    unit: 'percent',
+    threshold: 'recording-success-low',
+    needs: SERVER('state'),
+    sql: `SELECT $__timeInterval(ts) AS time,
+  100 * countIf(state = 'finished') / greatest(countIf(state IN ('finished', 'failed')), 1) AS recording_success_pct
+FROM server_events
+WHERE ${tenantScope('ts')} AND kind = 'recording'
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 6,
+    title: 'Outbound voice activity vs inbound audio level',
+    unit: 'none',
+    needs: SAMPLES('audio_out_audio_level', 'audio_in_audio_level'),
+    sql: `SELECT $__timeInterval(ts) AS time, quantile(0.5)(audio_out_audio_level) AS outbound_audio_level_p50,
+  quantile(0.5)(audio_in_audio_level) AS inbound_audio_level_p50
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 7,
+    title: 'A/V offset between WebRTC and LL-HLS (p95)',
+    unit: 'ms',
+    threshold: 'av-offset-p95',
+    needs: { ...EVENTS('value'), eventTypes: ['av.offset'] },
+    sql: `SELECT $__timeInterval(ts) AS time, quantile(0.95)(value) AS p95
+FROM events
+WHERE ${clientScope()} AND type = 'av.offset'
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 8,
+    title: 'Egress share of infrastructure cost',
+    unit: 'percent',
+    threshold: 'egress-cost-share',
+    needs: SERVER('cost_cpu_usd', 'cost_ram_usd', 'cost_egress_usd', 'cost_storage_usd'),
+    sql: `SELECT $__timeInterval(ts) AS time,
+  100 * sum(cost_egress_usd) / greatest(sum(cost_cpu_usd) + sum(cost_ram_usd) + sum(cost_egress_usd) + sum(cost_storage_usd), 1e-9) AS egress_cost_pct
+FROM server_events
+WHERE ${tenantScope('ts')}
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 9,
+    title: 'Time to target bitrate p95',
+    unit: 'ms',
+    threshold: 'time-to-target-bitrate-p95',
+    needs: { ...EVENTS('value'), eventTypes: ['bitrate.target'] },
+    sql: `SELECT $__timeInterval(ts) AS time, quantile(0.95)(value) AS p95
+FROM events
+WHERE ${clientScope()} AND type = 'bitrate.target'
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 10,
+    title: 'TURN allocations vs live relayed sessions',
+    unit: 'percent',
+    threshold: 'turn-allocations-vs-sessions',
+    needs: { tables: { ...SERVER('turn_allocations').tables, ...SAMPLES('local_candidate_type').tables } },
+    sql: `SELECT a.time AS time, 100 * abs(a.allocations - s.sessions) / greatest(s.sessions, 1) AS mismatch_pct
+FROM (
+  SELECT $__timeInterval(ts) AS time, max(turn_allocations) AS allocations
+  FROM server_events
+  WHERE ${tenantScope('ts')} AND kind = 'turn'
+  GROUP BY time
+) AS a
+INNER JOIN (
+  SELECT $__timeInterval(ts) AS time, uniqExact(session_id) AS sessions
+  FROM samples
+  WHERE ${clientScope()} AND local_candidate_type = 'relay'
+  GROUP BY time
+) AS s ON a.time = s.time
+ORDER BY time`,
+  },
+  {
+    entry: 11,
+    title: 'Key frames per decoded frames (inbound video)',
+    unit: 'percent',
+    needs: SAMPLES('video_in_frames', 'video_in_key_frames'),
+    sql: `SELECT $__timeInterval(ts) AS time, 100 * sum(video_in_key_frames) / greatest(sum(video_in_frames), 1) AS key_frame_pct
+FROM samples
+WHERE ${clientScope()}
+GROUP BY time
+ORDER BY time`,
+  },
+  {
+    entry: 12,
+    title: 'Post-call complaints by tag',
+    unit: 'short',
+    needs: { ...EVENTS('name'), eventTypes: ['feedback.complaint'] },
+    sql: `SELECT $__timeInterval(ts) AS time, name AS complaint, count() AS complaints
+FROM events
+WHERE ${clientScope()} AND type = 'feedback.complaint'
+GROUP BY time, complaint
+ORDER BY time`,
+  },
+];
