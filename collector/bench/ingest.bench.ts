@@ -12,21 +12,27 @@
  * processes so that their CPU time is theirs: "per core" is reports per
  * CPU-second of the server process. Memory per live session is the live
  * heap growth of the collector per session after one report from each of
- * many sessions. `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
+ * many (`BENCH_SESSIONS`) sessions. The last line is the in-process cost of the OpenTelemetry
+ * recording of one report and how many SDK records it makes.
+ * `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReportBatch } from '@rtcpulse/schema';
 import { sdkReport } from '../fault/sdk-reports.js';
 import { recordRows } from '../src/store/record.js';
 import { Readable } from 'node:stream';
 import { objectBlock, tsvText, type Block } from '../src/store/blocks.js';
 import { createStore } from '../src/store/store.js';
+import { createBatchRecorder } from '../src/telemetry/client-recording.js';
+import { createTelemetry } from '../src/telemetry/telemetry.js';
 import { runLoad, startChild, type ChildServer, type LoadResult } from './load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1024);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20_000);
 const TENANT = 'bench';
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
@@ -90,30 +96,50 @@ async function memoryPerSession(server: ChildServer, sessions: number): Promise<
   return (after.heapUsed - before.heapUsed) / Math.max(1, after.cachedSessions - before.cachedSessions);
 }
 
+/** In-process cost of the OpenTelemetry recording of one report (all its samples and events), and its SDK calls. */
+async function telemetryCost(): Promise<{ microseconds: number; records: number }> {
+  const batches = templates.map((t) => JSON.parse(t) as ReturnType<typeof sdkReport>);
+  let records = 0;
+  const count = createBatchRecorder(() => () => {
+    records += 1;
+  });
+  for (const batch of batches) count(batch);
+  const telemetry = createTelemetry({ serviceName: 'bench', cardinalityLimit: 2000 });
+  for (let i = 0; i < 1000; i++) telemetry.recordBatch(batches[i % batches.length] as ReportBatch);
+  const n = 5000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) telemetry.recordBatch(batches[i % batches.length] as ReportBatch);
+  const microseconds = ((performance.now() - started) * 1000) / n;
+  await telemetry.shutdown();
+  return { microseconds, records: records / batches.length };
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-bench-'));
 try {
   const fmt = (n: number, digits = 0): string => n.toFixed(digits);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB; ${SECONDS} s per run, ${CONNECTIONS} connections`);
   console.log(`report body: ${templates[0]?.length ?? 0} bytes JSON (1 peer connection, 5 samples, events)`);
 
+  const row = (name: string, r: LoadResult & { cpuSeconds: number; rssMb: number }) =>
+    `${name.padEnd(28)} ${fmt(r.perSecond).padStart(8)} reports/s  p50 ${fmt(r.p50Ms, 1).padStart(6)} ms  p99 ${fmt(r.p99Ms, 1).padStart(7)} ms  ` +
+    `${fmt(r.ok / Math.max(r.cpuSeconds, 1e-9)).padStart(7)} per CPU-s  RSS ${fmt(r.rssMb)} MB  (${r.failed} non-2xx)`;
   const bare = await startChild(here('./bare-fastify.ts'), []);
   const bareResult = await measure(bare, '/v1/reports');
   await bare.stop();
 
   const collector = await startChild(here('./serve-collector.ts'), [join(dir, 'collector')], ['--expose-gc']);
   const collectorResult = await measure(collector, `/v1/reports?key=${TENANT}`);
-  const perSession = await memoryPerSession(collector, 20_000);
+  console.log(row('bare Fastify (discard)', bareResult));
+  console.log(row('rtcpulse collector', collectorResult));
+  const perSession = await memoryPerSession(collector, SESSIONS);
   await collector.stop();
 
   const direct = await directInsert(join(dir, 'direct'));
+  const telemetry = await telemetryCost();
 
-  const row = (name: string, r: LoadResult & { cpuSeconds: number; rssMb: number }) =>
-    `${name.padEnd(28)} ${fmt(r.perSecond).padStart(8)} reports/s  p50 ${fmt(r.p50Ms, 1).padStart(6)} ms  p99 ${fmt(r.p99Ms, 1).padStart(7)} ms  ` +
-    `${fmt(r.ok / Math.max(r.cpuSeconds, 1e-9)).padStart(7)} per CPU-s  RSS ${fmt(r.rssMb)} MB  (${r.failed} non-2xx)`;
-  console.log(row('bare Fastify (discard)', bareResult));
-  console.log(row('rtcpulse collector', collectorResult));
   console.log(`${'@clickhouse/client direct'.padEnd(28)} ${fmt(direct.perSecond).padStart(8)} reports/s  (rows of 2000 reports per insert, chdb in-process)`);
   console.log(`collector / bare Fastify: ${fmt((100 * collectorResult.perSecond) / bareResult.perSecond)} %`);
+  console.log(`telemetry recording: ${fmt(telemetry.microseconds)} µs per report in-process (${fmt(telemetry.records)} SDK records)`);
   console.log(`memory per live session: ${fmt(perSession)} bytes of heap (session summary + retry key)`);
 } finally {
   await rm(dir, { recursive: true, force: true });

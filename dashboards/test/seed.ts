@@ -21,12 +21,14 @@ export interface SessionProfile {
   readonly samples: number;
   readonly endsAgoMs: number;
   readonly pcs: readonly string[];
+  /** Consent state the SDK reports for the session; absent: never reported (stored as `unknown`). */
+  readonly consent?: 'granted' | 'withdrawn';
 }
 
 /** Three sessions: a clean Chrome call, a lossy relayed Firefox call, a failing Safari call. */
 export const PROFILES: readonly SessionProfile[] = [
-  { tenant: 'tenant-a', sessionId: 'sess-clean', callId: 'call-1', browser: 'chrome', os: 'linux', region: 'eu-west', candidateType: 'host', networkType: 'wifi', rttMs: 40, lossPct: 0.2, jitterMs: 4, freezePct: 0, mos: 4.3, fails: false, samples: 40, endsAgoMs: 2_000, pcs: ['pc-a', 'pc-b'] },
-  { tenant: 'tenant-a', sessionId: 'sess-lossy', callId: 'call-1', browser: 'firefox', os: 'windows', region: 'us-east', candidateType: 'relay', networkType: 'cellular', rttMs: 450, lossPct: 6, jitterMs: 45, freezePct: 12, mos: 3, fails: false, samples: 40, endsAgoMs: 4_000, pcs: ['pc-a'] },
+  { tenant: 'tenant-a', sessionId: 'sess-clean', callId: 'call-1', browser: 'chrome', os: 'linux', region: 'eu-west', candidateType: 'host', networkType: 'wifi', rttMs: 40, lossPct: 0.2, jitterMs: 4, freezePct: 0, mos: 4.3, fails: false, samples: 40, endsAgoMs: 2_000, pcs: ['pc-a', 'pc-b'], consent: 'granted' },
+  { tenant: 'tenant-a', sessionId: 'sess-lossy', callId: 'call-1', browser: 'firefox', os: 'windows', region: 'us-east', candidateType: 'relay', networkType: 'cellular', rttMs: 450, lossPct: 6, jitterMs: 45, freezePct: 12, mos: 3, fails: false, samples: 40, endsAgoMs: 4_000, pcs: ['pc-a'], consent: 'withdrawn' },
   { tenant: 'tenant-b', sessionId: 'sess-failing', callId: 'call-2', browser: 'safari', os: 'macos', region: 'ap-south', candidateType: 'srflx', networkType: 'ethernet', rttMs: 200, lossPct: 1, jitterMs: 10, freezePct: 0, mos: 4, fails: true, samples: 6, endsAgoMs: 300_000, pcs: ['pc-a'] },
 ];
 
@@ -155,5 +157,6 @@ export function seedBatches(now: number): ReportBatch[] {
     dropped: { samples: profile.fails ? 3 : 0, events: 0 },
     samples: samplesOf(profile, now),
     events: eventsOf(profile, now),
+    ...(profile.consent ? { consent: profile.consent, sampleRate: 1 } : {}),
   }));
 }

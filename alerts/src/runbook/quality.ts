@@ -127,12 +127,18 @@ GROUP BY tenant, region`,
         'For ten minutes, one sample interval in twenty of received video in {{ $labels.region }} was frozen for more than 10% of its duration.',
       prometheus: { kind: 'quantile', metric: 'webrtc.stream.freeze_time', quantile: 0.95, matchers: { direction: 'inbound' } },
       sql: {
-        requires: { samples: ['tenant', 'region', 'ts', 'video_in_freeze_time_pct'] },
+        requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'video_in_freeze_time_pct'] },
         labels: ['region', 'media_kind'],
         lookbackSeconds: 300,
+        // A connection's first video interval holds the start-up gap before the first frames, which
+        // Chromium counts as a freeze; in short calls it alone would set the p95. Steady intervals only.
         query: (ctx) => `SELECT tenant, region, 'video' AS media_kind, quantileExact(0.95)(video_in_freeze_time_pct) AS value
 FROM samples
 WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND video_in_freeze_time_pct IS NOT NULL
+  AND (session_id, pc_id, ts) NOT IN (
+    SELECT session_id, pc_id, min(ts) FROM samples
+    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 21600)} AND video_in_freeze_time_pct IS NOT NULL
+    GROUP BY session_id, pc_id)
 GROUP BY tenant, region`,
       },
       grafana: false,

@@ -75,7 +75,7 @@ export const CALL_SETUP_SLO: Slo = {
   name: 'call setup success',
   objective: 0.99,
   bad: { metric: 'webrtc.connection.failures' },
-  /** Needs a counter of `pc.added` in the registry; until then the SLO runs in ClickHouse only. */
+  /** Counts `pc.added` events (registry counter `webrtc.connection.attempts`). */
   total: { metric: 'webrtc.connection.attempts' },
   ratios: setupRatios,
   requires: { events: ['tenant', 'session_id', 'pc_id', 'ts', 'type', 'state'] },

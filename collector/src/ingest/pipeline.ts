@@ -103,8 +103,11 @@ export class IngestPipeline {
     this.writer.start();
   }
 
-  /** Accept a validated report of `bytes` bytes received at `receivedAt` (epoch ms). */
-  async accept(batch: ReportBatch, receivedAt: number, bytes: number): Promise<AcceptOutcome> {
+  /**
+   * Accept a validated report of `bytes` bytes received at `receivedAt`
+   * (epoch ms); `clockSkewMs`, when measured, is stored with the batch.
+   */
+  async accept(batch: ReportBatch, receivedAt: number, bytes: number, clockSkewMs?: number): Promise<AcceptOutcome> {
     if (this.#closing) return this.#unavailable('closing');
     const key = reportKey(batch);
     if (this.#recent.has(key)) return { status: 'duplicate' };
@@ -115,7 +118,8 @@ export class IngestPipeline {
     }
     if (this.#batcher.pending >= this.options.maxPendingReports) return this.#unavailable('queue-full');
     if (!this.spool.hasRoom(this.#pendingBytes + bytes)) return this.#unavailable('spool-full');
-    const outcome = this.#enqueue({ report: { batch, receivedAt }, bytes });
+    const report: AcceptedReport = clockSkewMs === undefined ? { batch, receivedAt } : { batch, receivedAt, clockSkewMs };
+    const outcome = this.#enqueue({ report, bytes });
     this.#inFlight.set(key, outcome);
     try {
       const result = await outcome;

@@ -65,7 +65,7 @@ export function eventsTable(): TableSpec {
   };
 }
 
-/** One row per accepted batch: what it carried and what the SDK says it dropped. */
+/** One row per accepted batch: what it carried, what the SDK says it dropped, its consent state, sampling rate and clock skew. */
 export function batchesTable(): TableSpec {
   return {
     name: 'batches',
@@ -79,6 +79,12 @@ export function batchesTable(): TableSpec {
       { name: 'dropped_samples', type: 'UInt32' },
       { name: 'dropped_events', type: 'UInt32' },
       { name: 'sdk_version', type: LABEL },
+      /** Consent state the batch carried; '' when the SDK did not send one. */
+      { name: 'consent', type: LABEL },
+      /** Session sampling rate the batch carried (0..1); null when absent. */
+      { name: 'sample_rate', type: 'Nullable(Float64)' },
+      /** `received_at - sent_at` as the collector measured it; null when not measured. */
+      { name: 'clock_skew_ms', type: 'Nullable(Int64)' },
     ],
     partitionBy: RECEIVE_DAY,
     orderBy: ['tenant', 'session_id', 'batch_seq'],

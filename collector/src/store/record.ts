@@ -3,10 +3,12 @@ import type { ReportBatch } from '@rtcpulse/schema';
 import { EVENT_COLUMNS, eventValues, sampleBlock, sampleValues, type Block } from './blocks.js';
 import { batchRow, type Row } from './rows.js';
 
-/** A validated report and when the collector received it (epoch ms). */
+/** A validated report, when the collector received it (epoch ms) and the client clock skew it measured. */
 export interface AcceptedReport {
   readonly batch: ReportBatch;
   readonly receivedAt: number;
+  /** `receivedAt - sentAt` in ms, stored on the batch row; absent when not measured. */
+  readonly clockSkewMs?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export function recordRows(record: IngestRecord): RecordRows {
   return {
     samples: sampleBlock(samplesByReport.flat()),
     events: { columns: EVENT_COLUMNS, rows: record.reports.flatMap((r) => eventValues(r.batch, r.receivedAt)) },
-    batches: record.reports.map((r) => batchRow(r.batch, new Date(r.receivedAt))),
+    batches: record.reports.map((r) => batchRow(r.batch, new Date(r.receivedAt), r.clockSkewMs)),
     samplesByReport,
   };
 }

@@ -96,8 +96,12 @@ export function eventRows(batch: ReportBatch, receivedAt: Date): Row[] {
   }));
 }
 
-/** The single `batches` row: counts carried and counts the SDK reports as dropped. */
-export function batchRow(batch: ReportBatch, receivedAt: Date): Row {
+/**
+ * The single `batches` row: counts carried and counts the SDK reports as
+ * dropped, the consent state ('' when absent) and sampling rate (null when
+ * absent) the batch carried, and the measured clock skew (null when unknown).
+ */
+export function batchRow(batch: ReportBatch, receivedAt: Date, clockSkewMs?: number): Row {
   return {
     ...sessionIds(batch),
     batch_seq: batch.batchSeq,
@@ -108,5 +112,8 @@ export function batchRow(batch: ReportBatch, receivedAt: Date): Row {
     dropped_samples: batch.dropped.samples,
     dropped_events: batch.dropped.events,
     sdk_version: batch.sdkVersion,
+    consent: batch.consent ?? '',
+    sample_rate: batch.sampleRate ?? null,
+    clock_skew_ms: clockSkewMs ?? null,
   };
 }

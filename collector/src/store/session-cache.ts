@@ -10,6 +10,12 @@ type Stored = Record<string, string | number | null | string[]>;
 
 const num = (value: unknown): number => Number(value ?? 0);
 
+/** Consent of a stored row; rows written before the column existed hold '' and count as never reported. */
+function storedConsent(row: Stored): Pick<SessionSummary, 'consent' | 'consentBatchSeq'> {
+  const consent = String(row.consent ?? '');
+  return consent === '' ? { consent: 'unknown', consentBatchSeq: -1 } : { consent, consentBatchSeq: num(row.consent_batch_seq) };
+}
+
 function fromRow(row: Stored): SessionSummary {
   const figures: SessionSummary['figures'] = {};
   for (const f of SESSION_FIGURES) {
@@ -41,6 +47,8 @@ function fromRow(row: Stored): SessionSummary {
     batchCount: num(row.batch_count),
     droppedSamples: num(row.dropped_samples),
     droppedEvents: num(row.dropped_events),
+    ...storedConsent(row),
+    sampleRate: row.sample_rate === null || row.sample_rate === undefined ? null : num(row.sample_rate),
     figures,
     totals: Object.fromEntries(SESSION_TOTALS.map((t) => [t.name, num(row[t.name])])),
   };

@@ -35,6 +35,12 @@ export interface SessionSummary {
   batchCount: number;
   droppedSamples: number;
   droppedEvents: number;
+  /** Latest consent state the session reported (`unknown` until one is). */
+  consent: string;
+  /** `batchSeq` of the batch `consent` came from (-1 before any). */
+  consentBatchSeq: number;
+  /** Latest sampling rate the session reported, null until one is. */
+  sampleRate: number | null;
   figures: Record<string, Figure>;
   totals: Record<string, number>;
 }
@@ -66,6 +72,9 @@ function emptySummary(batch: ReportBatch, receivedAt: number): SessionSummary {
     batchCount: 0,
     droppedSamples: 0,
     droppedEvents: 0,
+    consent: 'unknown',
+    consentBatchSeq: -1,
+    sampleRate: null,
     figures: Object.fromEntries(SESSION_FIGURES.map((f) => [f.name, { sum: 0, n: 0, worst: null }])),
     totals: Object.fromEntries(SESSION_TOTALS.map((t) => [t.name, 0])),
   };
@@ -155,6 +164,11 @@ export function applyReport(
   s.batchCount += 1;
   s.droppedSamples += batch.dropped.samples;
   s.droppedEvents += batch.dropped.events;
+  if (batch.consent !== undefined && batch.batchSeq >= s.consentBatchSeq) {
+    s.consent = batch.consent;
+    s.consentBatchSeq = batch.batchSeq;
+  }
+  if (batch.sampleRate !== undefined) s.sampleRate = batch.sampleRate;
   addSamples(s, report.sampleRows);
   return s;
 }
@@ -184,6 +198,9 @@ export function summaryRow(s: SessionSummary): SessionRow {
     batch_count: s.batchCount,
     dropped_samples: s.droppedSamples,
     dropped_events: s.droppedEvents,
+    consent: s.consent,
+    consent_batch_seq: Math.max(0, s.consentBatchSeq),
+    sample_rate: s.sampleRate,
   };
   for (const figure of SESSION_FIGURES) {
     const f = s.figures[figure.name];

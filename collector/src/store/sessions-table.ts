@@ -48,6 +48,10 @@ function figureColumns(): ColumnSpec[] {
  * the highest version. Read it with `FINAL` (or `argMax(..., version)`).
  * Partitioned by the month the collector first saw the session, which never
  * changes, so every version of a session lands in the same partition.
+ * `consent` is the state carried by the highest-`batchSeq` batch that sent
+ * one (`unknown` until then; `consent_batch_seq` is that batch), so a late
+ * retry of an older batch never overrides a newer withdrawal; `sample_rate`
+ * is the latest rate sent (null until one is).
  */
 export function sessionsTable(): TableSpec {
   return {
@@ -70,6 +74,9 @@ export function sessionsTable(): TableSpec {
       { name: 'batch_count', type: COUNT },
       { name: 'dropped_samples', type: COUNT },
       { name: 'dropped_events', type: COUNT },
+      { name: 'consent', type: LABEL },
+      { name: 'consent_batch_seq', type: COUNT },
+      { name: 'sample_rate', type: 'Nullable(Float64)' },
       ...figureColumns(),
       ...SESSION_TOTALS.map((t) => ({ name: t.name, type: 'Float64' })),
     ],

@@ -1,9 +1,11 @@
 import {
   METRICS,
+  STREAM_KEYS,
   describeStream,
   isConnectionMetric,
   isEventMetric,
   isStreamMetric,
+  type EventMetric,
   type MetricDefinition,
   type ReportBatch,
   type ReportEvent,
@@ -12,13 +14,17 @@ import {
 } from '@rtcpulse/schema';
 import type { RegistryAttributes } from './attributes.js';
 
-/** Records one value of a registry metric by name. */
-export type RecordFn = (metricName: string, value: number, attributes: RegistryAttributes) => void;
+/** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
+export type BoundRecord = (value: number, attributes: RegistryAttributes) => void;
+/** Resolves a registry metric name to its recorder; `undefined` for gauges and unknown names. */
+export type ResolveRecord = (metricName: string) => BoundRecord | undefined;
+
+interface Column {
+  readonly key: string;
+  readonly record: BoundRecord;
+}
 
 const registry: readonly MetricDefinition[] = METRICS;
-const CONNECTION = registry.filter(isConnectionMetric);
-const STREAM = registry.filter(isStreamMetric);
-const EVENT = registry.filter(isEventMetric);
 
 /** State machines whose `failed` state names the failure stage. */
 const FAILURE_STAGE: Readonly<Record<string, string>> = {
@@ -27,47 +33,39 @@ const FAILURE_STAGE: Readonly<Record<string, string>> = {
   'connection.state': 'connection',
 };
 
-function clientAttributes(batch: ReportBatch): RegistryAttributes {
-  return {
-    region: batch.meta.region,
-    browser: batch.meta.browser,
-    os: batch.meta.os,
-    'sdk.version': batch.sdkVersion,
-    topology: batch.meta.topology,
-  };
+/** Attributes shared by a sample's connection values and, with kind and direction, its stream values. */
+interface PathAttributes {
+  readonly path: RegistryAttributes;
+  readonly streams: Map<StreamKey, RegistryAttributes>;
 }
 
-function pathAttributes(sample: Sample | undefined): RegistryAttributes {
+function columns(metrics: readonly MetricDefinition[], resolve: ResolveRecord): Column[] {
+  const result: Column[] = [];
+  for (const metric of metrics) {
+    const record = resolve(metric.name);
+    if (record) result.push({ key: metric.key, record });
+  }
+  return result;
+}
+
+function pathKey(sample: Sample | undefined): string {
+  const labels: Readonly<Record<string, string | undefined>> = sample?.labels ?? {};
+  return `${labels.local_candidate_type ?? ''}\u0000${labels.network_type ?? ''}\u0000${labels.relay_protocol ?? ''}`;
+}
+
+function pathAttributes(client: RegistryAttributes, sample: Sample | undefined): RegistryAttributes {
   const labels: Readonly<Record<string, string | undefined>> = sample?.labels ?? {};
   return {
+    ...client,
     'candidate.type': labels.local_candidate_type,
     'network.type': labels.network_type,
     'relay.protocol': labels.relay_protocol,
   };
 }
 
-function recordSample(record: RecordFn, sample: Sample, client: RegistryAttributes): void {
-  const path = { ...client, ...pathAttributes(sample) };
-  const conn: Readonly<Record<string, number | undefined>> = sample.conn;
-  for (const metric of CONNECTION) {
-    const value = conn[metric.key];
-    if (value !== undefined) record(metric.name, value, path);
-  }
-  for (const [stream, values] of Object.entries(sample.streams) as [StreamKey, Record<string, number | undefined>][]) {
-    const { kind, direction } = describeStream(stream);
-    const attributes = { ...path, 'media.kind': kind, direction };
-    for (const metric of STREAM) {
-      if (!metric.streams.includes(stream)) continue;
-      const value = values[metric.key];
-      if (value !== undefined) record(metric.name, value, attributes);
-    }
-  }
-}
-
-function eventAttributes(event: ReportEvent, client: RegistryAttributes, lastSample: Sample | undefined): RegistryAttributes {
+function eventAttributes(event: ReportEvent, path: RegistryAttributes): RegistryAttributes {
   return {
-    ...client,
-    ...pathAttributes(lastSample),
+    ...path,
     'error.stage': event.stage,
     'error.name': event.name,
     'failure.stage': FAILURE_STAGE[event.type],
@@ -79,30 +77,85 @@ function eventAttributes(event: ReportEvent, client: RegistryAttributes, lastSam
 }
 
 /**
- * Record what one accepted report carries: every sample's connection and
- * stream values (attributes: client meta, the selected candidate type,
- * media kind and direction), and every event that feeds an event metric
- * (a histogram takes the event's `value`, a counter counts the event).
- * Attributes beyond a metric's registry list are dropped by its view.
+ * Build the function that records what one accepted report carries: every
+ * sample's connection and stream values (attributes: client meta, the
+ * selected candidate type, media kind and direction), and every event that
+ * feeds an event metric (a histogram takes the event's `value`, a counter
+ * counts the event). Instruments are resolved once per registry column
+ * here; per report, the client attributes are built once and the path and
+ * stream attributes once per distinct candidate path. Attributes beyond a
+ * metric's registry list are dropped by the recorder.
  */
-export function recordBatch(record: RecordFn, batch: ReportBatch): void {
-  const client = clientAttributes(batch);
-  const lastSampleOfPc = new Map<string, Sample>();
-  for (const sample of batch.samples) {
-    recordSample(record, sample, client);
-    lastSampleOfPc.set(sample.pc, sample);
+export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch) => void {
+  const connection = columns(registry.filter(isConnectionMetric), resolve);
+  const streamMetrics = registry.filter(isStreamMetric);
+  const stream = new Map<StreamKey, Column[]>(
+    STREAM_KEYS.map((key) => [key, columns(streamMetrics.filter((m) => m.streams.includes(key)), resolve)]),
+  );
+  const events = new Map<string, { metric: EventMetric; record: BoundRecord }[]>();
+  for (const metric of registry.filter(isEventMetric)) {
+    const record = resolve(metric.name);
+    if (!record) continue;
+    const list = events.get(metric.event) ?? [];
+    list.push({ metric, record });
+    events.set(metric.event, list);
   }
-  for (const event of batch.events) {
-    for (const metric of EVENT) {
-      if (metric.event !== event.type) continue;
-      const states: readonly string[] | undefined = metric.states;
-      if (states && !states.includes(event.state ?? '')) continue;
-      const attributes = eventAttributes(event, client, event.pc ? lastSampleOfPc.get(event.pc) : undefined);
-      if (metric.instrument === 'histogram') {
-        if (event.value !== undefined) record(metric.name, event.value, attributes);
-      } else {
-        record(metric.name, 1, attributes);
+
+  return (batch) => {
+    const client: RegistryAttributes = {
+      region: batch.meta.region,
+      browser: batch.meta.browser,
+      os: batch.meta.os,
+      'sdk.version': batch.sdkVersion,
+      topology: batch.meta.topology,
+    };
+    const paths = new Map<string, PathAttributes>();
+    const pathOf = (sample: Sample | undefined): PathAttributes => {
+      const key = pathKey(sample);
+      let found = paths.get(key);
+      if (!found) {
+        found = { path: pathAttributes(client, sample), streams: new Map() };
+        paths.set(key, found);
+      }
+      return found;
+    };
+    const lastSampleOfPc = new Map<string, Sample>();
+    for (const sample of batch.samples) {
+      const { path, streams } = pathOf(sample);
+      const conn: Readonly<Record<string, number | undefined>> = sample.conn;
+      for (const column of connection) {
+        const value = conn[column.key];
+        if (value !== undefined) column.record(value, path);
+      }
+      for (const [key, values] of Object.entries(sample.streams) as [StreamKey, Record<string, number | undefined>][]) {
+        const plan = stream.get(key);
+        if (!plan) continue;
+        let attributes = streams.get(key);
+        if (!attributes) {
+          const { kind, direction } = describeStream(key);
+          attributes = { ...path, 'media.kind': kind, direction };
+          streams.set(key, attributes);
+        }
+        for (const column of plan) {
+          const value = values[column.key];
+          if (value !== undefined) column.record(value, attributes);
+        }
+      }
+      lastSampleOfPc.set(sample.pc, sample);
+    }
+    for (const event of batch.events) {
+      const feeds = events.get(event.type);
+      if (!feeds) continue;
+      const attributes = eventAttributes(event, pathOf(event.pc ? lastSampleOfPc.get(event.pc) : undefined).path);
+      for (const { metric, record } of feeds) {
+        const states: readonly string[] | undefined = metric.states;
+        if (states && !states.includes(event.state ?? '')) continue;
+        if (metric.instrument === 'histogram') {
+          if (event.value !== undefined) record(event.value, attributes);
+        } else {
+          record(1, attributes);
+        }
       }
     }
-  }
+  };
 }

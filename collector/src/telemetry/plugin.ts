@@ -21,7 +21,7 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 /**
  * OpenTelemetry for the collector: decorates `fastify.telemetry`, serves
  * `GET /metrics` (Prometheus text), records every client report answered
- * with a 2xx on `POST /v1/reports` (register this plugin before the ingest
+ * with a 2xx on `POST /v1/reports` once the reply is sent, batched per tick (register this plugin before the ingest
  * routes so the hook reaches them), and flushes OTLP on close.
  */
 export const telemetryPlugin = fp<TelemetryPluginOptions>(
@@ -32,14 +32,14 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
       await telemetry.shutdown();
     });
 
-    fastify.addHook('onResponse', async (request, reply) => {
-      if (request.method !== 'POST' || request.routeOptions.url !== '/v1/reports') return;
-      if (reply.statusCode < 200 || reply.statusCode > 299) return;
-      try {
-        telemetry.recordBatch(request.body as ReportBatch);
-      } catch (error) {
-        request.log.warn({ err: error }, 'could not record report metrics');
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (request.method === 'POST' && reply.statusCode >= 200 && reply.statusCode <= 299 && request.routeOptions.url === '/v1/reports') {
+        // Recorded after this tick's replies are written, together with the tick's other reports.
+        telemetry.recordBatchLater(request.body as ReportBatch, (error) => {
+          request.log.warn({ err: error }, 'could not record report metrics');
+        });
       }
+      done();
     });
 
     fastify.get('/metrics', async (_request, reply) => {

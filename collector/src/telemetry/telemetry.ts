@@ -3,9 +3,9 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import { METRICS, type MetricDefinition, type ReportBatch } from '@rtcpulse/schema';
-import { toOtelAttributes, type RegistryAttributes } from './attributes.js';
-import { recordBatch } from './client-recording.js';
+import { METRICS, type MetricAttribute, type MetricDefinition, type ReportBatch } from '@rtcpulse/schema';
+import { AllowedAttributeCache, toOtelAttributes, type RegistryAttributes } from './attributes.js';
+import { createBatchRecorder, type BoundRecord } from './client-recording.js';
 import type { TelemetryConfig } from './config.js';
 import { NodeGauges } from './node-gauges.js';
 import { registryViews } from './views.js';
@@ -25,8 +25,15 @@ export interface Telemetry {
   record(metricName: string, value: number, attributes: RegistryAttributes): void;
   /** Replace one node's points of a registry gauge, valid for `ttlMs` (see `NodeGauges`). */
   setNodeGauge(metricName: string, node: string, points: readonly NodeGaugePoint[], ttlMs: number): void;
-  /** Record every registry metric an accepted client report carries. */
+  /** Record every registry metric an accepted client report carries, now. */
   recordBatch(batch: ReportBatch): void;
+  /**
+   * Queue an accepted report and record it after the current tick's I/O
+   * (reports queued in one tick are recorded together); `scrape`, `flush`
+   * and `shutdown` record whatever is still queued first. `onError` hears
+   * of a report that could not be recorded.
+   */
+  recordBatchLater(batch: ReportBatch, onError?: (error: unknown) => void): void;
   /** Current metrics in the Prometheus text format, as the pull exporter names them. */
   scrape(): Promise<string>;
   /** Push pending OTLP data now (no-op without OTLP). */
@@ -37,21 +44,45 @@ export interface Telemetry {
 
 type Recorder = Counter | Histogram;
 
-function createRecorders(meter: Meter, gauges: NodeGauges): Map<string, Recorder> {
+/** Reports queued by `recordBatchLater` beyond which they are recorded at once (bounds memory). */
+const MAX_QUEUED_REPORTS = 1024;
+
+function createRecorders(meter: Meter, gauges: NodeGauges, cardinalityLimit: number): Map<string, BoundRecord> {
   const registry: readonly MetricDefinition[] = METRICS;
-  const recorders = new Map<string, Recorder>();
+  const recorders = new Map<string, BoundRecord>();
+  // One cache per distinct allow-list (most metrics share a few), each holding at most the cardinality limit.
+  const caches = new Map<string, AllowedAttributeCache>();
+  const attributeCache = (allowed: readonly MetricAttribute[]): AllowedAttributeCache => {
+    const key = allowed.join(',');
+    let cache = caches.get(key);
+    if (!cache) {
+      cache = new AllowedAttributeCache(allowed, cardinalityLimit);
+      caches.set(key, cache);
+    }
+    return cache;
+  };
   for (const metric of registry) {
     const options = { unit: metric.unit, description: metric.description };
-    if (metric.instrument === 'histogram') {
-      const advice = { explicitBucketBoundaries: [...(metric.buckets ?? [])] };
-      recorders.set(metric.name, meter.createHistogram(metric.name, { ...options, advice }));
-    } else if (metric.instrument === 'counter') {
-      recorders.set(metric.name, meter.createCounter(metric.name, options));
-    } else {
+    if (metric.instrument === 'gauge') {
       meter.createObservableGauge(metric.name, options).addCallback((result) => {
         for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
       });
+      continue;
     }
+    const instrument: Recorder =
+      metric.instrument === 'histogram'
+        ? meter.createHistogram(metric.name, { ...options, advice: { explicitBucketBoundaries: [...(metric.buckets ?? [])] } })
+        : meter.createCounter(metric.name, options);
+    const allowed = attributeCache(metric.attributes);
+    const bound: BoundRecord =
+      'add' in instrument
+        ? (value, attributes) => {
+            if (Number.isFinite(value) && value >= 0) instrument.add(value, allowed.get(attributes));
+          }
+        : (value, attributes) => {
+            if (Number.isFinite(value) && value >= 0) instrument.record(value, allowed.get(attributes));
+          };
+    recorders.set(metric.name, bound);
   }
   return recorders;
 }
@@ -83,14 +114,27 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
     readers,
   });
   const gauges = new NodeGauges();
-  const recorders = createRecorders(provider.getMeter(METER_NAME), gauges);
+  const recorders = createRecorders(provider.getMeter(METER_NAME), gauges, config.cardinalityLimit);
   const serializer = new PrometheusSerializer();
+  const recordReport = createBatchRecorder((name) => recorders.get(name));
 
   const record = (metricName: string, value: number, attributes: RegistryAttributes): void => {
-    const recorder = recorders.get(metricName);
-    if (!recorder || !Number.isFinite(value) || value < 0) return;
-    if ('add' in recorder) recorder.add(value, toOtelAttributes(attributes));
-    else recorder.record(value, toOtelAttributes(attributes));
+    recorders.get(metricName)?.(value, attributes);
+  };
+
+  let queue: [ReportBatch, ((error: unknown) => void) | undefined][] = [];
+  let scheduled = false;
+  const drain = (): void => {
+    scheduled = false;
+    const batches = queue;
+    queue = [];
+    for (const [batch, onError] of batches) {
+      try {
+        recordReport(batch);
+      } catch (error) {
+        onError?.(error);
+      }
+    }
   };
 
   let stopped = false;
@@ -106,17 +150,28 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
       );
     },
     recordBatch(batch) {
-      recordBatch(record, batch);
+      recordReport(batch);
+    },
+    recordBatchLater(batch, onError) {
+      queue.push([batch, onError]);
+      if (queue.length >= MAX_QUEUED_REPORTS) drain();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(drain);
+      }
     },
     async scrape() {
+      drain();
       const { resourceMetrics } = await prometheus.collect();
       return serializer.serialize(resourceMetrics);
     },
     async flush() {
+      drain();
       if (!stopped) await provider.forceFlush();
     },
     async shutdown() {
       if (stopped) return;
+      drain();
       stopped = true;
       await provider.shutdown();
     },

@@ -61,11 +61,12 @@ WHERE ${tenantScope('ts')}
 GROUP BY time, action_outcome
 ORDER BY time`;
 
-export const CONSENT_STATES_SQL = `SELECT consent_state, count() AS sessions
+/** Sessions by their latest consent state (`unknown` until the SDK reports one), among sessions started in the range. */
+export const CONSENT_STATES_SQL = `SELECT consent AS consent_state, count() AS sessions
 FROM sessions FINAL
-WHERE ${tenantScope('started_at')}
+WHERE ${tenantScope('first_seen')}
 GROUP BY consent_state
-ORDER BY sessions DESC`;
+ORDER BY sessions DESC, consent_state`;
 
 /** Compliance: audit completeness, consent integrity, hash-chain status. */
 export function complianceBoard(): GeneratedBoard {
@@ -76,7 +77,7 @@ export function complianceBoard(): GeneratedBoard {
   board.withPanel(tablePanel(catalog, { title: 'Joins without a leave', description: 'Audit log: sessions that joined but never left, per tenant.', unit: 'short', w: 16, h: 6 }, tableSql(JOINS_WITHOUT_LEAVE_SQL, { tables: AUDIT })));
   board.withRow(row('Consent'));
   board.withPanel(tablePanel(catalog, { title: 'Recordings without prior consent', description: 'Recording starts with no consent granted before them. Should be empty.', unit: 'none', w: 16, h: 8 }, tableSql(RECORDINGS_WITHOUT_CONSENT_SQL, { tables: AUDIT })));
-  board.withPanel(tablePanel(catalog, { title: 'Sessions by consent state', description: 'Consent state attached to each session.', unit: 'short', w: 8, h: 8 }, tableSql(CONSENT_STATES_SQL, { tables: { [SESSIONS.table]: ['tenant', 'started_at', 'consent_state'] } })));
+  board.withPanel(tablePanel(catalog, { title: 'Sessions by consent state', description: "Each session's latest reported consent state (granted, withdrawn, unknown).", unit: 'short', w: 8, h: 8 }, tableSql(CONSENT_STATES_SQL, { tables: { [SESSIONS.table]: ['tenant', 'first_seen', 'consent'] } })));
   board.withRow(row('Integrity'));
   board.withPanel(tablePanel(catalog, { title: 'Hash-chain linkage', description: 'Rows whose prev_hash does not match the previous row. Run the verifier for the exact row.', unit: 'short', w: 12, h: 8 }, tableSql(CHAIN_BREAKS_SQL, { tables: AUDIT })));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Audit entries by action and outcome', description: 'Joins, leaves, recordings, consent, admin changes and auth failures.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(AUDIT_ACTIONS_SQL, { tables: AUDIT })]));

@@ -1,4 +1,5 @@
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
+import { COST_NEEDS, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { SERVER_EVENTS } from '../sql/server-tables.js';
 import { tablePanel, timeSeriesPanel } from '../panels.js';
@@ -9,8 +10,6 @@ import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 const SAMPLES = { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'bytes_sent', 'bytes_received', 'local_candidate_type', 'relay_protocol'] };
 const SERVER = { [SERVER_EVENTS.table]: [...SERVER_EVENTS.columns] };
 const SERVER_AND_SAMPLES = { ...SERVER, ...SAMPLES };
-/** Cost columns: the collector prices usage at query time today, so these wait for stored cost columns. */
-const COST_AND_SAMPLES = { [SERVER_EVENTS.table]: ['tenant', 'ts', 'cost_cpu_usd', 'cost_ram_usd', 'cost_egress_usd', 'cost_storage_usd'], ...SAMPLES };
 
 /** Participant-hours in a group: session-minutes with samples, over 60. */
 const PARTICIPANT_HOURS = 'uniqExact(session_id, toStartOfMinute(ts)) / 60';
@@ -67,28 +66,13 @@ INNER JOIN (
 ) AS p ON e.time = p.time
 ORDER BY time`;
 
-/** Cost per participant-hour, decomposed into CPU, RAM, egress and storage (the collector prices server events). */
-export const COST_DECOMPOSED_SQL = `SELECT c.time AS time, c.component AS component, sum(c.usd) / greatest(any(p.participant_hours), 1 / 60) AS usd_per_participant_hour
-FROM (
-  SELECT $__timeInterval(ts) AS time, component, usd
-  FROM server_events
-  ARRAY JOIN ['cpu', 'ram', 'egress', 'storage'] AS component,
-    [ifNull(cost_cpu_usd, 0), ifNull(cost_ram_usd, 0), ifNull(cost_egress_usd, 0), ifNull(cost_storage_usd, 0)] AS usd
-  WHERE ${tenantScope('ts')}
-) AS c
-INNER JOIN (
-  SELECT $__timeInterval(ts) AS time, ${PARTICIPANT_HOURS} AS participant_hours
-  FROM samples
-  WHERE ${clientScope()}
-  GROUP BY time
-) AS p ON c.time = p.time
-GROUP BY time, component
-ORDER BY time`;
+/** Cost per participant-hour, decomposed into CPU, RAM, egress and storage, priced in SQL (see `sql/cost.ts`). */
+export const COST_DECOMPOSED_SQL = COST_PER_PARTICIPANT_HOUR_SQL;
 
 /** Cost: participant-minutes, egress by layer, TURN relay share and GB, cost per participant-hour. */
 export function costBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
-  const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables(fleetVariables(catalog));
+  const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables([...fleetVariables(catalog), ...priceVariables()]);
   board.withRow(row('Usage'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Session-minutes with samples per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per session-minute, by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
@@ -99,6 +83,6 @@ export function costBoard(): GeneratedBoard {
   board.withPanel(timeSeriesPanel(catalog, { title: 'TURN relay share', description: 'Share of sample intervals whose selected pair is relayed through TURN.', unit: 'percent', w: 12, h: 8 }, [timeSeriesSql(RELAY_SHARE_SQL, { tables: SAMPLES })]));
   board.withPanel(tablePanel(catalog, { title: 'TURN relayed GB by protocol and region', description: 'Bytes on relayed peer connections as the clients count them.', unit: 'none', w: 12, h: 8 }, tableSql(RELAY_GB_SQL, { tables: SAMPLES })));
   board.withRow(row('Cost per participant-hour'));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Cost per participant-hour by component', description: 'CPU, RAM, egress and storage, priced by the collector from server events.', unit: 'currencyUSD', w: 24, h: 9 }, [timeSeriesSql(COST_DECOMPOSED_SQL, { tables: COST_AND_SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Cost per participant-hour by component', description: "CPU, RAM, egress (SFU and TURN) and storage dollars over the SFUs' participant-hours, priced from the server events' usage with the dashboard's price constants (the collector's default pricing unless changed).", unit: 'currencyUSD', w: 24, h: 9 }, [timeSeriesSql(COST_DECOMPOSED_SQL, COST_NEEDS)]));
   return finishBoard('cost.json', board, catalog);
 }

@@ -1,5 +1,6 @@
 import { allRules } from '../../../alerts/src/runbook/index.js';
 import { DEFAULT_PRICES } from '../../../alerts/src/runbook/prices.js';
+import { priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { RUNBOOK_SIGNALS } from '../sql/runbook-signals.js';
 import { tablePanel, timeSeriesPanel } from '../panels.js';
@@ -25,7 +26,7 @@ const RULE_SETTINGS = 'SETTINGS prefer_column_name_to_alias = 1';
  */
 export function runbookBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
-  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable()]);
+  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable(), ...priceVariables()]);
   const rules = allRules();
   for (const entry of RUNBOOK_ENTRIES) {
     const signal = RUNBOOK_SIGNALS.find((s) => s.entry === entry.entry);

@@ -1,3 +1,4 @@
+import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
 import { SERVER_EVENTS } from './server-tables.js';
@@ -113,13 +114,8 @@ ORDER BY time`,
     title: 'Egress share of infrastructure cost',
     unit: 'percent',
     threshold: 'egress-cost-share',
-    needs: SERVER('cost_cpu_usd', 'cost_ram_usd', 'cost_egress_usd', 'cost_storage_usd'),
-    sql: `SELECT $__timeInterval(ts) AS time,
-  100 * sum(cost_egress_usd) / greatest(sum(cost_cpu_usd) + sum(cost_ram_usd) + sum(cost_egress_usd) + sum(cost_storage_usd), 1e-9) AS egress_cost_pct
-FROM server_events
-WHERE ${tenantScope('ts')}
-GROUP BY time
-ORDER BY time`,
+    needs: COST_NEEDS,
+    sql: EGRESS_COST_SHARE_SQL,
   },
   {
     entry: 9,

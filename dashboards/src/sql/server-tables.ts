@@ -1,8 +1,8 @@
 /**
- * Tables the collector issue (#4) implies but the collector does not create
- * yet. Panels are written against these shapes; the store test runs them as
- * soon as the collector's DDL has the tables and columns, and lists them as
- * pending until then. Keep these in step with `collector/src/store/ddl.ts`.
+ * Tables written by collector features other than the client samples and
+ * events: the columns panels read from them. The store test runs each query
+ * only when the collector's DDL has the tables and columns (and lists it as
+ * pending otherwise). Keep these in step with `collector/src/store/ddl.ts`.
  */
 
 /** Server-side events from SFUs, TURN servers, recorders and the pricing config (one row per report). */
@@ -17,8 +17,8 @@ export const AUDIT_LOG = {
   columns: ['tenant', 'seq', 'ts', 'action', 'outcome', 'actor', 'source', 'session_id', 'prev_hash', 'hash'],
 } as const;
 
-/** One row per session holding its summary (replaced as it updates). */
+/** One row per session holding its summary (replaced as it updates; read with `FINAL`). */
 export const SESSIONS = {
   table: 'sessions',
-  columns: ['tenant', 'session_id', 'started_at', 'ended_at', 'end_reason', 'consent_state', 'browser', 'region'],
+  columns: ['tenant', 'session_id', 'first_seen', 'last_seen', 'state', 'end_reason', 'consent', 'sample_rate', 'browser', 'region'],
 } as const;

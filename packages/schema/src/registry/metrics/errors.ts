@@ -35,6 +35,17 @@ export const ERROR_METRICS = [
     description:
       'Failed media and signalling calls: getUserMedia/getDisplayMedia by error name, createOffer, createAnswer, setLocalDescription, setRemoteDescription, addIceCandidate.',
   },
+  {
+    key: 'connection_attempts',
+    name: 'webrtc.connection.attempts',
+    unit: '{connection}',
+    family: 'errors',
+    scope: 'event',
+    event: 'pc.added',
+    instrument: 'counter',
+    attributes: CLIENT,
+    description: 'Peer connections created (pc.added): the denominator of the call-setup success SLO.',
+  },
   failures('ice_failures', 'webrtc.ice.failures', 'ice.connection.state', 'ICE connections that reached failed.', ['failed']),
   failures('ice_disconnections', 'webrtc.ice.disconnections', 'ice.connection.state', 'ICE connections that reached disconnected.', ['disconnected']),
   failures('dtls_failures', 'webrtc.dtls.failures', 'dtls.state', 'DTLS transports that reached failed.', ['failed']),
