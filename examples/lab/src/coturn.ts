@@ -37,8 +37,10 @@ async function freeUdpPort(): Promise<number> {
  * allowed (coturn refuses them by default, which would make every
  * permission fail in a lab where both peers live on loopback).
  */
-export function coturnConfig(options: { port: number; dir: string; username: string; credential: string; minPort: number }): string {
+export function coturnConfig(options: { port: number; dir: string; username: string; credential: string; minPort: number; redisStatsPort?: number }): string {
+  const statistics = options.redisStatsPort === undefined ? [] : [`redis-statsdb="ip=127.0.0.1 dbname=0 port=${options.redisStatsPort}"`];
   return [
+    ...statistics,
     `listening-ip=127.0.0.1`,
     `relay-ip=127.0.0.1`,
     `listening-port=${options.port}`,
@@ -82,15 +84,20 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Starts coturn with a generated configuration in a temporary directory; `stop()` ends it and removes the directory. */
-export async function startCoturn(options: { timeoutMs?: number } = {}): Promise<TurnServer> {
+/**
+ * Starts coturn with a generated configuration in a temporary directory;
+ * `stop()` ends it and removes the directory. With `redisStatsPort`, coturn
+ * publishes its allocation statistics to the Redis server on that
+ * 127.0.0.1 port (`redis-statsdb`), where the rtcpulse coturn adapter reads them.
+ */
+export async function startCoturn(options: { timeoutMs?: number; redisStatsPort?: number } = {}): Promise<TurnServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-coturn-'));
   const port = await freeUdpPort();
   const username = 'lab';
   const credential = `lab-${Math.random().toString(36).slice(2, 10)}`;
   const minPort = 40000 + Math.floor(Math.random() * 200) * 100;
   const config = join(dir, 'turnserver.conf');
-  await writeFile(config, coturnConfig({ port, dir, username, credential, minPort }));
+  await writeFile(config, coturnConfig({ port, dir, username, credential, minPort, redisStatsPort: options.redisStatsPort }));
   const child = spawn(turnserverPath(), ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.resume();
   try {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, storeConfigFromEnv, type CollectorApp } from '@rtcpulse/collector';
+import { buildApp, serverEventsConfig, storeConfigFromEnv, type CollectorApp } from '@rtcpulse/collector';
 
 /** The lab page (served by the collector under `/demo/`). */
 export const LAB_PAGE_DIR = fileURLToPath(new URL('../page/', import.meta.url));
@@ -11,6 +11,8 @@ export const SDK_DIST_DIR = fileURLToPath(new URL('../../../packages/sdk/dist/',
 
 /** The tenant lab calls report under; its public ingest key is the same string. */
 export const LAB_TENANT = 'lab';
+/** The lab's secret server key (for the coturn adapter's reports), bound to the first of the collector's tenants. */
+export const LAB_SERVER_KEY = 'lab-server-key-not-secret-0001';
 
 /** A collector serving the lab page, listening on 127.0.0.1. */
 export interface LabCollector {
@@ -25,15 +27,20 @@ export interface LabCollector {
  * Starts the real collector in-process on a free port with the lab page and
  * the SDK bundle. The store is embedded ClickHouse in `dataDir` (a temporary
  * directory, removed on close, when not given) unless `CLICKHOUSE_URL` is set.
+ * `tenants` (default: {@link LAB_TENANT}) are the tenants calls may report
+ * under; {@link LAB_SERVER_KEY} reports server events for the first one.
  */
-export async function startLabCollector(options: { dataDir?: string } = {}): Promise<LabCollector> {
+export async function startLabCollector(options: { dataDir?: string; tenants?: readonly string[] } = {}): Promise<LabCollector> {
+  const tenants = options.tenants ?? [LAB_TENANT];
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rtcpulse-lab-')));
   const app = await buildApp({
     store: storeConfigFromEnv(process.env, { dataDir }),
     demoDir: LAB_PAGE_DIR,
     sdkDir: SDK_DIST_DIR,
-    security: { tenants: { tenants: [{ id: LAB_TENANT, publicKeys: [{ key: LAB_TENANT, origins: ['self'] }], serverKeys: [] }] } },
+    // Each tenant's public key is its name (the lab page sends it as `?key=`).
+    security: { tenants: { tenants: tenants.map((id) => ({ id, publicKeys: [{ key: id, origins: ['self'] }], serverKeys: [] })) } },
+    serverEvents: serverEventsConfig([{ tenant: tenants[0] ?? LAB_TENANT, key: LAB_SERVER_KEY }]),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -4,7 +4,8 @@ import { startCoturn, type TurnServer } from './coturn.js';
 import { emptyCounts } from './impairment.js';
 import { readReportedCall } from './reported.js';
 import type { CheckResult, LabObservation, Scenario } from './scenario.js';
-import { UdpImpairmentRelay, type PeerSide } from './udp-relay.js';
+import { RelayProcess } from './relay-process.js';
+import type { PeerSide } from './udp-relay.js';
 
 /** Options of {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -22,6 +23,16 @@ export interface RunScenarioOptions {
   intervalMs?: number;
   /** Progress lines (for the command). */
   log?: (line: string) => void;
+  /** For `turn` scenarios: a coturn the caller started (for example with Redis statistics); otherwise the run starts its own. */
+  turnServer?: TurnServer;
+  /** Called once the call has run its length, before it ends (for example to evaluate alerts on a live call). */
+  whileConnected?: () => Promise<void>;
+  /**
+   * How the call ends: `hang-up` (default) closes both peer connections;
+   * `close-tab` closes the tab without `pc.close()`, as users do, leaving
+   * TURN allocations for the server to time out.
+   */
+  ending?: 'hang-up' | 'close-tab';
 }
 
 /** One check's verdict. */
@@ -91,12 +102,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const tenant = options.tenant ?? 'lab';
   const sessionId = options.sessionId ?? `lab-${scenario.name}-${Date.now().toString(36)}`;
   const callId = options.callId ?? `lab-call-${scenario.name}`;
-  const relay = new UdpImpairmentRelay(scenario.path);
+  const relay = await RelayProcess.start(scenario.path);
   let turn: TurnServer | undefined;
+  let owned: TurnServer | undefined;
   let page: Page | undefined;
   try {
-    if (scenario.turn) {
+    if (scenario.turn && options.turnServer) {
+      turn = options.turnServer;
+    } else if (scenario.turn) {
       turn = await startCoturn();
+      owned = turn;
       log(`coturn listening on 127.0.0.1:${turn.port}`);
     }
     page = await browser.newPage();
@@ -125,18 +140,24 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     if (scenario.afterConnect) {
       const { delaySeconds, path } = scenario.afterConnect;
       await page.waitForTimeout(delaySeconds * 1000);
-      relay.setImpairment(path);
+      await relay.setImpairment(path);
       log(`impairment changed after ${delaySeconds} s`);
       const failed = await waitFor(page, bothFailed, seconds * 1000);
       log(failed ? 'both peers report failed' : 'peers did not fail within the call length');
     } else {
       await page.waitForTimeout(seconds * 1000);
     }
-    await page.evaluate(() => (globalThis as unknown as LabWindow).lab.stopCall('closed'));
-    log('hung up; reading the report from ClickHouse');
+    await options.whileConnected?.();
+    if (options.ending === 'close-tab') {
+      await page.close();
+      log('tab closed without closing the peer connections; reading the report from ClickHouse');
+    } else {
+      await page.evaluate(() => (globalThis as unknown as LabWindow).lab.stopCall('closed'));
+      log('hung up; reading the report from ClickHouse');
+    }
     const observation: LabObservation = {
       reported: await readReportedCall(app, tenant, sessionId),
-      relay: turn ? { forward: emptyCounts(), backward: emptyCounts() } : relay.packetCounts,
+      relay: turn ? { forward: emptyCounts(), backward: emptyCounts() } : await relay.packetCounts(),
       seconds,
     };
     const verdicts = scenario.checks.map((check) => ({
@@ -149,6 +170,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   } finally {
     await page?.close().catch(() => undefined);
     await relay.close();
-    await turn?.stop();
+    await owned?.stop();
   }
 }

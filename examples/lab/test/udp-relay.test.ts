@@ -1,10 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { symmetric } from '../src/impairment.js';
+import { RelayProcess } from '../src/relay-process.js';
 import { UdpImpairmentRelay } from '../src/udp-relay.js';
 
 /** Two UDP "peers" on 127.0.0.1 connected through the relay, each knowing only the other's relay port. */
-async function peersThrough(relay: UdpImpairmentRelay) {
+async function peersThrough(relay: Pick<UdpImpairmentRelay, 'addEndpoint'>) {
   const bind = async (): Promise<Socket> => {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -104,5 +105,27 @@ describe('the UDP impairment relay', () => {
     await settle(50);
     expect(peers.arrivals.map((a) => a.text)).toEqual(['before']);
     expect(relay.packetCounts.forward.droppedBlackhole).toBe(10);
+  });
+});
+
+describe('the relay in a process of its own (what the lab scenarios use)', () => {
+  it('forwards, changes impairment on request, counts, and ends its process on close', async () => {
+    const relay = await RelayProcess.start(symmetric({}));
+    const peers = await peersThrough(relay);
+    try {
+      for (let i = 0; i < 5; i++) peers.send(`p${i}`);
+      await settle(200);
+      expect(peers.arrivals.map((a) => a.text)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+      expect(new Set(peers.arrivals.map((a) => a.from))).toEqual(new Set([peers.senderVia]));
+      await relay.setImpairment(symmetric({ blackhole: true }));
+      for (let i = 0; i < 3; i++) peers.send('after');
+      await settle(200);
+      expect(peers.arrivals).toHaveLength(5);
+      expect(await relay.packetCounts()).toMatchObject({ forward: { received: 8, forwarded: 5, droppedBlackhole: 3 } });
+    } finally {
+      peers.close();
+      await relay.close();
+    }
+    await expect(relay.packetCounts()).rejects.toThrow(/exited/);
   });
 });
