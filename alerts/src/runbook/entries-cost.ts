@@ -177,10 +177,10 @@ export const TURN_ALLOCATION_LEAK: RunbookPage = {
     'Shorten the coturn allocation lifetime (for example 60 s) for sessions known to be short.',
   ],
   telemetry:
-    'Active TURN allocations (coturn statistics through the collector) against live relayed sessions (clients whose selected local candidate is a relay); more than 5% apart means leaks. Session end reasons show which exit path skips the close.',
+    'Active TURN allocations (coturn statistics through the collector) against the allocations live peer connections say they hold (their local relay candidates, one per allocation: a browser allocates once per network interface and TURN URL, so one connection often holds several); more than 5% apart means leaks. Session end reasons show which exit path skips the close.',
   confirm: {
     dashboard: DASHBOARD.cost,
-    look: 'TURN relay share and GB; allocations against live relayed sessions; session end reasons (pagehide, navigation, error) for the leaking tenant.',
+    look: 'TURN relay share and GB; allocations against the allocations live connections hold; session end reasons (pagehide, navigation, error) for the leaking tenant.',
   },
   silence:
     'Silence for the length of a TURN node drain or restart (allocations and sessions briefly disagree); otherwise keep it, leaks cost money every minute.',
@@ -193,13 +193,13 @@ export const TURN_ALLOCATION_LEAK: RunbookPage = {
       threshold: 5,
       unit: '%',
       for: '10m',
-      summary: 'TURN allocations differ from live relayed connections by over 5%',
+      summary: 'TURN allocations differ from those live connections hold by over 5%',
       description:
-        'The TURN servers hold more than 5% more (or fewer) allocations than there are live relayed peer connections. Allocations are leaking where `close()` is missed.',
+        'The TURN servers hold more than 5% more (or fewer) allocations than live peer connections report holding. Allocations are leaking where `close()` is missed.',
       sql: {
         requires: {
           [TABLE.serverEvents]: ['tenant', 'ts', 'kind', 'node_id', 'turn_allocations'],
-          samples: ['tenant', 'session_id', 'pc_id', 'ts', 'local_candidate_type'],
+          samples: ['tenant', 'session_id', 'pc_id', 'ts', 'local_candidate_type', 'turn_allocations'],
         },
         labels: [],
         lookbackSeconds: 300,
@@ -213,9 +213,13 @@ FROM (
   ) GROUP BY tenant
 ) AS a
 LEFT JOIN (
-  SELECT tenant, uniqExact(session_id, pc_id) AS live FROM samples
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 60)} AND local_candidate_type = 'relay'
-  GROUP BY tenant
+  SELECT tenant, sum(held) AS live FROM (
+    SELECT tenant, session_id, pc_id,
+      coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay'))) AS held
+    FROM samples
+    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 60)}
+    GROUP BY tenant, session_id, pc_id
+  ) GROUP BY tenant
 ) AS l ON a.tenant = l.tenant`,
       },
       grafana: true,

@@ -131,23 +131,32 @@ ORDER BY time`,
   },
   {
     entry: 10,
-    title: 'TURN allocations vs live relayed sessions',
+    title: 'TURN allocations vs allocations live connections hold',
     unit: 'percent',
     threshold: 'turn-allocations-vs-sessions',
-    needs: { tables: { ...SERVER('turn_allocations').tables, ...SAMPLES('local_candidate_type').tables } },
-    sql: `SELECT a.time AS time, 100 * abs(a.allocations - s.sessions) / greatest(s.sessions, 1) AS mismatch_pct
+    needs: { tables: { ...SERVER('turn_allocations', 'node_id').tables, ...SAMPLES('local_candidate_type', 'turn_allocations', 'session_id', 'pc_id').tables } },
+    // Per bucket: the TURN nodes' latest allocation counts, summed, against the
+    // allocations the connections seen in the bucket hold (their relay
+    // candidates; a connection from an SDK without that count holds one if its
+    // selected pair is relayed). A bucket with allocations and no connection shows the leak in full.
+    sql: `SELECT a.time AS time, 100 * abs(a.allocations - h.held) / greatest(h.held, 1) AS mismatch_pct
 FROM (
-  SELECT $__timeInterval(ts) AS time, max(turn_allocations) AS allocations
-  FROM server_events
-  WHERE ${tenantScope('ts')} AND kind = 'turn'
-  GROUP BY time
+  SELECT time, sum(latest) AS allocations FROM (
+    SELECT $__timeInterval(ts) AS time, node_id, argMax(turn_allocations, ts) AS latest
+    FROM server_events
+    WHERE ${tenantScope('ts')} AND kind = 'turn' AND turn_allocations IS NOT NULL
+    GROUP BY time, node_id
+  ) GROUP BY time
 ) AS a
-INNER JOIN (
-  SELECT $__timeInterval(ts) AS time, uniqExact(session_id) AS sessions
-  FROM samples
-  WHERE ${clientScope()} AND local_candidate_type = 'relay'
-  GROUP BY time
-) AS s ON a.time = s.time
+LEFT JOIN (
+  SELECT time, sum(pc_held) AS held FROM (
+    SELECT $__timeInterval(ts) AS time, session_id, pc_id,
+      coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay'))) AS pc_held
+    FROM samples
+    WHERE ${clientScope()}
+    GROUP BY time, session_id, pc_id
+  ) GROUP BY time
+) AS h ON a.time = h.time
 ORDER BY time`,
   },
   {

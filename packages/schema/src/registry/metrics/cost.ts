@@ -61,6 +61,18 @@ export const COST_METRICS = [
     attributes: [...CLIENT_PATH, 'relay.protocol'],
     description: 'Bytes sent plus received in the interval through our TURN relay (the selected pair\'s local candidate is a relay); relay_protocol says how.',
   },
+  {
+    key: 'turn_allocations',
+    name: 'webrtc.transport.turn_allocations',
+    unit: '{allocation}',
+    family: 'cost',
+    scope: 'connection',
+    instrument: 'histogram',
+    buckets: [0.5, 1, 2, 3, 4, 6, 8],
+    attributes: CLIENT,
+    description:
+      'TURN allocations the peer connection holds: its local relay candidates (one per allocation; one per network interface and TURN server URL), whether or not the selected pair uses one. Summed over live connections it is what the TURN servers should hold. Runbook entry 10.',
+  },
   layerBytes(0),
   layerBytes(1),
   layerBytes(2),
