@@ -12,8 +12,11 @@
  * processes so that their CPU time is theirs: "per core" is reports per
  * CPU-second of the server process. Memory per live session is the live
  * heap growth of the collector per session after one report from each of
- * many (`BENCH_SESSIONS`) sessions. The last line is the in-process cost of the OpenTelemetry
- * recording of one report and how many SDK records it makes.
+ * many (`BENCH_SESSIONS`) sessions. "CPU per report" splits the
+ * collector's CPU between its event-loop thread and its other threads
+ * (chdb's queries and merges, V8's GC helpers, file system work). The
+ * telemetry line is the in-process cost of the OpenTelemetry recording of
+ * one report and how many values it records.
  * `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,20 +46,29 @@ const templates = Array.from({ length: 200 }, (_, i) =>
 const runId = Date.now().toString(36);
 const body = (i: number): string => (templates[i % templates.length] as string).replace('__SESSION__', `${runId}-${i}`);
 
-async function measure(server: ChildServer, path: string): Promise<LoadResult & { cpuSeconds: number; rssMb: number }> {
+type Measured = LoadResult & { cpuSeconds: number; mainThreadCpuSeconds: number; rssMb: number };
+
+async function measure(server: ChildServer, path: string): Promise<Measured> {
   const url = new URL(`http://127.0.0.1:${server.port}${path}`);
   await runLoad(url, 16, 1000, body); // warm-up
   const cpu = server.cpuSeconds();
+  const mainCpu = server.mainThreadCpuSeconds();
   const result = await runLoad(url, CONNECTIONS, SECONDS * 1000, body);
-  return { ...result, cpuSeconds: server.cpuSeconds() - cpu, rssMb: server.rssBytes() / 1048576 };
+  return {
+    ...result,
+    cpuSeconds: server.cpuSeconds() - cpu,
+    mainThreadCpuSeconds: server.mainThreadCpuSeconds() - mainCpu,
+    rssMb: server.rssBytes() / 1048576,
+  };
 }
 
-async function directInsert(dir: string): Promise<{ perSecond: number }> {
+async function directInsert(dir: string): Promise<{ perSecond: number; cpuMicros: number }> {
   const store = createStore({ kind: 'embedded', dataDir: dir });
   await store.migrate();
   const perRecord = 2000;
   let reports = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let r = 0; performance.now() - started < SECONDS * 1000; r++) {
     const record = {
       seq: r + 1,
@@ -77,8 +89,9 @@ async function directInsert(dir: string): Promise<{ perSecond: number }> {
     reports += perRecord;
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   await store.close();
-  return { perSecond: reports / seconds };
+  return { perSecond: reports / seconds, cpuMicros: (used.user + used.system) / reports };
 }
 
 async function memoryPerSession(server: ChildServer, sessions: number): Promise<number> {
@@ -120,7 +133,7 @@ try {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB; ${SECONDS} s per run, ${CONNECTIONS} connections`);
   console.log(`report body: ${templates[0]?.length ?? 0} bytes JSON (1 peer connection, 5 samples, events)`);
 
-  const row = (name: string, r: LoadResult & { cpuSeconds: number; rssMb: number }) =>
+  const row = (name: string, r: Measured) =>
     `${name.padEnd(28)} ${fmt(r.perSecond).padStart(8)} reports/s  p50 ${fmt(r.p50Ms, 1).padStart(6)} ms  p99 ${fmt(r.p99Ms, 1).padStart(7)} ms  ` +
     `${fmt(r.ok / Math.max(r.cpuSeconds, 1e-9)).padStart(7)} per CPU-s  RSS ${fmt(r.rssMb)} MB  (${r.failed} non-2xx)`;
   const bare = await startChild(here('./bare-fastify.ts'), []);
@@ -137,9 +150,18 @@ try {
   const direct = await directInsert(join(dir, 'direct'));
   const telemetry = await telemetryCost();
 
-  console.log(`${'@clickhouse/client direct'.padEnd(28)} ${fmt(direct.perSecond).padStart(8)} reports/s  (rows of 2000 reports per insert, chdb in-process)`);
+  console.log(
+    `${'@clickhouse/client direct'.padEnd(28)} ${fmt(direct.perSecond).padStart(8)} reports/s  ` +
+      `(rows of 2000 reports per insert, chdb in-process; ${fmt(direct.cpuMicros)} µs CPU per report, JSON parse and rows included)`,
+  );
   console.log(`collector / bare Fastify: ${fmt((100 * collectorResult.perSecond) / bareResult.perSecond)} %`);
-  console.log(`telemetry recording: ${fmt(telemetry.microseconds)} µs per report in-process (${fmt(telemetry.records)} SDK records)`);
+  const perReport = (seconds: number, r: Measured): string => fmt((1e6 * seconds) / Math.max(r.ok, 1));
+  console.log(
+    `CPU per report: bare Fastify ${perReport(bareResult.cpuSeconds, bareResult)} µs; collector ${perReport(collectorResult.cpuSeconds, collectorResult)} µs ` +
+      `(event-loop thread ${perReport(collectorResult.mainThreadCpuSeconds, collectorResult)} µs, other threads: ClickHouse, GC, fs ` +
+      `${perReport(collectorResult.cpuSeconds - collectorResult.mainThreadCpuSeconds, collectorResult)} µs)`,
+  );
+  console.log(`telemetry recording: ${fmt(telemetry.microseconds)} µs per report in-process (${fmt(telemetry.records)} values recorded)`);
   console.log(`memory per live session: ${fmt(perSession)} bytes of heap (session summary + retry key)`);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -62,6 +62,8 @@ export interface ChildServer {
   readonly port: number;
   /** User + system CPU seconds the child has used so far (Linux `/proc`). */
   cpuSeconds(): number;
+  /** The same for its main (event loop) thread only. */
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   stop(): Promise<void>;
 }
@@ -78,11 +80,15 @@ export async function startChild(script: string, args: readonly string[], nodeFl
     });
     child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
   });
-  const stat = (): string[] => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const stat = (path = `/proc/${child.pid}/stat`): string[] => readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return {
     child,
     port,
     cpuSeconds: () => (Number(stat()[11]) + Number(stat()[12])) / 100,
+    mainThreadCpuSeconds: () => {
+      const main = stat(`/proc/${child.pid}/task/${child.pid}/stat`);
+      return (Number(main[11]) + Number(main[12])) / 100;
+    },
     rssBytes: () => Number(stat()[21]) * 4096,
     stop: () =>
       new Promise((resolve) => {

@@ -4,25 +4,36 @@ export interface BatcherOptions {
   readonly flushIntervalMs: number;
   /** Flush as soon as this many items wait (and never hand more to one flush). */
   readonly maxItems: number;
+  /**
+   * While `busy()` says the stage behind the flushes is still working, a due
+   * flush is held (so that it collects more items) until {@link Batcher.release}
+   * is called or its oldest item has waited this long. 0 (default) never holds.
+   */
+  readonly maxHoldMs?: number;
+  readonly busy?: () => boolean;
 }
 
 interface Waiting<T, R> {
   readonly item: T;
+  readonly since: number;
   readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
  * Coalesces items into groups: a group is handed to `flush` every
- * `flushIntervalMs`, or as soon as `maxItems` wait. Flushes run one at a
- * time, in order; each item's promise settles with its group's outcome.
+ * `flushIntervalMs` (held up to `maxHoldMs` while the stage behind is busy),
+ * or as soon as `maxItems` wait. Flushes run one at a time, in order; each
+ * item's promise settles with its group's outcome.
  */
 export class Batcher<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   /** A flush came due while another ran: start the next one right after it. */
-  #due = false;
+  #dueAfterRun = false;
+  /** A due flush is held while the stage behind is busy. */
+  #held = false;
 
   constructor(
     readonly options: BatcherOptions,
@@ -37,10 +48,15 @@ export class Batcher<T, R> {
   /** Queue an item; settles once the flush that carried it settles. */
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.#waiting.push({ item, resolve, reject });
+      this.#waiting.push({ item, since: Date.now(), resolve, reject });
       if (this.#waiting.length >= this.options.maxItems) this.#kick();
-      else this.#timer ??= setTimeout(() => this.#kick(), this.options.flushIntervalMs);
+      else this.#timer ??= setTimeout(() => this.#due(), this.options.flushIntervalMs);
     });
+  }
+
+  /** The stage behind is no longer busy: a held flush happens now. */
+  release(): void {
+    if (this.#held) this.#kick();
   }
 
   /** Flush everything that waits now, and resolve once those flushes settled. */
@@ -51,14 +67,31 @@ export class Batcher<T, R> {
     }
   }
 
+  /** The flush interval has passed: flush, unless the stage behind is busy and the oldest item may wait longer. */
+  #due(): void {
+    this.#timer = undefined;
+    const oldest = this.#waiting[0];
+    const holdMs = this.options.maxHoldMs ?? 0;
+    if (oldest && holdMs > 0 && this.options.busy?.()) {
+      const left = oldest.since + holdMs - Date.now();
+      if (left > 0) {
+        this.#held = true;
+        this.#timer = setTimeout(() => this.#kick(), left);
+        return;
+      }
+    }
+    this.#kick();
+  }
+
   #kick(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#held = false;
     if (this.#running) {
-      this.#due = true;
+      this.#dueAfterRun = true;
       return;
     }
-    this.#due = false;
+    this.#dueAfterRun = false;
     if (this.#waiting.length === 0) return;
     const group = this.#waiting.splice(0, this.options.maxItems);
     this.#running = this.#run(group);
@@ -72,8 +105,8 @@ export class Batcher<T, R> {
       for (const w of group) w.reject(error);
     } finally {
       this.#running = undefined;
-      if (this.#due || this.#waiting.length >= this.options.maxItems) this.#kick();
-      else if (this.#waiting.length > 0) this.#timer ??= setTimeout(() => this.#kick(), this.options.flushIntervalMs);
+      if (this.#dueAfterRun || this.#waiting.length >= this.options.maxItems) this.#kick();
+      else if (this.#waiting.length > 0) this.#timer ??= setTimeout(() => this.#due(), this.options.flushIntervalMs);
     }
   }
 }

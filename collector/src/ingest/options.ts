@@ -9,6 +9,13 @@ export interface IngestOptions {
   readonly spoolMaxBytes: number;
   /** A flush happens at least this often while reports wait. */
   readonly flushIntervalMs: number;
+  /**
+   * While the writer is inserting, a due flush waits for it (at most this
+   * long after its oldest report arrived), so that the reports arriving
+   * during an insert go into the next one together. 0 flushes every
+   * `flushIntervalMs` regardless.
+   */
+  readonly maxHoldMs: number;
   /** A flush happens as soon as this many reports wait. */
   readonly maxRecordReports: number;
   /** Reports held in memory waiting for a flush; beyond it ingest answers 503 (backpressure). */
@@ -33,6 +40,7 @@ export interface IngestOptions {
 export const INGEST_DEFAULTS: Omit<IngestOptions, 'spoolDir'> = {
   spoolMaxBytes: 512 * 1024 * 1024,
   flushIntervalMs: 250,
+  maxHoldMs: 1000,
   maxRecordReports: 2000,
   maxPendingReports: 10_000,
   ackWaitMs: 2000,

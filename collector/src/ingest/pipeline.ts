@@ -49,9 +49,11 @@ const within = <T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> =>
   });
 
 /**
- * The ingest path: validated reports are coalesced by a batcher; each flush
- * becomes one record, written to the spool and fsync'd, then inserted by the
- * writer (one insert per table). A request is answered once its record is
+ * The ingest path: validated reports are coalesced by a batcher (which,
+ * while the writer is inserting, keeps collecting for up to `maxHoldMs` so
+ * that inserts stay few and large); each flush becomes one record, written
+ * to the spool and fsync'd, then inserted by the writer (one insert per
+ * table). A request is answered once its record is
  * in ClickHouse, or, when the insert fails or takes longer than `ackWaitMs`,
  * once it is in the spool. Memory is bounded by `maxPendingReports` and the
  * spool by `spoolMaxBytes`; beyond either the answer is 503 with `Retry-After`.
@@ -75,10 +77,17 @@ export class IngestPipeline {
     this.spool = new Spool(options.spoolDir, options.spoolMaxBytes);
     this.writer = new RecordWriter(store, this.spool, log, writerOptions);
     this.#recent = new RecentReports(options.recentReports);
+    // While an insert runs, reports keep collecting (up to `maxHoldMs`) so that the next insert is one large one.
     this.#batcher = new Batcher(
-      { flushIntervalMs: options.flushIntervalMs, maxItems: options.maxRecordReports },
+      {
+        flushIntervalMs: options.flushIntervalMs,
+        maxItems: options.maxRecordReports,
+        maxHoldMs: options.maxHoldMs,
+        busy: () => this.writer.healthy && this.writer.backlog > 0,
+      },
       (items) => this.#flush(items),
     );
+    this.writer.onIdle = () => this.#batcher.release();
   }
 
   /**

@@ -29,10 +29,15 @@ export interface SpoolGroup {
 
 const fileName = (seq: number, suffix = SUFFIX): string => `${String(seq).padStart(17, '0')}${suffix}`;
 
+/** A record's file as its two parts: one header line (magic, body length, CRC-32 of the body), then the JSON body. */
+function encodeParts(record: IngestRecord): [Buffer, Buffer] {
+  const body = Buffer.from(JSON.stringify(record));
+  return [Buffer.from(`${MAGIC} ${body.length} ${crc32(body)}\n`), body];
+}
+
 /** Encode a record: one header line (magic, body length, CRC-32 of the body), then the JSON body. */
 export function encodeRecord(record: IngestRecord): Buffer {
-  const body = Buffer.from(JSON.stringify(record));
-  return Buffer.concat([Buffer.from(`${MAGIC} ${body.length} ${crc32(body)}\n`), body]);
+  return Buffer.concat(encodeParts(record));
 }
 
 /** Decode what {@link encodeRecord} wrote; `undefined` for a torn or damaged file. */
@@ -153,17 +158,19 @@ export class Spool {
 
   /** Write a record and fsync it and the directory; resolves once it survives a crash or power cut. */
   async append(record: IngestRecord): Promise<SpoolEntry> {
-    const data = encodeRecord(record);
+    // Header and body written one after the other: records are megabytes, not worth copying into one buffer.
+    const parts = encodeParts(record);
     const path = join(this.dir, fileName(record.seq));
     const file = await open(path, 'wx');
     try {
-      await file.writeFile(data);
+      await file.writeFile(parts[0]);
+      await file.writeFile(parts[1]);
       await file.sync();
     } finally {
       await file.close();
     }
     await fsyncDir(this.dir);
-    const entry = { seq: record.seq, bytes: data.length };
+    const entry = { seq: record.seq, bytes: parts[0].length + parts[1].length };
     this.#track(entry);
     return entry;
   }

@@ -75,6 +75,8 @@ export class RecordWriter {
   #stopped = false;
   #healthy = true;
   #loop: Promise<void> | undefined;
+  /** Called after an insert attempt that left the writer idle (queue empty) or unhealthy. */
+  onIdle: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -212,12 +214,14 @@ export class RecordWriter {
         this.#healthy = true;
         backoff = this.#options.minBackoffMs;
         failures = 0;
+        if (this.#queue.length === 0) this.onIdle?.();
       } catch (error) {
         for (const job of this.#queue.slice(0, this.#options.maxGroupRecords)) {
           job.settle(false);
           job.record = undefined;
         }
         this.#healthy = false;
+        this.onIdle?.();
         failures += 1;
         this.log.warn({ err: error, seq: head.seq, failures }, 'insert failed; the records stay spooled');
         if (failures >= this.#options.quarantineAfter && (await this.store.isReady())) {

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
+import type { AttributeSet } from './aggregation.js';
 
 /** Attribute values keyed by registry attribute name; absent or empty values are left out. */
 export type RegistryAttributes = Partial<Record<MetricAttribute, string | undefined>>;
@@ -14,17 +15,23 @@ export function toOtelAttributes(attributes: RegistryAttributes): Attributes {
 }
 
 /**
- * Turns registry attributes into one metric's OpenTelemetry attributes:
- * only the metric's allowed attributes, renamed, empty values dropped. The
- * result is frozen and shared between calls with the same allowed values
- * (looked up by a short string key), so hot paths neither rebuild nor
- * re-rename it. The cache is cleared when it holds `maxEntries` sets, which
- * bounds its memory whatever the input cardinality.
+ * Turns registry attributes into one metric's attribute set: only the
+ * metric's allowed attributes, renamed to their OpenTelemetry keys, empty
+ * values dropped. The set is frozen and shared between calls with the same
+ * allowed values, under a short string key that the aggregation looks its
+ * series up by. Each input object's set is remembered (weakly), so the
+ * many metrics that share an attributes object and an allow-list resolve it
+ * once. The cache is cleared when it holds `maxEntries` sets,
+ * which bounds its memory whatever the input cardinality (keys stay the
+ * same, so series do not split).
  */
 export class AllowedAttributeCache {
   private readonly names: readonly MetricAttribute[];
   private readonly keys: readonly string[];
-  private readonly cache = new Map<string, Attributes>();
+  private readonly cache = new Map<string, AttributeSet>();
+  private readonly resolved = new WeakMap<RegistryAttributes, AttributeSet>();
+  private lastInput: RegistryAttributes | undefined;
+  private lastSet: AttributeSet | undefined;
 
   constructor(
     allowed: readonly MetricAttribute[],
@@ -34,19 +41,34 @@ export class AllowedAttributeCache {
     this.keys = allowed.map(otelAttributeKey);
   }
 
-  /** The shared, frozen OpenTelemetry attributes for `attributes`. */
-  get(attributes: RegistryAttributes): Attributes {
-    let key = '';
-    for (const name of this.names) key += `${attributes[name] ?? ''}\u0000`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const built: Attributes = {};
-    for (let i = 0; i < this.names.length; i++) {
-      const value = attributes[this.names[i] as MetricAttribute];
-      if (value !== undefined && value !== '') built[this.keys[i] as string] = value;
+  /** The shared attribute set for `attributes` (treat the input as immutable once passed). */
+  get(attributes: RegistryAttributes): AttributeSet {
+    if (attributes === this.lastInput && this.lastSet) return this.lastSet;
+    const known = this.resolved.get(attributes);
+    if (known) {
+      this.lastInput = attributes;
+      this.lastSet = known;
+      return known;
     }
-    if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(key, Object.freeze(built));
-    return built;
+    let key = '';
+    for (const name of this.names) {
+      const value = attributes[name];
+      key += value === undefined ? '\u0000' : `${value}\u0000`;
+    }
+    let set = this.cache.get(key);
+    if (!set) {
+      const built: Attributes = {};
+      for (let i = 0; i < this.names.length; i++) {
+        const value = attributes[this.names[i] as MetricAttribute];
+        if (value !== undefined && value !== '') built[this.keys[i] as string] = value;
+      }
+      if (this.cache.size >= this.maxEntries) this.cache.clear();
+      set = { key, attributes: Object.freeze(built) };
+      this.cache.set(key, set);
+    }
+    this.resolved.set(attributes, set);
+    this.lastInput = attributes;
+    this.lastSet = set;
+    return set;
   }
 }

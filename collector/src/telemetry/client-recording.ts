@@ -33,6 +33,9 @@ const FAILURE_STAGE: Readonly<Record<string, string>> = {
   'connection.state': 'connection',
 };
 
+/** Client and path combinations whose attribute objects are kept for the next reports. */
+const MAX_KNOWN_PATHS = 1024;
+
 /** Attributes shared by a sample's connection values and, with kind and direction, its stream values. */
 interface PathAttributes {
   readonly path: RegistryAttributes;
@@ -82,8 +85,9 @@ function eventAttributes(event: ReportEvent, path: RegistryAttributes): Registry
  * selected candidate type, media kind and direction), and every event that
  * feeds an event metric (a histogram takes the event's `value`, a counter
  * counts the event). Instruments are resolved once per registry column
- * here; per report, the client attributes are built once and the path and
- * stream attributes once per distinct candidate path. Attributes beyond a
+ * here; the attribute objects of a client and candidate path (and its
+ * streams) are built once and reused by later reports from the same kind of
+ * client (the recorder may key caches on their identity). Attributes beyond a
  * metric's registry list are dropped by the recorder.
  */
 export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch) => void {
@@ -101,21 +105,20 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
     events.set(metric.event, list);
   }
 
+  // Attribute objects of recent client and path combinations, shared across reports (bounded).
+  const known = new Map<string, PathAttributes>();
   return (batch) => {
-    const client: RegistryAttributes = {
-      region: batch.meta.region,
-      browser: batch.meta.browser,
-      os: batch.meta.os,
-      'sdk.version': batch.sdkVersion,
-      topology: batch.meta.topology,
-    };
-    const paths = new Map<string, PathAttributes>();
+    const meta = batch.meta;
+    const clientKey = `${meta.region ?? ''}\u0000${meta.browser}\u0000${meta.os}\u0000${batch.sdkVersion}\u0000${meta.topology ?? ''}`;
+    let client: RegistryAttributes | undefined;
     const pathOf = (sample: Sample | undefined): PathAttributes => {
-      const key = pathKey(sample);
-      let found = paths.get(key);
+      const key = `${clientKey}\u0000${pathKey(sample)}`;
+      let found = known.get(key);
       if (!found) {
+        client ??= { region: meta.region, browser: meta.browser, os: meta.os, 'sdk.version': batch.sdkVersion, topology: meta.topology };
         found = { path: pathAttributes(client, sample), streams: new Map() };
-        paths.set(key, found);
+        if (known.size >= MAX_KNOWN_PATHS) known.clear();
+        known.set(key, found);
       }
       return found;
     };

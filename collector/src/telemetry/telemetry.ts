@@ -1,14 +1,15 @@
-import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { Meter } from '@opentelemetry/api';
+import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { METRICS, type MetricAttribute, type MetricDefinition, type ReportBatch } from '@rtcpulse/schema';
 import { AllowedAttributeCache, toOtelAttributes, type RegistryAttributes } from './attributes.js';
+import { RegistryAggregates } from './aggregation.js';
 import { createBatchRecorder, type BoundRecord } from './client-recording.js';
 import type { TelemetryConfig } from './config.js';
 import { NodeGauges } from './node-gauges.js';
-import { registryViews } from './views.js';
+import { gaugeViews } from './views.js';
 
 /** Name of the meter every registry instrument belongs to (`otel_scope_name` on `/metrics`). */
 export const METER_NAME = 'rtcpulse-collector';
@@ -42,12 +43,21 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-type Recorder = Counter | Histogram;
-
 /** Reports queued by `recordBatchLater` beyond which they are recorded at once (bounds memory). */
 const MAX_QUEUED_REPORTS = 1024;
 
-function createRecorders(meter: Meter, gauges: NodeGauges, cardinalityLimit: number): Map<string, BoundRecord> {
+/**
+ * Gauges become observable instruments of the meter; histograms and counters
+ * become series of `aggregates` (see `RegistryAggregates`), recorded through
+ * the returned functions, which drop attributes beyond the metric's registry
+ * list and ignore values that are not finite or are negative.
+ */
+function createRecorders(
+  meter: Meter,
+  aggregates: RegistryAggregates,
+  gauges: NodeGauges,
+  cardinalityLimit: number,
+): Map<string, BoundRecord> {
   const registry: readonly MetricDefinition[] = METRICS;
   const recorders = new Map<string, BoundRecord>();
   // One cache per distinct allow-list (most metrics share a few), each holding at most the cardinality limit.
@@ -62,59 +72,66 @@ function createRecorders(meter: Meter, gauges: NodeGauges, cardinalityLimit: num
     return cache;
   };
   for (const metric of registry) {
-    const options = { unit: metric.unit, description: metric.description };
     if (metric.instrument === 'gauge') {
-      meter.createObservableGauge(metric.name, options).addCallback((result) => {
+      meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description }).addCallback((result) => {
         for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
       });
       continue;
     }
-    const instrument: Recorder =
-      metric.instrument === 'histogram'
-        ? meter.createHistogram(metric.name, { ...options, advice: { explicitBucketBoundaries: [...(metric.buckets ?? [])] } })
-        : meter.createCounter(metric.name, options);
     const allowed = attributeCache(metric.attributes);
-    const bound: BoundRecord =
-      'add' in instrument
-        ? (value, attributes) => {
-            if (Number.isFinite(value) && value >= 0) instrument.add(value, allowed.get(attributes));
-          }
-        : (value, attributes) => {
-            if (Number.isFinite(value) && value >= 0) instrument.record(value, allowed.get(attributes));
-          };
+    let bound: BoundRecord;
+    if (metric.instrument === 'histogram') {
+      const series = aggregates.histogram(metric.name, metric.description, metric.unit, metric.buckets ?? [], cardinalityLimit);
+      bound = (value, attributes) => {
+        if (Number.isFinite(value) && value >= 0) series.record(value, allowed.get(attributes));
+      };
+    } else {
+      const series = aggregates.counter(metric.name, metric.description, metric.unit, cardinalityLimit);
+      bound = (value, attributes) => {
+        if (Number.isFinite(value) && value >= 0) series.add(value, allowed.get(attributes));
+      };
+    }
     recorders.set(metric.name, bound);
   }
   return recorders;
 }
 
 /**
- * Build the MeterProvider from the registry: one instrument per metric
- * (histograms with the registry's explicit buckets, counters, observable
- * gauges summed over live nodes), views that enforce each metric's attribute
- * allow-list and the cardinality limit, a Prometheus reader that never opens
- * its own port (the app serves `/metrics`), and an OTLP/HTTP reader when
- * configured.
+ * Build the metrics from the registry: histograms (the registry's explicit
+ * buckets, with min and max) and counters aggregated in place by
+ * `RegistryAggregates`, observable gauges summed over live nodes on the
+ * meter; each metric keeps only its registry attributes and at most the
+ * cardinality limit of attribute sets. Readers: Prometheus, which never opens
+ * its own port (the app serves `/metrics`), and OTLP/HTTP when configured.
+ * Every series is cumulative, on both paths (the OTLP exporter is pinned to
+ * cumulative temporality).
  */
 export function createTelemetry(config: TelemetryConfig): Telemetry {
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const aggregates = new RegistryAggregates(METER_NAME);
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [aggregates] });
   const readers: IMetricReader[] = [prometheus];
   if (config.otlp) {
-    const exporter = new OTLPMetricExporter({ url: config.otlp.url, timeoutMillis: config.otlp.timeoutMs });
+    const exporter = new OTLPMetricExporter({
+      url: config.otlp.url,
+      timeoutMillis: config.otlp.timeoutMs,
+      temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+    });
     readers.push(
       new PeriodicExportingMetricReader({
         exporter,
         exportIntervalMillis: config.otlp.intervalMs,
         exportTimeoutMillis: config.otlp.timeoutMs,
+        metricProducers: [aggregates],
       }),
     );
   }
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    views: registryViews(config.cardinalityLimit),
+    views: gaugeViews(config.cardinalityLimit),
     readers,
   });
   const gauges = new NodeGauges();
-  const recorders = createRecorders(provider.getMeter(METER_NAME), gauges, config.cardinalityLimit);
+  const recorders = createRecorders(provider.getMeter(METER_NAME), aggregates, gauges, config.cardinalityLimit);
   const serializer = new PrometheusSerializer();
   const recordReport = createBatchRecorder((name) => recorders.get(name));
 

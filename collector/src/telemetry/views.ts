@@ -1,4 +1,4 @@
-import { AggregationType, createAllowListAttributesProcessor, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { createAllowListAttributesProcessor, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { METRICS, otelAttributeKey, type MetricDefinition } from '@rtcpulse/schema';
 
 const registry: readonly MetricDefinition[] = METRICS;
@@ -9,24 +9,17 @@ export function allowedAttributeKeys(metric: MetricDefinition): string[] {
 }
 
 /**
- * One view per registry metric: only the metric's registry attributes pass
- * (everything else a caller attaches is dropped), histograms use the
- * registry's explicit buckets, and no metric keeps more than
+ * One view per registry gauge (the meter's only instruments; histograms and
+ * counters are aggregated by `RegistryAggregates`, which applies the same
+ * rules itself): only the metric's registry attributes pass (everything else
+ * a caller attaches is dropped), and no metric keeps more than
  * `cardinalityLimit` attribute sets (the excess folds into one series
  * labelled `otel.metric.overflow=true`).
  */
-export function registryViews(cardinalityLimit: number): ViewOptions[] {
-  return registry.map((metric) => ({
+export function gaugeViews(cardinalityLimit: number): ViewOptions[] {
+  return registry.filter((metric) => metric.instrument === 'gauge').map((metric) => ({
     instrumentName: metric.name,
     attributesProcessors: [createAllowListAttributesProcessor(allowedAttributeKeys(metric))],
     aggregationCardinalityLimit: cardinalityLimit,
-    ...(metric.instrument === 'histogram'
-      ? {
-          aggregation: {
-            type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM,
-            options: { boundaries: [...(metric.buckets ?? [])], recordMinMax: true },
-          },
-        }
-      : {}),
   }));
 }

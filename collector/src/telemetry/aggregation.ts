@@ -1,0 +1,188 @@
+import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type HistogramMetricData,
+  type MetricData,
+  type MetricDescriptor,
+  type MetricProducer,
+  type SumMetricData,
+} from '@opentelemetry/sdk-metrics';
+
+/** One metric's attribute set: a lookup key and the frozen OpenTelemetry attributes it stands for. */
+export interface AttributeSet {
+  readonly key: string;
+  readonly attributes: Attributes;
+}
+
+/** Where values go once a metric holds its cardinality limit of attribute sets (the SDK's overflow series). */
+const OVERFLOW: AttributeSet = { key: '\u0001otel.metric.overflow', attributes: Object.freeze({ 'otel.metric.overflow': true }) };
+
+interface HistogramCell {
+  readonly attributes: Attributes;
+  readonly startTime: HrTime;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+interface SumCell {
+  readonly attributes: Attributes;
+  readonly startTime: HrTime;
+  value: number;
+}
+
+/**
+ * The cumulative series of one instrument, one cell per attribute set. Like
+ * the SDK's storage, it keeps `limit - 1` attribute sets and folds values of
+ * any further set into one series labelled `otel.metric.overflow=true`.
+ */
+abstract class Series<C> {
+  protected readonly cells = new Map<string, C>();
+
+  constructor(
+    readonly descriptor: MetricDescriptor,
+    private readonly limit: number,
+  ) {}
+
+  protected abstract create(attributes: Attributes): C;
+
+  protected cell(set: AttributeSet): C {
+    const found = this.cells.get(set.key);
+    if (found !== undefined) return found;
+    const target = this.cells.size >= this.limit - 1 ? OVERFLOW : set;
+    let cell = this.cells.get(target.key);
+    if (cell === undefined) {
+      cell = this.create(target.attributes);
+      this.cells.set(target.key, cell);
+    }
+    return cell;
+  }
+
+  abstract metricData(endTime: HrTime): MetricData | undefined;
+}
+
+/** An explicit-bucket histogram with min and max, as the SDK's `EXPLICIT_BUCKET_HISTOGRAM` aggregation keeps it. */
+export class HistogramSeries extends Series<HistogramCell> {
+  constructor(
+    descriptor: MetricDescriptor,
+    limit: number,
+    private readonly boundaries: readonly number[],
+  ) {
+    super(descriptor, limit);
+  }
+
+  protected create(attributes: Attributes): HistogramCell {
+    const counts = new Array<number>(this.boundaries.length + 1).fill(0);
+    return { attributes, startTime: millisToHrTime(Date.now()), counts, sum: 0, count: 0, min: Infinity, max: -Infinity };
+  }
+
+  /** Record one value (the caller has checked it is finite and not negative). */
+  record(value: number, set: AttributeSet): void {
+    const cell = this.cell(set);
+    cell.count += 1;
+    cell.sum += value;
+    if (value < cell.min) cell.min = value;
+    if (value > cell.max) cell.max = value;
+    // First bucket whose upper bound is >= value (bounds are inclusive), the last one past every bound.
+    const bounds = this.boundaries;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((bounds[mid] as number) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    (cell.counts[lo] as number) += 1;
+  }
+
+  metricData(endTime: HrTime): HistogramMetricData | undefined {
+    if (this.cells.size === 0) return undefined;
+    const boundaries = [...this.boundaries];
+    return {
+      descriptor: this.descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.HISTOGRAM,
+      dataPoints: [...this.cells.values()].map((cell) => ({
+        attributes: cell.attributes,
+        startTime: cell.startTime,
+        endTime,
+        value: {
+          buckets: { boundaries, counts: [...cell.counts] },
+          sum: cell.sum,
+          count: cell.count,
+          ...(cell.count > 0 ? { min: cell.min, max: cell.max } : {}),
+        },
+      })),
+    };
+  }
+}
+
+/** A monotonic sum (counter). */
+export class CounterSeries extends Series<SumCell> {
+  protected create(attributes: Attributes): SumCell {
+    return { attributes, startTime: millisToHrTime(Date.now()), value: 0 };
+  }
+
+  /** Add a value (the caller has checked it is finite and not negative). */
+  add(value: number, set: AttributeSet): void {
+    this.cell(set).value += value;
+  }
+
+  metricData(endTime: HrTime): SumMetricData | undefined {
+    if (this.cells.size === 0) return undefined;
+    return {
+      descriptor: this.descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      dataPoints: [...this.cells.values()].map((cell) => ({ attributes: cell.attributes, startTime: cell.startTime, endTime, value: cell.value })),
+    };
+  }
+}
+
+/**
+ * The collector's histograms and counters, aggregated in place and handed
+ * to the readers as a `MetricProducer` under the meter's scope. The SDK's
+ * synchronous instruments hash the attribute set on every call; here a call
+ * finds its series by a precomputed key, which makes recording the ~275
+ * values of a report cheap. The data handed out is what the SDK's views
+ * would produce: cumulative, the same buckets, sum, count, min and max, and
+ * the same overflow series.
+ */
+export class RegistryAggregates implements MetricProducer {
+  readonly #series: Series<unknown>[] = [];
+  readonly #resource = resourceFromAttributes({});
+
+  constructor(private readonly scopeName: string) {}
+
+  histogram(name: string, description: string, unit: string, boundaries: readonly number[], limit: number): HistogramSeries {
+    const series = new HistogramSeries({ name, description, unit, valueType: ValueType.DOUBLE }, limit, boundaries);
+    this.#series.push(series);
+    return series;
+  }
+
+  counter(name: string, description: string, unit: string, limit: number): CounterSeries {
+    const series = new CounterSeries({ name, description, unit, valueType: ValueType.DOUBLE }, limit);
+    this.#series.push(series);
+    return series;
+  }
+
+  collect(): Promise<CollectionResult> {
+    const endTime = millisToHrTime(Date.now());
+    const metrics: MetricData[] = [];
+    for (const series of this.#series) {
+      const data = series.metricData(endTime);
+      if (data) metrics.push(data);
+    }
+    return Promise.resolve({
+      resourceMetrics: { resource: this.#resource, scopeMetrics: [{ scope: { name: this.scopeName, version: '' }, metrics }] },
+      errors: [],
+    });
+  }
+}
