@@ -1,9 +1,11 @@
 // In-page part of sample-cost.bench.ts: a loopback call in headless Chromium
-// and, per peer connection and round, the getStats() call timed beside the
-// SDK's own processing of its result (toSnapshot + extractSample + the
-// sample's JSON serialisation), from the extraction bundle as
-// `RtcPulseExtract`.
-/* global window, navigator, RTCPeerConnection, RtcPulseExtract */
+// and, per peer connection and round, the getStats() call timed beside
+// everything the SDK does with its result: the real per-connection sample
+// path (observeConnection: reading the report, deriving the sample, the
+// audio-processing labels, the session-quality tracker, queueing, the
+// runbook checks) plus the sample's JSON encoding. The SDK code comes from
+// page-sdk.ts as the global `RtcPulseBench`.
+/* global window, navigator, RTCPeerConnection, RtcPulseBench */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two connected peer connections; `a` sends `audio` + `video` tracks, and `b` the same when `bothWays`. */
@@ -31,34 +33,77 @@ async function call({ audio, video, bothWays, width, height }) {
   return [['pc0', a], ['pc1', b]];
 }
 
-/** `rounds` rounds, `gapMs` apart: per connection the getStats time, the processing time, and the last 10 samples. */
+/**
+ * Wraps `pc.getStats` on the instance so the SDK's own call is timed: the
+ * call's duration, when it resolved and the report it gave.
+ */
+function timeGetStats(pc) {
+  const original = pc.getStats.bind(pc);
+  const last = {};
+  pc.getStats = (...args) => {
+    const t0 = performance.now();
+    return original(...args).then((report) => {
+      last.resolvedAt = performance.now();
+      last.duration = last.resolvedAt - t0;
+      last.report = report;
+      return report;
+    });
+  };
+  return last;
+}
+
+/**
+ * `rounds` rounds, `gapMs` apart: per connection the getStats time, the SDK
+ * processing time, a breakdown, and the last 10 samples. The breakdown
+ * replays the same report after the measured path (caches are then warm, so
+ * its parts need not add up to the total): the SDK's reading of it, the full
+ * read of every entry (`toSnapshot`, as the SDK did before it cached ids),
+ * the derivation and the encoding.
+ */
 async function measure(pcs, rounds, gapMs) {
-  const { toSnapshot, extractSample } = RtcPulseExtract;
-  const previous = new Map();
-  const out = { stats: [], work: [], read: [], samples: [], raw: [] };
+  const { observeForBench, toSnapshot, extractSample, createStatsReader } = RtcPulseBench;
+  const out = { stats: [], work: [], read: [], fullRead: [], derive: [], encode: [], samples: [], raw: [], errors: [] };
+  const connections = pcs.map(([id, pc]) => {
+    const c = { id, pc, timing: timeGetStats(pc), sample: undefined, previous: undefined, reader: createStatsReader() };
+    c.observed = observeForBench(pc, id, (s) => (c.sample = s), (e) => out.errors.push(String(e?.stack ?? e)));
+    return c;
+  });
   for (let r = 0; r < rounds; r++) {
     await sleep(gapMs);
-    for (const [id, pc] of pcs) {
-      const t0 = performance.now();
-      const report = await pc.getStats();
-      const t1 = performance.now();
-      const snapshot = toSnapshot(report);
-      const tRead = performance.now();
-      const body = extractSample(previous.get(id), snapshot);
-      const json = JSON.stringify(body);
+    for (const c of connections) {
+      await c.observed.sample();
       const t2 = performance.now();
-      previous.set(id, snapshot);
-      if (r < 5 || json.length === 0) continue; // warm-up
-      out.stats.push(t1 - t0);
-      out.work.push(t2 - t1);
-      out.read.push(tRead - t1);
+      const json = JSON.stringify(c.sample);
+      const t3 = performance.now();
+      const { duration, resolvedAt, report } = c.timing;
+      // Breakdown, replayed on the same report.
+      const b0 = performance.now();
+      const snapshot = c.reader(report);
+      const b1 = performance.now();
+      const full = toSnapshot(report);
+      const b2 = performance.now();
+      const body = extractSample(c.previous, snapshot);
+      const b3 = performance.now();
+      JSON.stringify(body);
+      const b4 = performance.now();
+      c.previous = snapshot;
+      if (r < 5 || json.length === 0 || full.size === 0) continue; // warm-up
+      out.stats.push(duration);
+      out.work.push(t2 - resolvedAt + (t3 - t2));
+      out.read.push(b1 - b0);
+      out.fullRead.push(b2 - b1);
+      out.derive.push(b3 - b2);
+      out.encode.push(b4 - b3);
       if (r >= rounds - 10) {
-        out.samples.push({ ...body, pc: id, seq: r });
-        out.raw.push({ pc: id, json: JSON.stringify([...report.values()]) });
+        out.samples.push({ ...c.sample, pc: c.id, seq: r });
+        out.raw.push({ pc: c.id, json: JSON.stringify([...report.values()]) });
       }
     }
   }
-  for (const [, pc] of pcs) pc.close();
+  for (const c of connections) {
+    c.observed.dispose();
+    c.pc.close();
+  }
   return out;
 }
 

@@ -115,6 +115,18 @@ describe('cost family', () => {
     const direct = extractSample(snap(1000, transport, pair(100, 200), hostLocal, remote), snap(2000, transport, pair(1100, 2200), hostLocal, remote));
     expect(direct.conn.relayed_bytes).toBeUndefined();
   });
+
+  it('counts the TURN allocations a connection holds: its local relay candidates, selected or not (runbook entry 10)', () => {
+    // Two network interfaces, one TURN server: two allocations, while the selected pair is direct.
+    const secondRelay = { ...relayLocal, id: 'L2' };
+    const hostLocal = { ...relayLocal, id: 'L3', candidateType: 'host' };
+    const remoteRelay = { ...remote, id: 'R2', candidateType: 'relay' };
+    const direct = { ...pair(100, 200), localCandidateId: 'L3' };
+    const body = extractSample(undefined, snap(1000, transport, direct, relayLocal, secondRelay, hostLocal, remote, remoteRelay));
+    expect(body.labels.local_candidate_type).toBe('host');
+    expect(body.conn.turn_allocations).toBe(2);
+    expect(extractSample(undefined, snap(1000, transport, direct, hostLocal, remote)).conn.turn_allocations).toBe(0);
+  });
 });
 
 describe('SDK copies of registry rules', () => {

@@ -23,7 +23,7 @@ describe('extractSample on hand-built snapshots', () => {
     const body = extractSample(undefined, snap(1000, ...path, video('V1', { packetsReceived: 50, packetsLost: 1, bytesReceived: 9000, jitter: 0.012, framesPerSecond: 30, frameHeight: 720 })));
     expect(body.ts).toBe(1000);
     expect(body.dur).toBe(0);
-    expect(body.conn).toEqual({ rtt_ms: 50 });
+    expect(body.conn).toEqual({ rtt_ms: 50, turn_allocations: 1 });
     expect(body.streams).toEqual({ video_in: { jitter_ms: 12, frame_rate_fps: 30, frame_height_px: 720 } });
   });
 

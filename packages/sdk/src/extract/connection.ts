@@ -4,26 +4,34 @@ import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 import { counterDelta, entriesOfType, entryOfType, num, str, type Interval } from './stats-fields.js';
 import { mediaKind } from './stream-contribution.js';
 
+/** The selected path: the transport that selected the pair (when one did) and the candidate pair in use. */
+export type SelectedPath = [transport: StatsEntry | undefined, pair: StatsEntry | undefined];
+
 /**
- * The candidate pair in use: the transport's `selectedCandidatePairId`
- * (Chrome, Safari), else a pair flagged `selected: true` (Firefox, which may
- * have no transport stats), else a nominated pair in state `succeeded`.
+ * The selected path: the first transport whose `selectedCandidatePairId`
+ * names a pair of the snapshot (Chrome, Safari), else no transport and a
+ * pair flagged `selected: true` (Firefox, which may have no transport
+ * stats), else a nominated pair in state `succeeded`.
  */
-export function selectedCandidatePair(snapshot: StatsSnapshot): StatsEntry | undefined {
+export function selectedPath(snapshot: StatsSnapshot): SelectedPath {
   for (const transport of entriesOfType(snapshot, 'transport')) {
     const pair = entryOfType(snapshot, str(transport, 'selectedCandidatePairId'), 'candidate-pair');
-    if (pair) return pair;
+    if (pair) return [transport, pair];
   }
   const pairs = entriesOfType(snapshot, 'candidate-pair');
-  return pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded');
+  return [undefined, pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded')];
+}
+
+/** The candidate pair in use (see {@link selectedPath}). */
+export function selectedCandidatePair(snapshot: StatsSnapshot): StatsEntry | undefined {
+  return selectedPath(snapshot)[1];
 }
 
 /**
  * The report's own timestamp (ms since the epoch): the selected transport's or
  * candidate pair's, else the newest entry's; 0 for an empty report.
  */
-export function reportTimestamp(snapshot: StatsSnapshot, pair = selectedCandidatePair(snapshot)): number {
-  const transport = pair && entriesOfType(snapshot, 'transport').find((t) => str(t, 'selectedCandidatePairId') === pair.id);
+export function reportTimestamp(snapshot: StatsSnapshot, [transport, pair]: SelectedPath = selectedPath(snapshot)): number {
   const anchor = transport ?? pair;
   if (anchor && anchor.timestamp > 0) return anchor.timestamp;
   let newest = 0;
@@ -78,25 +86,25 @@ function avSyncMs(snapshot: StatsSnapshot): number | undefined {
 
 /**
  * Connection-level values: RTT, send bandwidth estimate, A/V playout offset,
- * transport bytes over the interval, and what of them went through our TURN
- * relay.
+ * transport bytes over the interval, what of them went through our TURN
+ * relay, and the TURN allocations held.
  */
 export function connectionValues(interval: Interval, pair: StatsEntry | undefined, relayed: boolean): Sample['conn'] {
-  const conn: Sample['conn'] = {};
-  conn.rtt_ms = rttMs(interval, pair);
   const available = num(pair, 'availableOutgoingBitrate');
-  if (available !== undefined) conn.available_outgoing_bitrate_kbps = available / 1000;
-  conn.av_sync_ms = avSyncMs(interval.current);
   const transports = entriesOfType(interval.current, 'transport').filter((t) => num(t, 'bytesSent') !== undefined);
   const byteSources = transports.length > 0 ? transports : pair ? [pair] : [];
-  conn.bytes_sent = summedDelta(interval, byteSources, 'bytesSent');
-  conn.bytes_received = summedDelta(interval, byteSources, 'bytesReceived');
-  if (relayed && pair) {
-    const sent = counterDelta(interval, pair, 'bytesSent');
-    const received = counterDelta(interval, pair, 'bytesReceived');
-    if (sent !== undefined || received !== undefined) conn.relayed_bytes = (sent ?? 0) + (received ?? 0);
-  }
-  return conn;
+  const sent = relayed ? counterDelta(interval, pair, 'bytesSent') : undefined;
+  const received = relayed ? counterDelta(interval, pair, 'bytesReceived') : undefined;
+  return {
+    rtt_ms: rttMs(interval, pair),
+    available_outgoing_bitrate_kbps: available && available / 1000,
+    av_sync_ms: avSyncMs(interval.current),
+    bytes_sent: summedDelta(interval, byteSources, 'bytesSent'),
+    bytes_received: summedDelta(interval, byteSources, 'bytesReceived'),
+    relayed_bytes: sent === undefined && received === undefined ? undefined : (sent ?? 0) + (received ?? 0),
+    // Runbook entry 10: each local relay candidate is one TURN allocation this connection holds.
+    turn_allocations: entriesOfType(interval.current, 'local-candidate').filter((c) => c.candidateType == 'relay').length,
+  };
 }
 
 /**

@@ -1,25 +1,15 @@
 import type { Sample } from '@rtcpulse/schema';
 import { combineStreams } from './combine-streams.js';
-import { connectionValues, pathLabels, reportTimestamp, selectedCandidatePair } from './connection.js';
+import { connectionValues, pathLabels, reportTimestamp, selectedPath } from './connection.js';
 import { estimateMos } from './mos.js';
 import { labelValue } from './registry-rules.js';
-import { inboundContribution, outboundContribution, qualityLimitationReason } from './rtp-streams.js';
+import { addInbound, addOutbound, qualityLimitationReason } from './rtp-streams.js';
 import type { StatsSnapshot } from './snapshot.js';
-import { entriesOfType, round, str, type Interval } from './stats-fields.js';
-import type { StreamContribution } from './stream-contribution.js';
+import { defined, entriesOfType, round, str, type Interval } from './stats-fields.js';
+import type { StreamTotals } from './stream-contribution.js';
 
 /** A sample without the identity the caller assigns (peer connection id and sequence number). */
 export type SampleBody = Omit<Sample, 'pc' | 'seq'>;
-
-/** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */
-function defined<T extends object>(values: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    const v: unknown = typeof value === 'number' ? round(value) : value;
-    if (v !== undefined && !((v as number) < 0)) out[key] = v;
-  }
-  return out as T;
-}
 
 /** Adds the estimated MOS of each audio direction that has loss measured for the interval. */
 function addMos(streams: Sample['streams'], rtt: number | undefined): void {
@@ -47,28 +37,26 @@ function addMos(streams: Sample['streams'], rtt: number | undefined): void {
  * is ever copied into the sample.
  */
 export function extractSample(previous: StatsSnapshot | undefined, current: StatsSnapshot): SampleBody {
-  const pair = selectedCandidatePair(current);
-  const ts = reportTimestamp(current, pair);
+  const path = selectedPath(current);
+  const pair = path[1];
+  const ts = reportTimestamp(current, path);
   const previousTs = previous && reportTimestamp(previous);
   const dur = previousTs && ts > previousTs ? ts - previousTs : 0;
   const interval: Interval = { previous: dur > 0 ? previous : undefined, current, seconds: dur / 1000 };
 
   const remotes = entriesOfType(current, 'remote-inbound-rtp');
-  const contributions: StreamContribution[] = [];
+  const totals: StreamTotals = {};
   let svc: string | undefined;
   for (const entry of current.values()) {
-    const c =
-      entry.type === 'inbound-rtp'
-        ? inboundContribution(interval, entry)
-        : entry.type === 'outbound-rtp'
-          ? outboundContribution(interval, entry, remotes)
-          : undefined;
-    if (c) contributions.push(c);
-    if (entry.type === 'outbound-rtp') svc ??= str(entry, 'scalabilityMode');
+    if (entry.type === 'inbound-rtp') addInbound(totals, interval, entry);
+    if (entry.type === 'outbound-rtp') {
+      addOutbound(totals, interval, entry, remotes);
+      svc ??= str(entry, 'scalabilityMode');
+    }
   }
   const labels = pathLabels(current, pair);
   const conn = connectionValues(interval, pair, labels.local_candidate_type === 'relay');
-  const streams = combineStreams(contributions);
+  const streams = combineStreams(totals);
   addMos(streams, round(conn.rtt_ms));
   return {
     ts: Math.round(ts),

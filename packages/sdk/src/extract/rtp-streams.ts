@@ -1,6 +1,6 @@
 import type { StatsEntry, StatsSnapshot } from './snapshot.js';
-import { counterDelta, entriesOfType, entryOfType, num, percentOfInterval, perSecond, scale, str, type Interval } from './stats-fields.js';
-import { contribution, fieldReader, mediaKind, type FieldReader, type StreamContribution } from './stream-contribution.js';
+import { counterDelta, entriesOfType, entryOfType, increase, num, percentOfInterval, perSecond, scale, str, type Interval } from './stats-fields.js';
+import { contribution, fieldReader, mediaKind, type FieldReader, type StreamContribution, type StreamTotals } from './stream-contribution.js';
 
 /**
  * RMS audio level over the interval (runbook entry 6): the square root of the
@@ -14,7 +14,7 @@ function audioLevel({ v, d }: FieldReader): number | undefined {
 }
 
 /** Frame rate, height and runbook-11 frame counters shared by both directions of video. */
-function videoFrames(c: ReturnType<typeof contribution>, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
+function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
   const frames = r.d(`frames${io}`);
   c.set('frames', frames);
   c.set('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'));
@@ -26,14 +26,14 @@ function videoFrames(c: ReturnType<typeof contribution>, interval: Interval, r: 
 }
 
 /**
- * What one `inbound-rtp` entry contributes to `audio_in` or `video_in`.
- * Undefined for entries of unknown kind or that describe the remote side.
+ * Adds what one `inbound-rtp` entry contributes to `audio_in` or `video_in`.
+ * Nothing for entries of unknown kind or that describe the remote side.
  */
-export function inboundContribution(interval: Interval, entry: StatsEntry): StreamContribution | undefined {
+export function addInbound(totals: StreamTotals, interval: Interval, entry: StatsEntry): void {
   const kind = mediaKind(entry);
-  if (!kind || entry['isRemote'] === true) return undefined;
+  if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
-  const c = contribution(kind === 'audio' ? 'audio_in' : 'video_in');
+  const c = contribution(totals, kind === 'audio' ? 'audio_in' : 'video_in');
   const lost = r.d('packetsLost');
   const received = r.d('packetsReceived');
   c.set('packets', received);
@@ -50,7 +50,6 @@ export function inboundContribution(interval: Interval, entry: StatsEntry): Stre
     c.set('freeze_count', r.d('freezeCount'));
     c.set('freeze_time_pct', percentOfInterval(interval, r.d('totalFreezesDuration')));
   }
-  return c;
 }
 
 /** The peer's receiver report (`remote-inbound-rtp`) for an outbound stream: via `remoteId`, else `localId`, else SSRC and kind. */
@@ -65,21 +64,20 @@ function remoteInbound(snapshot: StatsSnapshot, remotes: readonly StatsEntry[], 
 /** Seconds of the interval the encoder spent limited for each reason, from `qualityLimitationDurations`. */
 function limitedSeconds(interval: Interval, entry: StatsEntry, reason: string): number | undefined {
   const pick = (e: StatsEntry | undefined): StatsEntry | undefined => e?.['qualityLimitationDurations'] as StatsEntry | undefined;
-  const now = num(pick(entry), reason);
-  const then = num(pick(interval.previous?.get(entry.id)), reason);
-  return now === undefined || then === undefined || now < then ? undefined : now - then;
+  return increase(num(pick(entry), reason), num(pick(interval.previous?.get(entry.id)), reason));
 }
 
 /**
- * What one `outbound-rtp` entry contributes to `audio_out` or `video_out`,
- * joined to the peer's receiver report for loss, jitter and RTT, to its
- * media source for the microphone level, and split by simulcast layer.
+ * Adds what one `outbound-rtp` entry contributes to `audio_out` or
+ * `video_out`, joined to the peer's receiver report for loss, jitter and
+ * RTT, to its media source for the microphone level, and split by simulcast
+ * layer.
  */
-export function outboundContribution(interval: Interval, entry: StatsEntry, remotes: readonly StatsEntry[]): StreamContribution | undefined {
+export function addOutbound(totals: StreamTotals, interval: Interval, entry: StatsEntry, remotes: readonly StatsEntry[]): void {
   const kind = mediaKind(entry);
-  if (!kind || entry['isRemote'] === true) return undefined;
+  if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
-  const c = contribution(kind === 'audio' ? 'audio_out' : 'video_out');
+  const c = contribution(totals, kind === 'audio' ? 'audio_out' : 'video_out');
   const sent = r.d('packetsSent');
   const bytes = r.d('bytesSent');
   c.set('packets', sent);
@@ -101,7 +99,7 @@ export function outboundContribution(interval: Interval, entry: StatsEntry, remo
 
   if (kind === 'audio') {
     c.set('audio_level', audioLevel(fieldReader(interval, entryOfType(interval.current, str(entry, 'mediaSourceId'), 'media-source'))));
-    return c;
+    return;
   }
   videoFrames(c, interval, r, 'Encoded');
   const cpu = limitedSeconds(interval, entry, 'cpu');
@@ -117,7 +115,6 @@ export function outboundContribution(interval: Interval, entry: StatsEntry, remo
     const layer = Math.min(2, num(entry, 'encodingIndex') ?? 0);
     c.set(layer === 0 ? 'layer0_bytes' : layer === 1 ? 'layer1_bytes' : 'layer2_bytes', bytes);
   }
-  return c;
 }
 
 const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];

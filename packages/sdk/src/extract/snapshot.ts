@@ -25,14 +25,23 @@ export type RawStatsReport = RTCStatsReport | MapLikeReport | Readonly<Record<st
 export function toSnapshot(report: RawStatsReport): StatsSnapshot {
   const snapshot = new Map<string, StatsEntry>();
   const add = (value: unknown, key: string): void => {
-    const e = value as Partial<StatsEntry> | null;
-    if (typeof e?.type !== 'string') return;
-    const id = typeof e.id === 'string' && e.id ? e.id : key;
-    const ts = e.timestamp;
-    const timestamp = typeof ts === 'number' && Number.isFinite(ts) ? ts : 0;
-    snapshot.set(id, id === e.id && timestamp === ts ? (e as StatsEntry) : { ...e, id, type: e.type, timestamp });
+    const entry = asEntry(value, key);
+    if (entry) snapshot.set(entry.id, entry);
   };
   if (typeof (report as MapLikeReport).forEach === 'function') (report as MapLikeReport).forEach(add);
-  else for (const key of Object.keys(report)) add((report as Record<string, unknown>)[key], key);
+  else Object.keys(report).forEach((key) => add((report as Record<string, unknown>)[key], key));
   return snapshot;
+}
+
+/**
+ * One value of a report as a stats entry, as {@link toSnapshot} keeps it;
+ * undefined for a value that is not a stats dictionary.
+ */
+export function asEntry(value: unknown, key: string): StatsEntry | undefined {
+  const e = value as Partial<StatsEntry> | null | undefined;
+  if (typeof e?.type !== 'string') return undefined;
+  const id = typeof e.id === 'string' && e.id ? e.id : key;
+  const ts = e.timestamp;
+  const timestamp = Number.isFinite(ts) ? ts! : 0;
+  return (id === e.id && timestamp === ts ? e : { ...e, id, timestamp }) as StatsEntry;
 }

@@ -40,6 +40,17 @@ export function round(value: number | undefined): number | undefined {
   return Math.round(value * f) / f || 0;
 }
 
+/** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */
+export function defined<T extends object>(values: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key in values) {
+    const value: unknown = values[key];
+    const v: unknown = typeof value === 'number' ? round(value) : value;
+    if (v !== undefined && !((v as number) < 0)) out[key] = v;
+  }
+  return out as T;
+}
+
 /**
  * One sampling interval: the previous and current snapshots and the interval
  * length. `previous` is undefined when there are no deltas to take (first
@@ -52,16 +63,19 @@ export interface Interval {
   readonly seconds: number;
 }
 
+/** `now − then` of a cumulative counter; undefined when either is missing or it went backwards (a reset). */
+export function increase(now: number | undefined, then: number | undefined): number | undefined {
+  const delta = now === undefined || then === undefined ? -1 : now - then;
+  return delta >= 0 ? delta : undefined;
+}
+
 /**
  * Increase of a cumulative counter of `entry` over the interval, matched by
  * stats id. Undefined when the entry is new, the field is missing on either
  * side, or the counter went backwards (a reset: never a negative delta).
  */
 export function counterDelta(interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined {
-  const before = num(entry && interval.previous?.get(entry.id), field);
-  const now = num(entry, field);
-  const delta = before === undefined || now === undefined ? -1 : now - before;
-  return delta >= 0 ? delta : undefined;
+  return increase(num(entry, field), num(entry && interval.previous?.get(entry.id), field));
 }
 
 /** `amount` per second over the interval, undefined when the interval has no length. */

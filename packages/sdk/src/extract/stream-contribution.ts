@@ -6,12 +6,17 @@ import { counterDelta, num, str, type Interval } from './stats-fields.js';
 /** A non-ratio per-stream metric key. */
 export type ValueKey = Exclude<AnyStreamMetricKey, RatioMetricKey>;
 
-/** What one RTP stream adds to its stream key before streams are combined. */
+/** Per metric of a stream key: [sum, denominator sum, min, max, count] over the RTP streams that gave a value. */
+export type MetricTotals = [sum: number, denominator: number, min: number, max: number, count: number];
+
+/** What the RTP streams of one sample add up to, per stream key and metric. */
+export type StreamTotals = Partial<Record<StreamKey, Partial<Record<AnyStreamMetricKey, MetricTotals>>>>;
+
+/** What one RTP stream adds to its stream key; only finite, non-negative values are kept. */
 export interface StreamContribution {
-  readonly stream: StreamKey;
-  readonly values: Partial<Record<ValueKey, number>>;
-  /** Numerator and denominator of each ratio metric, already scaled to the metric's unit. */
-  readonly ratios: Partial<Record<RatioMetricKey, [numerator: number, denominator: number]>>;
+  set(key: ValueKey, value: number | undefined): void;
+  /** Numerator and denominator of a ratio metric, already scaled to the metric's unit. */
+  ratio(key: RatioMetricKey, numerator: number | undefined, denominator: number | undefined): void;
 }
 
 /** Media kind of an RTP entry: `kind`, else the older `mediaType`. */
@@ -34,31 +39,33 @@ export interface FieldReader {
  * links to through `trackId`.
  */
 export function fieldReader(interval: Interval, entry: StatsEntry | undefined): FieldReader {
-  const track = entry && interval.current.get(str(entry, 'trackId') ?? '');
+  const trackId = str(entry, 'trackId');
+  const track = trackId ? interval.current.get(trackId) : undefined;
   const holder = (field: string): StatsEntry | undefined =>
-    num(entry, field) === undefined && track?.type === 'track' ? track : entry;
+    track?.type === 'track' && num(entry, field) === undefined ? track : entry;
   return {
     v: (field) => num(holder(field), field),
     d: (field) => counterDelta(interval, holder(field), field),
   };
 }
 
-/** A new, empty contribution to `stream`, with setters that keep only finite, non-negative values. */
-export function contribution(stream: StreamKey): StreamContribution & {
-  set(key: ValueKey, value: number | undefined): void;
-  ratio(key: RatioMetricKey, numerator: number | undefined, denominator: number | undefined): void;
-} {
-  const values: StreamContribution['values'] = {};
-  const ratios: StreamContribution['ratios'] = {};
+/** A contribution of one RTP stream to `stream`, added to `totals` as it is set (each key at most once). */
+export function contribution(totals: StreamTotals, stream: StreamKey): StreamContribution {
+  const group = (totals[stream] ??= {});
+  const add = (key: AnyStreamMetricKey, a: number, b: number): void => {
+    const acc = (group[key] ??= [0, 0, Infinity, -Infinity, 0]);
+    acc[0] += a;
+    acc[1] += b;
+    acc[2] = Math.min(acc[2], a);
+    acc[3] = Math.max(acc[3], a);
+    acc[4]++;
+  };
   return {
-    stream,
-    values,
-    ratios,
     set(key, value) {
-      if (value !== undefined && value >= 0 && value < Infinity) values[key] = value;
+      if (value !== undefined && value >= 0 && value < Infinity) add(key, value, 0);
     },
     ratio(key, numerator, denominator) {
-      if (numerator !== undefined && denominator !== undefined && denominator > 0 && numerator >= 0) ratios[key] = [numerator, denominator];
+      if (numerator !== undefined && denominator !== undefined && denominator > 0 && numerator >= 0) add(key, numerator, denominator);
     },
   };
 }

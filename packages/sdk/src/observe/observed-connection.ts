@@ -1,5 +1,7 @@
 import type { ReportEvent, Sample } from '@rtcpulse/schema';
-import { extractSample, toSnapshot, type StatsSnapshot } from '../extract/index.js';
+import { extractSample, type StatsSnapshot } from '../extract/index.js';
+import { createStatsReader } from '../extract/stats-reader.js';
+import { defined } from '../extract/stats-fields.js';
 import { instrumentMethods } from './instrument-methods.js';
 import { watchConnection, type ConnectionEvent } from './watch-connection.js';
 
@@ -33,12 +35,7 @@ const onOff = (value: boolean | undefined): string | undefined => (value === und
 /** Noise suppression and gain control of the microphone track being sent (runbook entry 6). */
 function audioProcessingLabels(pc: RTCPeerConnection): Sample['labels'] {
   const settings = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track?.getSettings();
-  const labels: Sample['labels'] = {};
-  const ns = onOff(settings?.noiseSuppression);
-  const agc = onOff(settings?.autoGainControl);
-  if (ns) labels.noise_suppression = ns;
-  if (agc) labels.auto_gain_control = agc;
-  return labels;
+  return defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
 }
 
 /**
@@ -50,11 +47,15 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
   const emit = (event: ConnectionEvent): void => sink.event({ ...event, pc: id, ts: sink.now() });
   let seq = 0;
   let previous: StatsSnapshot | undefined;
+  const read = createStatsReader();
   let busy = false;
   let closedReported = false;
   const reportClosed = (): void => {
-    if (!closedReported && (pc.connectionState === 'closed' || pc.signalingState === 'closed')) emit({ type: 'pc.closed' });
-    closedReported ||= pc.connectionState === 'closed' || pc.signalingState === 'closed';
+    // close() sets both states to closed; signalingState is the one every browser has.
+    if (!closedReported && pc.signalingState === 'closed') {
+      emit({ type: 'pc.closed' });
+      closedReported = true;
+    }
   };
   emit({ type: 'pc.added' });
   const watch = watchConnection(pc, { emit, now: sink.now, lastOnline: sink.lastOnline, noInboundMs: sink.noInboundMs });
@@ -67,7 +68,7 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
       if (busy) return;
       busy = true;
       try {
-        const snapshot = toSnapshot(await pc.getStats());
+        const snapshot = read(await pc.getStats());
         const body = extractSample(previous, snapshot);
         previous = snapshot;
         Object.assign(body.labels, audioProcessingLabels(pc));

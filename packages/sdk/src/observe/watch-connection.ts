@@ -1,5 +1,5 @@
 import type { ReportEvent } from '@rtcpulse/schema';
-import { pathLabels, selectedCandidatePair } from '../extract/connection.js';
+import { pathLabels, selectedPath } from '../extract/connection.js';
 import { toSnapshot, type StatsSnapshot } from '../extract/snapshot.js';
 import { num } from '../extract/stats-fields.js';
 import { listen } from '../platform/browser.js';
@@ -68,7 +68,7 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
     let labels: ReturnType<typeof pathLabels> = {};
     try {
       const snapshot = toSnapshot(await pc.getStats());
-      labels = pathLabels(snapshot, selectedCandidatePair(snapshot));
+      labels = pathLabels(snapshot, selectedPath(snapshot)[1]);
     } catch {
       // Without stats the event still carries the time.
     }
@@ -141,8 +141,7 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
       if (iceUpSince !== undefined && !noInboundReported && t - iceUpSince >= ctx.noInboundMs) {
         let packets = 0;
         for (const entry of snapshot.values()) if (entry.type === 'inbound-rtp') packets += num(entry, 'packetsReceived') ?? 0;
-        const expectsMedia = pc.getTransceivers().some((tr) => /recv/.test(tr.currentDirection ?? ''));
-        if (!packets && expectsMedia) {
+        if (!packets && pc.getTransceivers().some((tr) => /recv/.test(tr.currentDirection ?? ''))) {
           noInboundReported = true;
           emit({ type: 'media.no_inbound', value: t - iceUpSince });
         }

@@ -21,8 +21,9 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 }
 
 /**
- * A `fetch` transport. Bodies go as `text/plain` so the browser sends a
- * simple CORS request without a preflight; `keepalive` lets a report
+ * A `fetch` transport. The body is a string, which `fetch` sends as
+ * `text/plain;charset=UTF-8` in a simple CORS request (its default mode),
+ * so there is no preflight; no cookies go along; `keepalive` lets a report
  * outlive the page when it is being hidden or unloaded.
  */
 export function createFetchSender(endpoint: string): SendReport {
@@ -33,9 +34,7 @@ export function createFetchSender(endpoint: string): SendReport {
         method: 'POST',
         body,
         keepalive,
-        mode: 'cors',
         credentials: 'omit',
-        headers: { 'content-type': 'text/plain;charset=UTF-8' },
       });
       const { ok, status } = response;
       return ok
