@@ -11,8 +11,10 @@ export const SDK_DIST_DIR = fileURLToPath(new URL('../../../packages/sdk/dist/',
 
 /** The tenant lab calls report under; its public ingest key is the same string. */
 export const LAB_TENANT = 'lab';
-/** The lab's secret server key (for the coturn adapter's reports), bound to the first of the collector's tenants. */
-export const LAB_SERVER_KEY = 'lab-server-key-not-secret-0001';
+/** The lab's secret server key of a tenant (for the coturn adapter's reports); not a secret in a lab. */
+export function labServerKey(tenant: string): string {
+  return `lab-server-key-not-secret-${tenant}`;
+}
 
 /** A collector serving the lab page, listening on 127.0.0.1. */
 export interface LabCollector {
@@ -28,7 +30,7 @@ export interface LabCollector {
  * the SDK bundle. The store is embedded ClickHouse in `dataDir` (a temporary
  * directory, removed on close, when not given) unless `CLICKHOUSE_URL` is set.
  * `tenants` (default: {@link LAB_TENANT}) are the tenants calls may report
- * under; {@link LAB_SERVER_KEY} reports server events for the first one.
+ * under, each with a server key ({@link labServerKey}) for server events.
  */
 export async function startLabCollector(options: { dataDir?: string; tenants?: readonly string[] } = {}): Promise<LabCollector> {
   const tenants = options.tenants ?? [LAB_TENANT];
@@ -40,7 +42,7 @@ export async function startLabCollector(options: { dataDir?: string; tenants?: r
     sdkDir: SDK_DIST_DIR,
     // Each tenant's public key is its name (the lab page sends it as `?key=`).
     security: { tenants: { tenants: tenants.map((id) => ({ id, publicKeys: [{ key: id, origins: ['self'] }], serverKeys: [] })) } },
-    serverEvents: serverEventsConfig([{ tenant: tenants[0] ?? LAB_TENANT, key: LAB_SERVER_KEY }]),
+    serverEvents: serverEventsConfig(tenants.map((tenant) => ({ tenant, key: labServerKey(tenant) }))),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
