@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopperOf } from './stop-child.js';
 
 /** A coturn TURN server started by the lab on 127.0.0.1. */
 export interface TurnServer {
@@ -108,19 +109,14 @@ export async function startCoturn(options: { timeoutMs?: number; redisStatsPort?
     throw error;
   }
   child.stdout?.resume();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopChild = stopperOf(child);
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     username,
     credential,
     port,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild();
       await rm(dir, { recursive: true, force: true });
     },
   };

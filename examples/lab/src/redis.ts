@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopperOf } from './stop-child.js';
 
 /** A throwaway redis-server on 127.0.0.1 (no persistence), for coturn's statistics. */
 export interface RedisServer {
@@ -42,14 +43,9 @@ export async function startRedis(): Promise<RedisServer> {
   const child = spawn(process.env.REDIS_SERVER_PATH ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: 'ignore',
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopChild = stopperOf(child);
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild();
     await rm(dir, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 100; attempt++) {
