@@ -31,6 +31,10 @@ beforeAll(async () => {
   });
   const batch = makeBatch({ sessionId: 'prom-1' });
   expect((await postBatch(app, batch)).statusCode).toBe(202);
+  // The SDK's retry of the same report is acknowledged again but counted once (the counts below).
+  const retry = await postBatch(app, batch);
+  expect(retry.statusCode).toBe(202);
+  expect(retry.json()).toMatchObject({ durable: 'duplicate' });
   for (const name of metricsFedBy(batch)) fed.add(name);
   const server: [string, unknown][] = [
     ['sfu', sfuReport()],
@@ -89,7 +93,7 @@ describe('GET /metrics after client and server reports', () => {
     expect(families.has('webrtc_transport_sent_total')).toBe(true);
   });
 
-  it('records client values with their attributes (candidate type, media kind, direction)', () => {
+  it('records client values with their attributes (candidate type, media kind, direction), a retried report once', () => {
     const rtt = families.get('webrtc_connection_rtt')?.samples.filter((s) => s.name === 'webrtc_connection_rtt_count') ?? [];
     const byCandidate = Object.fromEntries(rtt.map((s) => [s.labels.candidate_type, s.value]));
     expect(byCandidate).toEqual({ host: 5, relay: 5 });

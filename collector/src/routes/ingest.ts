@@ -57,6 +57,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           .header('retry-after', String(outcome.retryAfterSeconds))
           .send({ error: 'Service Unavailable', message: `The collector is at capacity (${outcome.reason}); retry later.` });
       }
+      request.reportIsRetry = outcome.status === 'duplicate';
       const accepted = { samples: batch.samples.length, events: batch.events.length };
       return reply.code(202).send({ accepted, durable: outcome.status });
     },

@@ -8,6 +8,10 @@ declare module 'fastify' {
     /** OpenTelemetry metrics generated from the registry. */
     telemetry: Telemetry;
   }
+  interface FastifyRequest {
+    /** Set by the ingest route when the report retries one already durable: stored once, so counted once. */
+    reportIsRetry: boolean;
+  }
 }
 
 /** Options of {@link telemetryPlugin}. */
@@ -21,8 +25,9 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 /**
  * OpenTelemetry for the collector: decorates `fastify.telemetry`, serves
  * `GET /metrics` (Prometheus text), records every client report answered
- * with a 2xx on `POST /v1/reports` once the reply is sent, batched per tick (register this plugin before the ingest
- * routes so the hook reaches them), and flushes OTLP on close.
+ * with a 2xx on `POST /v1/reports` once the reply is sent, batched per tick
+ * (register this plugin before the ingest routes so the hook reaches them),
+ * except retries of reports already durable, and flushes OTLP on close.
  */
 export const telemetryPlugin = fp<TelemetryPluginOptions>(
   async (fastify, options) => {
@@ -32,8 +37,10 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
       await telemetry.shutdown();
     });
 
+    fastify.decorateRequest('reportIsRetry', false);
     fastify.addHook('onResponse', (request, reply, done) => {
-      if (request.method === 'POST' && reply.statusCode >= 200 && reply.statusCode <= 299 && request.routeOptions.url === '/v1/reports') {
+      const accepted = reply.statusCode >= 200 && reply.statusCode <= 299 && !request.reportIsRetry;
+      if (request.method === 'POST' && accepted && request.routeOptions.url === '/v1/reports') {
         // Recorded after this tick's replies are written, together with the tick's other reports.
         telemetry.recordBatchLater(request.body as ReportBatch, (error) => {
           request.log.warn({ err: error }, 'could not record report metrics');
