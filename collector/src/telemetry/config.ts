@@ -19,6 +19,8 @@ export interface TelemetryConfig {
   readonly otlp?: OtlpExportConfig;
   /** Attribute sets kept per metric (`aggregationCardinalityLimit`). */
   readonly cardinalityLimit: number;
+  /** When set, `GET /metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` in its scrape config). */
+  readonly metricsToken?: string;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -36,6 +38,7 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
  * `OTEL_METRIC_EXPORT_TIMEOUT` (ms), `OTEL_SERVICE_NAME`, and
  * `RTCPULSE_METRIC_CARDINALITY_LIMIT` tune it. Headers
  * (`OTEL_EXPORTER_OTLP_HEADERS`) are read by the exporter itself.
+ * `RTCPULSE_METRICS_TOKEN` puts `/metrics` behind a bearer token.
  */
 export function telemetryConfigFromEnv(env: Readonly<Record<string, string | undefined>>): TelemetryConfig {
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -43,6 +46,7 @@ export function telemetryConfigFromEnv(env: Readonly<Record<string, string | und
   const intervalMs = positiveInt(env.OTEL_METRIC_EXPORT_INTERVAL, DEFAULT_EXPORT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
   return {
     serviceName: env.OTEL_SERVICE_NAME || 'rtcpulse-collector',
+    ...(env.RTCPULSE_METRICS_TOKEN ? { metricsToken: env.RTCPULSE_METRICS_TOKEN } : {}),
     cardinalityLimit: positiveInt(
       env.RTCPULSE_METRIC_CARDINALITY_LIMIT,
       DEFAULT_CARDINALITY_LIMIT,

@@ -1,4 +1,5 @@
 import type { ReportBatch } from '@rtcpulse/schema';
+import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { TelemetryConfig } from './config.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -17,6 +18,13 @@ declare module 'fastify' {
 /** Options of {@link telemetryPlugin}. */
 export interface TelemetryPluginOptions {
   config: TelemetryConfig;
+}
+
+/** Whether an `Authorization` header carries exactly `Bearer <token>` (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 /** Content type of the Prometheus text exposition format. */
@@ -49,7 +57,14 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
       done();
     });
 
-    fastify.get('/metrics', async (_request, reply) => {
+    const token = options.config.metricsToken;
+    fastify.get('/metrics', async (request, reply) => {
+      if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'Unauthorized', message: 'GET /metrics needs Authorization: Bearer <RTCPULSE_METRICS_TOKEN>' });
+      }
       const text = await telemetry.scrape();
       return reply.header('content-type', PROMETHEUS_CONTENT_TYPE).send(text);
     });
