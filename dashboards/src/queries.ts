@@ -1,5 +1,6 @@
 import type { GeneratedBoard } from './boards/board.js';
 import { isClickHouseQuery, type ClickHouseFormat } from './clickhouse-query.js';
+import type { VariableValue } from './sql/macros.js';
 import type { Needs } from './sql/needs.js';
 
 /** One ClickHouse query of a generated dashboard, with where it sits and what it reads. */
@@ -11,6 +12,8 @@ export interface PanelQuery {
   readonly rawSql: string;
   readonly format: ClickHouseFormat;
   readonly needs: Needs;
+  /** The dashboard's constant variables at their generated values, as Grafana substitutes them. */
+  readonly constants: Readonly<Record<string, VariableValue>>;
 }
 
 interface Node {
@@ -23,11 +26,14 @@ interface Node {
 export function collectQueries(board: GeneratedBoard): PanelQuery[] {
   const found: PanelQuery[] = [];
   const uid = board.dashboard.uid ?? board.file;
+  const constants = Object.fromEntries(
+    (board.dashboard.templating?.list ?? []).filter((v) => v.type === 'constant').map((v): [string, VariableValue] => [v.name, { values: [String(v.query ?? '')] }]),
+  );
   const add = (where: string, target: unknown): void => {
     if (!isClickHouseQuery(target)) return;
     const needs = board.catalog.needsOf(target.rawSql);
     if (!needs) throw new Error(`${uid} / ${where}: query was not built through the catalog`);
-    found.push({ dashboard: uid, where, refId: target.refId, rawSql: target.rawSql, format: target.format, needs });
+    found.push({ dashboard: uid, where, refId: target.refId, rawSql: target.rawSql, format: target.format, needs, constants });
   };
   const visit = (panel: Node): void => {
     for (const target of panel.targets ?? []) add(panel.title ?? '(untitled)', target);

@@ -33,16 +33,8 @@ const one = (value: string): VariableValue => ({ values: [value] });
 
 const boards = generateDashboards();
 
-/** Each dashboard's constant variables at their generated values, as Grafana substitutes them. */
-const CONSTANTS = new Map(
-  boards.map((b) => [
-    b.dashboard.uid ?? b.file,
-    Object.fromEntries((b.dashboard.templating?.list ?? []).filter((v) => v.type === 'constant').map((v) => [v.name, one(String(v.query ?? ''))])),
-  ]),
-);
-
 function contextFor(query: PanelQuery, variables: Record<string, VariableValue>): ExpansionContext {
-  const scoped = { ...CONSTANTS.get(query.dashboard), ...variables };
+  const scoped = { ...query.constants, ...variables };
   return { from: new Date(now - 15 * 60_000), to: new Date(now + 60_000), intervalMs: 10_000, variables: query.dashboard === 'rtcpulse-session' ? { ...scoped, tenant: one('tenant-a') } : scoped };
 }
 
