@@ -161,6 +161,13 @@ ${costComponentsSql(ctx, 6 * 3600)}
   ],
 };
 
+/**
+ * SQL over one peer connection's samples: the TURN allocations it holds (its
+ * latest `turn_allocations`), or, from an SDK that does not count them, one
+ * when its selected pair is relayed. Shared by the leak rule and its panel.
+ */
+export const TURN_ALLOCATIONS_HELD_SQL = "coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay')))";
+
 /** Entry 10: allocations outlive their sessions when `close()` is skipped. */
 export const TURN_ALLOCATION_LEAK: RunbookPage = {
   entry: 10,
@@ -215,7 +222,7 @@ FROM (
 LEFT JOIN (
   SELECT tenant, sum(held) AS live FROM (
     SELECT tenant, session_id, pc_id,
-      coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay'))) AS held
+      ${TURN_ALLOCATIONS_HELD_SQL} AS held
     FROM samples
     WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 60)}
     GROUP BY tenant, session_id, pc_id

@@ -1,3 +1,4 @@
+import { TURN_ALLOCATIONS_HELD_SQL } from '../../../alerts/src/runbook/entries-cost.js';
 import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
@@ -136,9 +137,8 @@ ORDER BY time`,
     threshold: 'turn-allocations-vs-sessions',
     needs: { tables: { ...SERVER('turn_allocations', 'node_id').tables, ...SAMPLES('local_candidate_type', 'turn_allocations', 'session_id', 'pc_id').tables } },
     // Per bucket: the TURN nodes' latest allocation counts, summed, against the
-    // allocations the connections seen in the bucket hold (their relay
-    // candidates; a connection from an SDK without that count holds one if its
-    // selected pair is relayed). A bucket with allocations and no connection shows the leak in full.
+    // allocations the connections seen in the bucket hold (as the alert rule
+    // counts them). A bucket with allocations and no connection shows the leak in full.
     sql: `SELECT a.time AS time, 100 * abs(a.allocations - h.held) / greatest(h.held, 1) AS mismatch_pct
 FROM (
   SELECT time, sum(latest) AS allocations FROM (
@@ -151,7 +151,7 @@ FROM (
 LEFT JOIN (
   SELECT time, sum(pc_held) AS held FROM (
     SELECT $__timeInterval(ts) AS time, session_id, pc_id,
-      coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay'))) AS pc_held
+      ${TURN_ALLOCATIONS_HELD_SQL} AS pc_held
     FROM samples
     WHERE ${clientScope()}
     GROUP BY time, session_id, pc_id
