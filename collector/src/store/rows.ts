@@ -35,7 +35,8 @@ function sessionIds(batch: ReportBatch): Row {
   };
 }
 
-function clientMeta(batch: ReportBatch): Row {
+/** The client columns every row of a batch carries (samples, events, the session summary). */
+export function clientMeta(batch: ReportBatch): Record<string, string> {
   return {
     sdk_version: batch.sdkVersion,
     browser: batch.meta.browser,

@@ -1,6 +1,6 @@
 import type { ReportBatch } from '@rtcpulse/schema';
 import { sampleColumnIndex } from './blocks.js';
-import { toDateTime64 } from './rows.js';
+import { clientMeta, toDateTime64 } from './rows.js';
 import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
 
 /** Most peer connection ids a summary remembers (`pc_count` keeps counting past it). */
@@ -136,14 +136,7 @@ export function applyReport(
   s.participantId = batch.participantId;
   s.lastReceivedAt = Math.max(s.lastReceivedAt, receivedAt);
   s.firstReceivedAt = Math.min(s.firstReceivedAt, receivedAt);
-  s.meta = {
-    sdk_version: batch.sdkVersion,
-    browser: batch.meta.browser,
-    browser_version: batch.meta.browserVersion ?? '',
-    os: batch.meta.os,
-    region: batch.meta.region ?? '',
-    topology: batch.meta.topology ?? '',
-  };
+  s.meta = clientMeta(batch);
   for (const sample of batch.samples) {
     addPc(s, sample.pc);
     s.firstSeen = Math.min(s.firstSeen, sample.ts);
