@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sdkReport } from '../fault/sdk-reports.js';
 import type { CollectorApp } from '../src/index.js';
 import { EVENT_COLUMNS, eventValues, sampleBlock, sampleValues, tsvText } from '../src/store/blocks.js';
 import { eventsTable, samplesTable } from '../src/store/ddl.js';
 import { eventRows, sampleRows } from '../src/store/rows.js';
-import { appOn, makeBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { makeBatch, onAppPerFile, select } from './fixtures.js';
 
 let app: CollectorApp;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await appOn(dataDir);
-});
-afterAll(async () => {
-  await app.close();
-  await removeDir(dataDir);
-});
+onAppPerFile((started) => (app = started));
 
 describe('insert blocks', () => {
   it('hold the same values as the row objects, in the table column order', () => {

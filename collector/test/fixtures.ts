@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
 import type { ServerScope, TenantsConfig } from '../src/auth/tenants.js';
 import { buildApp, type AppOptions, type CollectorApp } from '../src/index.js';
@@ -31,6 +32,24 @@ export const TEST_TENANTS: TenantsConfig = {
 /** The collector on an embedded store in `dataDir` (or the `CLICKHOUSE_URL` server, see `testStoreConfig`), with the {@link TEST_TENANTS}. */
 export async function appOn(dataDir: string, options: Partial<AppOptions> = {}): Promise<CollectorApp> {
   return buildApp({ store: await testStoreConfig(dataDir), security: { tenants: TEST_TENANTS }, ...options });
+}
+
+/**
+ * One collector for the whole test file: started before its tests on a
+ * fresh {@link tempDataDir} (handed to `use`), closed and removed after them.
+ */
+export function onAppPerFile(use: (app: CollectorApp) => void, options: Partial<AppOptions> = {}): void {
+  let app: CollectorApp | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    app = await appOn(dataDir, options);
+    use(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await removeDir(dataDir);
+  });
 }
 
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);

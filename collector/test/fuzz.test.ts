@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFuzz, storedRows } from '../fault/fuzz-run.js';
 import type { CollectorApp } from '../src/index.js';
-import { appOn, countsFor, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { countsFor, makeBatch, onAppPerFile, postBatch, select } from './fixtures.js';
 
 let app: CollectorApp;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await appOn(dataDir);
-});
-afterAll(async () => {
-  await app.close();
-  await removeDir(dataDir);
-});
+onAppPerFile((started) => (app = started));
 
 /** Tables a report writes rows into. */
 const TABLES = ['samples', 'events', 'batches', 'sessions'];

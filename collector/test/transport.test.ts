@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import { countsFor, makeBatch, onAppPerFile, postBatch } from './fixtures.js';
 
 let app: CollectorApp;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await appOn(dataDir);
-});
-afterAll(async () => {
-  await app.close();
-  await removeDir(dataDir);
-});
+onAppPerFile((started) => (app = started));
 
 const post = (body: unknown, headers: Record<string, string> = {}) => postBatch(app, body, headers);
 
