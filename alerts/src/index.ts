@@ -19,6 +19,7 @@ export type {
 } from './runbook/types.js';
 export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
+export { LIVE_CONNECTION_SECONDS } from './runbook/entries-cost.js';
 export { NAMING_PATHS, prometheusName } from './prometheus/naming.js';
 export type { NamingPath } from './prometheus/naming.js';
 export { quantileRecordName } from './prometheus/promql.js';

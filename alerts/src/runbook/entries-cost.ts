@@ -168,6 +168,9 @@ ${costComponentsSql(ctx, 6 * 3600)}
  */
 export const TURN_ALLOCATIONS_HELD_SQL = "coalesce(argMax(turn_allocations, ts), toFloat64(max(local_candidate_type = 'relay')))";
 
+/** A peer connection counts as live for the leak rule while it sent a sample within this many seconds. */
+export const LIVE_CONNECTION_SECONDS = 60;
+
 /** Entry 10: allocations outlive their sessions when `close()` is skipped. */
 export const TURN_ALLOCATION_LEAK: RunbookPage = {
   entry: 10,
@@ -224,7 +227,7 @@ LEFT JOIN (
     SELECT tenant, session_id, pc_id,
       ${TURN_ALLOCATIONS_HELD_SQL} AS held
     FROM samples
-    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 60)}
+    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, LIVE_CONNECTION_SECONDS)}
     GROUP BY tenant, session_id, pc_id
   ) GROUP BY tenant
 ) AS l ON a.tenant = l.tenant`,

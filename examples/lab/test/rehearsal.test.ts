@@ -1,4 +1,4 @@
-import { clickhouseRunner, evaluateRules, type RuleEvaluation } from '@rtcpulse/alerts';
+import { LIVE_CONNECTION_SECONDS, clickhouseRunner, evaluateRules, type RuleEvaluation } from '@rtcpulse/alerts';
 import { reportTurn } from '@rtcpulse/server-sdk';
 import { createCoturnAdapter, type CoturnAdapter } from '@rtcpulse/server-sdk/coturn';
 import type { Browser } from 'playwright-core';
@@ -57,7 +57,7 @@ const TENANTS = [...EXPECTED.map((e) => e.scenario), 'leak'].flatMap((name) => A
  * (the TurnAllocationsMismatch rule's window), plus time for the last report
  * and the coturn adapter's next one.
  */
-const LIVE_WINDOW_MS = 60_000;
+const LIVE_WINDOW_MS = LIVE_CONNECTION_SECONDS * 1000;
 const LEAK_ALERT = 'TurnAllocationsMismatch';
 const LEAK_DEADLINE_MS = LIVE_WINDOW_MS + 45_000;
 
