@@ -46,18 +46,21 @@ const templates = Array.from({ length: 200 }, (_, i) =>
 const runId = Date.now().toString(36);
 const body = (i: number): string => (templates[i % templates.length] as string).replace('__SESSION__', `${runId}-${i}`);
 
-type Measured = LoadResult & { cpuSeconds: number; mainThreadCpuSeconds: number; rssMb: number };
+type Measured = LoadResult & { cpuSeconds: number; mainThreadCpuSeconds: number; byThread: Map<string, number>; rssMb: number };
 
 async function measure(server: ChildServer, path: string): Promise<Measured> {
   const url = new URL(`http://127.0.0.1:${server.port}${path}`);
   await runLoad(url, 16, 1000, body); // warm-up
   const cpu = server.cpuSeconds();
   const mainCpu = server.mainThreadCpuSeconds();
+  const threads = server.cpuSecondsByThread();
   const result = await runLoad(url, CONNECTIONS, SECONDS * 1000, body);
+  const byThread = new Map([...server.cpuSecondsByThread()].map(([name, s]) => [name, s - (threads.get(name) ?? 0)]));
   return {
     ...result,
     cpuSeconds: server.cpuSeconds() - cpu,
     mainThreadCpuSeconds: server.mainThreadCpuSeconds() - mainCpu,
+    byThread,
     rssMb: server.rssBytes() / 1048576,
   };
 }
@@ -158,9 +161,22 @@ try {
   const perReport = (seconds: number, r: Measured): string => fmt((1e6 * seconds) / Math.max(r.ok, 1));
   console.log(
     `CPU per report: bare Fastify ${perReport(bareResult.cpuSeconds, bareResult)} µs; collector ${perReport(collectorResult.cpuSeconds, collectorResult)} µs ` +
-      `(event-loop thread ${perReport(collectorResult.mainThreadCpuSeconds, collectorResult)} µs, other threads: ClickHouse, GC, fs ` +
+      `(event-loop thread ${perReport(collectorResult.mainThreadCpuSeconds, collectorResult)} µs, other threads ` +
       `${perReport(collectorResult.cpuSeconds - collectorResult.mainThreadCpuSeconds, collectorResult)} µs)`,
   );
+  // chdb names its query pipeline threads ThreadPool and its merge threads MergeMutate; libuv's workers
+  // (which run the chdb calls themselves, and file system work) and V8's helpers keep Node's name.
+  const groups: [string, (name: string) => boolean][] = [
+    ['ClickHouse query pipelines', (n) => n.startsWith('ThreadPool')],
+    ['ClickHouse merges', (n) => n.startsWith('MergeMutate')],
+    ['libuv workers (chdb calls, fs) and V8 helpers', (n) => n === 'node' || n.startsWith('libuv')],
+  ];
+  const other = [...collectorResult.byThread].filter(([n]) => n !== 'main' && !groups.some(([, match]) => match(n)));
+  const split = [
+    ...groups.map(([label, match]) => `${label} ${perReport([...collectorResult.byThread].filter(([n]) => match(n)).reduce((a, [, s]) => a + s, 0), collectorResult)} µs`),
+    `the rest ${perReport(other.reduce((a, [, s]) => a + s, 0), collectorResult)} µs`,
+  ];
+  console.log(`  other threads of the collector, per report: ${split.join(', ')}`);
   console.log(`telemetry recording: ${fmt(telemetry.microseconds)} µs per report in-process (${fmt(telemetry.records)} values recorded)`);
   console.log(`memory per live session: ${fmt(perSession)} bytes of heap (session summary + retry key)`);
 } finally {

@@ -4,7 +4,7 @@
  * status codes and latencies. Bounded by time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 /** Figures of one load run. */
@@ -64,6 +64,8 @@ export interface ChildServer {
   cpuSeconds(): number;
   /** The same for its main (event loop) thread only. */
   mainThreadCpuSeconds(): number;
+  /** CPU seconds by thread name (trailing digits dropped, so a pool's threads add up); the main thread is `main`. */
+  cpuSecondsByThread(): Map<string, number>;
   rssBytes(): number;
   stop(): Promise<void>;
 }
@@ -88,6 +90,21 @@ export async function startChild(script: string, args: readonly string[], nodeFl
     mainThreadCpuSeconds: () => {
       const main = stat(`/proc/${child.pid}/task/${child.pid}/stat`);
       return (Number(main[11]) + Number(main[12])) / 100;
+    },
+    cpuSecondsByThread: () => {
+      const byName = new Map<string, number>();
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        let line: string;
+        try {
+          line = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+        } catch {
+          continue; // the thread ended between the listing and the read
+        }
+        const name = tid === String(child.pid) ? 'main' : line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).replace(/\d+$/, '');
+        const fields = line.split(') ')[1]?.split(' ') ?? [];
+        byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      }
+      return byName;
     },
     rssBytes: () => Number(stat()[21]) * 4096,
     stop: () =>
