@@ -19,11 +19,16 @@ export type {
 } from './runbook/types.js';
 export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
-export { LIVE_CONNECTION_SECONDS } from './runbook/entries-cost.js';
+export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-cost.js';
+export { USAGE_COLUMNS } from './runbook/cost-sql.js';
+export { SERVER_KIND, TABLE } from './runbook/telemetry.js';
+export { CALL_SETUP_SLO, DEGRADED_SESSION_SLO } from './runbook/slo.js';
+export type { Slo } from './runbook/slo.js';
 export { NAMING_PATHS, prometheusName } from './prometheus/naming.js';
 export type { NamingPath } from './prometheus/naming.js';
 export { quantileRecordName } from './prometheus/promql.js';
 export { DEFAULT_RUNBOOK_BASE_URL, generateOutputs } from './generate/outputs.js';
+export { grafanaSql } from './grafana/provisioning.js';
 export type { GenerateOptions } from './generate/outputs.js';
 export { evaluateRules } from './evaluate/evaluate.js';
 export type { EvaluateOptions, GroupValue, RuleEvaluation } from './evaluate/evaluate.js';

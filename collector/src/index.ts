@@ -19,8 +19,7 @@ export { serverEventsConfig, serverEventsConfigFromEnv } from './server-events/c
 export type { ServerEventsConfig } from './server-events/config.js';
 export { createServerKeyAuthenticator, parseServerKeys } from './server-events/server-keys.js';
 export type { ServerAuthenticator, ServerKeyEntry } from './server-events/server-keys.js';
-export { DEFAULT_PRICING, PricingSchema, pricingFromEnv } from './server-events/pricing.js';
-export type { Pricing } from './server-events/pricing.js';
+export { pricingFromEnv } from './server-events/pricing.js';
 export { costBreakdown } from './server-events/cost.js';
 export type { CostBreakdown, CostComponents, Usage } from './server-events/cost.js';
 export { serverEventsTable } from './server-events/table.js';

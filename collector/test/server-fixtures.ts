@@ -1,6 +1,5 @@
-import type { NodeReport, RecordingEvent, SfuReport, TurnReport } from '@rtcpulse/schema';
+import type { NodeReport, Pricing, RecordingEvent, SfuReport, TurnReport } from '@rtcpulse/schema';
 import type { CollectorApp } from '../src/index.js';
-import type { Pricing } from '../src/server-events/pricing.js';
 
 /** Server keys the server-event tests configure: two tenants. */
 export const SERVER_KEYS = [

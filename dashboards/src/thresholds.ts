@@ -1,7 +1,5 @@
+import { CALL_SETUP_SLO, DEGRADED_SESSION_SLO, PLAYBOOK, allRules, type AlertRule, type Duration } from '@rtcpulse/alerts';
 import { METRICS, type MetricDefinition } from '@rtcpulse/schema';
-import { PLAYBOOK, allRules } from '../../alerts/src/runbook/index.js';
-import { CALL_SETUP_SLO, DEGRADED_SESSION_SLO } from '../../alerts/src/runbook/slo.js';
-import type { AlertRule, Duration } from '../../alerts/src/runbook/types.js';
 
 /**
  * The alert thresholds the dashboards draw as threshold lines, read from
@@ -113,4 +111,4 @@ export function thresholdsOffBuckets(): AlertThreshold[] {
  * `runbook_url` uses; dashboards expose it as the `runbook_base` constant
  * (set it to where your team publishes `alerts/generated/runbook`).
  */
-export { DEFAULT_RUNBOOK_BASE_URL } from '../../alerts/src/generate/outputs.js';
+export { DEFAULT_RUNBOOK_BASE_URL } from '@rtcpulse/alerts';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PRICING, buildApp, serverEventsConfig, type AppOptions, type CollectorApp, type CostBreakdown } from '@rtcpulse/collector';
-import { EVENT_TYPES } from '@rtcpulse/schema';
+import { buildApp, serverEventsConfig, type AppOptions, type CollectorApp, type CostBreakdown } from '@rtcpulse/collector';
+import { DEFAULT_PRICING, EVENT_TYPES } from '@rtcpulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseFormat, collectQueries, expandQuery, generateDashboards, type ExpansionContext, type PanelQuery, type VariableValue } from '../src/index.js';
 import { COST_COMPONENTS_SQL } from '../src/sql/cost.js';

@@ -40,7 +40,7 @@ export function renderPage(page: RunbookPage, ready: ReadonlySet<string>, pendin
   lines.push('## Why it happens', '', page.rootCause, '');
   lines.push('## How to confirm', '');
   lines.push(`Open the Grafana dashboard \`${page.confirm.dashboard}\` (\`/d/${page.confirm.dashboard}\`): ${page.confirm.look}`, '');
-  lines.push('Or ask the store directly: `npx tsx alerts/src/cli/evaluate.ts --tenant <tenant>` prints every rule below with its current value.', '');
+  lines.push('Or ask the store directly: `npm run alerts:evaluate -- --tenant <tenant>` prints every rule below with its current value.', '');
   for (const rule of page.rules) {
     lines.push(`### ${rule.alert}`, '');
     lines.push(`- Fires when: ${condition(rule)}`, `- Severity: ${rule.severity}`, `- Forms: ${forms(rule, ready, pending)}`, '');

@@ -4,7 +4,7 @@ import { EVENT } from './telemetry.js';
 import type { AlertRule, Duration, MetricSelector, RunbookPage, Severity, SqlContext } from './types.js';
 
 /** A service-level objective measured as bad events over all events. */
-interface Slo {
+export interface Slo {
   readonly id: string;
   readonly name: string;
   /** Target share of good events. */

@@ -1,4 +1,5 @@
-import { DEFAULT_PRICING, pricingFromEnv, type Pricing } from './pricing.js';
+import { DEFAULT_PRICING, type Pricing } from '@rtcpulse/schema';
+import { pricingFromEnv } from './pricing.js';
 import { createServerKeyAuthenticator, parseServerKeys, type ServerAuthenticator } from './server-keys.js';
 
 /** Settings of the server events API. */

@@ -1,5 +1,4 @@
-import type { NodeUsage } from '@rtcpulse/schema';
-import type { Pricing } from './pricing.js';
+import type { NodeUsage, Pricing } from '@rtcpulse/schema';
 import { MS_PER_HOUR } from './rows.js';
 
 /** Bytes in a billed gigabyte (decimal, as clouds bill). */

@@ -1,7 +1,6 @@
-import type { NodeUsage, RecordingEvent, ServerService, SfuReport, TurnReport } from '@rtcpulse/schema';
+import type { NodeUsage, Pricing, RecordingEvent, ServerService, SfuReport, TurnReport } from '@rtcpulse/schema';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { egressCost, nodeCost, storageCost, turnCost } from './cost.js';
-import type { Pricing } from './pricing.js';
 import { MS_PER_HOUR } from './rows.js';
 
 /** A node's gauges count for three report intervals, within these bounds. */

@@ -1,41 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_PRICING, PricingSchema, type Pricing } from '@rtcpulse/schema';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describeValueError } from '../validation.js';
 
-const Price = Type.Number({ minimum: 0, maximum: 1e6 });
-
-/**
- * Unit prices in US dollars. GB means 10^9 bytes, as clouds bill. Storage is
- * charged for `storageRetentionMonths` when a recording finishes.
- */
-export const PricingSchema = Type.Object(
-  {
-    egressPerGb: Price,
-    turnPerGb: Price,
-    cpuHour: Price,
-    ramGbHour: Price,
-    storageGbMonth: Price,
-    storageRetentionMonths: Type.Number({ minimum: 0, maximum: 1200 }),
-  },
-  { additionalProperties: false },
-);
-
-/** @see {@link PricingSchema} */
-export type Pricing = Static<typeof PricingSchema>;
-
-/**
- * Placeholder prices in the range of public cloud list prices; set your own
- * (`RTCPULSE_PRICING_FILE` or the `RTCPULSE_PRICE_*` variables).
- */
-export const DEFAULT_PRICING: Pricing = {
-  egressPerGb: 0.08,
-  turnPerGb: 0.08,
-  cpuHour: 0.04,
-  ramGbHour: 0.005,
-  storageGbMonth: 0.023,
-  storageRetentionMonths: 1,
-};
+// The price list's shape and its defaults are shared with the alert rules and
+// the dashboards, so they live in `@rtcpulse/schema`; reading the operator's
+// prices from the environment is the collector's.
 
 const ENV_NAMES: Readonly<Record<keyof Pricing, string>> = {
   egressPerGb: 'RTCPULSE_PRICE_EGRESS_PER_GB',

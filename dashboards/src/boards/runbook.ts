@@ -1,5 +1,4 @@
-import { allRules } from '../../../alerts/src/runbook/index.js';
-import { DEFAULT_PRICES } from '../../../alerts/src/runbook/prices.js';
+import { DEFAULT_PRICES, allRules } from '@rtcpulse/alerts';
 import { priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { RUNBOOK_SIGNALS } from '../sql/runbook-signals.js';

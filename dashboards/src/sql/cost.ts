@@ -1,9 +1,6 @@
 import { ConstantVariableBuilder, type VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { USAGE_COLUMNS } from '../../../alerts/src/runbook/cost-sql.js';
-import { DEFAULT_PRICES } from '../../../alerts/src/runbook/prices.js';
-import { SERVER_KIND, TABLE } from '../../../alerts/src/runbook/telemetry.js';
-import type { Prices } from '../../../alerts/src/runbook/types.js';
+import { DEFAULT_PRICES, SERVER_KIND, TABLE, USAGE_COLUMNS, type Prices } from '@rtcpulse/alerts';
 import { tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
 

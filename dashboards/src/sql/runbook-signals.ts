@@ -1,4 +1,4 @@
-import { TURN_ALLOCATIONS_HELD_SQL } from '../../../alerts/src/runbook/entries-cost.js';
+import { TURN_ALLOCATIONS_HELD_SQL } from '@rtcpulse/alerts';
 import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';

@@ -90,3 +90,5 @@ export type {
   SfuReport,
   TurnReport,
 } from './server-report.js';
+export { DEFAULT_PRICING, PricingSchema } from './pricing.js';
+export type { Pricing } from './pricing.js';

@@ -1,18 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type CollectorApp } from '@rtcpulse/collector';
+import { PLAYBOOK, allRules, clickhouseRunner, evaluateRules, grafanaSql, type RuleEvaluation } from '@rtcpulse/alerts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRules, clickhouseRunner, evaluateRules, type RuleEvaluation } from '../src/index.js';
-import { grafanaSql } from '../src/grafana/provisioning.js';
-import { TURN_COLD_START } from '../src/runbook/entries-setup.js';
-import { sessionBatch, type SessionSpec } from './seed.js';
+import { buildApp, type CollectorApp } from '../src/index.js';
+import { sessionBatch, type SessionSpec } from './alerts-seed.js';
 
 /**
  * Realistic rows, written through the collector's real ingest paths into
  * the real embedded ClickHouse, one tenant per scenario; the native
- * evaluation must fire exactly the expected alerts per tenant and nothing
- * on the clean fleet.
+ * evaluation of the alert rules (`@rtcpulse/alerts`) must fire exactly the
+ * expected alerts per tenant and nothing on the clean fleet, and the
+ * collector's `GET /v1/alerts/evaluate` must serve it. It lives with the
+ * collector, which depends on the alerts package (not the other way round).
  */
 const SCENARIOS: Readonly<Record<string, readonly string[]>> = {
   clean: [],
@@ -120,10 +120,12 @@ describe('native evaluation on the embedded store', () => {
   });
 
   it('says "not evaluable" for a rule whose table does not exist, and keeps going', async () => {
-    const base = TURN_COLD_START.rules[0];
+    const coldStart = PLAYBOOK.find((page) => page.entry === 1);
+    if (!coldStart) throw new Error('the playbook has no entry 1');
+    const base = coldStart.rules[0];
     if (!base) throw new Error('entry 1 has no rule');
     const rule = { ...base, sql: { ...base.sql, requires: { sip_trunks: ['tenant'] } } };
-    const results = await evaluateRules(clickhouseRunner(app.store.client), { rules: [{ page: TURN_COLD_START, rule }, { page: TURN_COLD_START, rule: base }], now: evaluatedAt });
+    const results = await evaluateRules(clickhouseRunner(app.store.client), { rules: [{ page: coldStart, rule }, { page: coldStart, rule: base }], now: evaluatedAt });
     expect(results.map((r) => [r.status, r.reason])).toEqual([
       ['not-evaluable', 'missing: table sip_trunks'],
       ['firing', undefined],

@@ -1,20 +1,19 @@
+/**
+ * `npm run alerts:evaluate -- [--data-dir DIR] [--tenant T] [--at ISO] [--prices FILE] [--json]`
+ *
+ * Runs the ClickHouse form of every runbook rule (`@rtcpulse/alerts`)
+ * against the store (the embedded one in DIR, default `.data/clickhouse`, or
+ * the server in `CLICKHOUSE_URL`) and prints which would fire, with values
+ * and runbook links. Exit code 0 when nothing fires, 1 when something fires,
+ * 2 on error. It lives in the collector because it opens the collector's
+ * store; the rules and their evaluation are the alerts package's.
+ */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createStore, storeConfigFromEnv } from '@rtcpulse/collector';
-import { evaluateRules } from '../evaluate/evaluate.js';
-import { formatEvaluations } from '../evaluate/format.js';
-import { clickhouseRunner } from '../evaluate/runner.js';
-import { DEFAULT_PRICES } from '../runbook/prices.js';
-import type { Prices } from '../runbook/types.js';
+import { DEFAULT_PRICES, clickhouseRunner, evaluateRules, formatEvaluations, type Prices } from '@rtcpulse/alerts';
+import { storeConfigFromEnv } from '../store/config.js';
+import { createStore } from '../store/store.js';
 
-/**
- * `npx tsx alerts/src/cli/evaluate.ts [--data-dir DIR] [--tenant T] [--at ISO] [--prices FILE] [--json]`
- *
- * Runs the ClickHouse form of every runbook rule against the store (the
- * embedded one in DIR, default `.data/clickhouse`, or the server in
- * `CLICKHOUSE_URL`) and prints which would fire, with values and runbook
- * links. Exit code 0 when nothing fires, 1 when something fires, 2 on error.
- */
 const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string' },
