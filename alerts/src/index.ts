@@ -16,7 +16,9 @@ export type {
   SqlContext,
   SqlForm,
   SqlRequirements,
+  SqlTarget,
 } from './runbook/types.js';
+export { ruleSql } from './runbook/sql.js';
 export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
 export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-cost.js';

@@ -1,6 +1,7 @@
 import { allRules, type PagedRule } from '../runbook/index.js';
 import { DEFAULT_PRICES } from '../runbook/prices.js';
-import type { AlertRule, Prices, SqlContext } from '../runbook/types.js';
+import { ruleSql } from '../runbook/sql.js';
+import type { AlertRule, Prices, SqlTarget } from '../runbook/types.js';
 import { runbookUrl } from '../prometheus/rules.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../generate/outputs.js';
 import { missingRequirements, readSchema, type SqlRunner } from './schema.js';
@@ -62,7 +63,7 @@ function errorText(error: unknown): string {
  */
 export async function evaluateRules(run: SqlRunner, options: EvaluateOptions = {}): Promise<RuleEvaluation[]> {
   const schema = await readSchema(run);
-  const ctx: SqlContext = { now: '{now:DateTime64(3)}', oneTenant: options.tenant !== undefined, prices: options.prices ?? DEFAULT_PRICES };
+  const target: SqlTarget = { now: '{now:DateTime64(3)}', oneTenant: options.tenant !== undefined, prices: options.prices ?? DEFAULT_PRICES };
   const params: Record<string, unknown> = { now: dateTime64(options.now ?? new Date()), ...(options.tenant !== undefined ? { tenant: options.tenant } : {}) };
   const results: RuleEvaluation[] = [];
   for (const { rule, page } of options.rules ?? allRules()) {
@@ -79,7 +80,7 @@ export async function evaluateRules(run: SqlRunner, options: EvaluateOptions = {
       continue;
     }
     try {
-      const rows = await run(rule.sql.query(ctx), params);
+      const rows = await run(ruleSql(rule, target), params);
       const groups = rows.map((row) => {
         const labels: Record<string, string> = {};
         for (const name of ['tenant', ...rule.sql.labels]) labels[name] = String(row[name] ?? '');

@@ -1,6 +1,7 @@
 import { allRules, type PagedRule } from '../runbook/index.js';
 import { CLICKHOUSE_DATASOURCE_UID } from '../runbook/dashboards.js';
 import { DEFAULT_PRICES } from '../runbook/prices.js';
+import { ruleSql } from '../runbook/sql.js';
 import type { AlertRule, Duration, Prices } from '../runbook/types.js';
 import { alertAnnotations, alertLabels } from '../prometheus/rules.js';
 
@@ -54,7 +55,7 @@ export function grafanaTemplate(text: string): string {
 
 /** The rule's SQL as Grafana runs it: `now()` as the instant, all tenants, a `time` column for a long time series. */
 export function grafanaSql(rule: AlertRule, prices: Prices = DEFAULT_PRICES): string {
-  const inner = rule.sql.query({ now: 'now()', oneTenant: false, prices });
+  const inner = ruleSql(rule, { now: 'now()', oneTenant: false, prices });
   const columns = ['tenant', ...rule.sql.labels, 'value'].join(', ');
   return `SELECT now() AS time, ${columns}\nFROM (\n${inner}\n)\nORDER BY time`;
 }

@@ -1,5 +1,5 @@
 import type { BurnRateForm, MetricSelector, QuantileForm, RatioForm } from '../runbook/types.js';
-import { durationSeconds } from '../runbook/slo.js';
+import { durationSeconds } from '../runbook/durations.js';
 import { prometheusName, type NamingPath } from './naming.js';
 import { burnLimit, matcherText, selectorSeriesName } from './promql.js';
 import { quantileGrouping, requireMetric } from './resolve.js';

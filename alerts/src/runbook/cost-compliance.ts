@@ -1,11 +1,15 @@
 import { DASHBOARD } from './dashboards.js';
 import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
-import { lastSeconds, nowMs, percent, share, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, nowMs, percent, share } from './sql.js';
 import { AUDIT_ACTION, TABLE } from './telemetry.js';
-import type { RunbookPage, SqlContext } from './types.js';
+import type { Duration, RunbookPage, SqlContext } from './types.js';
 
 /** Default infrastructure budget per participant-hour, in the pricing config's currency. Tune per deployment. */
 export const COST_BUDGET_PER_PARTICIPANT_HOUR = 0.05;
+
+/** Window of the cost-per-participant-hour ratio (PromQL `window` and SQL lookback). */
+const COST_WINDOW: Duration = '6h';
 
 /** The cost family: spend per participant-hour and the share of traffic relayed through TURN. */
 export const COST_RUNAWAY: RunbookPage = {
@@ -46,7 +50,7 @@ export const COST_RUNAWAY: RunbookPage = {
         query: (ctx) => `SELECT tenant, region,
   ${percent("uniqExactIf(session_id, pc_id, local_candidate_type = 'relay')", 'uniqExact(session_id, pc_id)')} AS value
 FROM samples
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)} AND local_candidate_type != ''
+WHERE ${inWindow(ctx)} AND local_candidate_type != ''
 GROUP BY tenant, region`,
       },
       grafana: true,
@@ -67,15 +71,15 @@ GROUP BY tenant, region`,
         denominator: [{ metric: 'webrtc.sfu.participant_time' }],
         scale: 1,
         by: [],
-        window: '6h',
+        window: COST_WINDOW,
       },
       sql: {
         requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
         labels: [],
-        lookbackSeconds: 6 * 3600,
+        lookbackSeconds: durationSeconds(COST_WINDOW),
         query: (ctx) => `SELECT tenant, ${share('cpu + ram + egress + storage', 'hours')} AS value
 FROM (
-${costComponentsSql(ctx, 6 * 3600)}
+${costComponentsSql(ctx)}
 )
 WHERE hours >= 1`,
       },
@@ -100,7 +104,7 @@ FROM (
   FROM (
     SELECT tenant, call_id, arraySort(groupArray((toUnixTimestamp64Milli(ts), action, session_id))) AS ev
     FROM ${TABLE.audit}
-    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 86400)} AND call_id != ''
+    WHERE ${inWindow(ctx)} AND call_id != ''
     GROUP BY tenant, call_id
   )
   ARRAY JOIN arrayMap(e -> e.1, arrayFilter(e -> e.2 = '${A.recordingStart}' AND e.1 > ${nowMs(ctx)} - 3600000, ev)) AS rec
@@ -170,7 +174,7 @@ FROM (
   SELECT tenant, session_id, countIf(action = '${AUDIT_ACTION.join}') AS joins, countIf(action = '${AUDIT_ACTION.leave}') AS leaves,
     maxIf(ts, action = '${AUDIT_ACTION.join}') AS last_join
   FROM ${TABLE.audit}
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 28 * 3600)} AND session_id != ''
+  WHERE ${inWindow(ctx)} AND session_id != ''
     AND action IN ('${AUDIT_ACTION.join}', '${AUDIT_ACTION.leave}')
   GROUP BY tenant, session_id
   HAVING joins > 0 AND last_join <= ${ctx.now} - INTERVAL 4 HOUR

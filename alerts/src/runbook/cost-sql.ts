@@ -1,4 +1,4 @@
-import { lastSeconds, tenantCondition } from './sql.js';
+import { inWindow } from './sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
 import type { MetricSelector, SqlContext } from './types.js';
 
@@ -20,12 +20,12 @@ export const USAGE_COLUMNS: readonly string[] = [
 ];
 
 /**
- * Per tenant over the last `seconds`: `cpu`, `ram`, `egress` (SFU egress
+ * Per tenant over the rule's window: `cpu`, `ram`, `egress` (SFU egress
  * plus TURN relay), `storage` dollars and `hours` of participant time on the
  * SFUs, from the usage in `server_events` and `ctx.prices` (the same
  * decomposition the collector's cost counters use).
  */
-export function costComponentsSql(ctx: SqlContext, seconds: number): string {
+export function costComponentsSql(ctx: SqlContext): string {
   const p = ctx.prices;
   const hourMs = 3_600_000;
   return `SELECT tenant,
@@ -36,6 +36,6 @@ export function costComponentsSql(ctx: SqlContext, seconds: number): string {
   sumIf(recording_stored_bytes, kind = '${SERVER_KIND.recording}' AND state = 'finished') / ${GB} * ${p.storageGbMonth} * ${p.storageRetentionMonths} AS storage,
   sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') AS hours
 FROM ${TABLE.serverEvents}
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, seconds)}
+WHERE ${inWindow(ctx)}
 GROUP BY tenant`;
 }

@@ -1,12 +1,19 @@
 import { DASHBOARD } from './dashboards.js';
-import { percent, lastSeconds, share, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, lastSeconds, percent, share, tenantCondition } from './sql.js';
 import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
-import type { RunbookPage } from './types.js';
+import type { Duration, RunbookPage } from './types.js';
 import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
 
 /** Bytes in a gigabyte (decimal, as cloud invoices count). */
 const GB = 1e9;
+
+/** Window of the entry 4 egress ratios (PromQL `window` and SQL lookback). */
+const EGRESS_VOLUME_WINDOW: Duration = '30m';
+
+/** Window of the entry 8 cost share (PromQL `window` and SQL lookback). */
+const COST_SHARE_WINDOW: Duration = '6h';
 
 /** Entry 4: every receiver gets the top simulcast layer and egress explodes. */
 export const SIMULCAST_UNTUNED: RunbookPage = {
@@ -50,17 +57,17 @@ export const SIMULCAST_UNTUNED: RunbookPage = {
         denominator: [{ metric: PARTICIPANT_TIME.metric }],
         scale: 3600 / PARTICIPANT_TIME.secondsPerUnit / GB,
         by: ['region'],
-        window: '30m',
+        window: EGRESS_VOLUME_WINDOW,
       },
       sql: {
         requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'dur_ms', 'bytes_received'] },
         labels: ['region'],
-        lookbackSeconds: 1800,
+        lookbackSeconds: durationSeconds(EGRESS_VOLUME_WINDOW),
         query: (ctx) => `SELECT tenant, region, ${share(`sum(bytes) / ${GB}`, 'sum(hours)')} AS value
 FROM (
   SELECT tenant, any(region) AS region, sum(coalesce(bytes_received, 0)) AS bytes, ${participantHoursSql()} AS hours
   FROM samples
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 1800)}
+  WHERE ${inWindow(ctx)}
   GROUP BY tenant, session_id
 )
 GROUP BY tenant, region
@@ -85,16 +92,16 @@ HAVING sum(hours) >= 1 / 60`,
         denominator: [{ metric: 'webrtc.sfu.participant_time' }],
         scale: 1 / GB,
         by: ['region'],
-        window: '30m',
+        window: EGRESS_VOLUME_WINDOW,
       },
       sql: {
         requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'sfu_egress_bytes', 'sfu_participant_time_h'] },
         labels: ['region'],
-        lookbackSeconds: 1800,
+        lookbackSeconds: durationSeconds(EGRESS_VOLUME_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${share(`sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / ${GB}`, `sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}')`)} AS value
 FROM ${TABLE.serverEvents}
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 1800)} AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
+WHERE ${inWindow(ctx)} AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
 GROUP BY tenant, region
 HAVING sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') >= 1 / 60`,
       },
@@ -145,15 +152,15 @@ export const EGRESS_DOMINATES: RunbookPage = {
         denominator: COST_COUNTERS,
         scale: 100,
         by: [],
-        window: '6h',
+        window: COST_SHARE_WINDOW,
       },
       sql: {
         requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
         labels: [],
-        lookbackSeconds: 6 * 3600,
+        lookbackSeconds: durationSeconds(COST_SHARE_WINDOW),
         query: (ctx) => `SELECT tenant, ${percent('egress', 'cpu + ram + egress + storage')} AS value
 FROM (
-${costComponentsSql(ctx, 6 * 3600)}
+${costComponentsSql(ctx)}
 )`,
       },
       grafana: true,
@@ -218,7 +225,7 @@ export const TURN_ALLOCATION_LEAK: RunbookPage = {
 FROM (
   SELECT tenant, sum(latest) AS allocations FROM (
     SELECT tenant, node_id, argMax(turn_allocations, ts) AS latest FROM ${TABLE.serverEvents}
-    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND kind = '${SERVER_KIND.turn}' AND turn_allocations IS NOT NULL
+    WHERE ${inWindow(ctx)} AND kind = '${SERVER_KIND.turn}' AND turn_allocations IS NOT NULL
     GROUP BY tenant, node_id
   ) GROUP BY tenant
 ) AS a

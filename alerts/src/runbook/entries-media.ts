@@ -1,7 +1,8 @@
 import { DASHBOARD } from './dashboards.js';
-import { lastSeconds, percent, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
-import type { RunbookPage, SqlContext } from './types.js';
+import type { Duration, RunbookPage, SqlContext } from './types.js';
 
 /** Sample columns of entry 6 (outbound source level and inbound level, 0..1 as `audioLevel`). */
 export const AUDIO_LEVEL_COLUMNS = { speaking: 'audio_out_audio_level', heard: 'audio_in_audio_level' } as const;
@@ -9,7 +10,7 @@ export const AUDIO_LEVEL_COLUMNS = { speaking: 'audio_out_audio_level', heard: '
 export const KEYFRAME_COLUMNS = { decoded: 'video_in_frames', keyframes: 'video_in_key_frames' } as const;
 
 function suppressedSpeechSql(ctx: SqlContext): string {
-  const window = `${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)}`;
+  const window = inWindow(ctx);
   const bucket = 'toStartOfInterval(ts, INTERVAL 10 SECOND)';
   return `SELECT tenant, region, ${percent('countIf(heard < 0.01)', 'count()')} AS value
 FROM (
@@ -119,7 +120,7 @@ export const HYBRID_AV_DRIFT: RunbookPage = {
         lookbackSeconds: 600,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 600)} AND type = '${EVENT.avOffset}' AND events.value IS NOT NULL
+WHERE ${inWindow(ctx)} AND type = '${EVENT.avOffset}' AND events.value IS NOT NULL
 GROUP BY tenant, region`,
       },
       grafana: false,
@@ -172,13 +173,16 @@ export const SLOW_STARTUP_BITRATE: RunbookPage = {
         lookbackSeconds: 900,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)} AND type = '${EVENT.bitrateTarget}' AND events.value IS NOT NULL
+WHERE ${inWindow(ctx)} AND type = '${EVENT.bitrateTarget}' AND events.value IS NOT NULL
 GROUP BY tenant, region`,
       },
       grafana: false,
     },
   ],
 };
+
+/** Window of the entry 11 keyframe share (PromQL `window` and SQL lookback). */
+const KEYFRAME_SHARE_WINDOW: Duration = '15m';
 
 /** Entry 11: VP9 SVC layer drops show as brief flicker. */
 export const SVC_FLICKER: RunbookPage = {
@@ -220,16 +224,16 @@ export const SVC_FLICKER: RunbookPage = {
         denominator: [{ metric: 'webrtc.stream.frames', matchers: { direction: 'inbound' } }],
         scale: 100,
         by: ['region'],
-        window: '15m',
+        window: KEYFRAME_SHARE_WINDOW,
       },
       sql: {
         requires: { samples: ['tenant', 'region', 'ts', KEYFRAME_COLUMNS.decoded, KEYFRAME_COLUMNS.keyframes] },
         labels: ['region'],
-        lookbackSeconds: 900,
+        lookbackSeconds: durationSeconds(KEYFRAME_SHARE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`sum(coalesce(${KEYFRAME_COLUMNS.keyframes}, 0))`, `sum(coalesce(${KEYFRAME_COLUMNS.decoded}, 0))`)} AS value
 FROM samples
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)}
+WHERE ${inWindow(ctx)}
 GROUP BY tenant, region
 HAVING sum(coalesce(${KEYFRAME_COLUMNS.decoded}, 0)) >= 300`,
       },

@@ -1,7 +1,11 @@
 import { DASHBOARD } from './dashboards.js';
-import { lastSeconds, percent, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, percent } from './sql.js';
 import { EVENT, SERVER_KIND, TABLE } from './telemetry.js';
-import type { RunbookPage } from './types.js';
+import type { Duration, RunbookPage } from './types.js';
+
+/** Window of the entry 5 success ratio (PromQL `window` and SQL lookback): jobs that ended in the last hour. */
+const RECORDING_JOBS_WINDOW: Duration = '1h';
 
 /** Entry 5: recordings assembled in a participant's browser lose footage. */
 export const CLIENT_SIDE_RECORDING: RunbookPage = {
@@ -47,15 +51,15 @@ export const CLIENT_SIDE_RECORDING: RunbookPage = {
         ],
         scale: 100,
         by: ['region'],
-        window: '1h',
+        window: RECORDING_JOBS_WINDOW,
       },
       sql: {
         requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'state'] },
         labels: ['region'],
-        lookbackSeconds: 3600,
+        lookbackSeconds: durationSeconds(RECORDING_JOBS_WINDOW),
         query: (ctx) => `SELECT tenant, region, ${percent("countIf(state = 'finished')", 'count()')} AS value
 FROM ${TABLE.serverEvents}
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 3600)} AND kind = '${SERVER_KIND.recording}' AND state IN ('finished', 'failed')
+WHERE ${inWindow(ctx)} AND kind = '${SERVER_KIND.recording}' AND state IN ('finished', 'failed')
 GROUP BY tenant, region`,
       },
       grafana: true,
@@ -115,7 +119,7 @@ export const BLUETOOTH_FIRST_CALL: RunbookPage = {
         query: (ctx) => `SELECT tenant, os AS os_name,
   ${percent(`uniqExactIf(session_id, type = '${EVENT.feedbackComplaint}' AND name = '${WRONG_AUDIO_DEVICE}')`, `uniqExactIf(session_id, type = '${EVENT.feedback}')`)} AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 86400)} AND type IN ('${EVENT.feedback}', '${EVENT.feedbackComplaint}')
+WHERE ${inWindow(ctx)} AND type IN ('${EVENT.feedback}', '${EVENT.feedbackComplaint}')
 GROUP BY tenant, os_name
 HAVING uniqExactIf(session_id, type = '${EVENT.feedback}') >= 20`,
       },

@@ -1,7 +1,8 @@
 import { DASHBOARD } from './dashboards.js';
-import { lastSeconds, percent, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
-import type { RunbookPage } from './types.js';
+import type { Duration, RunbookPage } from './types.js';
 
 /** Entry 1: relay workers that are still warming up slow down every join in the region. */
 export const TURN_COLD_START: RunbookPage = {
@@ -50,13 +51,19 @@ export const TURN_COLD_START: RunbookPage = {
         lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.99)(events.value) AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND type = '${EVENT.icePairFormed}' AND events.value IS NOT NULL
+WHERE ${inWindow(ctx)} AND type = '${EVENT.icePairFormed}' AND events.value IS NOT NULL
 GROUP BY tenant, region`,
       },
       grafana: false,
     },
   ],
 };
+
+/** Window of the entry 2 ratios (PromQL `window` and SQL lookback): connections whose handshake ran in the last 15 minutes. */
+const HANDSHAKE_WINDOW: Duration = '15m';
+
+/** Window of the entry 3 ratio: sessions that came back online in the last 15 minutes. */
+const AFTER_ONLINE_WINDOW: Duration = '15m';
 
 /** Entry 2: the DTLS handshake never completes because its fragments are dropped on a small-MTU path. */
 export const DTLS_SMALL_MTU: RunbookPage = {
@@ -100,16 +107,16 @@ export const DTLS_SMALL_MTU: RunbookPage = {
         denominator: [{ metric: 'webrtc.dtls.connecting_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: '15m',
+        window: HANDSHAKE_WINDOW,
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: 900,
+        lookbackSeconds: durationSeconds(HANDSHAKE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent("uniqExactIf(session_id, pc_id, state = 'stuck')", 'uniqExact(session_id, pc_id)')} AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)} AND type = '${EVENT.dtlsConnecting}'
+WHERE ${inWindow(ctx)} AND type = '${EVENT.dtlsConnecting}'
 GROUP BY tenant, region`,
       },
       grafana: true,
@@ -131,16 +138,16 @@ GROUP BY tenant, region`,
         denominator: [{ metric: 'webrtc.ice.pair_formation_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: '15m',
+        window: HANDSHAKE_WINDOW,
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: 900,
+        lookbackSeconds: durationSeconds(HANDSHAKE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`uniqExactIf(session_id, pc_id, type = '${EVENT.noInboundMedia}')`, `uniqExactIf(session_id, pc_id, type = '${EVENT.iceConnectionState}')`)} AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)}
+WHERE ${inWindow(ctx)}
   AND (type = '${EVENT.noInboundMedia}' OR (type = '${EVENT.iceConnectionState}' AND state = 'connected'))
 GROUP BY tenant, region`,
       },
@@ -190,16 +197,16 @@ export const CONSENT_EXPIRY: RunbookPage = {
         denominator: [{ metric: 'webrtc.network.offline' }],
         scale: 100,
         by: ['region'],
-        window: '15m',
+        window: AFTER_ONLINE_WINDOW,
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: 900,
+        lookbackSeconds: durationSeconds(AFTER_ONLINE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`uniqExactIf(session_id, type = '${EVENT.failedAfterOnline}')`, `uniqExactIf(session_id, type = '${EVENT.network}')`)} AS value
 FROM events
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)}
+WHERE ${inWindow(ctx)}
   AND (type = '${EVENT.failedAfterOnline}' OR (type = '${EVENT.network}' AND state = 'online'))
 GROUP BY tenant, region`,
       },

@@ -1,9 +1,12 @@
 import { DASHBOARD } from './dashboards.js';
-import { inboundColumns, lastSeconds, streamValues, tenantCondition } from './sql.js';
+import { inWindow, inboundColumns, lastSeconds, streamValues, tenantCondition } from './sql.js';
 import type { AlertRule, RunbookPage, Severity, SqlContext } from './types.js';
 
 /** Sample column of the estimated MOS (inbound audio, 1..5). */
 export const MOS_COLUMN = 'audio_in_mos';
+
+/** How far back the freeze rule looks for a connection's first video interval (six hours, beyond its window). */
+const FIRST_INTERVAL_SECONDS = 6 * 3600;
 
 interface StreamQuantileSpec {
   readonly id: string;
@@ -23,7 +26,7 @@ function inboundStreamQuantile(spec: StreamQuantileSpec): AlertRule {
   const pct = Math.round(spec.quantile * 100);
   const q = (ctx: SqlContext) => `SELECT tenant, region, media_kind, quantileExact(${spec.quantile})(v) AS value
 FROM (
-  ${streamValues(ctx, inboundColumns(spec.key), 300)}
+  ${streamValues(ctx, inboundColumns(spec.key))}
 )
 GROUP BY tenant, region, media_kind`;
   return {
@@ -87,7 +90,7 @@ export const QUALITY_PERCENTILES: RunbookPage = {
         lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(rtt_ms) AS value
 FROM samples
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND rtt_ms IS NOT NULL
+WHERE ${inWindow(ctx)} AND rtt_ms IS NOT NULL
 GROUP BY tenant, region`,
       },
       grafana: false,
@@ -134,10 +137,10 @@ GROUP BY tenant, region`,
         // Chromium counts as a freeze; in short calls it alone would set the p95. Steady intervals only.
         query: (ctx) => `SELECT tenant, region, 'video' AS media_kind, quantileExact(0.95)(video_in_freeze_time_pct) AS value
 FROM samples
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND video_in_freeze_time_pct IS NOT NULL
+WHERE ${inWindow(ctx)} AND video_in_freeze_time_pct IS NOT NULL
   AND (session_id, pc_id, ts) NOT IN (
     SELECT session_id, pc_id, min(ts) FROM samples
-    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 21600)} AND video_in_freeze_time_pct IS NOT NULL
+    WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, FIRST_INTERVAL_SECONDS)} AND video_in_freeze_time_pct IS NOT NULL
     GROUP BY session_id, pc_id)
 GROUP BY tenant, region`,
       },
@@ -161,7 +164,7 @@ GROUP BY tenant, region`,
         lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, 'audio' AS media_kind, quantileExact(0.05)(${MOS_COLUMN}) AS value
 FROM samples
-WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 300)} AND ${MOS_COLUMN} IS NOT NULL
+WHERE ${inWindow(ctx)} AND ${MOS_COLUMN} IS NOT NULL
 GROUP BY tenant, region`,
       },
       grafana: false,

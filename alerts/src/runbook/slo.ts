@@ -1,5 +1,6 @@
 import { DASHBOARD } from './dashboards.js';
-import { lastSeconds, percent, share, tenantCondition } from './sql.js';
+import { durationSeconds } from './durations.js';
+import { inWindow, lastSeconds, percent, share, tenantCondition } from './sql.js';
 import { EVENT } from './telemetry.js';
 import type { AlertRule, Duration, MetricSelector, RunbookPage, Severity, SqlContext } from './types.js';
 
@@ -11,8 +12,11 @@ export interface Slo {
   readonly objective: number;
   readonly bad: MetricSelector;
   readonly total: MetricSelector;
-  /** SQL: per tenant, the bad share over the last `long` seconds and the last `short` seconds. */
-  readonly ratios: (ctx: SqlContext, long: number, short: number) => string;
+  /**
+   * SQL: per tenant, the bad share over the rule's window (`ctx.lookbackSeconds`,
+   * the long window of the pair) as `long_ratio` and over the last `short` seconds as `short_ratio`.
+   */
+  readonly ratios: (ctx: SqlContext, short: number) => string;
   readonly requires: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -32,16 +36,7 @@ export const BURN_TIERS: readonly BurnTier[] = [
   { factor: 6, long: '6h', short: '30m', severity: 'warn', for: '15m', speed: 'Slow' },
 ];
 
-const SECONDS: Readonly<Record<Duration, number>> = {
-  '1m': 60, '2m': 120, '5m': 300, '10m': 600, '15m': 900, '30m': 1800, '1h': 3600, '6h': 21600,
-};
-
-/** Seconds in a rule duration. */
-export function durationSeconds(d: Duration): number {
-  return SECONDS[d];
-}
-
-function setupRatios(ctx: SqlContext, long: number, short: number): string {
+function setupRatios(ctx: SqlContext, short: number): string {
   const recent = `added_at > ${ctx.now} - INTERVAL ${short} SECOND`;
   return `SELECT tenant, ${share('countIf(bad)', 'count()')} AS long_ratio, ${share(`countIf(bad AND ${recent})`, `countIf(${recent})`)} AS short_ratio
 FROM (
@@ -49,21 +44,21 @@ FROM (
     countIf(type = '${EVENT.connectionState}' AND state = 'failed') > 0
       AND countIf(type = '${EVENT.connectionState}' AND state = 'connected') = 0 AS bad
   FROM events
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, long)} AND pc_id != ''
+  WHERE ${inWindow(ctx)} AND pc_id != ''
   GROUP BY tenant, session_id, pc_id
   HAVING countIf(type = '${EVENT.pcAdded}') > 0
 )
 GROUP BY tenant`;
 }
 
-function degradedRatios(ctx: SqlContext, long: number, short: number): string {
+function degradedRatios(ctx: SqlContext, short: number): string {
   const recent = `ended_at > ${ctx.now} - INTERVAL ${short} SECOND`;
   return `SELECT tenant, ${share('countIf(degraded)', 'count()')} AS long_ratio,
   ${share(`countIf(degraded AND ${recent})`, `countIf(${recent})`)} AS short_ratio
 FROM (
   SELECT tenant, max(ts) AS ended_at, argMax(state, ts) = 'degraded' AS degraded
   FROM events
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, long)} AND type = '${EVENT.sessionQuality}'
+  WHERE ${inWindow(ctx)} AND type = '${EVENT.sessionQuality}'
   GROUP BY tenant, session_id
 )
 GROUP BY tenant`;
@@ -99,7 +94,6 @@ export const DEGRADED_SESSION_SLO: Slo = {
 /** The fast and slow burn-rate alerts of one SLO. */
 export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
   return BURN_TIERS.map((tier) => {
-    const long = durationSeconds(tier.long);
     const short = durationSeconds(tier.short);
     const budget = +(1 - slo.objective).toFixed(6);
     return {
@@ -124,10 +118,10 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
       sql: {
         requires: slo.requires,
         labels: [],
-        lookbackSeconds: long,
+        lookbackSeconds: durationSeconds(tier.long),
         query: (ctx) => `SELECT tenant, least(long_ratio, short_ratio) / ${budget} AS value
 FROM (
-${slo.ratios(ctx, long, short)}
+${slo.ratios(ctx, short)}
 )`,
       },
       grafana: false,
@@ -135,21 +129,27 @@ ${slo.ratios(ctx, long, short)}
   });
 }
 
+/** How far back a failed connection may have connected (six hours, beyond the rule's window). */
+const CONNECTED_SINCE_SECONDS = 6 * 3600;
+
 function midCallFailuresSql(ctx: SqlContext): string {
   const pc = "concat(session_id, '/', pc_id)";
   return `SELECT tenant, region, ${percent('uniqExactIf(pc, failed = 1)', 'uniqExact(pc)')} AS value
 FROM (
   SELECT tenant, region, ${pc} AS pc, 0 AS failed FROM samples
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)}
+  WHERE ${inWindow(ctx)}
   UNION ALL
   SELECT tenant, region, ${pc} AS pc, 1 AS failed FROM events
-  WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 900)} AND type = '${EVENT.connectionState}' AND state = 'failed'
+  WHERE ${inWindow(ctx)} AND type = '${EVENT.connectionState}' AND state = 'failed'
     AND (tenant, session_id, pc_id) IN (
       SELECT tenant, session_id, pc_id FROM events
-      WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, 21600)} AND type = '${EVENT.connectionState}' AND state = 'connected')
+      WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, CONNECTED_SINCE_SECONDS)} AND type = '${EVENT.connectionState}' AND state = 'connected')
 )
 GROUP BY tenant, region`;
 }
+
+/** Window of the mid-call failure ratio (PromQL `window` and SQL lookback). */
+const MID_CALL_WINDOW: Duration = '15m';
 
 /** The errors family: SLO burn rates and mid-call connection failures. */
 export const RELIABILITY_SLOS: RunbookPage = {
@@ -193,7 +193,7 @@ export const RELIABILITY_SLOS: RunbookPage = {
         denominator: [{ metric: 'webrtc.ice.pair_formation_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: '15m',
+        window: MID_CALL_WINDOW,
       },
       sql: {
         requires: {
@@ -201,7 +201,7 @@ export const RELIABILITY_SLOS: RunbookPage = {
           events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'],
         },
         labels: ['region'],
-        lookbackSeconds: 900,
+        lookbackSeconds: durationSeconds(MID_CALL_WINDOW),
         query: midCallFailuresSql,
       },
       grafana: true,

@@ -1,4 +1,4 @@
-import type { SqlContext } from './types.js';
+import type { AlertRule, SqlContext, SqlTarget } from './types.js';
 
 /**
  * Small helpers shared by the SQL forms. Every query returns `tenant`, its
@@ -13,6 +13,20 @@ export function tenantCondition(ctx: SqlContext): string {
 /** Rows of the last `seconds` before the evaluation instant (`column` in (now - seconds, now]). */
 export function lastSeconds(ctx: SqlContext, seconds: number, column = 'ts'): string {
   return `${column} > ${ctx.now} - INTERVAL ${seconds} SECOND AND ${column} <= ${ctx.now}`;
+}
+
+/**
+ * The rule's main window: its tenant condition and the rows of the last
+ * `ctx.lookbackSeconds` (the rule's `sql.lookbackSeconds`) before the
+ * evaluation instant. Extra windows of a rule use {@link lastSeconds}.
+ */
+export function inWindow(ctx: SqlContext, column = 'ts'): string {
+  return `${tenantCondition(ctx)} AND ${lastSeconds(ctx, ctx.lookbackSeconds, column)}`;
+}
+
+/** A rule's SQL text for one target: its query with its own lookback in the context. */
+export function ruleSql(rule: AlertRule, target: SqlTarget): string {
+  return rule.sql.query({ ...target, lookbackSeconds: rule.sql.lookbackSeconds });
 }
 
 /** `100 * part / whole`, 0 when `whole` is 0 (ClickHouse would give nan). */
@@ -42,14 +56,14 @@ export function inboundColumns(key: string): readonly StreamColumn[] {
 
 /**
  * Stream values as rows `(tenant, region, media_kind, v)`: one `UNION ALL`
- * branch per column, only rows where the column is set, within the window.
+ * branch per column, only rows where the column is set, within the rule's window.
  */
-export function streamValues(ctx: SqlContext, columns: readonly StreamColumn[], seconds: number): string {
+export function streamValues(ctx: SqlContext, columns: readonly StreamColumn[]): string {
   return columns
     .map(
       (c) =>
         `SELECT tenant, region, '${c.mediaKind}' AS media_kind, ${c.column} AS v FROM samples ` +
-        `WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, seconds)} AND ${c.column} IS NOT NULL`,
+        `WHERE ${inWindow(ctx)} AND ${c.column} IS NOT NULL`,
     )
     .join('\n  UNION ALL\n  ');
 }

@@ -67,14 +67,27 @@ export interface BurnRateForm {
 /** The Prometheus form of a rule. */
 export type PrometheusForm = QuantileForm | RatioForm | BurnRateForm;
 
-/** Where the SQL form of a rule runs: native evaluation substitutes a parameter, Grafana `now()`. */
-export interface SqlContext {
+/**
+ * Where the SQL form of a rule runs, the same for every rule of one run:
+ * native evaluation substitutes a parameter, Grafana `now()`.
+ */
+export interface SqlTarget {
   /** SQL expression for the evaluation instant (a `DateTime64(3)`). */
   readonly now: string;
   /** True when the query must keep to one tenant, bound as `{tenant:String}`. */
   readonly oneTenant: boolean;
   /** Prices for the cost rules (the collector's pricing; `DEFAULT_PRICES` when none is given). */
   readonly prices: Prices;
+}
+
+/**
+ * What a rule's `query` receives: the target plus the rule's own window
+ * (its `lookbackSeconds`), so the query never restates it. Build it with
+ * `ruleSql(rule, target)`.
+ */
+export interface SqlContext extends SqlTarget {
+  /** The rule's `sql.lookbackSeconds`: the main window the query reads (see `inWindow`). */
+  readonly lookbackSeconds: number;
 }
 
 /** Prices the cost rules apply to usage, as in the collector's pricing config. */
@@ -102,8 +115,12 @@ export interface SqlForm {
   readonly requires: SqlRequirements;
   /** Label columns besides `tenant`. */
   readonly labels: readonly string[];
-  /** How far back the query looks, in seconds (Grafana's relative time range). */
+  /**
+   * How far back the query looks, in seconds: Grafana's relative time range,
+   * and the window the query reads as `ctx.lookbackSeconds`. Stated here only.
+   */
   readonly lookbackSeconds: number;
+  /** The SQL text; call it through `ruleSql`, which passes this form's lookback in `ctx`. */
   readonly query: (ctx: SqlContext) => string;
 }
 

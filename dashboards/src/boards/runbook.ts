@@ -1,4 +1,4 @@
-import { DEFAULT_PRICES, allRules } from '@rtcpulse/alerts';
+import { DEFAULT_PRICES, allRules, ruleSql, type SqlTarget } from '@rtcpulse/alerts';
 import { priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { RUNBOOK_SIGNALS } from '../sql/runbook-signals.js';
@@ -8,7 +8,7 @@ import { fleetVariables, runbookBaseVariable } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 
 /** The alert rules' SQL forms evaluated at the end of the dashboard's range, as Grafana would (default prices, as the Grafana-managed rules use). */
-const GRAFANA_NOW = { now: 'toDateTime64($__toTime, 3)', oneTenant: false, prices: DEFAULT_PRICES } as const;
+const GRAFANA_NOW: SqlTarget = { now: 'toDateTime64($__toTime, 3)', oneTenant: false, prices: DEFAULT_PRICES };
 
 /**
  * The rule forms name their result `value`, which is also an `events`
@@ -63,7 +63,7 @@ export function runbookBoard(): GeneratedBoard {
             threshold: threshold(rule.id),
             links,
           },
-          tableSql(`${rule.sql.query(GRAFANA_NOW)}\n${RULE_SETTINGS}`, { tables: rule.sql.requires, mayBeEmpty: true }),
+          tableSql(`${ruleSql(rule, GRAFANA_NOW)}\n${RULE_SETTINGS}`, { tables: rule.sql.requires, mayBeEmpty: true }),
         ),
       );
     }
