@@ -15,7 +15,9 @@
  * many (`BENCH_SESSIONS`) sessions. "CPU per report" splits the
  * collector's CPU between its event-loop thread and its other threads
  * (chdb's queries and merges, V8's GC helpers, file system work). The
- * telemetry line is the in-process cost of the OpenTelemetry recording of
+ * collector runs twice: answering once ClickHouse has a report (the
+ * default) and once it is in the fsync'd spool (`RTCPULSE_ACK_WAIT_MS=0`).
+ * The telemetry line is the in-process cost of the OpenTelemetry recording of
  * one report and how many values it records.
  * `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
  */
@@ -149,6 +151,11 @@ try {
   console.log(row('rtcpulse collector', collectorResult));
   const perSession = await memoryPerSession(collector, SESSIONS);
   await collector.stop();
+  // The same collector answering once a report is in the fsync'd spool instead of once ClickHouse has it.
+  const spoolAck = await startChild(here('./serve-collector.ts'), [join(dir, 'spool-ack')], ['--expose-gc'], { RTCPULSE_ACK_WAIT_MS: '0' });
+  const spoolAckResult = await measure(spoolAck, `/v1/reports?key=${TENANT}`);
+  await spoolAck.stop();
+  console.log(row('collector, ack at spool', spoolAckResult));
 
   const direct = await directInsert(join(dir, 'direct'));
   const telemetry = await telemetryCost();
@@ -157,7 +164,10 @@ try {
     `${'@clickhouse/client direct'.padEnd(28)} ${fmt(direct.perSecond).padStart(8)} reports/s  ` +
       `(rows of 2000 reports per insert, chdb in-process; ${fmt(direct.cpuMicros)} µs CPU per report, JSON parse and rows included)`,
   );
-  console.log(`collector / bare Fastify: ${fmt((100 * collectorResult.perSecond) / bareResult.perSecond)} %`);
+  console.log(
+    `collector / bare Fastify: ${fmt((100 * collectorResult.perSecond) / bareResult.perSecond)} % ` +
+      `(ack at spool: ${fmt((100 * spoolAckResult.perSecond) / bareResult.perSecond)} %)`,
+  );
   const perReport = (seconds: number, r: Measured): string => fmt((1e6 * seconds) / Math.max(r.ok, 1));
   console.log(
     `CPU per report: bare Fastify ${perReport(bareResult.cpuSeconds, bareResult)} µs; collector ${perReport(collectorResult.cpuSeconds, collectorResult)} µs ` +

@@ -70,9 +70,17 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Start `node --import tsx <script> ...args` and wait for its port. */
-export async function startChild(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Start `node --import tsx <script> ...args` (with `env` added to this process's environment) and wait for its port. */
+export async function startChild(
+  script: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
