@@ -154,4 +154,21 @@ describe('createStatsReader on hand-built reports', () => {
     const plain = (ts: number): Record<string, unknown> => Object.fromEntries(path(ts).map((e) => [e.id, { ...e, timestamp: ts }]));
     for (const ts of [1000, 2000, 3000]) expect(read(plain(ts)).size).toBe(5);
   });
+
+  it(`calls onFullRead on every full read and only then (at least every ${FULL_READ_EVERY} reports)`, () => {
+    // A video stream appears with the fourth report (the size changes), then 2 × FULL_READ_EVERY + 1 reports of the same shape.
+    const reports: CountingReport[] = [];
+    for (let i = 1; i <= 4 + 2 * FULL_READ_EVERY; i++) {
+      reports.push(report(i * 1000, ...path(i * 1000), audioIn('ITA', i * 50), ...(i > 3 ? [videoIn(i * 30)] : [])));
+    }
+    let calls = 0;
+    const read = createStatsReader(() => calls++);
+    const calledAt = reports.flatMap((r, i) => {
+      const before = calls;
+      read(r);
+      return calls > before ? [i] : [];
+    });
+    expect(calledAt).toEqual(reports.flatMap((r, i) => (r.fullReads ? [i] : [])));
+    expect(calledAt).toEqual([0, 3, 3 + FULL_READ_EVERY, 3 + 2 * FULL_READ_EVERY]);
+  });
 });

@@ -15,9 +15,9 @@ export function combineStreams(totals: StreamTotals): Sample['streams'] {
     const group = totals[stream as StreamKey]!;
     for (const k in group) {
       const key = k as AnyStreamMetricKey;
-      const [sum, den, min, max, count] = group[key]!;
+      const t = group[key]!;
       const is = (keys: readonly string[]): boolean => keys.includes(key);
-      out[key] = round(den ? sum / den : is(MAX_KEYS) ? max : is(MIN_KEYS) ? min : is(MEAN_KEYS) ? sum / count : sum);
+      out[key] = round(t[1] ? t[0] / t[1] : is(MAX_KEYS) ? t[3] : is(MIN_KEYS) ? t[2] : is(MEAN_KEYS) ? t[0] / t[4] : t[0]);
     }
     streams[stream] = out;
   }

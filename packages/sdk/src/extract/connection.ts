@@ -31,8 +31,8 @@ export function selectedCandidatePair(snapshot: StatsSnapshot): StatsEntry | und
  * The report's own timestamp (ms since the epoch): the selected transport's or
  * candidate pair's, else the newest entry's; 0 for an empty report.
  */
-export function reportTimestamp(snapshot: StatsSnapshot, [transport, pair]: SelectedPath = selectedPath(snapshot)): number {
-  const anchor = transport ?? pair;
+export function reportTimestamp(snapshot: StatsSnapshot, path: SelectedPath = selectedPath(snapshot)): number {
+  const anchor = path[0] ?? path[1];
   if (anchor && anchor.timestamp > 0) return anchor.timestamp;
   let newest = 0;
   for (const entry of snapshot.values()) newest = Math.max(newest, entry.timestamp);
@@ -80,7 +80,7 @@ function avSyncMs(snapshot: StatsSnapshot): number | undefined {
     const kind = mediaKind(entry);
     if (ts && kind) (playout[kind] ??= []).push(ts);
   }
-  const [audio, video] = [playout['audio'], playout['video']];
+  const { audio, video } = playout;
   return audio?.length === 1 && video?.length === 1 ? Math.abs(video[0]! - audio[0]!) : undefined;
 }
 

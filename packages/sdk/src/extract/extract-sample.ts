@@ -11,15 +11,13 @@ import type { StreamTotals } from './stream-contribution.js';
 /** A sample without the identity the caller assigns (peer connection id and sequence number). */
 export type SampleBody = Omit<Sample, 'pc' | 'seq'>;
 
-/** Adds the estimated MOS of each audio direction that has loss measured for the interval. */
-function addMos(streams: Sample['streams'], rtt: number | undefined): void {
-  const { audio_in: inbound, audio_out: outbound } = streams;
-  if (inbound?.packet_loss_pct !== undefined && rtt !== undefined) {
-    inbound.mos = round(estimateMos(rtt, inbound.jitter_ms ?? 0, inbound.packet_loss_pct, inbound.jitter_buffer_delay_ms));
-  }
-  const outRtt = outbound?.rtt_ms ?? rtt;
-  if (outbound?.packet_loss_pct !== undefined && outRtt !== undefined) {
-    outbound.mos = round(estimateMos(outRtt, outbound.jitter_ms ?? 0, outbound.packet_loss_pct));
+/** The values of one audio direction that its estimated MOS is made of. */
+type MosInputs = { packet_loss_pct?: number; jitter_ms?: number; jitter_buffer_delay_ms?: number; mos?: number };
+
+/** Adds the estimated MOS of one audio direction when it has loss measured for the interval and a round-trip time. */
+function addMos(stream: MosInputs | undefined, rtt: number | undefined): void {
+  if (stream?.packet_loss_pct !== undefined && rtt !== undefined) {
+    stream.mos = round(estimateMos(rtt, stream.jitter_ms ?? 0, stream.packet_loss_pct, stream.jitter_buffer_delay_ms));
   }
 }
 
@@ -57,7 +55,10 @@ export function extractSample(previous: StatsSnapshot | undefined, current: Stat
   const labels = pathLabels(current, pair);
   const conn = connectionValues(interval, pair, labels.local_candidate_type === 'relay');
   const streams = combineStreams(totals);
-  addMos(streams, round(conn.rtt_ms));
+  const rtt = round(conn.rtt_ms);
+  addMos(streams.audio_in, rtt);
+  // Sent audio: the RTT of its own receiver reports where there is one.
+  addMos(streams.audio_out, streams.audio_out?.rtt_ms ?? rtt);
   return {
     ts: Math.round(ts),
     dur: Math.round(dur),

@@ -34,8 +34,11 @@ const readableInPart = (snapshot: StatsSnapshot): boolean => (selectedPath(snaps
  * result as a full snapshot of the same report: `get` answers for every
  * entry of the report, and `values()` yields every entry of the walked types
  * (and those asked for so far).
+ *
+ * `onFullRead` is called after each full read, for a caller that refreshes
+ * other slowly changing state at the same cadence.
  */
-export function createStatsReader(): (report: RawStatsReport) => StatsSnapshot {
+export function createStatsReader(onFullRead?: () => void): (report: RawStatsReport) => StatsSnapshot {
   let ids: string[] = [];
   let size: number | undefined;
   let reads = 0;
@@ -64,6 +67,7 @@ export function createStatsReader(): (report: RawStatsReport) => StatsSnapshot {
     size = live.size;
     reads = 0;
     kept.clear();
+    onFullRead?.();
     return snapshot;
   };
 }

@@ -32,22 +32,36 @@ export interface ObservedConnection {
 
 const onOff = (value: boolean | undefined): string | undefined => (value === undefined ? undefined : value ? 'on' : 'off');
 
-/** Noise suppression and gain control of the microphone track being sent (runbook entry 6). */
-function audioProcessingLabels(pc: RTCPeerConnection): Sample['labels'] {
-  const settings = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track?.getSettings();
-  return defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
-}
-
 /**
  * Starts observing one RTCPeerConnection: its per-connection sample
  * sequence, the previous stats snapshot the next deltas are taken against,
  * its state machines and its signalling calls.
+ *
+ * Each sample carries the `noise_suppression` and `auto_gain_control` labels
+ * of the microphone track being sent (runbook entry 6). Asking the browser
+ * for them costs a tenth of the sample's own processing, so they are read
+ * again only on each full read of the stats report (the first report, a
+ * change in the report's number of entries, and at least every
+ * `FULL_READ_EVERY` = 10 reports, see `createStatsReader`) and when the
+ * audio sender's track was replaced or removed. A replaced or removed track
+ * therefore shows in the very next sample; any other change (the same
+ * track's settings changed by `applyConstraints`, a first audio track added)
+ * within 10 samples (20 s at the default 2 s interval).
  */
 export function observeConnection(pc: RTCPeerConnection, id: string, sink: ConnectionSink): ObservedConnection {
   const emit = (event: ConnectionEvent): void => sink.event({ ...event, pc: id, ts: sink.now() });
   let seq = 0;
   let previous: StatsSnapshot | undefined;
-  const read = createStatsReader();
+  // The audio-processing labels, and the sender and track they were read from (see above).
+  let sender: RTCRtpSender | undefined;
+  let track: MediaStreamTrack | null | undefined;
+  let labels: Sample['labels'];
+  const readLabels = (): void => {
+    sender = pc.getSenders().find((s) => s.track?.kind === 'audio');
+    const settings = (track = sender?.track)?.getSettings();
+    labels = defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
+  };
+  const read = createStatsReader(readLabels);
   let busy = false;
   let closedReported = false;
   const reportClosed = (): void => {
@@ -71,7 +85,8 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
         const snapshot = read(await pc.getStats());
         const body = extractSample(previous, snapshot);
         previous = snapshot;
-        Object.assign(body.labels, audioProcessingLabels(pc));
+        if (sender?.track !== track) readLabels();
+        Object.assign(body.labels, labels);
         sink.sample({ ...body, pc: id, seq: seq++ });
         watch.tick(snapshot);
       } catch (error) {
