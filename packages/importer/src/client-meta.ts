@@ -1,5 +1,5 @@
 import type { ClientMeta } from '@rtcpulse/schema';
-import { parseUserAgent } from '../../sdk/src/platform/user-agent.js';
+import { parseUserAgent } from '@rtcpulse/sdk/user-agent';
 
 /** Client facts from a user-agent string, reduced the same way the SDK reduces them. */
 export function metaFromUserAgent(userAgent: string): ClientMeta {
