@@ -53,23 +53,34 @@ function delegate(current: () => Store, controls: Pick<OutageStore, 'down' | 'ta
   };
 }
 
-function embeddedOutage(config: StoreConfig): OutageStore {
-  let store = createStore(config);
+/** A store that `stop` takes down and `start` brings back; `down` in between. */
+function switchable(current: () => Store, stop: () => Promise<void>, start: () => Promise<void>): OutageStore {
   let down = false;
-  return delegate(() => store, {
+  return delegate(current, {
     get down() {
       return down;
     },
     async takeDown() {
       down = true;
-      await store.close();
+      await stop();
     },
     async bringBack() {
-      store = createStore(config);
-      await store.migrate();
+      await start();
       down = false;
     },
   });
+}
+
+function embeddedOutage(config: StoreConfig): OutageStore {
+  let store = createStore(config);
+  return switchable(
+    () => store,
+    () => store.close(),
+    async () => {
+      store = createStore(config);
+      await store.migrate();
+    },
+  );
 }
 
 /** A TCP proxy on 127.0.0.1 that can refuse and cut connections. */
@@ -123,18 +134,9 @@ export function openOutageStore(config: StoreConfig, proxy?: SwitchableProxy): O
   if (config.kind === 'embedded') return embeddedOutage(config);
   if (!proxy) throw new Error('a server store needs the proxy in front of it');
   const store = createStore(config);
-  let down = false;
-  return delegate(() => store, {
-    get down() {
-      return down;
-    },
-    async takeDown() {
-      down = true;
-      await proxy.stop();
-    },
-    async bringBack() {
-      await proxy.start();
-      down = false;
-    },
-  });
+  return switchable(
+    () => store,
+    () => proxy.stop(),
+    () => proxy.start(),
+  );
 }
