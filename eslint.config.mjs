@@ -2,6 +2,12 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Another workspace package is imported by its name and declared exports, never by a path into its sources. */
+const crossPackage = {
+  regex: '^(\\.\\./)+([^./][^/]*/)+(src|test)/',
+  message: 'Import another workspace package by its name (@rtcpulse/...) and its declared exports.',
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', 'dashboards/generated/**', 'alerts/generated/**'] },
   js.configs.recommended,
@@ -23,12 +29,17 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    files: ['packages/*/src/**/*.ts', 'collector/src/**/*.ts', 'alerts/src/**/*.ts', 'dashboards/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [crossPackage] }] },
+  },
+  {
     files: ['packages/sdk/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            crossPackage,
             { group: ['node:*'], message: 'The SDK runs in browsers: no Node built-ins.' },
             {
               group: ['@rtcpulse/schema'],
@@ -43,7 +54,7 @@ export default tseslint.config(
   {
     files: ['packages/schema/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The schema is platform-neutral.' }] }],
+      'no-restricted-imports': ['error', { patterns: [crossPackage, { group: ['node:*'], message: 'The schema is platform-neutral.' }] }],
     },
   },
   {

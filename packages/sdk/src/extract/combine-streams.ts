@@ -15,6 +15,7 @@ export function combineStreams(totals: StreamTotals): Sample['streams'] {
     const group = totals[stream as StreamKey]!;
     for (const k in group) {
       const key = k as AnyStreamMetricKey;
+      // [sum, denominator sum, min, max, count] (MetricTotals); indexed, not destructured: smaller and faster cold.
       const t = group[key]!;
       const is = (keys: readonly string[]): boolean => keys.includes(key);
       out[key] = round(t[1] ? t[0] / t[1] : is(MAX_KEYS) ? t[3] : is(MIN_KEYS) ? t[2] : is(MEAN_KEYS) ? t[0] / t[4] : t[0]);

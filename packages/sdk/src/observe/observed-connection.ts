@@ -44,7 +44,7 @@ const onOff = (value: boolean | undefined): string | undefined => (value === und
  * change in the report's number of entries, and at least every
  * `FULL_READ_EVERY` = 10 reports, see `createStatsReader`) and when the
  * audio sender's track was replaced or removed. A replaced or removed track
- * therefore shows in the very next sample; any other change (the same
+ * (also `replaceTrack(null)` and back) therefore shows in the very next sample; any other change (the same
  * track's settings changed by `applyConstraints`, a first audio track added)
  * within 10 samples (20 s at the default 2 s interval).
  */
@@ -57,7 +57,8 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
   let track: MediaStreamTrack | null | undefined;
   let labels: Sample['labels'];
   const readLabels = (): void => {
-    sender = pc.getSenders().find((s) => s.track?.kind === 'audio');
+    // A sender muted by `replaceTrack(null)` is kept, so that its next track is seen at once.
+    sender = pc.getSenders().find((s) => s.track?.kind === 'audio') ?? sender;
     const settings = (track = sender?.track)?.getSettings();
     labels = defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
   };

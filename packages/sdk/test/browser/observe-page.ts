@@ -10,7 +10,7 @@ export interface LabelRun {
   /** `[noise_suppression, auto_gain_control]` of every sample, in order. */
   labels: Array<[string | undefined, string | undefined]>;
   /** Samples taken in each phase: before the track was replaced, after it, after its settings changed. */
-  phases: [before: number, replaced: number, changed: number];
+  phases: [before: number, replaced: number, muted: number, unmuted: number, changed: number];
   /** `MediaStreamTrack.getSettings()` calls made while sampling. */
   settingsReads: number;
   /** `getStats()` reports read in full (`forEach`) while sampling. */
@@ -38,9 +38,10 @@ function count<T extends object>(proto: T, name: keyof T & string): { calls: num
 }
 
 /**
- * A loopback call sending a processed microphone track, sampled in three
+ * A loopback call sending a processed microphone track, sampled in five
  * phases: as it is; after `replaceTrack` with a track without noise
- * suppression and gain control; after that track's settings changed.
+ * suppression and gain control; muted by `replaceTrack(null)`; with that
+ * second track back; after that track's settings changed.
  * Chromium keeps a live track's audio processing under `applyConstraints`,
  * so the last change is made by the track answering `getSettings()` as a
  * browser that applied `{ noiseSuppression: true, autoGainControl: true }`
@@ -83,11 +84,15 @@ export async function labelsAcrossChanges(phases: LabelRun['phases']): Promise<L
   await samplePhase(phases[0]);
   await sender.replaceTrack(raw);
   await samplePhase(phases[1]);
+  await sender.replaceTrack(null);
+  await samplePhase(phases[2]);
+  await sender.replaceTrack(raw);
+  await samplePhase(phases[3]);
   raw.getSettings = () => {
     settings.calls++;
     return { ...replacement, noiseSuppression: true, autoGainControl: true };
   };
-  await samplePhase(phases[2]);
+  await samplePhase(phases[4]);
   const run = { settingsReads: settings.calls, fullReads: fullReads.calls };
   observed.dispose();
   a.close();
