@@ -64,8 +64,8 @@ export interface ChildServer {
   cpuSeconds(): number;
   /** The same for its main (event loop) thread only. */
   mainThreadCpuSeconds(): number;
-  /** CPU seconds by thread name (trailing digits dropped, so a pool's threads add up); the main thread is `main`. */
-  cpuSecondsByThread(): Map<string, number>;
+  /** CPU seconds of each live thread by thread id, with its name (the main thread is named `main`). */
+  threadCpu(): Map<string, { name: string; seconds: number }>;
   rssBytes(): number;
   stop(): Promise<void>;
 }
@@ -99,8 +99,8 @@ export async function startChild(
       const main = stat(`/proc/${child.pid}/task/${child.pid}/stat`);
       return (Number(main[11]) + Number(main[12])) / 100;
     },
-    cpuSecondsByThread: () => {
-      const byName = new Map<string, number>();
+    threadCpu: () => {
+      const threads = new Map<string, { name: string; seconds: number }>();
       for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
         let line: string;
         try {
@@ -108,11 +108,11 @@ export async function startChild(
         } catch {
           continue; // the thread ended between the listing and the read
         }
-        const name = tid === String(child.pid) ? 'main' : line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).replace(/\d+$/, '');
+        const name = tid === String(child.pid) ? 'main' : line.slice(line.indexOf('(') + 1, line.lastIndexOf(')'));
         const fields = line.split(') ')[1]?.split(' ') ?? [];
-        byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+        threads.set(tid, { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
       }
-      return byName;
+      return threads;
     },
     rssBytes: () => Number(stat()[21]) * 4096,
     stop: () =>

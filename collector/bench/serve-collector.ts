@@ -3,7 +3,7 @@
  * `server.ts` on an embedded store in the given directory, with one tenant
  * whose rate limit is far above the load (the limiter is not what is
  * measured), plus `GET /bench/memory` (live heap after a forced GC, and the
- * ingest gauges). Run with `--expose-gc`. Prints its port.
+ * ingest gauges) and `GET /bench/ingest` (the ingest gauges alone). Run with `--expose-gc`. Prints its port.
  */
 import { buildApp } from '../src/index.js';
 
@@ -16,6 +16,7 @@ const app = await buildApp({
     tenants: { tenants: [{ id: BENCH_TENANT, publicKeys: [{ key: BENCH_TENANT, origins: ['*'], rateLimit: { perSecond: 1e6, burst: 1e6 } }], serverKeys: [] }] },
   },
 });
+app.get('/bench/ingest', async () => app.ingest.stats());
 app.get('/bench/memory', async () => {
   (globalThis as { gc?: () => void }).gc?.();
   return { ...process.memoryUsage(), ...app.ingest.stats() };
