@@ -1,7 +1,7 @@
 import { allRules, type PagedRule } from '../runbook/index.js';
 import { CLICKHOUSE_DATASOURCE_UID } from '../runbook/dashboards.js';
 import { DEFAULT_PRICES } from '../runbook/prices.js';
-import { ruleSql } from '../runbook/sql.js';
+import { lookbackSeconds, ruleSql } from '../runbook/sql.js';
 import type { AlertRule, Duration, Prices } from '../runbook/types.js';
 import { alertAnnotations, alertLabels } from '../prometheus/rules.js';
 
@@ -78,7 +78,7 @@ function grafanaRule(paged: PagedRule, baseUrl: string): GrafanaRule {
     data: [
       {
         refId: 'A',
-        relativeTimeRange: { from: rule.sql.lookbackSeconds, to: 0 },
+        relativeTimeRange: { from: lookbackSeconds(rule), to: 0 },
         datasourceUid: CLICKHOUSE_DATASOURCE_UID,
         model: {
           refId: 'A',

@@ -1,15 +1,11 @@
 import { DASHBOARD } from './dashboards.js';
 import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
-import { durationSeconds } from './durations.js';
 import { inWindow, nowMs, percent, share } from './sql.js';
 import { AUDIT_ACTION, TABLE } from './telemetry.js';
-import type { Duration, RunbookPage, SqlContext } from './types.js';
+import type { RunbookPage, SqlContext } from './types.js';
 
 /** Default infrastructure budget per participant-hour, in the pricing config's currency. Tune per deployment. */
 export const COST_BUDGET_PER_PARTICIPANT_HOUR = 0.05;
-
-/** Window of the cost-per-participant-hour ratio (PromQL `window` and SQL lookback). */
-const COST_WINDOW: Duration = '6h';
 
 /** The cost family: spend per participant-hour and the share of traffic relayed through TURN. */
 export const COST_RUNAWAY: RunbookPage = {
@@ -71,12 +67,11 @@ GROUP BY tenant, region`,
         denominator: [{ metric: 'webrtc.sfu.participant_time' }],
         scale: 1,
         by: [],
-        window: COST_WINDOW,
+        window: '6h',
       },
       sql: {
         requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
         labels: [],
-        lookbackSeconds: durationSeconds(COST_WINDOW),
         query: (ctx) => `SELECT tenant, ${share('cpu + ram + egress + storage', 'hours')} AS value
 FROM (
 ${costComponentsSql(ctx)}

@@ -1,19 +1,12 @@
 import { DASHBOARD } from './dashboards.js';
-import { durationSeconds } from './durations.js';
 import { inWindow, lastSeconds, percent, share, tenantCondition } from './sql.js';
 import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
-import type { Duration, RunbookPage } from './types.js';
+import type { RunbookPage } from './types.js';
 import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
 
 /** Bytes in a gigabyte (decimal, as cloud invoices count). */
 const GB = 1e9;
-
-/** Window of the entry 4 egress ratios (PromQL `window` and SQL lookback). */
-const EGRESS_VOLUME_WINDOW: Duration = '30m';
-
-/** Window of the entry 8 cost share (PromQL `window` and SQL lookback). */
-const COST_SHARE_WINDOW: Duration = '6h';
 
 /** Entry 4: every receiver gets the top simulcast layer and egress explodes. */
 export const SIMULCAST_UNTUNED: RunbookPage = {
@@ -57,12 +50,11 @@ export const SIMULCAST_UNTUNED: RunbookPage = {
         denominator: [{ metric: PARTICIPANT_TIME.metric }],
         scale: 3600 / PARTICIPANT_TIME.secondsPerUnit / GB,
         by: ['region'],
-        window: EGRESS_VOLUME_WINDOW,
+        window: '30m',
       },
       sql: {
         requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'dur_ms', 'bytes_received'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(EGRESS_VOLUME_WINDOW),
         query: (ctx) => `SELECT tenant, region, ${share(`sum(bytes) / ${GB}`, 'sum(hours)')} AS value
 FROM (
   SELECT tenant, any(region) AS region, sum(coalesce(bytes_received, 0)) AS bytes, ${participantHoursSql()} AS hours
@@ -92,12 +84,11 @@ HAVING sum(hours) >= 1 / 60`,
         denominator: [{ metric: 'webrtc.sfu.participant_time' }],
         scale: 1 / GB,
         by: ['region'],
-        window: EGRESS_VOLUME_WINDOW,
+        window: '30m',
       },
       sql: {
         requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'sfu_egress_bytes', 'sfu_participant_time_h'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(EGRESS_VOLUME_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${share(`sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / ${GB}`, `sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}')`)} AS value
 FROM ${TABLE.serverEvents}
@@ -152,12 +143,11 @@ export const EGRESS_DOMINATES: RunbookPage = {
         denominator: COST_COUNTERS,
         scale: 100,
         by: [],
-        window: COST_SHARE_WINDOW,
+        window: '6h',
       },
       sql: {
         requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
         labels: [],
-        lookbackSeconds: durationSeconds(COST_SHARE_WINDOW),
         query: (ctx) => `SELECT tenant, ${percent('egress', 'cpu + ram + egress + storage')} AS value
 FROM (
 ${costComponentsSql(ctx)}

@@ -1,8 +1,7 @@
 import { DASHBOARD } from './dashboards.js';
-import { durationSeconds } from './durations.js';
 import { inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
-import type { Duration, RunbookPage, SqlContext } from './types.js';
+import type { RunbookPage, SqlContext } from './types.js';
 
 /** Sample columns of entry 6 (outbound source level and inbound level, 0..1 as `audioLevel`). */
 export const AUDIO_LEVEL_COLUMNS = { speaking: 'audio_out_audio_level', heard: 'audio_in_audio_level' } as const;
@@ -181,9 +180,6 @@ GROUP BY tenant, region`,
   ],
 };
 
-/** Window of the entry 11 keyframe share (PromQL `window` and SQL lookback). */
-const KEYFRAME_SHARE_WINDOW: Duration = '15m';
-
 /** Entry 11: VP9 SVC layer drops show as brief flicker. */
 export const SVC_FLICKER: RunbookPage = {
   entry: 11,
@@ -224,12 +220,11 @@ export const SVC_FLICKER: RunbookPage = {
         denominator: [{ metric: 'webrtc.stream.frames', matchers: { direction: 'inbound' } }],
         scale: 100,
         by: ['region'],
-        window: KEYFRAME_SHARE_WINDOW,
+        window: '15m',
       },
       sql: {
         requires: { samples: ['tenant', 'region', 'ts', KEYFRAME_COLUMNS.decoded, KEYFRAME_COLUMNS.keyframes] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(KEYFRAME_SHARE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`sum(coalesce(${KEYFRAME_COLUMNS.keyframes}, 0))`, `sum(coalesce(${KEYFRAME_COLUMNS.decoded}, 0))`)} AS value
 FROM samples

@@ -1,11 +1,7 @@
 import { DASHBOARD } from './dashboards.js';
-import { durationSeconds } from './durations.js';
 import { inWindow, percent } from './sql.js';
 import { EVENT, SERVER_KIND, TABLE } from './telemetry.js';
-import type { Duration, RunbookPage } from './types.js';
-
-/** Window of the entry 5 success ratio (PromQL `window` and SQL lookback): jobs that ended in the last hour. */
-const RECORDING_JOBS_WINDOW: Duration = '1h';
+import type { RunbookPage } from './types.js';
 
 /** Entry 5: recordings assembled in a participant's browser lose footage. */
 export const CLIENT_SIDE_RECORDING: RunbookPage = {
@@ -51,12 +47,11 @@ export const CLIENT_SIDE_RECORDING: RunbookPage = {
         ],
         scale: 100,
         by: ['region'],
-        window: RECORDING_JOBS_WINDOW,
+        window: '1h',
       },
       sql: {
         requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'state'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(RECORDING_JOBS_WINDOW),
         query: (ctx) => `SELECT tenant, region, ${percent("countIf(state = 'finished')", 'count()')} AS value
 FROM ${TABLE.serverEvents}
 WHERE ${inWindow(ctx)} AND kind = '${SERVER_KIND.recording}' AND state IN ('finished', 'failed')

@@ -1,8 +1,7 @@
 import { DASHBOARD } from './dashboards.js';
-import { durationSeconds } from './durations.js';
 import { inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
-import type { Duration, RunbookPage } from './types.js';
+import type { RunbookPage } from './types.js';
 
 /** Entry 1: relay workers that are still warming up slow down every join in the region. */
 export const TURN_COLD_START: RunbookPage = {
@@ -59,12 +58,6 @@ GROUP BY tenant, region`,
   ],
 };
 
-/** Window of the entry 2 ratios (PromQL `window` and SQL lookback): connections whose handshake ran in the last 15 minutes. */
-const HANDSHAKE_WINDOW: Duration = '15m';
-
-/** Window of the entry 3 ratio: sessions that came back online in the last 15 minutes. */
-const AFTER_ONLINE_WINDOW: Duration = '15m';
-
 /** Entry 2: the DTLS handshake never completes because its fragments are dropped on a small-MTU path. */
 export const DTLS_SMALL_MTU: RunbookPage = {
   entry: 2,
@@ -107,12 +100,11 @@ export const DTLS_SMALL_MTU: RunbookPage = {
         denominator: [{ metric: 'webrtc.dtls.connecting_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: HANDSHAKE_WINDOW,
+        window: '15m',
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(HANDSHAKE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent("uniqExactIf(session_id, pc_id, state = 'stuck')", 'uniqExact(session_id, pc_id)')} AS value
 FROM events
@@ -138,12 +130,11 @@ GROUP BY tenant, region`,
         denominator: [{ metric: 'webrtc.ice.pair_formation_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: HANDSHAKE_WINDOW,
+        window: '15m',
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(HANDSHAKE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`uniqExactIf(session_id, pc_id, type = '${EVENT.noInboundMedia}')`, `uniqExactIf(session_id, pc_id, type = '${EVENT.iceConnectionState}')`)} AS value
 FROM events
@@ -197,12 +188,11 @@ export const CONSENT_EXPIRY: RunbookPage = {
         denominator: [{ metric: 'webrtc.network.offline' }],
         scale: 100,
         by: ['region'],
-        window: AFTER_ONLINE_WINDOW,
+        window: '15m',
       },
       sql: {
         requires: { events: ['tenant', 'region', 'session_id', 'ts', 'type', 'state'] },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(AFTER_ONLINE_WINDOW),
         query: (ctx) => `SELECT tenant, region,
   ${percent(`uniqExactIf(session_id, type = '${EVENT.failedAfterOnline}')`, `uniqExactIf(session_id, type = '${EVENT.network}')`)} AS value
 FROM events

@@ -118,7 +118,6 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
       sql: {
         requires: slo.requires,
         labels: [],
-        lookbackSeconds: durationSeconds(tier.long),
         query: (ctx) => `SELECT tenant, least(long_ratio, short_ratio) / ${budget} AS value
 FROM (
 ${slo.ratios(ctx, short)}
@@ -147,9 +146,6 @@ FROM (
 )
 GROUP BY tenant, region`;
 }
-
-/** Window of the mid-call failure ratio (PromQL `window` and SQL lookback). */
-const MID_CALL_WINDOW: Duration = '15m';
 
 /** The errors family: SLO burn rates and mid-call connection failures. */
 export const RELIABILITY_SLOS: RunbookPage = {
@@ -193,7 +189,7 @@ export const RELIABILITY_SLOS: RunbookPage = {
         denominator: [{ metric: 'webrtc.ice.pair_formation_time', series: 'count' }],
         scale: 100,
         by: ['region'],
-        window: MID_CALL_WINDOW,
+        window: '15m',
       },
       sql: {
         requires: {
@@ -201,7 +197,6 @@ export const RELIABILITY_SLOS: RunbookPage = {
           events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'],
         },
         labels: ['region'],
-        lookbackSeconds: durationSeconds(MID_CALL_WINDOW),
         query: midCallFailuresSql,
       },
       grafana: true,

@@ -1,3 +1,4 @@
+import { durationSeconds } from './durations.js';
 import type { AlertRule, SqlContext, SqlTarget } from './types.js';
 
 /**
@@ -17,16 +18,29 @@ export function lastSeconds(ctx: SqlContext, seconds: number, column = 'ts'): st
 
 /**
  * The rule's main window: its tenant condition and the rows of the last
- * `ctx.lookbackSeconds` (the rule's `sql.lookbackSeconds`) before the
+ * `ctx.lookbackSeconds` (the rule's lookback, see {@link lookbackSeconds}) before the
  * evaluation instant. Extra windows of a rule use {@link lastSeconds}.
  */
 export function inWindow(ctx: SqlContext, column = 'ts'): string {
   return `${tenantCondition(ctx)} AND ${lastSeconds(ctx, ctx.lookbackSeconds, column)}`;
 }
 
+/**
+ * How far back a rule's SQL form looks, in seconds: its own `lookbackSeconds`,
+ * else its PromQL window, so a rule whose two forms read the same window
+ * states it once.
+ */
+export function lookbackSeconds(rule: AlertRule): number {
+  if (rule.sql.lookbackSeconds !== undefined) return rule.sql.lookbackSeconds;
+  const p = rule.prometheus;
+  if (p?.kind === 'ratio') return durationSeconds(p.window);
+  if (p?.kind === 'burn-rate') return durationSeconds(p.longWindow);
+  throw new Error(`alert rule ${rule.id} has no PromQL window: its sql.lookbackSeconds must be set`);
+}
+
 /** A rule's SQL text for one target: its query with its own lookback in the context. */
 export function ruleSql(rule: AlertRule, target: SqlTarget): string {
-  return rule.sql.query({ ...target, lookbackSeconds: rule.sql.lookbackSeconds });
+  return rule.sql.query({ ...target, lookbackSeconds: lookbackSeconds(rule) });
 }
 
 /** `100 * part / whole`, 0 when `whole` is 0 (ClickHouse would give nan). */

@@ -86,7 +86,7 @@ export interface SqlTarget {
  * `ruleSql(rule, target)`.
  */
 export interface SqlContext extends SqlTarget {
-  /** The rule's `sql.lookbackSeconds`: the main window the query reads (see `inWindow`). */
+  /** The rule's lookback (`lookbackSeconds(rule)`): the main window the query reads (see `inWindow`). */
   readonly lookbackSeconds: number;
 }
 
@@ -117,10 +117,13 @@ export interface SqlForm {
   readonly labels: readonly string[];
   /**
    * How far back the query looks, in seconds: Grafana's relative time range,
-   * and the window the query reads as `ctx.lookbackSeconds`. Stated here only.
+   * and the window the query reads as `ctx.lookbackSeconds`. Absent, it is
+   * the rule's PromQL window (a ratio's `window`, a burn rate's
+   * `longWindow`); a quantile rule, which has none, must set it. Read it
+   * with `lookbackSeconds(rule)`.
    */
-  readonly lookbackSeconds: number;
-  /** The SQL text; call it through `ruleSql`, which passes this form's lookback in `ctx`. */
+  readonly lookbackSeconds?: number;
+  /** The SQL text; call it through `ruleSql`, which passes the rule's lookback in `ctx`. */
   readonly query: (ctx: SqlContext) => string;
 }
 
