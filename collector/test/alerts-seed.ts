@@ -1,7 +1,6 @@
 import type { ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
+import { SAMPLE_INTERVAL_MS as INTERVAL_MS } from '../fault/sdk-reports.js';
 
-/** Sample interval of the SDK. */
-export const INTERVAL_MS = 2000;
 /** Samples per seeded session (30 s of call). */
 export const SAMPLES_PER_SESSION = 15;
 

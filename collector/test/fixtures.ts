@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
 import type { ServerScope, TenantsConfig } from '../src/auth/tenants.js';
 import { buildApp, type AppOptions, type CollectorApp } from '../src/index.js';
+import { SAMPLE_INTERVAL_MS as INTERVAL_MS } from '../fault/sdk-reports.js';
 import { testStoreConfig } from './test-store.js';
 
 /** A fresh data directory for this test file's embedded store (one per process). */
@@ -53,7 +54,6 @@ export function onAppPerFile(use: (app: CollectorApp) => void, options: Partial<
 }
 
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
-export const INTERVAL_MS = 2000;
 
 function sample(pc: string, seq: number, pcIndex: number): Sample {
   const wave = seq + pcIndex * 10;
