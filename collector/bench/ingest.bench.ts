@@ -29,7 +29,7 @@ import type { ReportBatch } from '@rtcpulse/schema';
 import { sdkReport } from '../fault/sdk-reports.js';
 import { recordRows } from '../src/store/record.js';
 import { Readable } from 'node:stream';
-import { objectBlock, tsvText, type Block } from '../src/store/blocks.js';
+import { objectBlock, tsvText, type EncodedBlock } from '../src/store/blocks.js';
 import { createStore } from '../src/store/store.js';
 import { createBatchRecorder } from '../src/telemetry/client-recording.js';
 import { createTelemetry } from '../src/telemetry/telemetry.js';
@@ -115,12 +115,17 @@ async function directInsert(dir: string): Promise<{ perSecond: number; cpuMicros
       })),
     };
     const rows = recordRows(record);
-    const blocks: [string, Block | undefined][] = [['samples', rows.samples], ['events', rows.events], ['batches', objectBlock(rows.batches)]];
+    const batches = objectBlock(rows.batches);
+    const blocks: [string, EncodedBlock | undefined][] = [
+      ['samples', rows.samples],
+      ['events', rows.events],
+      ['batches', batches && { columns: batches.columns, text: tsvText(batches), rows: batches.rows.length }],
+    ];
     for (const [table, block] of blocks) {
       if (!block) continue;
       await store.client.exec({
         query: `INSERT INTO ${table} (${block.columns.join(', ')}) FORMAT TabSeparated`,
-        values: Readable.from([tsvText(block)]),
+        values: Readable.from([block.text]),
       });
     }
     reports += perRecord;

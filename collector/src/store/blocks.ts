@@ -30,72 +30,70 @@ function samplePlan(): SamplePlan {
   return plan;
 }
 
-/** Index of each `samples` column in a {@link sampleBlock} row. */
-export function sampleColumnIndex(): ReadonlyMap<string, number> {
-  return new Map(samplePlan().columns.map((c, i) => [c, i]));
-}
-
 /**
- * The `samples` rows of a batch as value arrays (the same values as
- * `sampleRows`, built without an object per row: this is the hot path).
+ * The `samples` rows of a batch as `TabSeparated` lines in the
+ * {@link sampleColumns} order: the same values as `sampleRows`, encoded
+ * straight from the batch, with no row objects in between (the hot path).
  */
-export function sampleValues(batch: ReportBatch, receivedAt: number): unknown[][] {
+export function sampleText(batch: ReportBatch, receivedAt: number): string {
   const { labels, metrics } = samplePlan();
-  const received = toDateTime64(receivedAt);
   const meta = batch.meta;
-  const head = [batch.tenant, batch.sessionId, batch.callId, batch.participantId];
-  const tail = [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''];
-  return batch.samples.map((sample) => {
-    const row: unknown[] = [...head, sample.pc, sample.seq, toDateTime64(sample.ts), sample.dur, received, ...tail];
+  const head = [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t');
+  const received = toDateTime64(receivedAt);
+  const tail = [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t');
+  let text = '';
+  for (const sample of batch.samples) {
+    const cells = [head, tsvString(sample.pc), String(sample.seq), toDateTime64(sample.ts), String(sample.dur), received, tail];
     const sampleLabels: Readonly<Record<string, string | undefined>> = sample.labels;
-    for (const label of labels) row.push(sampleLabels[label] ?? '');
+    for (const label of labels) {
+      const value = sampleLabels[label];
+      cells.push(value === undefined ? '' : tsvString(value));
+    }
     const streams: Readonly<Record<string, Readonly<Record<string, number | undefined>> | undefined>> = sample.streams;
     const conn: Readonly<Record<string, number | undefined>> = sample.conn;
     for (const metric of metrics) {
-      const values = metric.stream === undefined ? conn : streams[metric.stream];
-      row.push(values?.[metric.key] ?? null);
+      const value = (metric.stream === undefined ? conn : streams[metric.stream])?.[metric.key];
+      cells.push(value === undefined ? '\\N' : String(value));
     }
-    return row;
-  });
+    text += `${cells.join('\t')}\n`;
+  }
+  return text;
 }
 
-/** Columns of {@link eventValues} rows, in order. */
+/** Columns of {@link eventText} lines, in order. */
 export const EVENT_COLUMNS: readonly string[] = [
   ...['tenant', 'session_id', 'call_id', 'participant_id', 'pc_id', 'ts', 'received_at'],
   ...['type', 'state', 'value', 'name', 'stage', 'message'],
   ...['sdk_version', 'browser', 'browser_version', 'os', 'region', 'topology'],
 ];
 
-/** The `events` rows of a batch as value arrays (the same values as `eventRows`). */
-export function eventValues(batch: ReportBatch, receivedAt: number): unknown[][] {
-  const received = toDateTime64(receivedAt);
+/** The `events` rows of a batch as `TabSeparated` lines (the same values as `eventRows`). */
+export function eventText(batch: ReportBatch, receivedAt: number): string {
   const meta = batch.meta;
-  return batch.events.map((e) => [
-    batch.tenant,
-    batch.sessionId,
-    batch.callId,
-    batch.participantId,
-    e.pc ?? '',
-    toDateTime64(e.ts),
-    received,
-    e.type,
-    e.state ?? '',
-    e.value ?? null,
-    e.name ?? '',
-    e.stage ?? '',
-    e.message ?? '',
-    batch.sdkVersion,
-    meta.browser,
-    meta.browserVersion ?? '',
-    meta.os,
-    meta.region ?? '',
-    meta.topology ?? '',
-  ]);
+  const head = [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t');
+  const received = toDateTime64(receivedAt);
+  const tail = [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t');
+  let text = '';
+  for (const e of batch.events) {
+    const value = e.value === undefined ? '\\N' : String(e.value);
+    const fields = [e.type, e.state ?? ''].map(tsvString).join('\t');
+    const details = [e.name ?? '', e.stage ?? '', e.message ?? ''].map(tsvString).join('\t');
+    text += `${head}\t${tsvString(e.pc ?? '')}\t${toDateTime64(e.ts)}\t${received}\t${fields}\t${value}\t${details}\t${tail}\n`;
+  }
+  return text;
 }
 
-/** The `samples` block of some batches. */
-export function sampleBlock(rows: readonly (readonly unknown[])[]): Block {
-  return { columns: samplePlan().columns, rows };
+/** Rows already encoded as `TabSeparated` lines, under their column list. */
+export interface EncodedBlock {
+  readonly columns: readonly string[];
+  /** Newline-terminated lines, one per row. */
+  readonly text: string;
+  readonly rows: number;
+}
+
+/** The `samples` rows of some batches as one block. */
+export function sampleBlock(texts: readonly string[], rows: number): EncodedBlock {
+  return { columns: samplePlan().columns, text: texts.join(''), rows };
 }
 
 /**
@@ -119,11 +117,17 @@ const TSV_SPECIAL = /[\\\t\n\r\0]/g;
 const QUOTED_SPECIAL = /[\\'\t\n\r\0]/g;
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', "'": "\\'" };
 const escape = (char: string): string => ESCAPES[char] ?? char;
+const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
+
+/** A string as a `TabSeparated` field (backslash escapes). */
+function tsvString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(TSV_SPECIAL, escape) : value;
+}
 
 function tsvValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return value.replace(TSV_SPECIAL, escape);
+  if (typeof value === 'string') return tsvString(value);
   if (Array.isArray(value)) return `[${value.map((v) => `'${String(v).replace(QUOTED_SPECIAL, escape)}'`).join(',')}]`;
   return String(value).replace(TSV_SPECIAL, escape);
 }

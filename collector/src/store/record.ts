@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReportBatch } from '@rtcpulse/schema';
-import { EVENT_COLUMNS, eventValues, sampleBlock, sampleValues, type Block } from './blocks.js';
+import { EVENT_COLUMNS, eventText, sampleBlock, sampleText, type EncodedBlock } from './blocks.js';
 import { batchRow, type Row } from './rows.js';
 
 /** A validated report, when the collector received it (epoch ms) and the client clock skew it measured. */
@@ -52,20 +52,26 @@ export function batchIdsHash(reports: readonly AcceptedReport[]): string {
 
 /** The rows one record writes into each raw table. */
 export interface RecordRows {
-  readonly samples: Block;
-  readonly events: Block;
+  readonly samples: EncodedBlock;
+  readonly events: EncodedBlock;
   readonly batches: Row[];
-  /** `samples` value rows of each report, in report order (the session summaries read them). */
-  readonly samplesByReport: readonly (readonly unknown[])[][];
 }
 
 /** Map a record to rows. */
 export function recordRows(record: IngestRecord): RecordRows {
-  const samplesByReport = record.reports.map((r) => sampleValues(r.batch, r.receivedAt));
+  const samples: string[] = [];
+  const events: string[] = [];
+  let sampleCount = 0;
+  let eventCount = 0;
+  for (const { batch, receivedAt } of record.reports) {
+    samples.push(sampleText(batch, receivedAt));
+    events.push(eventText(batch, receivedAt));
+    sampleCount += batch.samples.length;
+    eventCount += batch.events.length;
+  }
   return {
-    samples: sampleBlock(samplesByReport.flat()),
-    events: { columns: EVENT_COLUMNS, rows: record.reports.flatMap((r) => eventValues(r.batch, r.receivedAt)) },
+    samples: sampleBlock(samples, sampleCount),
+    events: { columns: EVENT_COLUMNS, text: events.join(''), rows: eventCount },
     batches: record.reports.map((r) => batchRow(r.batch, new Date(r.receivedAt), r.clockSkewMs)),
-    samplesByReport,
   };
 }

@@ -1,5 +1,4 @@
-import type { ReportBatch } from '@rtcpulse/schema';
-import { sampleColumnIndex } from './blocks.js';
+import { sampleColumns, type ReportBatch, type Sample } from '@rtcpulse/schema';
 import { clientMeta, toDateTime64 } from './rows.js';
 import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
 
@@ -86,18 +85,34 @@ function addPc(summary: SessionSummary, pc: string): void {
   if (summary.pcIds.length < MAX_PC_IDS) summary.pcIds.push(pc);
 }
 
-let columnIndex: ReadonlyMap<string, number> | undefined;
+/** Where a `samples` column's value sits in a sample: the connection's values, or a stream's. */
+interface ColumnSource {
+  readonly stream: string | undefined;
+  readonly key: string;
+}
 
-function addSamples(summary: SessionSummary, rows: readonly (readonly unknown[])[]): void {
-  columnIndex ??= sampleColumnIndex();
-  const index = columnIndex;
-  const at = (row: readonly unknown[], column: string): unknown => row[index.get(column) ?? -1];
-  for (const row of rows) {
+let sources: ReadonlyMap<string, ColumnSource> | undefined;
+
+function columnSource(column: string): ColumnSource {
+  sources ??= new Map(sampleColumns().map((c) => [c.column, { stream: c.stream, key: c.metric.key }]));
+  const source = sources.get(column);
+  if (!source) throw new Error(`no samples column ${column}`);
+  return source;
+}
+
+function sampleValue(sample: Sample, column: string): number | undefined {
+  const { stream, key } = columnSource(column);
+  const values: Readonly<Record<string, number | undefined>> | undefined = stream === undefined ? sample.conn : (sample.streams as Readonly<Record<string, Readonly<Record<string, number | undefined>> | undefined>>)[stream];
+  return values?.[key];
+}
+
+function addSamples(summary: SessionSummary, samples: readonly Sample[]): void {
+  for (const sample of samples) {
     for (const figure of SESSION_FIGURES) {
       const state = summary.figures[figure.name] ?? { sum: 0, n: 0, worst: null };
       for (const column of figure.columns) {
-        const value = at(row, column);
-        if (typeof value !== 'number') continue;
+        const value = sampleValue(sample, column);
+        if (value === undefined) continue;
         state.sum += value;
         state.n += 1;
         const worse = state.worst === null || (figure.lowerIsWorse ? value < state.worst : value > state.worst);
@@ -107,11 +122,18 @@ function addSamples(summary: SessionSummary, rows: readonly (readonly unknown[])
     }
     for (const total of SESSION_TOTALS) {
       for (const column of total.columns) {
-        const value = at(row, column);
-        if (typeof value === 'number') summary.totals[total.name] = (summary.totals[total.name] ?? 0) + value;
+        const value = sampleValue(sample, column);
+        if (value !== undefined) summary.totals[total.name] = (summary.totals[total.name] ?? 0) + value;
       }
     }
   }
+}
+
+/** A copy of a summary that shares nothing mutable with it. */
+function copySummary(s: SessionSummary): SessionSummary {
+  const figures: Record<string, Figure> = {};
+  for (const [name, f] of Object.entries(s.figures)) figures[name] = { ...f };
+  return { ...s, meta: { ...s.meta }, pcIds: [...s.pcIds], figures, totals: { ...s.totals } };
 }
 
 /** A `sessions` row: like a {@link Row}, plus the `pc_ids` array. */
@@ -125,12 +147,12 @@ export type SessionRow = Record<string, string | number | null | readonly string
  */
 export function applyReport(
   previous: SessionSummary | undefined,
-  report: { readonly batch: ReportBatch; readonly receivedAt: number; readonly sampleRows: readonly (readonly unknown[])[] },
+  report: { readonly batch: ReportBatch; readonly receivedAt: number },
   version: number,
 ): SessionSummary {
   const { batch, receivedAt } = report;
   if (previous && previous.version >= version) return previous;
-  const s: SessionSummary = previous ? structuredClone(previous) : emptySummary(batch, receivedAt);
+  const s: SessionSummary = previous ? copySummary(previous) : emptySummary(batch, receivedAt);
   s.version = version;
   s.callId = batch.callId;
   s.participantId = batch.participantId;
@@ -162,7 +184,7 @@ export function applyReport(
     s.consentBatchSeq = batch.batchSeq;
   }
   if (batch.sampleRate !== undefined) s.sampleRate = batch.sampleRate;
-  addSamples(s, report.sampleRows);
+  addSamples(s, batch.samples);
   return s;
 }
 

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ReportBatch } from '@rtcpulse/schema';
-import { createClickHouseClient } from './client.js';
+import { createStoreClient, type InsertSettings } from './client.js';
 import type { StoreConfig } from './config.js';
 import { migrate } from './migrate.js';
 import { readSessionSamples, type SessionSamplesQuery } from './read.js';
 import { recordDedupToken, recordRows, type IngestRecord } from './record.js';
-import { objectBlock, tsvText, type Block } from './blocks.js';
+import { objectBlock, tsvText, type Block, type EncodedBlock } from './blocks.js';
 import type { Row } from './rows.js';
 import { createSerialQueue } from './serial.js';
 import { SessionCache, loadSummaries } from './session-cache.js';
@@ -60,6 +59,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+const encoded = (block: Block | undefined): EncodedBlock | undefined =>
+  block && { columns: block.columns, text: tsvText(block), rows: block.rows.length };
+
 /**
  * Deduplication token for a single batch in one table (tenant, session,
  * `batchSeq`, table).
@@ -78,7 +80,7 @@ export function dedupToken(batch: ReportBatch, table: string): string {
  * embedded writes run one at a time so that no two inserts interleave their `SET`s.
  */
 export function createStore(config: StoreConfig, options: StoreOptions = {}): Store {
-  const client = createClickHouseClient(config);
+  const { client, insertTsv } = createStoreClient(config);
   const writes = createSerialQueue();
   const schema = config.schema ?? {};
   const summaries = new SessionCache(options.sessionCacheSize);
@@ -91,36 +93,31 @@ export function createStore(config: StoreConfig, options: StoreOptions = {}): St
    * statement (nothing session-wide); objects with differing keys go as
    * `JSONEachRow` with the token as a client setting (reset when absent).
    */
-  const insertNow = async (table: string, rows: Block | readonly object[], token = ''): Promise<void> => {
-    const block = 'columns' in rows ? rows : objectBlock(rows);
+  const insertNow = async (table: string, rows: EncodedBlock | readonly object[], token = ''): Promise<void> => {
+    const block = 'columns' in rows ? rows : encoded(objectBlock(rows));
     if (!block) {
       const settings: ClickHouseSettings = { insert_deduplication_token: token };
       if (schema.cluster) settings.insert_distributed_sync = 1;
       await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings });
       return;
     }
-    if (block.rows.length === 0) return;
-    const settings = [`insert_deduplication_token = '${token.replace(/[^0-9A-Za-z_-]/g, '')}'`];
-    if (schema.cluster) settings.push('insert_distributed_sync = 1');
-    await client.exec({
-      query: `INSERT INTO ${table} (${block.columns.join(', ')}) SETTINGS ${settings.join(', ')} FORMAT TabSeparated`,
-      values: Readable.from([tsvText(block)]),
-    });
+    if (block.rows === 0) return;
+    const settings: InsertSettings = schema.cluster
+      ? { insert_deduplication_token: token, insert_distributed_sync: 1 }
+      : { insert_deduplication_token: token };
+    await insertTsv(table, block.columns, block.text, settings);
   };
 
-  const sessionRows = async (
-    record: IngestRecord,
-    samplesByReport: readonly (readonly unknown[])[][],
-  ): Promise<{ rows: SessionRow[]; next: Map<string, SessionSummary> }> => {
+  const sessionRows = async (record: IngestRecord): Promise<{ rows: SessionRow[]; next: Map<string, SessionSummary> }> => {
     const next = new Map<string, SessionSummary>();
     const missing = record.reports
       .map((r) => r.batch)
       .filter((b) => !summaries.get(sessionKey(b.tenant, b.sessionId)));
     const loaded = await loadSummaries(client, missing);
-    record.reports.forEach((report, i) => {
+    record.reports.forEach((report) => {
       const key = sessionKey(report.batch.tenant, report.batch.sessionId);
       const previous = next.get(key) ?? summaries.get(key) ?? loaded.get(key);
-      next.set(key, applyReport(previous, { ...report, sampleRows: samplesByReport[i] ?? [] }, record.seq));
+      next.set(key, applyReport(previous, report, record.seq));
     });
     return { rows: [...next.values()].map(summaryRow), next };
   };
@@ -130,13 +127,13 @@ export function createStore(config: StoreConfig, options: StoreOptions = {}): St
     await insertNow('samples', rows.samples, recordDedupToken(record, 'samples'));
     await insertNow('events', rows.events, recordDedupToken(record, 'events'));
     await insertNow('batches', rows.batches, recordDedupToken(record, 'batches'));
-    const sessions = await sessionRows(record, rows.samplesByReport);
+    const sessions = await sessionRows(record);
     await insertNow('sessions', sessions.rows, recordDedupToken(record, 'sessions'));
     for (const [key, summary] of sessions.next) {
       if (summary.state === 'ended') summaries.delete(key);
       else summaries.set(key, summary);
     }
-    return { samples: rows.samples.rows.length, events: rows.events.rows.length };
+    return { samples: rows.samples.rows, events: rows.events.rows };
   };
 
   return {
