@@ -6,11 +6,14 @@
  * ingest gauges) and `GET /bench/ingest` (the ingest gauges alone). Run with `--expose-gc`. Prints its port.
  */
 import { buildApp } from '../src/index.js';
+import { loggingFromEnv } from '../src/logging.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: serve-collector.ts DATA_DIR');
 export const BENCH_TENANT = 'bench';
 const app = await buildApp({
+  // Logs as `npm start` does (to stdout, which the bench reads and drops).
+  ...loggingFromEnv(process.env),
   store: { kind: 'embedded', dataDir },
   security: {
     tenants: { tenants: [{ id: BENCH_TENANT, publicKeys: [{ key: BENCH_TENANT, origins: ['*'], rateLimit: { perSecond: 1e6, burst: 1e6 } }], serverKeys: [] }] },

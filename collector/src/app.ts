@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { securityPlugin, type SecurityOptions } from './auth/plugin.js';
 import { hardenedServerOptions, type TimeoutOptions } from './auth/server-options.js';
 import { errorHandlerPlugin } from './errors.js';
@@ -34,6 +34,12 @@ export interface AppOptions {
   openStore?: StorePluginOptions['openStore'];
   /** Fastify logger options; off when absent. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Log every request and response (Fastify's two lines per request). Off by
+   * default: at thousands of reports a second they are most of the log and a
+   * measurable share of the CPU; refused and failed requests are logged anyway.
+   */
+  logRequests?: boolean;
   /** Serve this directory (the demo page) under `/demo/`. */
   demoDir?: string;
   /** Serve this directory (the SDK bundle) under `/sdk/`. */
@@ -62,6 +68,7 @@ export type CollectorApp = FastifyInstance<Server, IncomingMessage, ServerRespon
 export async function buildApp(options: AppOptions): Promise<CollectorApp> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES,
     pluginTimeout: 60_000,
     ...hardenedServerOptions(options.timeouts),

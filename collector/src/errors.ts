@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Body of every error response. */
@@ -35,6 +35,9 @@ function response(status: number, message: string): ErrorResponse {
   return { error: STATUS_CODES[status] ?? 'Error', message };
 }
 
+/** The route a request matched, or its path without the query (which may carry a key). */
+const routeOf = (request: FastifyRequest): string => request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+
 /**
  * One error handler for the whole app: 4xx answers say what was wrong
  * (validation messages name the field), 5xx answers say nothing about the
@@ -45,10 +48,10 @@ export const errorHandlerPlugin = fp(
     fastify.setErrorHandler<FastifyError>((error, request, reply) => {
       const status = statusOf(error);
       if (status >= 500) {
-        request.log.error({ err: error }, 'request failed');
+        request.log.error({ err: error, method: request.method, route: routeOf(request) }, 'request failed');
         return reply.code(status).send(response(status, 'The collector could not handle the request.'));
       }
-      request.log.info({ code: error.code, reason: error.message }, 'request rejected');
+      request.log.info({ code: error.code, reason: error.message, method: request.method, route: routeOf(request) }, 'request rejected');
       return reply.code(status).send(response(status, error.message));
     });
     fastify.setNotFoundHandler((request, reply) => {

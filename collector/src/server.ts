@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type CollectorApp } from './app.js';
 import { securityFromEnv } from './auth/config.js';
 import { parseServerArgs } from './cli/args.js';
+import { loggingFromEnv } from './logging.js';
 import { storeConfigFromEnv } from './store/config.js';
 
 /** How long in-flight requests get to finish after a signal. */
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       ...(args.dataDir ? { dataDir: args.dataDir } : {}),
       ...(args.cluster ? { cluster: args.cluster } : {}),
     }),
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    ...loggingFromEnv(process.env),
     ...(args.demo ? { demoDir: repoPath('examples/demo'), sdkDir: repoPath('packages/sdk/dist') } : {}),
   });
   closeOnSignals(app);
