@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonym, type AuditKey } from '../src/audit/actor-key.js';
 import type { AuditRow } from '../src/audit/canonical.js';
 import { JOINS_WITHOUT_LEAVE_SQL, RECORDINGS_WITHOUT_CONSENT_SQL, auditCompleteness, completenessParams } from '../src/audit/completeness.js';
-import { readAuditRows, verifyTenantAudit } from '../src/audit/read.js';
+import { createAuditLog } from '../src/audit/log.js';
+import { readAuditRows, verifyTenantAudit, type TenantAuditVerification } from '../src/audit/read.js';
+import type { AuditVerification } from '../src/audit/verify.js';
 import type { AuditRecord } from '../src/audit/record.js';
 import { runAuditVerify } from '../src/cli/audit-verify.js';
 import type { CollectorApp } from '../src/index.js';
@@ -28,6 +30,15 @@ afterAll(async () => {
   await app?.close();
   await removeDir(dataDir);
 });
+
+/** The one chain of a tenant written by a single collector. */
+function onlyChain(result: TenantAuditVerification): AuditVerification & { writer: string } {
+  const chains = Object.entries(result.chains);
+  expect(chains).toHaveLength(1);
+  const [writer, chain] = chains[0] ?? ['', undefined];
+  if (!chain) throw new Error('no chain');
+  return { ...chain, writer };
+}
 
 const auditEvent = (ts: number, name: string, state?: string): ReportEvent => ({ ts, type: 'audit', name, ...(state ? { state } : {}) });
 const TENANT = 'acme-public-key';
@@ -85,7 +96,10 @@ describe('audit events from reports', () => {
     const rows = await rowsOf(TENANT);
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(rows[3]?.prev_hash).toBe(rows[2]?.hash);
-    expect(await verifyTenantAudit(app.store.client, TENANT)).toMatchObject({ ok: true, rows: 4, head: { seq: 4 } });
+    const verified = await verifyTenantAudit(app.store.client, TENANT);
+    expect(verified).toMatchObject({ ok: true, rows: 4 });
+    expect(onlyChain(verified)).toMatchObject({ writer: rows[0]?.writer, head: { seq: 4 } });
+    expect(rows[0]?.writer).toMatch(/^[0-9a-f]{12}$/);
   });
 });
 
@@ -111,13 +125,13 @@ describe('tampering, found by the verifier', () => {
 
   it('names the row changed in place', async () => {
     await mutate(`ALTER TABLE audit_log UPDATE outcome = 'failure' WHERE tenant = 'chg' AND seq = 3`);
-    const result = await verifyTenantAudit(app.store.client, 'chg');
+    const result = onlyChain(await verifyTenantAudit(app.store.client, 'chg'));
     expect(result.findings).toEqual([{ kind: 'changed', seq: 3, message: 'row seq 3 was changed: its content no longer matches its hash' }]);
   });
 
   it('names the row deleted', async () => {
     await mutate(`ALTER TABLE audit_log DELETE WHERE tenant = 'del' AND seq = 4`);
-    const result = await verifyTenantAudit(app.store.client, 'del');
+    const result = onlyChain(await verifyTenantAudit(app.store.client, 'del'));
     expect(result.findings).toEqual([
       { kind: 'deleted', afterSeq: 3, beforeSeq: 5, missingSeqs: [4], message: 'row seq 4 was deleted (between seq 3 and seq 5)' },
     ]);
@@ -130,34 +144,73 @@ describe('tampering, found by the verifier', () => {
       .filter((r) => r.seq === 3 || r.seq === 4)
       .map(({ ts_ms, recorded_at_ms, ...rest }) => ({ ...rest, seq: 7 - rest.seq, ts: toDateTime64(ts_ms), recorded_at: toDateTime64(recorded_at_ms) }));
     await app.store.insertRows('audit_log', swapped.reverse(), 'tamper-reorder');
-    const result = await verifyTenantAudit(app.store.client, 'ord');
+    const result = onlyChain(await verifyTenantAudit(app.store.client, 'ord'));
     expect(result.findings).toEqual([
       { kind: 'reordered', seqs: [3, 4], chainOrder: [4, 3], message: 'rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3' },
     ]);
   });
 
   it('reports through `npm run audit:verify` with exit code 1 on tampering and 0 on an intact chain', async () => {
-    const intact = await verifyTenantAudit(app.store.client, 'intact');
+    const intact = onlyChain(await verifyTenantAudit(app.store.client, 'intact'));
+    const head = `${intact.writer}:6:${intact.head.hash}`;
     await app.close();
     const lines: string[] = [];
     const code = await runAuditVerify(['--tenant', 'chg', '--tenant', 'del', '--tenant', 'intact', '--data-dir', dataDir], {}, { log: (l) => lines.push(l) });
     expect(code).toBe(1);
-    expect(lines).toContain('  changed: row seq 3 was changed: its content no longer matches its hash');
-    expect(lines).toContain('  deleted: row seq 4 was deleted (between seq 3 and seq 5)');
-    expect(lines).toContain(`intact: OK, 6 rows, head seq 6:${intact.head.hash}`);
-    const intactLines: string[] = [];
-    const head = ['--expect-head', `6:${intact.head.hash}`];
-    expect(await runAuditVerify(['--tenant', 'intact', '--data-dir', dataDir, ...head], {}, { log: (l) => intactLines.push(l) })).toBe(0);
-    expect(intactLines).toEqual([`intact: OK, 6 rows, head seq 6:${intact.head.hash}`]);
+    expect(lines).toContain('chg: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
+    expect(lines).toContain('    changed: row seq 3 was changed: its content no longer matches its hash');
+    expect(lines).toContain('    deleted: row seq 4 was deleted (between seq 3 and seq 5)');
+    const intactReport = ['intact: OK, 6 rows in 1 chain', `  chain ${intact.writer}: 6 rows, head ${head}`];
+    expect(lines.slice(-2)).toEqual(intactReport);
+    // The head printed, passed back: fine while the chain is whole, with or without the writer named.
+    for (const expected of [head, `6:${intact.head.hash}`]) {
+      const intactLines: string[] = [];
+      expect(await runAuditVerify(['--tenant', 'intact', '--data-dir', dataDir, '--expect-head', expected], {}, { log: (l) => intactLines.push(l) })).toBe(0);
+      expect(intactLines).toEqual(intactReport);
+    }
     // The npm script, as an operator runs it.
     const failed = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', '--tenant', 'ord', '--data-dir', dataDir], {
       cwd: repoRoot,
       env: { ...process.env, CLICKHOUSE_URL: '' },
     }).catch((error: { code: number; stdout: string }) => error);
     expect('code' in failed ? failed.code : 0).toBe(1);
-    expect(failed.stdout).toContain('ord: TAMPERED, 6 rows, 1 finding(s)');
+    expect(failed.stdout).toContain('ord: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
     expect(failed.stdout).toContain('reordered: rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3');
     app = await start();
+  });
+});
+
+describe('collectors side by side', () => {
+  const storage = () => ({ client: app.store.client, insertRows: (table: string, rows: readonly object[], token?: string) => app.store.insertRows(table, rows, token) });
+  const logAs = (writer: string) => createAuditLog(storage(), { hmacKey: AUDIT_KEY.key, service: 'rtcpulse-collector', region: '', writer }, { error: () => undefined });
+  const record = (tenant: string, i: number): AuditRecord => ({ tenant, action: 'admin.change', outcome: 'success', object: `change-${i}` });
+  /** Two logs appending to one tenant at the same time, as two collectors behind a load balancer do. */
+  async function interleave(tenant: string, a: ReturnType<typeof logAs>, b: ReturnType<typeof logAs>): Promise<void> {
+    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).append([record(tenant, i)])));
+  }
+
+  it('each keep their own chain of a tenant, and the verifier checks each', async () => {
+    await interleave('pair', logAs('collector-a'), logAs('collector-b'));
+    const result = await verifyTenantAudit(app.store.client, 'pair');
+    expect(result).toMatchObject({ ok: true, rows: 6 });
+    expect(Object.keys(result.chains)).toEqual(['collector-a', 'collector-b']);
+    expect(result.chains['collector-b']).toMatchObject({ rows: 3, head: { seq: 3 }, findings: [] });
+
+    await mutate(`ALTER TABLE audit_log DELETE WHERE tenant = 'pair' AND writer = 'collector-b' AND seq = 2`);
+    const tampered = await verifyTenantAudit(app.store.client, 'pair');
+    expect(tampered.ok).toBe(false);
+    expect(tampered.chains['collector-a']?.ok).toBe(true);
+    expect(tampered.chains['collector-b']?.findings).toEqual([expect.objectContaining({ kind: 'deleted', missingSeqs: [2] })]);
+    // A chain deleted whole is found through the head an earlier run printed.
+    const headB = result.chains['collector-b']?.head ?? { seq: 0, hash: '' };
+    await mutate(`ALTER TABLE audit_log DELETE WHERE tenant = 'pair' AND writer = 'collector-b'`);
+    const gone = await verifyTenantAudit(app.store.client, 'pair', { 'collector-b': headB });
+    expect(gone.chains['collector-b']?.findings).toEqual([expect.objectContaining({ kind: 'deleted', missingSeqs: [1, 2, 3] })]);
+  });
+
+  it('would fork one shared chain, which is why each has its own', async () => {
+    await interleave('shared', logAs('same-id'), logAs('same-id'));
+    expect((await verifyTenantAudit(app.store.client, 'shared')).ok).toBe(false);
   });
 });
 

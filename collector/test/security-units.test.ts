@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, rowHash, type AuditRow } from '../src/audit/canonical.js';
 import { verifyAuditChain } from '../src/audit/verify.js';
+import { WRITER_ID_FILE, checkWriterId, loadWriterId } from '../src/audit/writer-id.js';
 import { correctBatchTimestamps, measureClockSkew } from '../src/auth/clock-skew.js';
 import { securityFromEnv } from '../src/auth/config.js';
 import { verifyServerKey } from '../src/auth/credentials.js';
@@ -130,7 +131,7 @@ function chain(length: number): AuditRow[] {
       session_id: `s${seq}`, call_id: 'c', object: '', reason: '', details: '{}', dedup_key: '', prev_hash: prev,
     };
     prev = rowHash(base);
-    rows.push({ ...base, seq, hash: prev });
+    rows.push({ ...base, writer: 'w', seq, hash: prev });
   }
   return rows;
 }
@@ -204,6 +205,24 @@ describe('security settings from the environment', () => {
       expect(() => securityFromEnv({}, { cwd, tenantsFile: 'bad.json' })).toThrow('tenants config: /tenants/0/publicKeys/0/origins is required');
     } finally {
       await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('audit writer id', () => {
+  it('is made once per spool directory and kept, unless RTCPULSE_INSTANCE_ID names one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-writer-'));
+    try {
+      const first = loadWriterId(join(dir, 'spool'));
+      expect(first).toMatch(/^[0-9a-f]{12}$/);
+      expect(loadWriterId(join(dir, 'spool'))).toBe(first);
+      expect(loadWriterId(join(dir, 'other'))).not.toBe(first);
+      await writeFile(join(dir, 'spool', WRITER_ID_FILE), 'not an id!\n');
+      expect(() => loadWriterId(join(dir, 'spool'))).toThrow(/does not hold a writer id/);
+      expect(securityFromEnv({ RTCPULSE_INSTANCE_ID: 'eu-1.collector-2', RTCPULSE_AUDIT_HMAC_KEY: 'ab'.repeat(32) }, { cwd: dir }).options.auditWriter).toBe('eu-1.collector-2');
+      expect(() => checkWriterId('a:b')).toThrow(/RTCPULSE_INSTANCE_ID must be/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

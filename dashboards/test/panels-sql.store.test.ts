@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, serverEventsConfig, type AppOptions, type CollectorApp, type CostBreakdown } from '@rtcpulse/collector';
+import { buildApp, createAuditLog, serverEventsConfig, type AppOptions, type CollectorApp, type CostBreakdown } from '@rtcpulse/collector';
 import { DEFAULT_PRICING, EVENT_TYPES } from '@rtcpulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseFormat, collectQueries, expandQuery, generateDashboards, type ExpansionContext, type PanelQuery, type VariableValue } from '../src/index.js';
@@ -145,6 +145,25 @@ describe('dashboard SQL on the real store', () => {
     expect(rows.map((r) => [r.consent_state, Number(r.sessions)])).toEqual([['granted', 1], ['unknown', 1], ['withdrawn', 1]]);
     const tenantB = await run(expandQuery(consent.rawSql, contextFor(consent, { ...ALL_VARIABLES, tenant: one('tenant-b') })));
     expect(tenantB.map((r) => [r.consent_state, Number(r.sessions)])).toEqual([['unknown', 1]]);
+  });
+
+  it('shows each collector instance\'s audit chain intact, from a time range that starts mid-chain, and a deleted row as a break', async () => {
+    let clock = now - 60 * 60_000; // the first rows of each chain fall before the dashboard's time range
+    const storage = { client: app.store.client, insertRows: (table: string, rows: readonly object[], token?: string) => app.store.insertRows(table, rows, token) };
+    const logAs = (writer: string) => createAuditLog(storage, { hmacKey: Buffer.alloc(32, 3), service: 'rtcpulse-collector', region: '', writer }, { error: () => undefined }, () => clock);
+    const writers = [logAs('collector-a'), logAs('collector-b')];
+    for (let i = 0; i < 10; i++) {
+      if (i === 4) clock = now - 60_000;
+      await writers[i % 2]?.append([{ tenant: 'tenant-c', action: 'admin.change', outcome: 'success', object: `change-${i}` }]);
+    }
+    const panel = queries.find((q) => q.dashboard === 'rtcpulse-compliance' && q.where === 'Hash-chain linkage')!;
+    const status = async () => {
+      const rows = await run(expandQuery(panel.rawSql, contextFor(panel, { ...ALL_VARIABLES, tenant: one('tenant-c') })));
+      return rows.map((r) => [Number(r.chains), Number(r.rows), Number(r.chain_breaks), r.status]);
+    };
+    expect(await status()).toEqual([[2, 6, 0, 'intact']]);
+    await app.store.client.command({ query: "ALTER TABLE audit_log DELETE WHERE tenant = 'tenant-c' AND writer = 'collector-b' AND seq = 4", clickhouse_settings: { mutations_sync: '2' } });
+    expect(await status()).toEqual([[2, 5, 1, 'BROKEN']]);
   });
 
   it("prices usage in SQL exactly as the collector's cost API does with its default pricing", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** `prev_hash` of a tenant's first row. */
+/** `prev_hash` of the first row of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Whether an audited action succeeded. */
@@ -9,7 +9,13 @@ export type AuditOutcome = 'success' | 'failure';
 /** One stored audit row, times as epoch milliseconds. */
 export interface AuditRow {
   tenant: string;
-  /** Position in the tenant's chain, from 1. Not hashed: the chain itself defines the order. */
+  /**
+   * The collector instance that appended the row: each writes its own chain
+   * per tenant ('' for rows written before chains were kept per writer).
+   * Not hashed: a row moved to another writer's chain breaks both chains.
+   */
+  writer: string;
+  /** Position in its chain (tenant and writer), from 1. Not hashed: the chain itself defines the order. */
   seq: number;
   /** When the action happened (client events: on the collector's clock after skew correction). */
   ts_ms: number;
@@ -40,7 +46,7 @@ export interface AuditRow {
   hash: string;
 }
 
-/** The hashed fields, in their fixed order. `seq` and `hash` are not among them. */
+/** The hashed fields, in their fixed order. `writer`, `seq` and `hash` are not among them. */
 export const HASHED_FIELDS = [
   'tenant',
   'ts_ms',
@@ -65,12 +71,12 @@ export const HASHED_FIELDS = [
  * The canonical text of a row: a JSON array of the hashed fields in
  * {@link HASHED_FIELDS} order (times as integers).
  */
-export function canonicalRow(row: Omit<AuditRow, 'seq' | 'hash' | 'prev_hash'>): string {
+export function canonicalRow(row: Omit<AuditRow, 'writer' | 'seq' | 'hash' | 'prev_hash'>): string {
   return JSON.stringify(HASHED_FIELDS.map((field) => row[field]));
 }
 
 /** `hash` of a row: SHA-256 in hex over `prev_hash`, a newline and the canonical row. */
-export function rowHash(row: Omit<AuditRow, 'seq' | 'hash'>): string {
+export function rowHash(row: Omit<AuditRow, 'writer' | 'seq' | 'hash'>): string {
   return createHash('sha256').update(`${row.prev_hash}\n${canonicalRow(row)}`).digest('hex');
 }
 

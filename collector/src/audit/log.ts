@@ -5,13 +5,13 @@ import { GENESIS_HASH, rowHash, type AuditRow } from './canonical.js';
 import { rowOfRecord, type AuditContext, type AuditRecord } from './record.js';
 import { AUDIT_TABLE } from './table.js';
 
-/** The end of a tenant's chain. */
+/** The end of a chain. */
 export interface ChainHead {
   readonly seq: number;
   readonly hash: string;
 }
 
-/** Appends to the per-tenant hash chains. */
+/** Appends to this writer's hash chain of each tenant. */
 export interface AuditLog {
   /**
    * Append records (any tenants) and resolve once ClickHouse has them.
@@ -23,7 +23,7 @@ export interface AuditLog {
   appendLater(records: readonly AuditRecord[]): void;
   /** Wait for every append started so far. */
   flush(): Promise<void>;
-  /** The last row of a tenant's chain as stored. */
+  /** The last row of this writer's chain of a tenant, as stored. */
   head(tenant: string): Promise<ChainHead>;
 }
 
@@ -45,10 +45,10 @@ interface Chain {
 
 const clampTime = (ms: number): number => Math.min(Math.max(0, ms), MAX_STORABLE_EPOCH_MS);
 
-async function readHead(client: ClickHouseClient, tenant: string): Promise<ChainHead> {
+async function readHead(client: ClickHouseClient, tenant: string, writer: string): Promise<ChainHead> {
   const result = await client.query({
-    query: `SELECT seq, hash FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} ORDER BY seq DESC LIMIT 1`,
-    query_params: { tenant },
+    query: `SELECT seq, hash FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} AND writer = {writer:String} ORDER BY seq DESC LIMIT 1`,
+    query_params: { tenant, writer },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ seq: number | string; hash: string }>();
@@ -71,10 +71,12 @@ function toInsertRow(row: AuditRow): Record<string, string | number> {
 }
 
 /**
- * The audit log on a ClickHouse client. The head of each tenant's chain is
- * read from the table on first use (so chains continue across restarts)
- * and re-read after a failed insert. One collector should write a tenant's
- * chain at a time: two writers would fork it, which the verifier reports.
+ * The audit log on a ClickHouse client. Each collector instance appends to
+ * its own chain per tenant (`context.writer`), so instances side by side
+ * never fork a chain; an instance keeps its id across restarts, and the head
+ * of its chain is read from the table on first use (so the chain continues)
+ * and re-read after a failed insert. A record's `dedupKey` is checked against
+ * the whole tenant, whichever writer appended it.
  */
 export function createAuditLog(
   storage: AuditStorage,
@@ -96,7 +98,7 @@ export function createAuditLog(
 
   const appendTenant = async (tenant: string, records: readonly AuditRecord[]): Promise<AuditRow[]> => {
     const chain = chainOf(tenant);
-    chain.head ??= await readHead(client, tenant);
+    chain.head ??= await readHead(client, tenant, context.writer);
     const keys = records.flatMap((r) => (r.dedupKey ? [r.dedupKey] : []));
     const seen = await knownKeys(client, tenant, keys);
     const rows: AuditRow[] = [];
@@ -154,7 +156,7 @@ export function createAuditLog(
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     async head(tenant) {
-      return chainOf(tenant).queue.run(() => readHead(client, tenant));
+      return chainOf(tenant).queue.run(() => readHead(client, tenant, context.writer));
     },
   };
 }

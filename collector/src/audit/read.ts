@@ -9,13 +9,13 @@ type StoredRow = Omit<AuditRow, 'seq' | 'ts_ms' | 'recorded_at_ms'> & {
   recorded_at_ms: number | string;
 };
 
-/** Every audit row of a tenant as stored, in `seq` order (FINAL-free: the table is never merged away). */
+/** Every audit row of a tenant as stored, by writer and `seq` (FINAL-free: the table is never merged away). */
 export async function readAuditRows(client: ClickHouseClient, tenant: string): Promise<AuditRow[]> {
   const result = await client.query({
-    query: `SELECT tenant, seq, toUnixTimestamp64Milli(ts) AS ts_ms, toUnixTimestamp64Milli(recorded_at) AS recorded_at_ms,
+    query: `SELECT tenant, writer, seq, toUnixTimestamp64Milli(ts) AS ts_ms, toUnixTimestamp64Milli(recorded_at) AS recorded_at_ms,
                    action, outcome, actor, actor_kind, service, route, region, source, session_id, call_id, object,
                    reason, details, dedup_key, prev_hash, hash
-            FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} ORDER BY seq`,
+            FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} ORDER BY writer, seq`,
     query_params: { tenant },
     format: 'JSONEachRow',
   });
@@ -35,12 +35,42 @@ export async function auditTenants(client: ClickHouseClient): Promise<string[]> 
   return (await result.json<{ tenant: string }>()).map((r) => r.tenant);
 }
 
-/** Read a tenant's chain and verify it (see {@link verifyAuditChain}). */
+/** The end of one writer's chain, as an earlier verification printed it. */
+export interface ExpectedHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** What the verifier concluded about a tenant: one result per writer's chain. */
+export interface TenantAuditVerification {
+  /** Every chain intact (and every expected head found). */
+  readonly ok: boolean;
+  readonly rows: number;
+  /** By writer id (`''`: rows written before chains were kept per writer). */
+  readonly chains: Readonly<Record<string, AuditVerification>>;
+}
+
+/** Verify each writer's chain of some rows of one tenant; a writer in `expectHeads` with no rows left is a deleted chain. */
+export function verifyTenantRows(
+  rows: readonly AuditRow[],
+  expectHeads: Readonly<Record<string, ExpectedHead>> = {},
+  options: { readonly prunedStart?: boolean } = {},
+): TenantAuditVerification {
+  const byWriter = new Map<string, AuditRow[]>(Object.keys(expectHeads).map((writer) => [writer, []]));
+  for (const row of rows) byWriter.set(row.writer, [...(byWriter.get(row.writer) ?? []), row]);
+  const chains: Record<string, AuditVerification> = {};
+  for (const [writer, chainRows] of [...byWriter].sort(([a], [b]) => a.localeCompare(b))) {
+    chains[writer] = verifyAuditChain(chainRows, expectHeads[writer], options);
+  }
+  return { ok: Object.values(chains).every((c) => c.ok), rows: rows.length, chains };
+}
+
+/** Read a tenant's audit rows and verify each writer's chain (see {@link verifyAuditChain}). */
 export async function verifyTenantAudit(
   client: ClickHouseClient,
   tenant: string,
-  expectHead?: { seq: number; hash: string },
+  expectHeads: Readonly<Record<string, ExpectedHead>> = {},
   options: { prunedStart?: boolean } = {},
-): Promise<AuditVerification> {
-  return verifyAuditChain(await readAuditRows(client, tenant), expectHead, options);
+): Promise<TenantAuditVerification> {
+  return verifyTenantRows(await readAuditRows(client, tenant), expectHeads, options);
 }

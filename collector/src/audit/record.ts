@@ -56,6 +56,8 @@ export interface AuditContext {
   readonly hmacKey: Buffer;
   readonly service: string;
   readonly region: string;
+  /** This collector instance's id: the chains it appends to are its own (see `audit/writer-id.ts`). */
+  readonly writer: string;
 }
 
 function sourceOf(record: AuditRecord, hmacKey: Buffer): string {
@@ -73,6 +75,7 @@ export function rowOfRecord(
   const actor = record.actor && record.actor.kind !== 'anonymous' ? record.actor : undefined;
   return {
     tenant: record.tenant,
+    writer: context.writer,
     ts_ms: Math.round(record.ts ?? recordedAtMs),
     recorded_at_ms: recordedAtMs,
     action: record.action,

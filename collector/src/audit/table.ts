@@ -7,11 +7,13 @@ const TIME = "DateTime64(3, 'UTC')";
 const LABEL = 'LowCardinality(String)';
 
 /**
- * The append-only audit log, one hash chain per tenant. Columns follow
+ * The append-only audit log: one hash chain per tenant and collector
+ * instance (`writer`), so that collectors scaled out side by side never fork
+ * a chain. Columns follow
  * NIST SP 800-53 AU-3: what (`action`, `object`), when (`ts`, `recorded_at`),
  * where (`service`, `route`, `region`), source (`source`: origin or hashed
  * IP), outcome (`outcome`, `reason`) and who (`actor`: an HMAC pseudonym).
- * `seq` numbers a tenant's rows from 1; `prev_hash`/`hash` chain them (see
+ * `seq` numbers a chain's rows from 1; `prev_hash`/`hash` chain them (see
  * `audit/canonical.ts`). Rows are never updated or deleted by the collector.
  */
 export function auditLogTable(): TableSpec {
@@ -38,6 +40,7 @@ export function auditLogTable(): TableSpec {
       { name: 'dedup_key', type: 'String' },
       { name: 'prev_hash', type: 'String' },
       { name: 'hash', type: 'String' },
+      { name: 'writer', type: LABEL },
     ],
     partitionBy: 'toYYYYMM(recorded_at)',
     orderBy: ['tenant', 'seq'],

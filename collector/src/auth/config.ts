@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadAuditKey } from '../audit/actor-key.js';
+import { checkWriterId } from '../audit/writer-id.js';
 import type { SecurityOptions } from './plugin.js';
 import { loadTenantsFile } from './tenants.js';
 
@@ -14,8 +15,9 @@ export interface LoadedSecurity {
  * tenants from `--tenants-file` or `RTCPULSE_TENANTS_FILE` (the zero-config
  * `demo` tenant when neither is set), the audit HMAC key from
  * `RTCPULSE_AUDIT_HMAC_KEY` or the key file (`RTCPULSE_AUDIT_KEY_FILE`,
- * default `.data/audit-hmac.key`, generated on first start), and the
- * region from `RTCPULSE_REGION`. Throws on an unreadable or invalid file.
+ * default `.data/audit-hmac.key`, generated on first start), the region
+ * from `RTCPULSE_REGION` and the audit writer id from `RTCPULSE_INSTANCE_ID`.
+ * Throws on an unreadable or invalid file or id.
  */
 export function securityFromEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -37,7 +39,12 @@ export function securityFromEnv(
     notes.push(`audit HMAC key: from ${auditKey.source === 'env' ? 'RTCPULSE_AUDIT_HMAC_KEY' : (auditKey.path ?? '')}`);
   }
   return {
-    options: { ...(tenants ? { tenants } : {}), auditKey, ...(env.RTCPULSE_REGION ? { region: env.RTCPULSE_REGION } : {}) },
+    options: {
+      ...(tenants ? { tenants } : {}),
+      auditKey,
+      ...(env.RTCPULSE_REGION ? { region: env.RTCPULSE_REGION } : {}),
+      ...(env.RTCPULSE_INSTANCE_ID ? { auditWriter: checkWriterId(env.RTCPULSE_INSTANCE_ID) } : {}),
+    },
     notes,
   };
 }

@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
+import { loadWriterId } from '../audit/writer-id.js';
 import { BROWSER_ROUTE } from '../plugins/cors.js';
 import { CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
 import { checkUtf8, decodeBody } from './decompress.js';
@@ -31,6 +32,11 @@ export interface SecurityOptions {
   readonly auditKey?: AuditKey;
   /** Region this collector runs in, for the audit log's "where". */
   readonly region?: string;
+  /**
+   * This instance's audit writer id (`RTCPULSE_INSTANCE_ID`); default an id
+   * kept in the spool directory (see `loadWriterId`).
+   */
+  readonly auditWriter?: string;
   /** Clock skews below this are not corrected (default {@link CLOCK_SKEW_TOLERANCE_MS}). */
   readonly clockSkewToleranceMs?: number;
   /** Clock for rate limits and skew (tests). */
@@ -64,9 +70,10 @@ export const securityPlugin = fp<SecurityOptions>(
       fastify.log.warn('audit HMAC key: none configured, using a random one for this process (actor pseudonyms will change on restart)');
     }
     const store = fastify.store;
+    const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
     const audit = createAuditLog(
       { client: store.client, insertRows: (table, rows, token) => store.insertRows(table, rows, token) },
-      { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '' },
+      { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '', writer },
       fastify.log,
     );
     const limiter: RateLimiter = createRateLimiter(options.now);

@@ -1,15 +1,17 @@
 /**
- * `npm run audit:verify -- --tenant ID [--data-dir DIR] [--expect-head SEQ:HASH] [--pruned-start] [--json]`
- * (or `--all`; `--pruned-start` when audit retention has dropped the oldest rows): recompute each tenant's audit hash chain and report the
- * exact rows that were changed, deleted, reordered or inserted. Reads the
+ * `npm run audit:verify -- --tenant ID [--data-dir DIR] [--expect-head WRITER:SEQ:HASH ...] [--pruned-start] [--json]`
+ * (or `--all`; `--pruned-start` when audit retention has dropped the oldest rows): recompute each tenant's audit hash
+ * chains (one per collector instance that wrote for it) and report the
+ * exact rows that were changed, deleted, reordered or inserted. A head
+ * printed by an earlier run, passed back with `--expect-head`, also catches
+ * the newest rows (or a whole chain) deleted since. Reads the
  * ClickHouse server at `CLICKHOUSE_URL` when set, else the embedded store
  * in `--data-dir` (default `.data/clickhouse`). Exit code 0: intact;
  * 1: tampering found; 2: could not verify.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { auditTenants, verifyTenantAudit } from '../audit/read.js';
-import type { AuditVerification } from '../audit/verify.js';
+import { auditTenants, readAuditRows, verifyTenantRows, type ExpectedHead, type TenantAuditVerification } from '../audit/read.js';
 import { createClickHouseClient } from '../store/client.js';
 import { storeConfigFromEnv } from '../store/config.js';
 
@@ -18,20 +20,44 @@ export interface Output {
   log(line: string): void;
 }
 
-function parseHead(text: string | undefined): { seq: number; hash: string } | undefined {
-  if (!text) return undefined;
-  const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
-  if (!match) throw new Error('--expect-head must look like SEQ:HASH (the head an earlier run printed)');
-  return { seq: Number(match[1]), hash: match[2] ?? '' };
+/** An expected head: `WRITER:SEQ:HASH` as printed, or `SEQ:HASH` for a tenant with one chain. */
+interface HeadArgument extends ExpectedHead {
+  readonly writer: string | undefined;
 }
 
-function describe(tenant: string, result: AuditVerification): string[] {
-  const head = `head seq ${result.head.seq}:${result.head.hash}`;
-  if (result.ok) return [`${tenant}: OK, ${result.rows} rows, ${head}`];
-  return [
-    `${tenant}: TAMPERED, ${result.rows} rows, ${result.findings.length} finding(s), ${head}`,
-    ...result.findings.map((f) => `  ${f.kind}: ${f.message}`),
-  ];
+function parseHead(text: string): HeadArgument {
+  const match = /^(?:([A-Za-z0-9._-]*):)?(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!match) throw new Error(`--expect-head must look like WRITER:SEQ:HASH (a head an earlier run printed), got ${JSON.stringify(text)}`);
+  return { writer: match[1], seq: Number(match[2]), hash: match[3] ?? '' };
+}
+
+/** The expected heads by writer; a head without a writer is the tenant's only chain's. */
+function headsFor(heads: readonly HeadArgument[], writers: readonly string[]): Record<string, ExpectedHead> {
+  const byWriter: Record<string, ExpectedHead> = {};
+  for (const head of heads) {
+    let writer = head.writer;
+    if (writer === undefined) {
+      const [only, ...others] = writers;
+      if (only === undefined || others.length > 0) {
+        throw new Error(`--expect-head ${head.seq}:${head.hash} names no writer, and the tenant has ${writers.length} chains: use WRITER:SEQ:HASH`);
+      }
+      writer = only;
+    }
+    byWriter[writer] = { seq: head.seq, hash: head.hash };
+  }
+  return byWriter;
+}
+
+function describe(tenant: string, result: TenantAuditVerification): string[] {
+  const chains = Object.entries(result.chains);
+  const findings = chains.reduce((n, [, c]) => n + c.findings.length, 0);
+  const size = `${result.rows} rows in ${chains.length} chain${chains.length === 1 ? '' : 's'}`;
+  const lines = [result.ok ? `${tenant}: OK, ${size}` : `${tenant}: TAMPERED, ${size}, ${findings} finding(s)`];
+  for (const [writer, chain] of chains) {
+    lines.push(`  chain ${writer || "'' (written before per-writer chains)"}: ${chain.rows} rows, head ${writer}:${chain.head.seq}:${chain.head.hash}`);
+    lines.push(...chain.findings.map((f) => `    ${f.kind}: ${f.message}`));
+  }
+  return lines;
 }
 
 /** Run the command; resolves to the exit code. */
@@ -46,24 +72,26 @@ export async function runAuditVerify(
       tenant: { type: 'string', multiple: true },
       all: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
-      'expect-head': { type: 'string' },
+      'expect-head': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       'pruned-start': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  const expectHead = parseHead(values['expect-head']);
+  const heads = (values['expect-head'] ?? []).map(parseHead);
   if (!values.all && !values.tenant?.length) throw new Error('name a tenant with --tenant ID (or pass --all)');
   const dataDir = values['data-dir'];
   const client = createClickHouseClient(storeConfigFromEnv(env, dataDir ? { dataDir } : {}));
   try {
     const tenants = values.all ? await auditTenants(client) : (values.tenant ?? []);
     let tampered = false;
-    const results: Record<string, AuditVerification> = {};
+    if (heads.length > 0 && tenants.length !== 1) throw new Error('--expect-head needs exactly one --tenant');
+    const results: Record<string, TenantAuditVerification> = {};
     for (const tenant of tenants) {
-      const head = tenants.length === 1 ? expectHead : undefined;
-      const result = await verifyTenantAudit(client, tenant, head, { prunedStart: values['pruned-start'] ?? false });
+      const rows = await readAuditRows(client, tenant);
+      const expected = headsFor(heads, [...new Set(rows.map((r) => r.writer))]);
+      const result = verifyTenantRows(rows, expected, { prunedStart: values['pruned-start'] ?? false });
       results[tenant] = result;
       tampered ||= !result.ok;
       if (!values.json) for (const line of describe(tenant, result)) out.log(line);

@@ -43,14 +43,21 @@ WHERE recordings > 0 AND (consents = 0 OR first_consent_at > min_recording_at)
 ORDER BY min_recording_at DESC
 LIMIT 50`;
 
-/** Hash-chain linkage: rows whose `prev_hash` is not the previous row's `hash`, per tenant. */
-export const CHAIN_BREAKS_SQL = `SELECT tenant, count() AS rows, countIf(seq > 1 AND prev_hash != previous_hash) AS chain_breaks,
+/**
+ * Hash-chain linkage per tenant: rows whose `prev_hash` is not the `hash` of
+ * the row before them in their chain (one chain per tenant and collector
+ * instance). Rows are picked by when they were appended, so the first row of
+ * each chain in the time range has no predecessor to compare and is skipped.
+ */
+export const CHAIN_BREAKS_SQL = `SELECT tenant, uniqExact(writer) AS chains, count() AS rows,
+  countIf(position > 1 AND prev_hash != previous_hash) AS chain_breaks,
   if(chain_breaks = 0, 'intact', 'BROKEN') AS status
 FROM (
-  SELECT tenant, seq, prev_hash,
-    lagInFrame(hash) OVER (PARTITION BY tenant ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS previous_hash
+  SELECT tenant, writer, seq, prev_hash,
+    lagInFrame(hash) OVER (PARTITION BY tenant, writer ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS previous_hash,
+    row_number() OVER (PARTITION BY tenant, writer ORDER BY seq) AS position
   FROM audit_log
-  WHERE ${tenantScope('ts')}
+  WHERE ${tenantScope('recorded_at')}
 )
 GROUP BY tenant
 ORDER BY chain_breaks DESC`;

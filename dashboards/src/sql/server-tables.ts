@@ -11,10 +11,10 @@ export const SERVER_EVENTS = {
   columns: ['tenant', 'ts', 'kind', 'layer', 'sfu_egress_bytes'],
 } as const;
 
-/** The append-only audit log with its per-tenant hash chain. */
+/** The append-only audit log with its hash chains (one per tenant and collector instance). */
 export const AUDIT_LOG = {
   table: 'audit_log',
-  columns: ['tenant', 'seq', 'ts', 'action', 'outcome', 'actor', 'source', 'session_id', 'prev_hash', 'hash'],
+  columns: ['tenant', 'writer', 'seq', 'ts', 'recorded_at', 'action', 'outcome', 'actor', 'source', 'session_id', 'prev_hash', 'hash'],
 } as const;
 
 /** One row per session holding its summary (replaced as it updates; read with `FINAL`). */
