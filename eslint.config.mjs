@@ -29,7 +29,8 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['packages/*/src/**/*.ts', 'collector/src/**/*.ts', 'alerts/src/**/*.ts', 'dashboards/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    // Sources, tests, benchmarks and tools alike.
+    files: ['**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [crossPackage] }] },
   },
   {

@@ -19,6 +19,7 @@ const projects = [
   'examples/tsconfig.json',
   'examples/lab/tsconfig.json',
   'packages/importer/tsconfig.json',
+  'packages/browser-harness/tsconfig.json',
   'tsconfig.json',
 ].filter((p) => existsSync(p));
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, storeConfigFromEnv, type CollectorApp } from '@rtcpulse/collector';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const CALL_SECONDS = 12;

@@ -3,7 +3,7 @@
 // Runs one impairment scenario in headless Chromium against an in-process
 // collector and prints what the SDK reported beside the injected truth.
 import { parseArgs } from 'node:util';
-import { launchChromium } from '../../test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { startLabCollector } from './lab-collector.js';
 import { runScenario } from './run-scenario.js';
 import { SCENARIOS } from './scenarios.js';

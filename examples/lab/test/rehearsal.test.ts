@@ -3,7 +3,7 @@ import { reportTurn } from '@rtcpulse/server-sdk';
 import { createCoturnAdapter, type CoturnAdapter } from '@rtcpulse/server-sdk/coturn';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { startCoturn, type TurnServer } from '../src/coturn.js';
 import { labServerKey, startLabCollector, type LabCollector } from '../src/lab-collector.js';
 import { startRedis } from '../src/redis.js';

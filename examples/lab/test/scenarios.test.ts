@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { startLabCollector, type LabCollector } from '../src/lab-collector.js';
 import { runScenario, type ScenarioRun } from '../src/run-scenario.js';
 import { SCENARIOS } from '../src/scenarios.js';

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { launchChromium } from '../../../examples/test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 
 /** Rounds per case; the first 5 warm up. A real session samples each connection every 2 s (30 a minute). */
 const ROUNDS = 185;

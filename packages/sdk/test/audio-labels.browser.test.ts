@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../examples/test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { FULL_READ_EVERY } from '../src/extract/stats-reader.js';
 import type { LabelRun } from './browser/observe-page.js';
 

@@ -3,10 +3,10 @@
 // reading itself lives in the importer (@rtcpulse/importer), which replays
 // the same dumps into the collector.
 import { readFileSync, readdirSync } from 'node:fs';
-import { RtcstatsLineReader, SnapshotRebuilder, isRecord } from '../../importer/src/index.js';
+import { RtcstatsLineReader, SnapshotRebuilder, isRecord } from '@rtcpulse/importer';
 import type { StatsSnapshot } from '../src/extract/index.js';
 
-export { applyStatsDelta } from '../../importer/src/index.js';
+export { applyStatsDelta } from '@rtcpulse/importer';
 
 /** The fixtures folder, resolved from this file (repo/../shared/fixtures/rtcstats-dumps). */
 export const DUMPS_DIR = new URL('../../../../shared/fixtures/rtcstats-dumps/', import.meta.url);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ReportBatch, ReportEvent } from '@rtcpulse/schema';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../examples/test/chromium.js';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { buildSdk } from '../scripts/build.mjs';
 import { startTestServer, type TestServer } from './browser/test-server.js';
 

@@ -1,9 +1,8 @@
 import type { TurnReport } from '@rtcpulse/schema';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type CollectorApp } from '../../../collector/src/index.js';
-import { serverEventsConfig } from '../../../collector/src/server-events/config.js';
-import { launchChromium } from '../../../examples/test/chromium.js';
+import { buildApp, serverEventsConfig, type CollectorApp } from '@rtcpulse/collector';
+import { launchChromium } from '@rtcpulse/browser-harness';
 import { createCoturnAdapter, type CoturnAdapter } from '../src/coturn/index.js';
 import { reportTurn } from '../src/index.js';
 import { startTurnLab, type TurnLab } from './turn-servers.js';
