@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES, allRules, grafanaSql, ruleSql, type SqlTarget } from '../src/index.js';
+import { DEFAULT_PRICES, allRules, grafanaSql, ruleSql, type Duration, type SqlTarget } from '../src/index.js';
+import { QUANTILE_WINDOW } from '../src/prometheus/promql.js';
 import { durationSeconds } from '../src/runbook/durations.js';
 import { lookbackSeconds } from '../src/runbook/sql.js';
 
@@ -10,11 +11,13 @@ const rules = allRules().map((r) => r.rule);
 const windowOf = (seconds: number, now = TARGET.now) => `ts > ${now} - INTERVAL ${seconds} SECOND AND ts <= ${now}`;
 
 /**
- * Ratio rules whose PromQL window and SQL lookback differ on purpose: the
+ * Rules whose PromQL window and SQL lookback differ on purpose: the
  * wrong-device SQL counts a day of feedback sessions (at least 20), its
- * PromQL ratio reads six hours of rates.
+ * PromQL ratio reads six hours of rates; the A/V offset and time-to-target
+ * quantiles come a few times or once per session, so their SQL reads 10 and
+ * 15 minutes while the PromQL recording rules read 5.
  */
-const OWN_SQL_WINDOW: readonly string[] = ['wrong-audio-device-complaints'];
+const OWN_SQL_WINDOW: readonly string[] = ['av-offset-p95', 'time-to-target-bitrate-p95', 'wrong-audio-device-complaints'];
 
 describe('the window of a rule is stated once: sql.lookbackSeconds, else its PromQL window', () => {
   it('reads the main window of every rule from its lookback', () => {
@@ -33,24 +36,27 @@ describe('the window of a rule is stated once: sql.lookbackSeconds, else its Pro
     }
   });
 
-  it('keeps the SQL lookback equal to the PromQL window of ratio and burn-rate rules, except where noted, without restating it', () => {
-    const mismatched = rules.flatMap((rule) => {
+  it('keeps the SQL lookback equal to the PromQL window (a quantile\'s: the recording rules\'), except where noted, without restating it', () => {
+    const promqlWindow = (rule: (typeof rules)[number]): Duration | undefined => {
       const p = rule.prometheus;
-      if (!p || p.kind === 'quantile') return [];
-      const window = p.kind === 'ratio' ? p.window : p.longWindow;
-      return durationSeconds(window) === lookbackSeconds(rule) ? [] : [rule.id];
+      if (!p) return undefined;
+      return p.kind === 'ratio' ? p.window : p.kind === 'burn-rate' ? p.longWindow : QUANTILE_WINDOW;
+    };
+    const mismatched = rules.flatMap((rule) => {
+      const window = promqlWindow(rule);
+      return window === undefined || durationSeconds(window) === lookbackSeconds(rule) ? [] : [rule.id];
     });
     expect(mismatched.sort()).toEqual([...OWN_SQL_WINDOW].sort());
-    const restated = rules.filter((rule) => (rule.prometheus?.kind === 'ratio' || rule.prometheus?.kind === 'burn-rate') && rule.sql.lookbackSeconds !== undefined);
-    expect(restated.map((r) => r.id)).toEqual([...OWN_SQL_WINDOW]);
+    const restated = rules.filter((rule) => rule.prometheus && rule.sql.lookbackSeconds !== undefined);
+    expect(restated.map((r) => r.id).sort()).toEqual([...OWN_SQL_WINDOW].sort());
   });
 
   it('asks a rule without a PromQL window for its own lookback', () => {
-    for (const rule of rules.filter((r) => !r.prometheus || r.prometheus.kind === 'quantile')) {
-      expect(rule.sql.lookbackSeconds, rule.id).toBeGreaterThan(0);
-    }
-    const [quantile] = rules.filter((r) => r.prometheus?.kind === 'quantile');
-    const broken = { ...quantile!, sql: { ...quantile!.sql, lookbackSeconds: undefined } };
+    const without = rules.filter((r) => !r.prometheus);
+    expect(without.length).toBeGreaterThan(0);
+    for (const rule of without) expect(rule.sql.lookbackSeconds, rule.id).toBeGreaterThan(0);
+    const [first] = without;
+    const broken = { ...first!, sql: { ...first!.sql, lookbackSeconds: undefined } };
     expect(() => lookbackSeconds(broken)).toThrow(/sql.lookbackSeconds must be set/);
   });
 });

@@ -116,6 +116,7 @@ export const HYBRID_AV_DRIFT: RunbookPage = {
       sql: {
         requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
         labels: ['region'],
+        // Offsets arrive a few times per session: the SQL form reads 10 minutes of them, the PromQL form 5 minutes of rates held for 10.
         lookbackSeconds: 600,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
 FROM events
@@ -169,6 +170,7 @@ export const SLOW_STARTUP_BITRATE: RunbookPage = {
       sql: {
         requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
         labels: ['region'],
+        // One value per session: the SQL form reads 15 minutes of session starts, the PromQL form 5 minutes of rates held for 15.
         lookbackSeconds: 900,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
 FROM events

@@ -47,7 +47,6 @@ export const TURN_COLD_START: RunbookPage = {
       sql: {
         requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
         labels: ['region'],
-        lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.99)(events.value) AS value
 FROM events
 WHERE ${inWindow(ctx)} AND type = '${EVENT.icePairFormed}' AND events.value IS NOT NULL

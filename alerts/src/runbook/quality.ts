@@ -43,7 +43,6 @@ GROUP BY tenant, region, media_kind`;
     sql: {
       requires: { samples: ['tenant', 'region', 'ts', ...inboundColumns(spec.key).map((c) => c.column)] },
       labels: ['region', 'media_kind'],
-      lookbackSeconds: 300,
       query: q,
     },
     grafana: false,
@@ -87,7 +86,6 @@ export const QUALITY_PERCENTILES: RunbookPage = {
       sql: {
         requires: { samples: ['tenant', 'region', 'ts', 'rtt_ms'] },
         labels: ['region'],
-        lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(rtt_ms) AS value
 FROM samples
 WHERE ${inWindow(ctx)} AND rtt_ms IS NOT NULL
@@ -132,7 +130,6 @@ GROUP BY tenant, region`,
       sql: {
         requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'video_in_freeze_time_pct'] },
         labels: ['region', 'media_kind'],
-        lookbackSeconds: 300,
         // A connection's first video interval holds the start-up gap before the first frames, which
         // Chromium counts as a freeze; in short calls it alone would set the p95. Steady intervals only.
         query: (ctx) => `SELECT tenant, region, 'video' AS media_kind, quantileExact(0.95)(video_in_freeze_time_pct) AS value
@@ -161,7 +158,6 @@ GROUP BY tenant, region`,
       sql: {
         requires: { samples: ['tenant', 'region', 'ts', MOS_COLUMN] },
         labels: ['region', 'media_kind'],
-        lookbackSeconds: 300,
         query: (ctx) => `SELECT tenant, region, 'audio' AS media_kind, quantileExact(0.05)(${MOS_COLUMN}) AS value
 FROM samples
 WHERE ${inWindow(ctx)} AND ${MOS_COLUMN} IS NOT NULL

@@ -1,3 +1,4 @@
+import { QUANTILE_WINDOW } from '../prometheus/promql.js';
 import { durationSeconds } from './durations.js';
 import type { AlertRule, SqlContext, SqlTarget } from './types.js';
 
@@ -27,14 +28,16 @@ export function inWindow(ctx: SqlContext, column = 'ts'): string {
 
 /**
  * How far back a rule's SQL form looks, in seconds: its own `lookbackSeconds`,
- * else its PromQL window, so a rule whose two forms read the same window
- * states it once.
+ * else its PromQL window (a ratio's `window`, a burn rate's `longWindow`, the
+ * recording rules' {@link QUANTILE_WINDOW} of a quantile), so a rule whose
+ * two forms read the same window states it once.
  */
 export function lookbackSeconds(rule: AlertRule): number {
   if (rule.sql.lookbackSeconds !== undefined) return rule.sql.lookbackSeconds;
   const p = rule.prometheus;
   if (p?.kind === 'ratio') return durationSeconds(p.window);
   if (p?.kind === 'burn-rate') return durationSeconds(p.longWindow);
+  if (p?.kind === 'quantile') return durationSeconds(QUANTILE_WINDOW);
   throw new Error(`alert rule ${rule.id} has no PromQL window: its sql.lookbackSeconds must be set`);
 }
 
