@@ -208,6 +208,22 @@ describe('collectors side by side', () => {
     expect(gone.chains['collector-b']?.findings).toEqual([expect.objectContaining({ kind: 'deleted', missingSeqs: [1, 2, 3] })]);
   });
 
+  it("keep rows from before per-writer chains as the chain '', whose printed head audit:verify takes back", async () => {
+    await interleave('legacy', logAs(''), logAs('collector-a'));
+    const before = await verifyTenantAudit(app.store.client, 'legacy');
+    const legacyHead = before.chains['']?.head ?? { seq: 0, hash: '' };
+    await app.close();
+    try {
+      for (const head of [`:${legacyHead.seq}:${legacyHead.hash}`, `${legacyHead.seq}:${legacyHead.hash}`]) {
+        const lines: string[] = [];
+        expect(await runAuditVerify(['--tenant', 'legacy', '--data-dir', dataDir, '--expect-head', head], {}, { log: (l) => lines.push(l) }), head).toBe(0);
+        expect(lines).toContain(`  chain '' (written before per-writer chains): 3 rows, head :3:${legacyHead.hash}`);
+      }
+    } finally {
+      app = await start();
+    }
+  });
+
   it('would fork one shared chain, which is why each has its own', async () => {
     await interleave('shared', logAs('same-id'), logAs('same-id'));
     expect((await verifyTenantAudit(app.store.client, 'shared')).ok).toBe(false);

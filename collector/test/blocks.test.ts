@@ -30,6 +30,16 @@ describe('insert blocks', () => {
     expect(eventText(batch, received)).toBe(tsvText({ columns: EVENT_COLUMNS, rows: events.map((e) => EVENT_COLUMNS.map((c) => e[c])) }));
   });
 
+  it('store a record once when it is written again with other content under the same tokens', async () => {
+    const batch = sdkReport({ tenant: 'acme-public-key', sessionId: 'token-once', batchSeq: 0 });
+    await app.store.writeRecord({ seq: 7, reports: [{ batch, receivedAt: Date.UTC(2026, 0, 15, 10, 0, 0) }] });
+    // Same batch ids (so the same tokens), a different receive time (so other bytes): only the token can drop it.
+    await app.store.writeRecord({ seq: 7, reports: [{ batch, receivedAt: Date.UTC(2026, 0, 15, 10, 5, 0) }] });
+    const [row] = await select<{ n: string; times: string }>(app, `SELECT count() AS n, uniqExact(received_at) AS times FROM samples WHERE session_id = 'token-once'`);
+    expect(Number(row?.n)).toBe(batch.samples.length);
+    expect(Number(row?.times)).toBe(1);
+  });
+
   it('encode NULL, escapes and string arrays as TabSeparated', () => {
     const text = tsvText({ columns: ['a', 'b', 'c'], rows: [[null, 'x\ty\nz\\', ["it's", 'a\tb']]] });
     expect(text).toBe("\\N\tx\\ty\\nz\\\\\t['it\\'s','a\\tb']\n");

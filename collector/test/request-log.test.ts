@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { loggingFromEnv } from '../src/logging.js';
-import { makeBatch, onAppPerFile, postBatch } from './fixtures.js';
+import { appOn, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
 
 const lines: Record<string, unknown>[] = [];
 const stream = new Writable({
@@ -12,14 +12,28 @@ const stream = new Writable({
   },
 });
 
+let dataDir: string;
 let app: CollectorApp;
-// The production logging (as `npm start` sets it from the environment), into a stream the test reads.
-const { logRequests } = loggingFromEnv({});
-onAppPerFile((started) => (app = started), { logger: { level: 'info', stream }, ...(logRequests !== undefined ? { logRequests } : {}) });
+
+/** The collector logging as `npm start` does with this environment, into a stream the test reads. */
+async function startWith(env: Record<string, string>): Promise<void> {
+  await app?.close();
+  const { logger, logRequests } = loggingFromEnv(env);
+  app = await appOn(dataDir, { logger: { ...(logger as object), stream }, ...(logRequests !== undefined ? { logRequests } : {}) });
+  lines.length = 0;
+}
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+});
+afterAll(async () => {
+  await app?.close();
+  await removeDir(dataDir);
+});
 
 describe('request logging of the command-line collector', () => {
   it('writes nothing for an accepted report, and one line naming the route and the problem for a refused one', async () => {
-    lines.length = 0;
+    await startWith({});
     const accepted = await postBatch(app, makeBatch({ sessionId: 'quiet' }));
     expect(accepted.statusCode).toBe(202);
     expect(lines).toEqual([]);
@@ -33,8 +47,13 @@ describe('request logging of the command-line collector', () => {
     expect(JSON.stringify(lines[0])).not.toContain('acme-public-key');
   });
 
-  it('logs each request with LOG_REQUESTS=1', () => {
-    expect(loggingFromEnv({ LOG_REQUESTS: '1', LOG_LEVEL: 'warn' })).toEqual({ logger: { level: 'warn' }, logRequests: true });
-    expect(loggingFromEnv({}).logRequests).toBe(false);
+  it('logs each request and response with LOG_REQUESTS=1, without the key or the client address', async () => {
+    await startWith({ LOG_REQUESTS: '1' });
+    const accepted = await postBatch(app, makeBatch({ sessionId: 'logged' }));
+    expect(accepted.statusCode).toBe(202);
+    const messages = lines.map((l) => l.msg);
+    expect(messages).toEqual(['incoming request', 'request completed']);
+    expect(lines[0]?.req).toEqual({ method: 'POST', url: '/v1/reports' });
+    expect(JSON.stringify(lines)).not.toMatch(/acme-public-key|remoteAddress|127\.0\.0\.1/);
   });
 });

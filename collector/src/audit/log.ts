@@ -117,7 +117,8 @@ export function createAuditLog(
     }
     if (rows.length === 0) return rows;
     try {
-      await storage.insertRows(AUDIT_TABLE, rows.map(toInsertRow), `audit-${hash}`);
+      // `writer` is not hashed: two new chains appending the same record at the same instant must not share a token.
+      await storage.insertRows(AUDIT_TABLE, rows.map(toInsertRow), `audit-${context.writer}-${seq}-${hash}`);
     } catch (error) {
       chain.head = undefined; // the insert may or may not have landed: read the head again next time
       throw error;

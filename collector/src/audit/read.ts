@@ -57,7 +57,11 @@ export function verifyTenantRows(
   options: { readonly prunedStart?: boolean } = {},
 ): TenantAuditVerification {
   const byWriter = new Map<string, AuditRow[]>(Object.keys(expectHeads).map((writer) => [writer, []]));
-  for (const row of rows) byWriter.set(row.writer, [...(byWriter.get(row.writer) ?? []), row]);
+  for (const row of rows) {
+    const chain = byWriter.get(row.writer);
+    if (chain) chain.push(row);
+    else byWriter.set(row.writer, [row]);
+  }
   const chains: Record<string, AuditVerification> = {};
   for (const [writer, chainRows] of [...byWriter].sort(([a], [b]) => a.localeCompare(b))) {
     chains[writer] = verifyAuditChain(chainRows, expectHeads[writer], options);

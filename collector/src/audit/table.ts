@@ -44,7 +44,7 @@ export function auditLogTable(): TableSpec {
     ],
     partitionBy: 'toYYYYMM(recorded_at)',
     orderBy: ['tenant', 'seq'],
-    // Retention only when RTCPULSE_TTL_DAYS_AUDIT_LOG is set; a tenant's chain stays on one shard.
+    // Retention only when RTCPULSE_TTL_DAYS_AUDIT_LOG is set; a tenant's chains stay on one shard.
     ttlColumn: 'recorded_at',
     shardBy: 'cityHash64(tenant)',
   };

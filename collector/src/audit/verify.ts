@@ -7,7 +7,7 @@ export type AuditFinding =
   | { readonly kind: 'reordered'; readonly seqs: readonly number[]; readonly chainOrder: readonly number[]; readonly message: string }
   | { readonly kind: 'inserted'; readonly seq: number; readonly message: string };
 
-/** What {@link verifyAuditChain} concluded about one tenant's chain. */
+/** What {@link verifyAuditChain} concluded about one chain (a tenant's rows from one writer). */
 export interface AuditVerification {
   readonly ok: boolean;
   readonly rows: number;
@@ -55,7 +55,7 @@ function reorderFinding(order: readonly AuditRow[]): AuditFinding | undefined {
 }
 
 /**
- * Recompute one tenant's chain from its rows (any order) and say exactly
+ * Recompute one chain (a tenant's rows from one writer, in any order) and say exactly
  * what is wrong: a row whose content no longer matches its hash (changed),
  * a break where a row's predecessor is gone (deleted), rows whose `seq`
  * order disagrees with the order the chain links them in (reordered), and

@@ -18,25 +18,41 @@ export function checkWriterId(id: string): string {
  * kept in `dir` (the instance's own spool directory), made up on the first
  * start. Each instance appends to its own chain per tenant, so instances
  * behind one load balancer never fork a chain, and a restarted instance
- * continues the chain it had.
+ * continues the chain it had. The spool directory must therefore be the
+ * instance's own and kept across restarts (a new directory starts a new
+ * chain); a configured id must likewise differ between replicas.
  */
 export function loadWriterId(dir: string): string {
   const path = join(dir, WRITER_ID_FILE);
-  try {
-    const kept = readFileSync(path, 'utf8').trim();
-    if (VALID.test(kept)) return kept;
-    throw new Error(`${path} does not hold a writer id (${JSON.stringify(kept.slice(0, 80))}); remove it to make a new one`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const kept = readKept(path);
+  if (kept !== undefined) return kept;
   mkdirSync(dir, { recursive: true });
   const id = randomBytes(6).toString('hex');
   try {
     writeFileSync(path, `${id}\n`, { flag: 'wx' });
   } catch (error) {
-    // Another start won the race: use the id it wrote.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another start created the file first: use its id once it is written.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const theirs = readKept(path, true);
+      if (theirs !== undefined) return theirs;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+    throw new Error(`${path} stayed empty; remove it to make a new writer id`);
   }
   return id;
+}
+
+/** The id kept at `path`; `undefined` when there is no file (or, while another start writes it, an empty one). */
+function readKept(path: string, allowEmpty = false): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (VALID.test(text)) return text;
+  if (allowEmpty && text === '') return undefined;
+  throw new Error(`${path} does not hold a writer id (${JSON.stringify(text.slice(0, 80))}); remove it to make a new one`);
 }

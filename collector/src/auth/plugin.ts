@@ -71,6 +71,7 @@ export const securityPlugin = fp<SecurityOptions>(
     }
     const store = fastify.store;
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
+    fastify.log.info({ writer }, 'audit log: this instance appends to its own chain of each tenant');
     const audit = createAuditLog(
       { client: store.client, insertRows: (table, rows, token) => store.insertRows(table, rows, token) },
       { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '', writer },

@@ -31,17 +31,26 @@ function parseHead(text: string): HeadArgument {
   return { writer: match[1], seq: Number(match[2]), hash: match[3] ?? '' };
 }
 
-/** The expected heads by writer; a head without a writer is the tenant's only chain's. */
+/**
+ * The expected heads by writer. A head without a writer belongs to the
+ * tenant's only chain; with several, to the chain written before chains were
+ * kept per writer (`''`, where such a head was printed); with no rows left,
+ * to that same chain, so that the deletion is reported.
+ */
 function headsFor(heads: readonly HeadArgument[], writers: readonly string[]): Record<string, ExpectedHead> {
   const byWriter: Record<string, ExpectedHead> = {};
   for (const head of heads) {
     let writer = head.writer;
     if (writer === undefined) {
       const [only, ...others] = writers;
-      if (only === undefined || others.length > 0) {
-        throw new Error(`--expect-head ${head.seq}:${head.hash} names no writer, and the tenant has ${writers.length} chains: use WRITER:SEQ:HASH`);
+      if (only !== undefined && others.length === 0) writer = only;
+      else if (only === undefined || writers.includes('')) writer = '';
+      else {
+        throw new Error(
+          `--expect-head ${head.seq}:${head.hash} names no writer, and the tenant has ${writers.length} chains (${writers.join(', ')}): ` +
+            'pass WRITER:SEQ:HASH as printed (:SEQ:HASH for rows written before chains were kept per writer)',
+        );
       }
-      writer = only;
     }
     byWriter[writer] = { seq: head.seq, hash: head.hash };
   }
