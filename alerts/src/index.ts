@@ -21,7 +21,7 @@ export type {
 export { ruleSql } from './runbook/sql.js';
 export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
-export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-cost.js';
+export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-turn.js';
 export { USAGE_COLUMNS } from './runbook/cost-sql.js';
 export { SERVER_KIND, TABLE } from './runbook/telemetry.js';
 export { CALL_SETUP_SLO, DEGRADED_SESSION_SLO } from './runbook/slo.js';

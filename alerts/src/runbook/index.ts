@@ -1,8 +1,10 @@
 import { AUDIT_INTEGRITY, COST_RUNAWAY } from './cost-compliance.js';
-import { EGRESS_DOMINATES, SIMULCAST_UNTUNED, TURN_ALLOCATION_LEAK } from './entries-cost.js';
-import { HYBRID_AV_DRIFT, SLOW_STARTUP_BITRATE, SPEECH_SUPPRESSED, SVC_FLICKER } from './entries-media.js';
+import { EGRESS_DOMINATES, SIMULCAST_UNTUNED } from './entries-cost.js';
+import { SLOW_STARTUP_BITRATE, SVC_FLICKER } from './entries-bitrate.js';
+import { HYBRID_AV_DRIFT, SPEECH_SUPPRESSED } from './entries-media.js';
 import { BLUETOOTH_FIRST_CALL, CLIENT_SIDE_RECORDING } from './entries-ops.js';
 import { CONSENT_EXPIRY, DTLS_SMALL_MTU, TURN_COLD_START } from './entries-setup.js';
+import { TURN_ALLOCATION_LEAK } from './entries-turn.js';
 import { QUALITY_PERCENTILES } from './quality.js';
 import { RELIABILITY_SLOS } from './slo.js';
 import type { AlertRule, RunbookPage } from './types.js';
