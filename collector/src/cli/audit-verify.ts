@@ -57,13 +57,15 @@ function headsFor(heads: readonly HeadArgument[], writers: readonly string[]): R
   return byWriter;
 }
 
+const rowCount = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
+
 function describe(tenant: string, result: TenantAuditVerification): string[] {
   const chains = Object.entries(result.chains);
   const findings = chains.reduce((n, [, c]) => n + c.findings.length, 0);
-  const size = `${result.rows} rows in ${chains.length} chain${chains.length === 1 ? '' : 's'}`;
+  const size = `${rowCount(result.rows)} in ${chains.length} chain${chains.length === 1 ? '' : 's'}`;
   const lines = [result.ok ? `${tenant}: OK, ${size}` : `${tenant}: TAMPERED, ${size}, ${findings} finding(s)`];
   for (const [writer, chain] of chains) {
-    lines.push(`  chain ${writer || "'' (written before per-writer chains)"}: ${chain.rows} rows, head ${writer}:${chain.head.seq}:${chain.head.hash}`);
+    lines.push(`  chain ${writer || "'' (written before per-writer chains)"}: ${rowCount(chain.rows)}, head ${writer}:${chain.head.seq}:${chain.head.hash}`);
     lines.push(...chain.findings.map((f) => `    ${f.kind}: ${f.message}`));
   }
   return lines;
