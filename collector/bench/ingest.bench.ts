@@ -17,6 +17,8 @@
  * (chdb's queries and merges, V8's GC helpers, file system work). The
  * collector runs twice: answering once ClickHouse has a report (the
  * default) and once it is in the fsync'd spool (`RTCPULSE_ACK_WAIT_MS=0`).
+ * Each collector row also says how many reports its inserts carried on
+ * average over the load (each insert: one per table).
  * The telemetry line is the in-process cost of the OpenTelemetry recording of
  * one report and how many values it records.
  * `BENCH_SECONDS` and `BENCH_CONNECTIONS` size the runs.
@@ -55,15 +57,27 @@ type Measured = LoadResult & {
   byThread: Map<string, number>;
   /** Seconds the collector took after the load to insert what it had accepted (0 for bare Fastify). */
   drainSeconds: number;
+  /** Reports per insert (each one insert per table) over the load and its drain (0 for bare Fastify). */
+  reportsPerInsert: number;
   rssMb: number;
 };
+
+interface IngestGauges {
+  pendingReports: number;
+  spoolRecords: number;
+  writerBacklog: number;
+  inserts: number;
+  insertedReports: number;
+}
+
+const ingestGauges = async (server: ChildServer): Promise<IngestGauges> =>
+  (await (await fetch(`http://127.0.0.1:${server.port}/bench/ingest`)).json()) as IngestGauges;
 
 /** Wait (at most 120 s) until the collector has inserted everything it accepted and its spool is empty. */
 async function drained(server: ChildServer): Promise<number> {
   const started = performance.now();
-  const url = `http://127.0.0.1:${server.port}/bench/ingest`;
   for (let i = 0; i < 480; i++) {
-    const stats = (await (await fetch(url)).json()) as { pendingReports: number; spoolRecords: number; writerBacklog: number };
+    const stats = await ingestGauges(server);
     if (stats.pendingReports + stats.spoolRecords + stats.writerBacklog === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -82,8 +96,14 @@ async function measure(server: ChildServer, path: string, collector: boolean): P
   const cpu = server.cpuSeconds();
   const mainCpu = server.mainThreadCpuSeconds();
   const before = server.threadCpu();
+  const insertsBefore = collector ? await ingestGauges(server) : undefined;
   const result = await runLoad(url, CONNECTIONS, SECONDS * 1000, body);
   const drainSeconds = collector ? await drained(server) : 0;
+  const insertsAfter = collector ? await ingestGauges(server) : undefined;
+  const reportsPerInsert =
+    insertsBefore && insertsAfter
+      ? (insertsAfter.insertedReports - insertsBefore.insertedReports) / Math.max(1, insertsAfter.inserts - insertsBefore.inserts)
+      : 0;
   const byThread = new Map<string, number>();
   for (const [tid, thread] of server.threadCpu()) {
     const name = thread.name.replace(/\d+$/, '');
@@ -95,6 +115,7 @@ async function measure(server: ChildServer, path: string, collector: boolean): P
     mainThreadCpuSeconds: server.mainThreadCpuSeconds() - mainCpu,
     byThread,
     drainSeconds,
+    reportsPerInsert,
     rssMb: server.rssBytes() / 1048576,
   };
 }
@@ -178,6 +199,7 @@ try {
   const row = (name: string, r: Measured) =>
     `${name.padEnd(28)} ${fmt(r.perSecond).padStart(8)} reports/s  p50 ${fmt(r.p50Ms, 1).padStart(6)} ms  p99 ${fmt(r.p99Ms, 1).padStart(7)} ms  ` +
     `${fmt(r.ok / Math.max(r.cpuSeconds, 1e-9)).padStart(7)} per CPU-s  RSS ${fmt(r.rssMb)} MB  (${r.failed} non-2xx)` +
+    (r.reportsPerInsert > 0 ? `  ${fmt(r.reportsPerInsert)} reports per insert` : '') +
     (r.drainSeconds > 0.3 ? `  inserts done ${fmt(r.drainSeconds, 1)} s after the load` : '');
   const bare = await startChild(here('./bare-fastify.ts'), []);
   const bareResult = await measure(bare, '/v1/reports', false);

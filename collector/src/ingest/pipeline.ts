@@ -24,6 +24,9 @@ export interface IngestStats {
   readonly spoolRecords: number;
   readonly spoolBytes: number;
   readonly writerBacklog: number;
+  /** Inserts committed since start (each one insert per table) and the reports they carried. */
+  readonly inserts: number;
+  readonly insertedReports: number;
   readonly clickhouseHealthy: boolean;
   readonly recentReports: number;
   readonly cachedSessions: number;
@@ -153,6 +156,8 @@ export class IngestPipeline {
       spoolRecords: this.spool.recordCount,
       spoolBytes: this.spool.usedBytes,
       writerBacklog: this.writer.backlog,
+      inserts: this.writer.inserted.inserts,
+      insertedReports: this.writer.inserted.reports,
       clickhouseHealthy: this.writer.healthy,
       recentReports: this.#recent.size,
       cachedSessions: this.store.cachedSessions,

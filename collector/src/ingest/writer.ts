@@ -75,6 +75,8 @@ export class RecordWriter {
   #stopped = false;
   #healthy = true;
   #loop: Promise<void> | undefined;
+  #inserts = 0;
+  #insertedReports = 0;
   /** Called after an insert attempt that left the writer idle (queue empty) or unhealthy. */
   onIdle: (() => void) | undefined;
 
@@ -90,6 +92,11 @@ export class RecordWriter {
   /** Records waiting to be inserted. */
   get backlog(): number {
     return this.#queue.length;
+  }
+
+  /** Inserts committed since start (one per record or group, each one insert per table) and the reports they carried. */
+  get inserted(): { readonly inserts: number; readonly reports: number } {
+    return { inserts: this.#inserts, reports: this.#insertedReports };
   }
 
   /** False after a failed insert, until one succeeds. */
@@ -184,6 +191,8 @@ export class RecordWriter {
       }
       await this.store.writeRecord({ seq: group.seq, reports: records.flatMap((r) => r.reports), tokenSeed: group.tokenSeed });
     }
+    this.#inserts += 1;
+    this.#insertedReports += records.reduce((n, r) => n + r.reports.length, 0);
     for (const job of jobs) await this.spool.remove(job.seq);
     if (jobs[0]?.group) await this.spool.removeGroup(jobs[0].group.seq);
     return jobs;
