@@ -1,5 +1,5 @@
 import { sampleColumns, type ReportBatch, type Sample } from '@rtcpulse/schema';
-import { clientMeta, toDateTime64 } from './rows.js';
+import { clientMeta } from './rows.js';
 import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
 
 /** Most peer connection ids a summary remembers (`pc_count` keeps counting past it). */
@@ -136,9 +136,6 @@ function copySummary(s: SessionSummary): SessionSummary {
   return { ...s, meta: { ...s.meta }, pcIds: [...s.pcIds], figures, totals: { ...s.totals } };
 }
 
-/** A `sessions` row: like a {@link Row}, plus the `pc_ids` array. */
-export type SessionRow = Record<string, string | number | null | readonly string[]>;
-
 /**
  * Fold one accepted report (its batch, receive time and `samples` value rows) into
  * a session's summary, as a copy: `previous` is left as it was. A summary
@@ -186,43 +183,4 @@ export function applyReport(
   if (batch.sampleRate !== undefined) s.sampleRate = batch.sampleRate;
   addSamples(s, batch.samples);
   return s;
-}
-
-const finiteOr = (value: number, fallback: number): number => (Number.isFinite(value) ? value : fallback);
-
-/** The `sessions` row of a summary. */
-export function summaryRow(s: SessionSummary): SessionRow {
-  const row: SessionRow = {
-    tenant: s.tenant,
-    session_id: s.sessionId,
-    call_id: s.callId,
-    participant_id: s.participantId,
-    version: s.version,
-    state: s.state,
-    end_reason: s.endReason,
-    first_seen: toDateTime64(finiteOr(s.firstSeen, s.firstReceivedAt)),
-    last_seen: toDateTime64(finiteOr(s.lastSeen, s.lastReceivedAt)),
-    first_received_at: toDateTime64(s.firstReceivedAt),
-    last_received_at: toDateTime64(s.lastReceivedAt),
-    ...s.meta,
-    pc_count: s.pcCount,
-    pc_ids: s.pcIds,
-    sample_count: s.sampleCount,
-    event_count: s.eventCount,
-    error_count: s.errorCount,
-    batch_count: s.batchCount,
-    dropped_samples: s.droppedSamples,
-    dropped_events: s.droppedEvents,
-    consent: s.consent,
-    consent_batch_seq: Math.max(0, s.consentBatchSeq),
-    sample_rate: s.sampleRate,
-  };
-  for (const figure of SESSION_FIGURES) {
-    const f = s.figures[figure.name];
-    row[`${figure.name}_avg`] = f && f.n > 0 ? f.sum / f.n : null;
-    row[`${figure.name}_worst`] = f?.worst ?? null;
-    row[`${figure.name}_n`] = f?.n ?? 0;
-  }
-  for (const total of SESSION_TOTALS) row[total.name] = s.totals[total.name] ?? 0;
-  return row;
 }

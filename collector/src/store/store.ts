@@ -10,7 +10,8 @@ import { objectBlock, tsvText, type Block, type EncodedBlock } from './blocks.js
 import type { Row } from './rows.js';
 import { createSerialQueue } from './serial.js';
 import { SessionCache, loadSummaries } from './session-cache.js';
-import { applyReport, sessionKey, summaryRow, type SessionRow, type SessionSummary } from './session-summary.js';
+import { summaryRow, type SessionRow } from './session-row.js';
+import { applyReport, sessionKey, type SessionSummary } from './session-summary.js';
 
 /** Rows written for one record. */
 export interface InsertedCounts {
