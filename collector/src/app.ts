@@ -13,6 +13,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
 import { serverEventsRoutes } from './server-events/routes.js';
+import { serverAuthenticator } from './auth/server-guard.js';
 import type { StoreConfig } from './store/config.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry/config.js';
 import { telemetryPlugin } from './telemetry/plugin.js';
@@ -94,9 +95,12 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
   await app.register(ingestRoutes);
   await app.register(sessionRoutes);
   await app.register(alertRoutes);
+  const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
+  // Server keys of the tenants file with the `events` scope are accepted beside `RTCPULSE_SERVER_KEYS`.
+  const tenantEventKeys = serverAuthenticator(() => app.tenants, 'events');
   await app.register(serverEventsRoutes, {
     prefix: '/v1/server',
-    config: options.serverEvents ?? serverEventsConfigFromEnv(process.env),
+    config: { ...serverEvents, authenticate: (authorization) => serverEvents.authenticate(authorization) ?? tenantEventKeys(authorization) },
   });
   if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
   if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });

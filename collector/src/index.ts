@@ -18,7 +18,7 @@ export { prometheusNamesTable } from './telemetry/names-table.js';
 export { serverEventsConfig, serverEventsConfigFromEnv } from './server-events/config.js';
 export type { ServerEventsConfig } from './server-events/config.js';
 export { createServerKeyAuthenticator, parseServerKeys } from './server-events/server-keys.js';
-export type { ServerAuthenticator, ServerKeyEntry } from './server-events/server-keys.js';
+export type { ServerAuthenticator, ServerIdentity, ServerKeyEntry } from './server-events/server-keys.js';
 export { pricingFromEnv } from './server-events/pricing.js';
 export { costBreakdown } from './server-events/cost.js';
 export type { CostBreakdown, CostComponents, Usage } from './server-events/cost.js';

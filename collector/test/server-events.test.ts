@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { serverEventsConfig } from '../src/server-events/config.js';
-import { appOn, removeDir, select, tempDataDir } from './fixtures.js';
+import { TEST_SERVER_KEY, TEST_TENANTS, appOn, removeDir, select, tempDataDir } from './fixtures.js';
 import {
   S0,
   SERVER_KEYS,
@@ -16,10 +16,22 @@ import {
 
 let app: CollectorApp;
 let dataDir: string;
+const READ_ONLY_KEY = 'reader-co-server-key-0123456789';
+const SLOW_KEY = 'slow-co-server-key-0123456789';
 
 beforeAll(async () => {
   dataDir = await tempDataDir();
   app = await appOn(dataDir, {
+    // The test tenants, plus one whose only server key may read but not send events.
+    security: {
+      tenants: {
+        tenants: [
+          ...TEST_TENANTS.tenants,
+          { id: 'reader-co', publicKeys: [], serverKeys: [{ id: 'reader', key: READ_ONLY_KEY, scopes: ['read'] }] },
+          { id: 'slow-co', publicKeys: [], serverKeys: [{ id: 'slow', key: SLOW_KEY, scopes: ['events'], rateLimit: { perSecond: 0.1, burst: 2 } }] },
+        ],
+      },
+    },
     serverEvents: serverEventsConfig(SERVER_KEYS, TEST_PRICING),
     telemetry: { serviceName: 'rtcpulse-test', cardinalityLimit: 2000 },
   });
@@ -50,6 +62,25 @@ describe('server key authentication', () => {
     });
     expect(basic.statusCode).toBe(401);
     expect(await count(`node_id = 'basic-auth'`)).toBe(0);
+  });
+
+  it('takes a server key of the tenants file with the events scope too, for its own tenant only', async () => {
+    const accepted = await postServer(app, 'turn', turnReport({ nodeId: 'tenants-file-key', region: 'tenants-file-test' }), TEST_SERVER_KEY);
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    expect(await count(`node_id = 'tenants-file-key' AND tenant = 'acme-public-key'`)).toBe(1);
+    const readOnly = await postServer(app, 'turn', turnReport({ nodeId: 'read-only-key', region: 'tenants-file-test' }), READ_ONLY_KEY);
+    expect(readOnly.statusCode).toBe(401);
+    expect(await count(`node_id = 'read-only-key'`)).toBe(0);
+  });
+
+  it("holds a server key to its rate limit: 429 with Retry-After past the burst, nothing stored", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await postServer(app, 'turn', turnReport({ nodeId: `slow-${i}`, region: 'rate-limit-test' }), SLOW_KEY)).statusCode);
+    expect(statuses).toEqual([202, 202, 429]);
+    const refused = await postServer(app, 'turn', turnReport({ nodeId: 'slow-3', region: 'rate-limit-test' }), SLOW_KEY);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(await count(`node_id IN ('slow-2', 'slow-3')`)).toBe(0);
   });
 
   it('refuses the read routes without a key too', async () => {

@@ -3,6 +3,7 @@ import { CollectorError } from '../errors.js';
 import { verifyServerKey } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { ServerIdentity } from '../server-events/server-keys.js';
 import type { ServerKeyGrant, ServerScope, TenantRegistry } from './tenants.js';
 
 declare module 'fastify' {
@@ -58,8 +59,8 @@ export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tena
  * has `scope`.
  */
 export function serverAuthenticator(registry: () => TenantRegistry, scope: ServerScope = 'events') {
-  return (authorization: string | undefined): { tenant: string } | undefined => {
+  return (authorization: string | undefined): ServerIdentity | undefined => {
     const check = verifyServerKey(registry(), authorization === undefined ? {} : { authorization }, { scope });
-    return check.ok ? { tenant: check.tenant } : undefined;
+    return check.ok ? { tenant: check.tenant, keyId: check.keyId, rateLimit: check.rateLimit } : undefined;
   };
 }

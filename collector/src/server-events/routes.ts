@@ -11,6 +11,8 @@ import {
   type TurnReport,
 } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
+import { createRateLimiter } from '../auth/rate-limit.js';
+import { DEFAULT_SERVER_RATE_LIMIT } from '../auth/tenants.js';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import type { ServerEventsConfig } from './config.js';
 import { costBreakdown } from './cost.js';
@@ -58,12 +60,19 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   const { authenticate, pricing } = options.config;
   const metrics = createServerMetrics(fastify.telemetry, () => pricing);
 
+  const limiter = createRateLimiter();
   fastify.decorateRequest('serverTenant', '');
   fastify.addHook('onRequest', async (request, reply) => {
     const identity = authenticate(request.headers.authorization);
     if (!identity) {
       void reply.header('www-authenticate', 'Bearer realm="rtcpulse-server"');
       throw new CollectorError(401, 'RTCPULSE_SERVER_KEY', 'a valid server key is required: Authorization: Bearer <key>');
+    }
+    const bucket = identity.keyId === undefined ? `server-events:tenant:${identity.tenant}` : `server-events:key:${identity.keyId}:${identity.tenant}`;
+    const taken = limiter.take(bucket, identity.rateLimit ?? DEFAULT_SERVER_RATE_LIMIT);
+    if (!taken.ok) {
+      void reply.header('retry-after', String(taken.retryAfterSeconds));
+      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this server key exceeded; retry after ${taken.retryAfterSeconds} s`);
     }
     request.serverTenant = identity.tenant;
   });

@@ -1,11 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RateLimit } from '../auth/tenants.js';
+
+/**
+ * Who sent a server request: its tenant and, for keys of the tenants file,
+ * the key's id and rate limit (keys without them share one bucket per
+ * tenant at the default server-key rate).
+ */
+export interface ServerIdentity {
+  readonly tenant: string;
+  readonly keyId?: string;
+  readonly rateLimit?: RateLimit;
+}
 
 /**
  * Decides which tenant a server request belongs to, from its
  * `Authorization` header, or `undefined` to refuse it. Pluggable: the
- * collector's tenancy module can supply its own (scoped, rate-limited) keys.
+ * collector's tenancy module supplies its own (scoped, rate-limited) keys.
  */
-export type ServerAuthenticator = (authorization: string | undefined) => { tenant: string } | undefined;
+export type ServerAuthenticator = (authorization: string | undefined) => ServerIdentity | undefined;
 
 /** One configured server key. */
 export interface ServerKeyEntry {
