@@ -104,7 +104,7 @@ describe('tenants config and server keys', () => {
 
   it('plugs into the server-events API as its ServerAuthenticator', () => {
     const authenticate: ServerAuthenticator = serverAuthenticator(() => registry, 'events');
-    expect(authenticate('Bearer sk_acme_0123456789abcdef')).toEqual({ tenant: 'acme' });
+    expect(authenticate('Bearer sk_acme_0123456789abcdef')).toEqual({ tenant: 'acme', keyId: 'sfu', rateLimit: { perSecond: 200, burst: 400 } });
     expect(authenticate('Bearer sk_beta_0123456789abcdef')).toBeUndefined();
     expect(authenticate(undefined)).toBeUndefined();
   });
