@@ -8,7 +8,7 @@ import { correctBatchTimestamps, measureClockSkew, type ClockSkew } from './cloc
 import { keyFromHeaders, keyFromQuery } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
 import { isOriginAllowed } from './origins.js';
-import type { RateLimiter } from './rate-limit.js';
+import { takeOrRefuse, type RateLimiter } from './rate-limit.js';
 import type { PublicKeyGrant, TenantRegistry } from './tenants.js';
 import { CollectorError } from '../errors.js';
 
@@ -57,11 +57,7 @@ export function ingestOnRequest(deps: IngestGuardDeps) {
       }
       allowOriginHeaders(reply, origin);
     }
-    const taken = deps.limiter.take(grant.keyId, grant.rateLimit);
-    if (!taken.ok) {
-      reply.header('retry-after', String(taken.retryAfterSeconds));
-      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this ingest key exceeded; retry after ${taken.retryAfterSeconds} s`);
-    }
+    takeOrRefuse(deps.limiter, grant.keyId, grant.rateLimit, reply, 'ingest key');
     request.ingestGrant = grant;
   };
 }

@@ -1,3 +1,4 @@
+import { CollectorError } from '../errors.js';
 import type { RateLimit } from './tenants.js';
 
 /** Outcome of taking one token. */
@@ -38,4 +39,20 @@ export function createRateLimiter(now: () => number = () => performance.now()): 
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitS)) };
     },
   };
+}
+
+/** Where a refused request's `Retry-After` goes (a Fastify reply fits). */
+export interface RetryAfterReply {
+  header(name: string, value: string): unknown;
+}
+
+/**
+ * Take a token for `bucket`, or refuse the request: `Retry-After` on the
+ * reply and a 429 naming what was limited (`ingest key`, `server key`).
+ */
+export function takeOrRefuse(limiter: RateLimiter, bucket: string, limit: RateLimit, reply: RetryAfterReply, what: string): void {
+  const taken = limiter.take(bucket, limit);
+  if (taken.ok) return;
+  reply.header('retry-after', String(taken.retryAfterSeconds));
+  throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this ${what} exceeded; retry after ${taken.retryAfterSeconds} s`);
 }

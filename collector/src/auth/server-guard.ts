@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CollectorError } from '../errors.js';
 import { verifyServerKey } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
-import type { RateLimiter } from './rate-limit.js';
+import { takeOrRefuse, type RateLimiter } from './rate-limit.js';
 import type { ServerIdentity } from '../server-events/server-keys.js';
 import type { ServerKeyGrant, ServerScope, TenantRegistry } from './tenants.js';
 
@@ -42,11 +41,7 @@ export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tena
         keyKind: 'server_key',
       });
     }
-    const taken = deps.limiter.take(`server:${check.keyId}:${check.tenant}`, check.rateLimit);
-    if (!taken.ok) {
-      reply.header('retry-after', String(taken.retryAfterSeconds));
-      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this server key exceeded; retry after ${taken.retryAfterSeconds} s`);
-    }
+    takeOrRefuse(deps.limiter, `server:${check.keyId}:${check.tenant}`, check.rateLimit, reply, 'server key');
     const { ok: _ok, ...grant } = check;
     request.serverGrant = grant;
   };

@@ -11,7 +11,7 @@ import {
   type TurnReport,
 } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
-import { createRateLimiter } from '../auth/rate-limit.js';
+import { createRateLimiter, takeOrRefuse } from '../auth/rate-limit.js';
 import { DEFAULT_SERVER_RATE_LIMIT } from '../auth/tenants.js';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import type { ServerEventsConfig } from './config.js';
@@ -69,11 +69,7 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
       throw new CollectorError(401, 'RTCPULSE_SERVER_KEY', 'a valid server key is required: Authorization: Bearer <key>');
     }
     const bucket = identity.keyId === undefined ? `server-events:tenant:${identity.tenant}` : `server-events:key:${identity.keyId}:${identity.tenant}`;
-    const taken = limiter.take(bucket, identity.rateLimit ?? DEFAULT_SERVER_RATE_LIMIT);
-    if (!taken.ok) {
-      void reply.header('retry-after', String(taken.retryAfterSeconds));
-      throw new CollectorError(429, 'RTCPULSE_RATE_LIMITED', `rate limit of this server key exceeded; retry after ${taken.retryAfterSeconds} s`);
-    }
+    takeOrRefuse(limiter, bucket, identity.rateLimit ?? DEFAULT_SERVER_RATE_LIMIT, reply, 'server key');
     request.serverTenant = identity.tenant;
   });
 
