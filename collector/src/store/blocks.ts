@@ -1,5 +1,5 @@
 import { SAMPLE_LABELS, sampleColumns, type ReportBatch } from '@rtcpulse/schema';
-import { toDateTime64 } from './rows.js';
+import { sampleValue, toDateTime64 } from './rows.js';
 
 /** Rows of one table as value arrays under one column list: what one insert sends. */
 export interface Block {
@@ -30,17 +30,33 @@ function samplePlan(): SamplePlan {
   return plan;
 }
 
+/** The `TabSeparated` fields every sample and event row of a batch shares: its ids, receive time and client meta. */
+export interface BatchFields {
+  /** tenant, session, call and participant ids. */
+  readonly head: string;
+  readonly received: string;
+  /** SDK version, browser, browser version, OS, region, topology. */
+  readonly tail: string;
+}
+
+/** The {@link BatchFields} of a batch: computed once per batch, shared by its sample and event lines. */
+export function batchFields(batch: ReportBatch, receivedAt: number): BatchFields {
+  const meta = batch.meta;
+  return {
+    head: [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t'),
+    received: toDateTime64(receivedAt),
+    tail: [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t'),
+  };
+}
+
 /**
  * The `samples` rows of a batch as `TabSeparated` lines in the
  * {@link sampleColumns} order: the same values as `sampleRows`, encoded
  * straight from the batch, with no row objects in between (the hot path).
  */
-export function sampleText(batch: ReportBatch, receivedAt: number): string {
+export function sampleText(batch: ReportBatch, receivedAt: number, fields: BatchFields = batchFields(batch, receivedAt)): string {
   const { labels, metrics } = samplePlan();
-  const meta = batch.meta;
-  const head = [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t');
-  const received = toDateTime64(receivedAt);
-  const tail = [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t');
+  const { head, received, tail } = fields;
   let text = '';
   for (const sample of batch.samples) {
     const cells = [head, tsvString(sample.pc), String(sample.seq), toDateTime64(sample.ts), String(sample.dur), received, tail];
@@ -49,10 +65,8 @@ export function sampleText(batch: ReportBatch, receivedAt: number): string {
       const value = sampleLabels[label];
       cells.push(value === undefined ? '' : tsvString(value));
     }
-    const streams: Readonly<Record<string, Readonly<Record<string, number | undefined>> | undefined>> = sample.streams;
-    const conn: Readonly<Record<string, number | undefined>> = sample.conn;
     for (const metric of metrics) {
-      const value = (metric.stream === undefined ? conn : streams[metric.stream])?.[metric.key];
+      const value = sampleValue(sample, metric.stream, metric.key);
       cells.push(value === undefined ? '\\N' : String(value));
     }
     text += `${cells.join('\t')}\n`;
@@ -68,11 +82,8 @@ export const EVENT_COLUMNS: readonly string[] = [
 ];
 
 /** The `events` rows of a batch as `TabSeparated` lines (the same values as `eventRows`). */
-export function eventText(batch: ReportBatch, receivedAt: number): string {
-  const meta = batch.meta;
-  const head = [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t');
-  const received = toDateTime64(receivedAt);
-  const tail = [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t');
+export function eventText(batch: ReportBatch, receivedAt: number, fields: BatchFields = batchFields(batch, receivedAt)): string {
+  const { head, received, tail } = fields;
   let text = '';
   for (const e of batch.events) {
     const value = e.value === undefined ? '\\N' : String(e.value);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReportBatch } from '@rtcpulse/schema';
-import { EVENT_COLUMNS, eventText, sampleBlock, sampleText, type EncodedBlock } from './blocks.js';
+import { EVENT_COLUMNS, batchFields, eventText, sampleBlock, sampleText, type EncodedBlock } from './blocks.js';
 import { batchRow, type Row } from './rows.js';
 
 /** A validated report, when the collector received it (epoch ms) and the client clock skew it measured. */
@@ -64,8 +64,9 @@ export function recordRows(record: IngestRecord): RecordRows {
   let sampleCount = 0;
   let eventCount = 0;
   for (const { batch, receivedAt } of record.reports) {
-    samples.push(sampleText(batch, receivedAt));
-    events.push(eventText(batch, receivedAt));
+    const fields = batchFields(batch, receivedAt);
+    samples.push(sampleText(batch, receivedAt, fields));
+    events.push(eventText(batch, receivedAt, fields));
     sampleCount += batch.samples.length;
     eventCount += batch.events.length;
   }

@@ -47,11 +47,15 @@ export function clientMeta(batch: ReportBatch): Record<string, string> {
   };
 }
 
+/** A metric's value in a sample: the connection's (`stream` undefined) or a stream's; undefined when absent. */
+export function sampleValue(sample: Sample, stream: string | undefined, key: string): number | undefined {
+  const values: Readonly<Record<string, number | undefined>> | undefined =
+    stream === undefined ? sample.conn : (sample.streams as Readonly<Record<string, Readonly<Record<string, number | undefined>> | undefined>>)[stream];
+  return values?.[key];
+}
+
 function metricValue(sample: Sample, column: ReturnType<typeof sampleColumns>[number]): number | null {
-  const values: Readonly<Record<string, number | undefined>> | undefined = column.stream
-    ? sample.streams[column.stream]
-    : sample.conn;
-  return values?.[column.metric.key] ?? null;
+  return sampleValue(sample, column.stream, column.metric.key) ?? null;
 }
 
 /** One `samples` row per sample: session ids, client meta, labels ('' when absent), metrics (null when absent). */

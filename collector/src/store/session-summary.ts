@@ -1,5 +1,5 @@
 import { sampleColumns, type ReportBatch, type Sample } from '@rtcpulse/schema';
-import { clientMeta } from './rows.js';
+import { clientMeta, sampleValue } from './rows.js';
 import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
 
 /** Most peer connection ids a summary remembers (`pc_count` keeps counting past it). */
@@ -100,10 +100,9 @@ function columnSource(column: string): ColumnSource {
   return source;
 }
 
-function sampleValue(sample: Sample, column: string): number | undefined {
+function columnValue(sample: Sample, column: string): number | undefined {
   const { stream, key } = columnSource(column);
-  const values: Readonly<Record<string, number | undefined>> | undefined = stream === undefined ? sample.conn : (sample.streams as Readonly<Record<string, Readonly<Record<string, number | undefined>> | undefined>>)[stream];
-  return values?.[key];
+  return sampleValue(sample, stream, key);
 }
 
 function addSamples(summary: SessionSummary, samples: readonly Sample[]): void {
@@ -111,7 +110,7 @@ function addSamples(summary: SessionSummary, samples: readonly Sample[]): void {
     for (const figure of SESSION_FIGURES) {
       const state = summary.figures[figure.name] ?? { sum: 0, n: 0, worst: null };
       for (const column of figure.columns) {
-        const value = sampleValue(sample, column);
+        const value = columnValue(sample, column);
         if (value === undefined) continue;
         state.sum += value;
         state.n += 1;
@@ -122,7 +121,7 @@ function addSamples(summary: SessionSummary, samples: readonly Sample[]): void {
     }
     for (const total of SESSION_TOTALS) {
       for (const column of total.columns) {
-        const value = sampleValue(sample, column);
+        const value = columnValue(sample, column);
         if (value !== undefined) summary.totals[total.name] = (summary.totals[total.name] ?? 0) + value;
       }
     }
