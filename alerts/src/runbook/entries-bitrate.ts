@@ -1,5 +1,5 @@
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, percent } from './sql.js';
+import { eventQuantileSql, inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 
@@ -46,14 +46,9 @@ export const SLOW_STARTUP_BITRATE: RunbookPage = {
         quantile: 0.95,
       },
       sql: {
-        requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
-        labels: ['region'],
+        ...eventQuantileSql(EVENT.bitrateTarget, 0.95),
         // One value per session: the SQL form reads 15 minutes of session starts, the PromQL form 5 minutes of rates held for 15.
         lookbackSeconds: 900,
-        query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
-FROM events
-WHERE ${inWindow(ctx)} AND type = '${EVENT.bitrateTarget}' AND events.value IS NOT NULL
-GROUP BY tenant, region`,
       },
       grafana: false,
     },

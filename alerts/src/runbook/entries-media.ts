@@ -1,5 +1,5 @@
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, percent } from './sql.js';
+import { eventQuantileSql, inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
 import type { RunbookPage, SqlContext } from './types.js';
 
@@ -112,14 +112,9 @@ export const HYBRID_AV_DRIFT: RunbookPage = {
         'One session in twenty in {{ $labels.region }} sees the WebRTC and LL-HLS paths more than 250 ms apart. The two clocks are not anchored to a shared capture time.',
       prometheus: { kind: 'quantile', metric: 'webrtc.session.av_offset', quantile: 0.95 },
       sql: {
-        requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
-        labels: ['region'],
+        ...eventQuantileSql(EVENT.avOffset, 0.95),
         // Offsets arrive a few times per session: the SQL form reads 10 minutes of them, the PromQL form 5 minutes of rates held for 10.
         lookbackSeconds: 600,
-        query: (ctx) => `SELECT tenant, region, quantileExact(0.95)(events.value) AS value
-FROM events
-WHERE ${inWindow(ctx)} AND type = '${EVENT.avOffset}' AND events.value IS NOT NULL
-GROUP BY tenant, region`,
       },
       grafana: false,
     },

@@ -1,5 +1,5 @@
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, percent } from './sql.js';
+import { eventQuantileSql, inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 
@@ -45,12 +45,7 @@ export const TURN_COLD_START: RunbookPage = {
         quantile: 0.99,
       },
       sql: {
-        requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
-        labels: ['region'],
-        query: (ctx) => `SELECT tenant, region, quantileExact(0.99)(events.value) AS value
-FROM events
-WHERE ${inWindow(ctx)} AND type = '${EVENT.icePairFormed}' AND events.value IS NOT NULL
-GROUP BY tenant, region`,
+        ...eventQuantileSql(EVENT.icePairFormed, 0.99),
       },
       grafana: false,
     },

@@ -1,6 +1,6 @@
 import { QUANTILE_WINDOW } from '../prometheus/promql.js';
 import { durationSeconds } from './durations.js';
-import type { AlertRule, SqlContext, SqlTarget } from './types.js';
+import type { AlertRule, SqlContext, SqlForm, SqlTarget } from './types.js';
 
 /**
  * Small helpers shared by the SQL forms. Every query returns `tenant`, its
@@ -88,4 +88,20 @@ export function streamValues(ctx: SqlContext, columns: readonly StreamColumn[]):
 /** The evaluation instant as epoch milliseconds (works for `now()` and a `DateTime64` parameter). */
 export function nowMs(ctx: SqlContext): string {
   return `toUnixTimestamp64Milli(toDateTime64(${ctx.now}, 3))`;
+}
+
+/**
+ * The SQL form of a per-region quantile of one event type's `value` (time
+ * to a candidate pair, A/V offset, time to target bitrate): what the rule
+ * needs, its label and its query.
+ */
+export function eventQuantileSql(type: string, quantile: number): Pick<SqlForm, 'requires' | 'labels' | 'query'> {
+  return {
+    requires: { events: ['tenant', 'region', 'ts', 'type', 'value'] },
+    labels: ['region'],
+    query: (ctx) => `SELECT tenant, region, quantileExact(${quantile})(events.value) AS value
+FROM events
+WHERE ${inWindow(ctx)} AND type = '${type}' AND events.value IS NOT NULL
+GROUP BY tenant, region`,
+  };
 }
