@@ -151,13 +151,14 @@ export class IngestPipeline {
   }
 
   stats(): IngestStats {
+    const inserted = this.writer.inserted;
     return {
       pendingReports: this.#batcher.pending,
       spoolRecords: this.spool.recordCount,
       spoolBytes: this.spool.usedBytes,
       writerBacklog: this.writer.backlog,
-      inserts: this.writer.inserted.inserts,
-      insertedReports: this.writer.inserted.reports,
+      inserts: inserted.inserts,
+      insertedReports: inserted.reports,
       clickhouseHealthy: this.writer.healthy,
       recentReports: this.#recent.size,
       cachedSessions: this.store.cachedSessions,
