@@ -13,7 +13,8 @@ import { sessionRoutes } from './routes/sessions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
 import { serverEventsRoutes } from './server-events/routes.js';
-import { serverAuthenticator } from './auth/server-guard.js';
+import { withServerKeys } from './server-events/server-keys.js';
+import { DEMO_TENANTS } from './auth/tenants.js';
 import type { StoreConfig } from './store/config.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry/config.js';
 import { telemetryPlugin } from './telemetry/plugin.js';
@@ -49,7 +50,7 @@ export interface AppOptions {
   bodyLimit?: number;
   /** OpenTelemetry export; default from `OTEL_*` variables (see `telemetryConfigFromEnv`). */
   telemetry?: TelemetryConfig;
-  /** Server events API keys and pricing; default from the environment (see `serverEventsConfigFromEnv`). */
+  /** `tenant:key` server keys (added to `security`'s tenants) and pricing; default from the environment (see `serverEventsConfigFromEnv`). */
   serverEvents?: ServerEventsConfig;
   /** Tenants, keys, audit key and clock-skew tolerance; the zero-config default is the `demo` tenant. */
   security?: SecurityOptions;
@@ -90,18 +91,15 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
   }
 
   await app.register(telemetryPlugin, { config: options.telemetry ?? telemetryConfigFromEnv(process.env) });
-  await app.register(securityPlugin, options.security ?? {});
+  const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
+  // `tenant:key` server keys join the tenants' own, so every server route checks, limits and audits them alike.
+  const security = options.security ?? {};
+  await app.register(securityPlugin, { ...security, tenants: withServerKeys(security.tenants ?? DEMO_TENANTS, serverEvents.keys) });
   await app.register(healthRoutes);
   await app.register(ingestRoutes);
   await app.register(sessionRoutes);
   await app.register(alertRoutes);
-  const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
-  // Server keys of the tenants file with the `events` scope are accepted beside `RTCPULSE_SERVER_KEYS`.
-  const tenantEventKeys = serverAuthenticator(() => app.tenants, 'events');
-  await app.register(serverEventsRoutes, {
-    prefix: '/v1/server',
-    config: { ...serverEvents, authenticate: (authorization) => serverEvents.authenticate(authorization) ?? tenantEventKeys(authorization) },
-  });
+  await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
   if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
   if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });
   return app;

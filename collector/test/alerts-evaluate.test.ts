@@ -80,7 +80,6 @@ function firing(results: readonly RuleEvaluation[]): string[] {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rtcpulse-alerts-'));
-  process.env.RTCPULSE_SERVER_KEYS = TENANTS.map((t) => `${t}:${SERVER_KEY(t)}`).join(',');
   app = await buildApp({
     store: { kind: 'embedded', dataDir: dir },
     security: {

@@ -10,8 +10,7 @@ import { correctBatchTimestamps, measureClockSkew } from '../src/auth/clock-skew
 import { securityFromEnv } from '../src/auth/config.js';
 import { verifyServerKey } from '../src/auth/credentials.js';
 import { checkUtf8 } from '../src/auth/decompress.js';
-import { serverAuthenticator } from '../src/auth/server-guard.js';
-import type { ServerAuthenticator } from '../src/server-events/server-keys.js';
+import { withServerKeys } from '../src/server-events/server-keys.js';
 import { isOriginAllowed } from '../src/auth/origins.js';
 import { createRateLimiter } from '../src/auth/rate-limit.js';
 import { createTenantRegistry, parseTenantsConfig, sha256Hex } from '../src/auth/tenants.js';
@@ -102,11 +101,31 @@ describe('tenants config and server keys', () => {
     });
   });
 
-  it('plugs into the server-events API as its ServerAuthenticator', () => {
-    const authenticate: ServerAuthenticator = serverAuthenticator(() => registry, 'events');
-    expect(authenticate('Bearer sk_acme_0123456789abcdef')).toEqual({ tenant: 'acme', keyId: 'sfu', rateLimit: { perSecond: 200, burst: 400 } });
-    expect(authenticate('Bearer sk_beta_0123456789abcdef')).toBeUndefined();
-    expect(authenticate(undefined)).toBeUndefined();
+  it('adds tenant:key server keys to their tenants with the events scope only, named by position', () => {
+    const config = withServerKeys(
+      { tenants: [{ id: 'acme', publicKeys: [], serverKeys: [] }] },
+      [
+        { tenant: 'acme', key: 'env_acme_0123456789abcdef' },
+        { tenant: 'newco', key: 'env_newco_0123456789abcdef' },
+      ],
+    );
+    const merged = createTenantRegistry(config);
+    expect(merged.serverKey('env_acme_0123456789abcdef')).toEqual({
+      kind: 'server',
+      tenant: 'acme',
+      keyId: 'RTCPULSE_SERVER_KEYS[1]',
+      scopes: ['events'],
+      rateLimit: { perSecond: 200, burst: 400 },
+    });
+    expect(merged.serverKey('env_newco_0123456789abcdef')).toMatchObject({ tenant: 'newco', keyId: 'RTCPULSE_SERVER_KEYS[2]' });
+    expect(merged.tenantIds()).toEqual(['acme', 'newco']);
+    expect(verifyServerKey(merged, { authorization: 'Bearer env_acme_0123456789abcdef' }, { scope: 'read' })).toMatchObject({ ok: false, status: 403 });
+    // The same key in the tenants file and in RTCPULSE_SERVER_KEYS is refused, naming the entry.
+    const twice = withServerKeys(
+      { tenants: [{ id: 'acme', publicKeys: [], serverKeys: [{ id: 'sfu', key: 'env_acme_0123456789abcdef', scopes: ['events'] }] }] },
+      [{ tenant: 'acme', key: 'env_acme_0123456789abcdef' }],
+    );
+    expect(() => createTenantRegistry(twice)).toThrow(/RTCPULSE_SERVER_KEYS\[1\]" is defined twice/);
   });
 
   it('refuses bad configs, naming the problem', () => {

@@ -69,7 +69,8 @@ describe('server key authentication', () => {
     expect(accepted.statusCode, accepted.body).toBe(202);
     expect(await count(`node_id = 'tenants-file-key' AND tenant = 'acme-public-key'`)).toBe(1);
     const readOnly = await postServer(app, 'turn', turnReport({ nodeId: 'read-only-key', region: 'tenants-file-test' }), READ_ONLY_KEY);
-    expect(readOnly.statusCode).toBe(401);
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json().message).toMatch(/lacks the "events" scope/);
     expect(await count(`node_id = 'read-only-key'`)).toBe(0);
   });
 
@@ -81,6 +82,28 @@ describe('server key authentication', () => {
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(await count(`node_id IN ('slow-2', 'slow-3')`)).toBe(0);
+  });
+
+  it('audits each refusal with its route, and the key it knows, like every other server route', async () => {
+    await postServer(app, 'sfu', '{}', 'not-a-configured-key-at-all');
+    await postServer(app, 'node', '{}', READ_ONLY_KEY);
+    await app.audit.flush();
+    const audited = await select<Record<string, unknown>>(
+      app,
+      `SELECT tenant, route, reason, actor_kind, outcome FROM audit_log
+       WHERE action = 'auth.failure' AND route IN ('POST /v1/server/sfu', 'POST /v1/server/node') ORDER BY route`,
+    );
+    expect(audited).toEqual([
+      { tenant: 'reader-co', route: 'POST /v1/server/node', reason: 'this key lacks the "events" scope', actor_kind: 'server_key', outcome: 'failure' },
+      { tenant: '_unknown', route: 'POST /v1/server/sfu', reason: 'unknown server key', actor_kind: 'anonymous', outcome: 'failure' },
+    ]);
+  });
+
+  it('takes RTCPULSE_SERVER_KEYS-style tenant:key keys, each under its own rate limit', async () => {
+    const accepted = await postServer(app, 'turn', turnReport({ nodeId: 'entry-key', region: 'entry-key-test' }), SERVER_KEYS[1].key);
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    expect(await count(`node_id = 'entry-key' AND tenant = 'globex'`)).toBe(1);
+    expect(app.tenants.serverKey(SERVER_KEYS[1].key)).toMatchObject({ keyId: 'RTCPULSE_SERVER_KEYS[2]', scopes: ['events'], rateLimit: { perSecond: 200, burst: 400 } });
   });
 
   it('refuses the read routes without a key too', async () => {

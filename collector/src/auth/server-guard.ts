@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyServerKey } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
 import { takeOrRefuse, type RateLimiter } from './rate-limit.js';
-import type { ServerIdentity } from '../server-events/server-keys.js';
 import type { ServerKeyGrant, ServerScope, TenantRegistry } from './tenants.js';
 
 declare module 'fastify' {
@@ -26,7 +25,7 @@ export interface ServerGuardDeps {
  * An `onRequest` hook for server routes: a server key with `scope`
  * (`Authorization: Bearer <key>`) is required before the body is read;
  * refusals are 401/403 and audited, over-limit keys get 429 with
- * `Retry-After`. With `tenantOf`, a request naming another tenant than
+ * `Retry-After`; a 401 carries `WWW-Authenticate: Bearer`. With `tenantOf`, a request naming another tenant than
  * the key's is refused with 403 (and audited). The grant is left on `request.serverGrant`; routes scope
  * every read and write to `request.serverGrant.tenant`.
  */
@@ -35,6 +34,7 @@ export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tena
     const tenant = tenantOf?.(request);
     const check = verifyServerKey(deps.tenants(), request.headers, { scope, ...(tenant === undefined ? {} : { tenant }) });
     if (!check.ok) {
+      if (check.status === 401) void reply.header('www-authenticate', 'Bearer realm="rtcpulse"');
       throw deps.failures.refuse(request, check.status, check.reason, {
         ...(check.tenant ? { tenant: check.tenant } : {}),
         ...(check.keyId ? { keyId: check.keyId } : {}),
@@ -44,18 +44,5 @@ export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tena
     takeOrRefuse(deps.limiter, `server:${check.keyId}:${check.tenant}`, check.rateLimit, reply, 'server key');
     const { ok: _ok, ...grant } = check;
     request.serverGrant = grant;
-  };
-}
-
-/**
- * The tenant of a server request from its `Authorization` header, for
- * code that only needs a yes/no (the server-events routes'
- * `ServerAuthenticator` shape): `undefined` unless the key is known and
- * has `scope`.
- */
-export function serverAuthenticator(registry: () => TenantRegistry, scope: ServerScope = 'events') {
-  return (authorization: string | undefined): ServerIdentity | undefined => {
-    const check = verifyServerKey(registry(), authorization === undefined ? {} : { authorization }, { scope });
-    return check.ok ? { tenant: check.tenant, keyId: check.keyId, rateLimit: check.rateLimit } : undefined;
   };
 }

@@ -11,8 +11,6 @@ import {
   type TurnReport,
 } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
-import { createRateLimiter, takeOrRefuse } from '../auth/rate-limit.js';
-import { DEFAULT_SERVER_RATE_LIMIT } from '../auth/tenants.js';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import type { ServerEventsConfig } from './config.js';
 import { costBreakdown } from './cost.js';
@@ -57,20 +55,17 @@ const responses = { '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema };
  * telemetry plugins.
  */
 export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOptions> = async (fastify, options) => {
-  const { authenticate, pricing } = options.config;
+  const { pricing } = options.config;
   const metrics = createServerMetrics(fastify.telemetry, () => pricing);
 
-  const limiter = createRateLimiter();
+  // The tenancy plugin's server-key check: audited refusals, a rate limit per key.
+  const requireEventsKey = fastify.serverKeyHook('events');
   fastify.decorateRequest('serverTenant', '');
   fastify.addHook('onRequest', async (request, reply) => {
-    const identity = authenticate(request.headers.authorization);
-    if (!identity) {
-      void reply.header('www-authenticate', 'Bearer realm="rtcpulse-server"');
-      throw new CollectorError(401, 'RTCPULSE_SERVER_KEY', 'a valid server key is required: Authorization: Bearer <key>');
-    }
-    const bucket = identity.keyId === undefined ? `server-events:tenant:${identity.tenant}` : `server-events:key:${identity.keyId}:${identity.tenant}`;
-    takeOrRefuse(limiter, bucket, identity.rateLimit ?? DEFAULT_SERVER_RATE_LIMIT, reply, 'server key');
-    request.serverTenant = identity.tenant;
+    await requireEventsKey(request, reply);
+    const grant = request.serverGrant;
+    if (!grant) throw new Error('the server key check passed without a grant');
+    request.serverTenant = grant.tenant;
   });
 
   const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<number> => {

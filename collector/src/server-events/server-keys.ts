@@ -1,25 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RateLimit } from '../auth/tenants.js';
+import type { ServerScope, TenantsConfig } from '../auth/tenants.js';
 
-/**
- * Who sent a server request: its tenant and, for keys of the tenants file,
- * the key's id and rate limit (keys without them share one bucket per
- * tenant at the default server-key rate).
- */
-export interface ServerIdentity {
-  readonly tenant: string;
-  readonly keyId?: string;
-  readonly rateLimit?: RateLimit;
-}
-
-/**
- * Decides which tenant a server request belongs to, from its
- * `Authorization` header, or `undefined` to refuse it. Pluggable: the
- * collector's tenancy module supplies its own (scoped, rate-limited) keys.
- */
-export type ServerAuthenticator = (authorization: string | undefined) => ServerIdentity | undefined;
-
-/** One configured server key. */
+/** One server key given as `tenant:key` (`RTCPULSE_SERVER_KEYS`, or `serverEventsConfig` in code). */
 export interface ServerKeyEntry {
   readonly tenant: string;
   readonly key: string;
@@ -28,7 +9,11 @@ export interface ServerKeyEntry {
 /** Shortest server key accepted: 16 characters. */
 export const MIN_SERVER_KEY_LENGTH = 16;
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+/** The scope of a `tenant:key` server key: posting server events, nothing else. */
+const ENTRY_SCOPES: ServerScope[] = ['events'];
+
+/** The id a `tenant:key` entry has in logs, rate limits and the audit log: its position, never the key. */
+export const serverKeyEntryId = (index: number): string => `RTCPULSE_SERVER_KEYS[${index + 1}]`;
 
 /**
  * Parse `RTCPULSE_SERVER_KEYS`: `tenant:key,tenant:key,...`. Throws on an
@@ -50,18 +35,19 @@ export function parseServerKeys(value: string | undefined): ServerKeyEntry[] {
 }
 
 /**
- * An authenticator for `Authorization: Bearer <server key>` over a fixed
- * list of keys. Keys are kept only as SHA-256 digests and compared in
- * constant time; with no keys configured every request is refused.
+ * The tenants config with `tenant:key` entries added as server keys of
+ * their tenants, scope `events` only, id {@link serverKeyEntryId} and the
+ * default server-key rate limit each. A tenant the config does not have is
+ * added with no public keys. The registry built from the result checks
+ * them like any other server key: a key given twice is refused there.
  */
-export function createServerKeyAuthenticator(entries: readonly ServerKeyEntry[]): ServerAuthenticator {
-  const known = entries.map((e) => ({ tenant: e.tenant, digest: digest(e.key) }));
-  return (authorization) => {
-    const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-    if (!match?.[1]) return undefined;
-    const presented = digest(match[1]);
-    let tenant: string | undefined;
-    for (const entry of known) if (timingSafeEqual(entry.digest, presented)) tenant = entry.tenant;
-    return tenant ? { tenant } : undefined;
-  };
+export function withServerKeys(config: TenantsConfig, entries: readonly ServerKeyEntry[]): TenantsConfig {
+  if (entries.length === 0) return config;
+  const tenants = config.tenants.map((t) => ({ ...t, serverKeys: [...t.serverKeys] }));
+  entries.forEach((entry, index) => {
+    let tenant = tenants.find((t) => t.id === entry.tenant);
+    if (!tenant) tenants.push((tenant = { id: entry.tenant, publicKeys: [], serverKeys: [] }));
+    tenant.serverKeys.push({ id: serverKeyEntryId(index), key: entry.key, scopes: ENTRY_SCOPES });
+  });
+  return { tenants };
 }
