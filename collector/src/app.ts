@@ -14,7 +14,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
 import { serverEventsRoutes } from './server-events/routes.js';
 import { withServerKeys } from './server-events/server-keys.js';
-import { DEMO_TENANTS } from './auth/tenants.js';
+import { createTenantRegistry, DEMO_TENANTS } from './auth/tenants.js';
 import type { StoreConfig } from './store/config.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry/config.js';
 import { telemetryPlugin } from './telemetry/plugin.js';
@@ -64,7 +64,8 @@ export type CollectorApp = FastifyInstance<Server, IncomingMessage, ServerRespon
 /**
  * Build the collector: error handling and CORS first, then the store (whose
  * migrations run here, so a store that cannot start fails this call), then
- * the routes. The caller listens (see `server.ts`) or injects (tests), and
+ * telemetry, tenancy and the routes; when any of them fails to start, the
+ * app is closed and the error thrown. The caller listens (see `server.ts`) or injects (tests), and
  * closes the app to release the store.
  */
 export async function buildApp(options: AppOptions): Promise<CollectorApp> {
@@ -77,6 +78,11 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(typeboxValidatorCompiler);
 
+  const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
+  // `tenant:key` server keys join the tenants' own, so every server route checks, limits and audits them alike.
+  const tenants = withServerKeys(options.security?.tenants ?? DEMO_TENANTS, serverEvents.keys);
+  // A bad tenants config (a key given twice, say) fails here, before anything is opened.
+  createTenantRegistry(tenants);
   await app.register(errorHandlerPlugin);
   await app.register(corsPlugin);
   try {
@@ -85,22 +91,19 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
       ...(options.ingest ? { ingest: options.ingest } : {}),
       ...(options.openStore ? { openStore: options.openStore } : {}),
     });
+    await app.register(telemetryPlugin, { config: options.telemetry ?? telemetryConfigFromEnv(process.env) });
+    await app.register(securityPlugin, { ...options.security, tenants });
+    await app.register(healthRoutes);
+    await app.register(ingestRoutes);
+    await app.register(sessionRoutes);
+    await app.register(alertRoutes);
+    await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
+    if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
+    if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });
   } catch (error) {
+    // A plugin that cannot start (the store, a bad tenants config) leaves nothing open behind it.
     await app.close();
     throw error;
   }
-
-  await app.register(telemetryPlugin, { config: options.telemetry ?? telemetryConfigFromEnv(process.env) });
-  const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
-  // `tenant:key` server keys join the tenants' own, so every server route checks, limits and audits them alike.
-  const security = options.security ?? {};
-  await app.register(securityPlugin, { ...security, tenants: withServerKeys(security.tenants ?? DEMO_TENANTS, serverEvents.keys) });
-  await app.register(healthRoutes);
-  await app.register(ingestRoutes);
-  await app.register(sessionRoutes);
-  await app.register(alertRoutes);
-  await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
-  if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
-  if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });
   return app;
 }

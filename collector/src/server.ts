@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type CollectorApp } from './app.js';
 import { securityFromEnv } from './auth/config.js';
 import { parseServerArgs } from './cli/args.js';
+import { serverEventsConfigFromEnv } from './server-events/config.js';
 import { loggingFromEnv } from './logging.js';
 import { storeConfigFromEnv } from './store/config.js';
 
@@ -38,8 +39,13 @@ async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2), process.env);
   const security = securityFromEnv(process.env, args.tenantsFile ? { tenantsFile: args.tenantsFile } : {});
   for (const note of security.notes) console.log(`rtcpulse collector: ${note}`);
+  const serverEvents = serverEventsConfigFromEnv(process.env);
+  if (serverEvents.keys.length > 0) {
+    console.log(`rtcpulse collector: server keys: ${serverEvents.keys.length} from RTCPULSE_SERVER_KEYS (scope events)`);
+  }
   const app = await buildApp({
     security: security.options,
+    serverEvents,
     store: storeConfigFromEnv(process.env, {
       ...(args.dataDir ? { dataDir: args.dataDir } : {}),
       ...(args.cluster ? { cluster: args.cluster } : {}),

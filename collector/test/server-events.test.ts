@@ -106,6 +106,12 @@ describe('server key authentication', () => {
     expect(app.tenants.serverKey(SERVER_KEYS[1].key)).toMatchObject({ keyId: 'RTCPULSE_SERVER_KEYS[2]', scopes: ['events'], rateLimit: { perSecond: 200, burst: 400 } });
   });
 
+  it('refuses to start with a key given both in the tenants file and as tenant:key, before opening its store', async () => {
+    const twice = serverEventsConfig([{ tenant: 'acme-public-key', key: TEST_SERVER_KEY }]);
+    // chdb opens one data directory per process: had the store been opened, this would fail on that instead.
+    await expect(appOn(`${dataDir}-never-opened`, { serverEvents: twice })).rejects.toThrow(/server key "RTCPULSE_SERVER_KEYS\[1\]" is defined twice/);
+  });
+
   it('refuses the read routes without a key too', async () => {
     const response = await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0}` });
     expect(response.statusCode).toBe(401);
