@@ -94,6 +94,12 @@ describe('tenants config and server keys', () => {
     expect(verifyServerKey(registry, bearer('nope-nope-nope-nope'))).toMatchObject({ ok: false, status: 401 });
     expect(verifyServerKey(registry, bearer('sk_acme_0123456789abcdef'), { scope: 'events' })).toMatchObject({ ok: true, tenant: 'acme' });
     expect(verifyServerKey(registry, bearer('sk_acme_0123456789abcdef'), { scope: 'read' })).toMatchObject({ ok: false, status: 403 });
+    expect(verifyServerKey(registry, bearer('sk_acme_0123456789abcdef'), { scope: ['read', 'events'] })).toMatchObject({ ok: true, tenant: 'acme' });
+    expect(verifyServerKey(registry, bearer('sk_acme_0123456789abcdef'), { scope: ['read', 'admin'] })).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: 'this key lacks the "read" or "admin" scope',
+    });
     expect(verifyServerKey(registry, { 'x-rtcpulse-key': 'sk_beta_0123456789abcdef' }, { scope: 'read', tenant: 'acme' })).toMatchObject({
       ok: false,
       status: 403,

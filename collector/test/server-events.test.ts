@@ -112,6 +112,20 @@ describe('server key authentication', () => {
     await expect(appOn(`${dataDir}-never-opened`, { serverEvents: twice })).rejects.toThrow(/server key "RTCPULSE_SERVER_KEYS\[1\]" is defined twice/);
   });
 
+  it('opens the cost and recording queries to read keys too, scoped to their own tenant', async () => {
+    for (const path of ['cost', 'recordings']) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/v1/server/${path}?from=0&to=${S0 + 3_600_000}`,
+        headers: { authorization: `Bearer ${READ_ONLY_KEY}` },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    const cost = await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0 + 3_600_000}`, headers: { authorization: `Bearer ${READ_ONLY_KEY}` } });
+    // reader-co reported nothing: what other tenants stored never shows.
+    expect(cost.json<{ usage: { participantHours: number; egressGb: number } }>().usage).toMatchObject({ participantHours: 0, egressGb: 0 });
+  });
+
   it('refuses the read routes without a key too', async () => {
     const response = await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0}` });
     expect(response.statusCode).toBe(401);

@@ -42,7 +42,7 @@ export type ServerKeyCheck = ({ readonly ok: true } & ServerKeyGrant) | AuthRefu
 
 /**
  * Check a server key from request headers (`Authorization: Bearer <key>` or
- * `x-rtcpulse-key`). With `scope`, the key must carry it; with `tenant`,
+ * `x-rtcpulse-key`). With `scope`, the key must carry it (one of them, for a list); with `tenant`,
  * the key must belong to it. 401 when the key is missing or unknown, 403
  * when it is known but not allowed here. For server-event and admin routes:
  * call it from an `onRequest` hook, before the body is read.
@@ -50,15 +50,17 @@ export type ServerKeyCheck = ({ readonly ok: true } & ServerKeyGrant) | AuthRefu
 export function verifyServerKey(
   registry: TenantRegistry,
   headers: IncomingHttpHeaders,
-  options: { scope?: ServerScope; tenant?: string } = {},
+  options: { scope?: ServerScope | readonly ServerScope[]; tenant?: string } = {},
 ): ServerKeyCheck {
   const secret = keyFromHeaders(headers);
   if (!secret) return { ok: false, status: 401, reason: 'a server key is required (Authorization: Bearer <key>)' };
   const grant = registry.serverKey(secret);
   if (!grant) return { ok: false, status: 401, reason: 'unknown server key' };
   const known = { tenant: grant.tenant, keyId: grant.keyId };
-  if (options.scope && !grant.scopes.includes(options.scope)) {
-    return { ok: false, status: 403, reason: `this key lacks the "${options.scope}" scope`, ...known };
+  const anyOf: readonly ServerScope[] = options.scope === undefined ? [] : typeof options.scope === 'string' ? [options.scope] : options.scope;
+  if (anyOf.length > 0 && !anyOf.some((scope) => grant.scopes.includes(scope))) {
+    const wanted = anyOf.map((scope) => `"${scope}"`).join(' or ');
+    return { ok: false, status: 403, reason: `this key lacks the ${wanted} scope`, ...known };
   }
   if (options.tenant !== undefined && options.tenant !== grant.tenant) {
     return { ok: false, status: 403, reason: 'this key belongs to another tenant', ...known };

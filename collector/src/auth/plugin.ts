@@ -19,8 +19,8 @@ declare module 'fastify' {
     tenants: TenantRegistry;
     /** The append-only, hash-chained audit log. */
     audit: AuditLog;
-    /** An `onRequest` hook requiring a server key with `scope`; see `requireServerKey`. */
-    serverKeyHook: (scope: ServerScope, tenantOf?: TenantOfRequest) => ReturnType<typeof requireServerKey>;
+    /** An `onRequest` hook requiring a server key with `scope` (or one of a list); see `requireServerKey`. */
+    serverKeyHook: (scope: ServerScope | readonly ServerScope[], tenantOf?: TenantOfRequest) => ReturnType<typeof requireServerKey>;
   }
 }
 
@@ -82,7 +82,7 @@ export const securityPlugin = fp<SecurityOptions>(
     fastify.decorate('tenants', tenants);
     fastify.decorate('audit', audit);
     const serverDeps: ServerGuardDeps = { tenants: () => tenants, limiter, failures };
-    fastify.decorate('serverKeyHook', (scope: ServerScope, tenantOf?: TenantOfRequest) =>
+    fastify.decorate('serverKeyHook', (scope: ServerScope | readonly ServerScope[], tenantOf?: TenantOfRequest) =>
       requireServerKey(serverDeps, scope, tenantOf),
     );
 

@@ -22,14 +22,14 @@ export interface ServerGuardDeps {
 }
 
 /**
- * An `onRequest` hook for server routes: a server key with `scope`
- * (`Authorization: Bearer <key>`) is required before the body is read;
+ * An `onRequest` hook for server routes: a server key with `scope` (or
+ * one of a list of scopes; `Authorization: Bearer <key>`) is required before the body is read;
  * refusals are 401/403 and audited, over-limit keys get 429 with
  * `Retry-After`; a 401 carries `WWW-Authenticate: Bearer`. With `tenantOf`, a request naming another tenant than
  * the key's is refused with 403 (and audited). The grant is left on `request.serverGrant`; routes scope
  * every read and write to `request.serverGrant.tenant`.
  */
-export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope, tenantOf?: TenantOfRequest) {
+export function requireServerKey(deps: ServerGuardDeps, scope: ServerScope | readonly ServerScope[], tenantOf?: TenantOfRequest) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const tenant = tenantOf?.(request);
     const check = verifyServerKey(deps.tenants(), request.headers, { scope, ...(tenant === undefined ? {} : { tenant }) });

@@ -58,11 +58,13 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   const { pricing } = options.config;
   const metrics = createServerMetrics(fastify.telemetry, () => pricing);
 
-  // The tenancy plugin's server-key check: audited refusals, a rate limit per key.
+  // The tenancy plugin's server-key check (audited refusals, a rate limit per key): reports need the
+  // `events` scope; the cost and recording queries are read routes, open to `read` keys as well.
   const requireEventsKey = fastify.serverKeyHook('events');
+  const requireReadKey = fastify.serverKeyHook(['read', 'events']);
   fastify.decorateRequest('serverTenant', '');
   fastify.addHook('onRequest', async (request, reply) => {
-    await requireEventsKey(request, reply);
+    await (request.method === 'POST' ? requireEventsKey : requireReadKey)(request, reply);
     const grant = request.serverGrant;
     if (!grant) throw new Error('the server key check passed without a grant');
     request.serverTenant = grant.tenant;
