@@ -121,6 +121,26 @@ describe('POST /v1/reports with a valid batch', () => {
   });
 });
 
+describe('client facts from the User-Agent header', () => {
+  const firefoxOnMac = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0';
+  const stored = async (sessionId: string) =>
+    select<Json>(app, `SELECT DISTINCT browser, browser_version, os, region FROM samples WHERE session_id = {id:String}`, { id: sessionId });
+
+  it('fills browser, version and OS from the header when the batch has none (what the browser SDK sends)', async () => {
+    const body = brokenBatch('ua-filled', 'meta', { region: 'eu-west' });
+    const response = await post(body, { 'user-agent': firefoxOnMac });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(await stored('ua-filled')).toEqual([{ browser: 'firefox', browser_version: '132', os: 'macos', region: 'eu-west' }]);
+  });
+
+  it("keeps the batch's own (an imported dump's) and reduces a missing header to other", async () => {
+    expect((await post(makeBatch({ sessionId: 'ua-own' }), { 'user-agent': firefoxOnMac })).statusCode).toBe(202);
+    expect(await stored('ua-own')).toEqual([{ browser: 'chrome', browser_version: '156', os: 'linux', region: 'eu-west' }]);
+    expect((await post(brokenBatch('ua-none', 'meta', {}))).statusCode).toBe(202);
+    expect(await stored('ua-none')).toEqual([{ browser: 'other', browser_version: '', os: 'other', region: '' }]);
+  });
+});
+
 describe('POST /v1/reports with an invalid batch', () => {
   const cases: [string, string, unknown, string][] = [
     ['a number sent as a string', 'samples.3.conn.rtt_ms', '12', 'body/samples/3/conn/rtt_ms must be number'],

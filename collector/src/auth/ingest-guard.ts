@@ -4,6 +4,7 @@ import { auditRecordsFromBatch } from '../audit/from-batch.js';
 import type { AuditLog } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { allowOriginHeaders } from '../plugins/cors.js';
+import { withUserAgent } from '../ingest/client-meta.js';
 import { correctBatchTimestamps, measureClockSkew, type ClockSkew } from './clock-skew.js';
 import { keyFromHeaders, keyFromQuery } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
@@ -65,8 +66,9 @@ export function ingestOnRequest(deps: IngestGuardDeps) {
 /**
  * `preHandler` of `POST /v1/reports`, after validation: the body's
  * `tenant` must be the key the request was authenticated with (403); it is
- * then replaced by the tenant id, client timestamps are corrected for clock
- * skew, and the batch's audit events are set aside for {@link ingestOnSend}.
+ * then replaced by the tenant id, browser and OS are filled in from the
+ * `User-Agent` header where the batch has none, client timestamps are
+ * corrected for clock skew, and the batch's audit events are set aside for {@link ingestOnSend}.
  */
 export function ingestPreHandler(deps: IngestGuardDeps) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -77,7 +79,8 @@ export function ingestPreHandler(deps: IngestGuardDeps) {
       throw deps.failures.refuse(request, 403, 'body/tenant does not match the ingest key', { tenant: grant.tenant, keyId: grant.keyId });
     }
     const skew = measureClockSkew(batch.sentAt, deps.now(), deps.clockSkewToleranceMs);
-    const stored = { ...correctBatchTimestamps(batch, skew), tenant: grant.tenant };
+    const meta = withUserAgent(batch.meta, request.headers['user-agent']);
+    const stored = { ...correctBatchTimestamps(batch, skew), tenant: grant.tenant, meta };
     request.body = stored;
     request.clockSkew = skew;
     const origin = request.headers.origin;

@@ -45,7 +45,7 @@ export function batchFields(batch: ReportBatch, receivedAt: number): BatchFields
   return {
     head: [batch.tenant, batch.sessionId, batch.callId, batch.participantId].map(tsvString).join('\t'),
     received: toDateTime64(receivedAt),
-    tail: [batch.sdkVersion, meta.browser, meta.browserVersion ?? '', meta.os, meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t'),
+    tail: [batch.sdkVersion, meta.browser ?? 'other', meta.browserVersion ?? '', meta.os ?? 'other', meta.region ?? '', meta.topology ?? ''].map(tsvString).join('\t'),
   };
 }
 

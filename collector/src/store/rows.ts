@@ -39,9 +39,9 @@ function sessionIds(batch: ReportBatch): Row {
 export function clientMeta(batch: ReportBatch): Record<string, string> {
   return {
     sdk_version: batch.sdkVersion,
-    browser: batch.meta.browser,
+    browser: batch.meta.browser ?? 'other',
     browser_version: batch.meta.browserVersion ?? '',
-    os: batch.meta.os,
+    os: batch.meta.os ?? 'other',
     region: batch.meta.region ?? '',
     topology: batch.meta.topology ?? '',
   };

@@ -109,7 +109,7 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
   const known = new Map<string, PathAttributes>();
   return (batch) => {
     const meta = batch.meta;
-    const clientKey = `${meta.region ?? ''}\u0000${meta.browser}\u0000${meta.os}\u0000${batch.sdkVersion}\u0000${meta.topology ?? ''}`;
+    const clientKey = `${meta.region ?? ''}\u0000${meta.browser ?? ''}\u0000${meta.os ?? ''}\u0000${batch.sdkVersion}\u0000${meta.topology ?? ''}`;
     let client: RegistryAttributes | undefined;
     const pathOf = (sample: Sample | undefined): PathAttributes => {
       const key = `${clientKey}\u0000${pathKey(sample)}`;

@@ -1,7 +1,6 @@
-import type { ClientMeta } from '@rtcpulse/schema';
-import { parseUserAgent } from '@rtcpulse/sdk/user-agent';
+import { parseUserAgent, type ClientMeta } from '@rtcpulse/schema';
 
-/** Client facts from a user-agent string, reduced the same way the SDK reduces them. */
+/** Client facts from a user-agent string, reduced the same way the collector reduces a browser's `User-Agent` header. */
 export function metaFromUserAgent(userAgent: string): ClientMeta {
   return parseUserAgent(userAgent);
 }

@@ -91,4 +91,6 @@ export type {
   TurnReport,
 } from './server-report.js';
 export { DEFAULT_PRICING, PricingSchema } from './pricing.js';
+export { parseUserAgent } from './user-agent.js';
+export type { UserAgentInfo } from './user-agent.js';
 export type { Pricing } from './pricing.js';

@@ -73,9 +73,10 @@ export interface ReportEvent {
 
 /** Bounded, low-cardinality facts about the client that become metric attributes. */
 export interface ClientMeta {
-  browser: string;
+  /** Browser family; the collector fills it (and `browserVersion`, `os`) from the request's `User-Agent` when absent. */
+  browser?: string;
   browserVersion?: string;
-  os: string;
+  os?: string;
   region?: string;
   topology?: string;
 }
@@ -165,9 +166,9 @@ export const ReportEventSchema = Type.Object(
 
 export const ClientMetaSchema = Type.Object(
   {
-    browser: ShortText,
+    browser: Type.Optional(ShortText),
     browserVersion: Type.Optional(ShortText),
-    os: ShortText,
+    os: Type.Optional(ShortText),
     region: Type.Optional(ShortText),
     topology: Type.Optional(ShortText),
   },

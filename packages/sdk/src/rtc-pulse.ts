@@ -8,8 +8,7 @@ import {
   DEFAULT_SAMPLE_INTERVAL_MS,
 } from './constants.js';
 import { observeConnection, type ObservedConnection } from './observe/observed-connection.js';
-import { now, onNetworkChange, onPageHide, randomId, sha256Hex, userAgent } from './platform/browser.js';
-import { parseUserAgent } from './platform/user-agent.js';
+import { now, onNetworkChange, onPageHide, randomId, sha256Hex } from './platform/browser.js';
 import type { RtcPulseOptions } from './options.js';
 import { degradedTracker } from './session/degraded.js';
 import { errorEvent } from './session/error-event.js';
@@ -83,8 +82,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     sessionId: fit(sessionId, 128),
     callId: fit(o.callId, 128),
     participantId: fit(o.participantId, 128),
+    // Browser and OS: the collector reads them from the request's User-Agent header.
     meta: {
-      ...parseUserAgent(userAgent()),
       region: o.region && fit(o.region, 64),
       topology: o.topology && fit(o.topology, 64),
     },

@@ -5,11 +5,6 @@
 
 const g = globalThis as Partial<typeof globalThis>;
 
-/** The page's user-agent string, or an empty string where there is none. */
-export function userAgent(): string {
-  return g.navigator?.userAgent ?? '';
-}
-
 /** A random identifier (UUID v4 where available). */
 export function randomId(): string {
   return g.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);

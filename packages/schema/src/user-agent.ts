@@ -23,7 +23,11 @@ const SYSTEMS: ReadonlyArray<[name: string, pattern: RegExp]> = [
   ['linux', /Linux/],
 ];
 
-/** Reduce a user-agent string to a browser family, its major version and an OS family. */
+/**
+ * Reduce a user-agent string to a browser family, its major version and an
+ * OS family: what the collector stores of a browser's `User-Agent` header,
+ * and what the importer makes of a dump's. No other part of it is kept.
+ */
 export function parseUserAgent(userAgent: string): UserAgentInfo {
   let browser = 'other';
   let browserVersion: string | undefined;
