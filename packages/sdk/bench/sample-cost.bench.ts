@@ -51,7 +51,7 @@ function uploadPerSample(samples: Measured['samples'], pc: string): { gzip: numb
   const mine = samples.filter((s) => s['pc'] === pc).slice(0, 10);
   const batch = {
     v: 1, sdkVersion: '0.1.0', tenant: 'pk_live_0123456789', sessionId: '6f1c2a9e-4b7d-4e21-9a55-0c3e8f1d2b47', callId: 'room-42',
-    participantId: 'a'.repeat(64), batchSeq: 17, sentAt: Date.now(), meta: { browser: 'chrome', browserVersion: '140', os: 'linux', region: 'eu-west', topology: 'p2p' },
+    participantId: 'a'.repeat(64), batchSeq: 17, sentAt: Date.now(), meta: { region: 'eu-west', topology: 'p2p' },
     dropped: { samples: 0, events: 0 }, consent: 'granted', samples: mine, events: [],
   };
   const json = JSON.stringify(batch);

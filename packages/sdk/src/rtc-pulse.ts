@@ -71,8 +71,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const o = options;
   const sessionId = o.sessionId ?? randomId();
   const sampled = Math.random() < (o.sampleRate ?? 1);
+  // Out-of-range options would make the collector refuse every batch: held to the wire's limits.
+  const sampleRate = o.sampleRate && Math.min(o.sampleRate, 1);
   const intervalMs = o.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
-  const maxBatchSamples = o.maxBatchSamples ?? DEFAULT_MAX_BATCH_SAMPLES;
+  const maxBatchSamples = Math.min(Math.max(o.maxBatchSamples ?? DEFAULT_MAX_BATCH_SAMPLES, 1), 600);
   const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let consent: ConsentState = 'unknown';
   // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
@@ -87,7 +89,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       region: o.region && fit(o.region, 64),
       topology: o.topology && fit(o.topology, 64),
     },
-    sampleRate: o.sampleRate,
+    sampleRate,
     consent: () => consent,
   };
   // Privacy by default: the participant id leaves hashed (or as a random pseudonym), unless the app opts out.
@@ -139,7 +141,12 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   };
   const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
-  const sampleAll = (): Promise<unknown> => Promise.all([...connections.values()].map((c) => c.sample()));
+  let closedAny = false;
+  // A closed connection is not sampled again: it reports pc.closed and is let go.
+  const sampleAll = (): Promise<unknown> =>
+    Promise.all(
+      [...connections].map(([pc, c]) => (pc.signalingState === 'closed' ? (c.dispose(), connections.delete(pc), (closedAny = true)) : c.sample())),
+    );
 
   const endSession = async (reason: string, unloading?: boolean): Promise<void> => {
     if (ended) return;
@@ -159,7 +166,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
 
   /** Runbook entry 10: ends the session when every connection closed, or none has been connected for the idle timeout. */
   const checkIdle = (): void => {
-    const states = [...connections.keys()].map((pc) => pc.connectionState);
+    const states: string[] = [...connections.keys()].map((pc) => pc.connectionState);
+    if (!states.length && closedAny) states.push('closed');
     if (!states.length || states.includes('connected')) return void (downSince = undefined);
     const t = now();
     downSince ??= t;

@@ -94,6 +94,15 @@ describe('extractSample on hand-built snapshots', () => {
     expect(body.streams.video_in?.packets).toBeUndefined();
   });
 
+  it('gives no interval values after more than an hour (a laptop asleep): the wire allows at most an hour', () => {
+    const before = snap(1000, ...path, video('V1', { packetsReceived: 10, bytesReceived: 100 }));
+    const after = (ts: number) => snap(ts, ...path, video('V1', { packetsReceived: 20, bytesReceived: 200 }));
+    expect(extractSample(before, after(1000 + 3_600_000)).dur).toBe(3_600_000);
+    const asleep = extractSample(before, after(1001 + 3_600_000));
+    expect(asleep.dur).toBe(0);
+    expect(asleep.streams.video_in?.packets).toBeUndefined();
+  });
+
   it('labels the path without copying addresses; unknown values become other', () => {
     const body = extractSample(undefined, snap(1, transport, pair, { ...local, networkType: 'satellite' }, remote));
     expect(body.labels).toEqual({ local_candidate_type: 'relay', remote_candidate_type: 'srflx', relay_protocol: 'udp', network_type: 'other' });

@@ -105,13 +105,84 @@ describe('Reporter', () => {
     expect(delivered.size + dropped).toBe(100);
   });
 
-  it('uses keepalive only for bodies the browser accepts', async () => {
+  it('uses keepalive only while the bodies fit the browser quota, counted in UTF-8 bytes', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([]);
     const r = reporter(collector.send, clock);
     r.addSample(sample(0));
     await r.flush(true);
     expect(collector.keepalives).toEqual([true]);
+    // 46 events of 450 three-byte characters: 20,700 UTF-16 units but 62,100 bytes, over the 60,000-byte quota.
+    for (let i = 0; i < 46; i++) r.addEvent({ ts: 1, type: 'feedback', message: '测'.repeat(450) });
+    await r.flush(true);
+    expect(collector.keepalives.slice(1)).toEqual([false]);
+  });
+});
+
+describe('the last flush, when the page hides or unloads', () => {
+  const endEvent = { ts: 2, type: 'session.end', name: 'pagehide' } as const;
+
+  it('does not wait behind a request that was never answered', async () => {
+    const sent: ReportBatch[] = [];
+    const keepalives: boolean[] = [];
+    // The first request never gets an answer (the page is going away, or the collector hangs).
+    const send = (body: string, keepalive: boolean): Promise<SendOutcome> => {
+      sent.push(JSON.parse(body) as ReportBatch);
+      keepalives.push(keepalive);
+      return sent.length === 1 ? new Promise<SendOutcome>(() => undefined) : Promise.resolve({ ok: true });
+    };
+    const r = reporter(send, { t: 0 });
+    r.addSample(sample(0));
+    void r.flush(); // the interval flush, in flight
+    await Promise.resolve();
+    r.addEvent(endEvent);
+    void r.flush(true);
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only: what a page gets after pagehide
+    expect(sent.map((b) => b.events.map((e) => e.type))).toEqual([[], ['session.end'], []]);
+    // The end goes first with keepalive, then the batch that was in flight again (same batchSeq: stored once).
+    expect(sent[2]?.batchSeq).toBe(sent[0]?.batchSeq);
+    expect(keepalives).toEqual([false, true, true]);
+  });
+
+  it('sends the end before a batch waiting for its retry, without waiting for either answer', async () => {
+    const sent: ReportBatch[] = [];
+    const send = (body: string): Promise<SendOutcome> => {
+      sent.push(JSON.parse(body) as ReportBatch);
+      return sent.length === 1 ? Promise.resolve({ ok: false, retryable: true, status: 503 }) : new Promise<SendOutcome>(() => undefined);
+    };
+    const r = reporter(send, { t: 0 });
+    r.addSample(sample(0));
+    await r.flush(); // fails: waits for its retry
+    for (let i = 0; i < 5; i++) r.addSample(sample(i + 1));
+    r.addEvent(endEvent);
+    void r.flush(true);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(sent.slice(1).map((b) => [b.events.length, b.samples.map((x) => x.seq)])).toEqual([
+      [1, []],
+      [0, [1, 2, 3]],
+      [0, [4, 5]],
+      [0, [0]],
+    ]);
+  });
+
+  it('keeps one failed batch for a retry when the page was only hidden, and counts the rest as dropped', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([
+      { ok: false, retryable: true, status: 503 },
+      { ok: false, retryable: true, status: 503 },
+    ]);
+    const r = reporter(collector.send, clock);
+    for (let i = 0; i < 3; i++) r.addSample(sample(i));
+    r.addEvent({ ts: 1, type: 'session.start' });
+    await r.flush(true);
+    clock.t += 60_000;
+    await r.flush();
+    r.addSample(sample(3));
+    await r.flush();
+    const [events, samples, retried, next] = collector.bodies;
+    expect(retried?.batchSeq).toBe(events?.batchSeq);
+    expect(samples?.samples).toHaveLength(3);
+    expect(next?.dropped).toEqual({ samples: 3, events: 0 });
   });
 });
 

@@ -119,6 +119,7 @@ describe('the SDK in real Chromium', () => {
       getUserMedia: unknown[];
       setRemoteDescription: string[];
       createOfferStillWorks: string;
+      unhandled: string[];
     }>(page, 'failures');
     await page.close();
     expect(server.refused).toEqual([]);
@@ -129,6 +130,7 @@ describe('the SDK in real Chromium', () => {
     expect(seen.setRemoteDescription[1]).toBe(seen.setRemoteDescription[0]);
     expect(seen.setRemoteDescription[0]).not.toBe('resolved');
     expect(seen.createOfferStillWorks).toBe('string');
+    expect(seen.unhandled).toEqual([seen.setRemoteDescription[0], seen.setRemoteDescription[0]]);
     // getStats rejecting is the SDK's problem, handed to onError, never thrown.
     expect(seen.onError).toContain('getStats boom');
 
@@ -137,6 +139,12 @@ describe('the SDK in real Chromium', () => {
     expect(errors).toContainEqual(expect.objectContaining({ stage: 'getUserMedia', name: 'OverconstrainedError', message: 'constraint=deviceId' }));
     expect(errors).toContainEqual(expect.objectContaining({ pc: 'bad', stage: 'setRemoteDescription', name: seen.setRemoteDescription[0] }));
     expect(errors).toContainEqual(expect.objectContaining({ stage: 'app', name: 'Error' }));
+    // The closed connection reported pc.closed before the session ended, and was not sampled after.
+    const session = server.batches.filter((b) => b.sessionId === seen.sessionId);
+    expect(session.flatMap((b) => b.samples).filter((s) => s.pc === 'gone')).toEqual([]);
+    const closedAt = events.findIndex((e) => e.type === 'pc.closed' && e.pc === 'gone');
+    expect(closedAt).toBeGreaterThanOrEqual(0);
+    expect(closedAt).toBeLessThan(events.findIndex((e) => e.type === 'session.end'));
     // Runbook 2: ICE connected, nothing received.
     expect(events.find((e) => e.type === 'media.no_inbound')).toMatchObject({ pc: 'silent' });
     expect((events.find((e) => e.type === 'media.no_inbound')?.value ?? 0)).toBeGreaterThanOrEqual(1000);

@@ -1,5 +1,7 @@
-import type { ReportBatch, Sample } from '@rtcpulse/schema';
+import { ReportBatchSchema, type ReportBatch, type Sample } from '@rtcpulse/schema';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
+import { createRtcPulse } from '../src/rtc-pulse.js';
 import { degradedTracker } from '../src/session/degraded.js';
 import { errorEvent } from '../src/session/error-event.js';
 import { createReporter } from '../src/transport/reporter.js';
@@ -34,6 +36,15 @@ describe('error events', () => {
     expect(errorEvent({ name: 'bad name with spaces' }, 'app').name).toBe('Error');
     expect(errorEvent(null, 'app').message?.length).toBeLessThanOrEqual(200);
   });
+
+  it('redacts before cutting, and the shortened IPv6 forms too', () => {
+    // An address straddling the 200th character is not left half there.
+    const cut = errorEvent(new Error(`${'x'.repeat(191)} 192.168.1.20 rest`), 'app').message ?? '';
+    expect(cut).not.toMatch(/192|168/);
+    for (const address of ['::1', '[::]:3478', '2001:db8::', '::ffff:10.0.0.1']) {
+      expect(errorEvent(new Error(`bind ${address} failed`), 'app').message, address).not.toMatch(/::|db8|10\.0/);
+    }
+  });
 });
 
 describe('batch envelope', () => {
@@ -54,6 +65,21 @@ describe('batch envelope', () => {
     resolveReady(undefined);
     await flushed;
     expect(bodies[0]).toMatchObject({ participantId: 'hashed', consent: 'granted', sampleRate: 0.25 });
+  });
+});
+
+describe('options held to the wire limits', () => {
+  it('stamps a sampleRate above 1 as 1, so the collector does not refuse every batch', async () => {
+    const bodies: ReportBatch[] = [];
+    const pulse = createRtcPulse(
+      { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', sampleRate: 100, maxBatchSamples: 5000 },
+      (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
+    );
+    pulse.start();
+    await pulse.stop();
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(Value.Errors(ReportBatchSchema, body).First()?.message).toBeUndefined();
+    expect(bodies[0]?.sampleRate).toBe(1);
   });
 });
 

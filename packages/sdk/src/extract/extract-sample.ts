@@ -39,7 +39,8 @@ export function extractSample(previous: StatsSnapshot | undefined, current: Stat
   const pair = path[1];
   const ts = reportTimestamp(current, path);
   const previousTs = previous && reportTimestamp(previous);
-  const dur = previousTs && ts > previousTs ? ts - previousTs : 0;
+  // Over an hour since the previous report (a laptop asleep): no interval values, as the wire allows at most an hour.
+  const dur = previousTs && ts > previousTs && ts - previousTs <= 36e5 ? ts - previousTs : 0;
   const interval: Interval = { previous: dur > 0 ? previous : undefined, current, seconds: dur / 1000 };
 
   const remotes = entriesOfType(current, 'remote-inbound-rtp');

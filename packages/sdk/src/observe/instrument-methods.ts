@@ -7,8 +7,10 @@ type Method = (this: RTCPeerConnection, ...args: unknown[]) => unknown;
  * Wraps the peer connection's signalling methods (on the instance, not the
  * prototype) so that a rejected promise is reported through `report`. The
  * wrapper calls the original with the same `this` and arguments and returns
- * its very promise, so the app sees the same results, the same rejections
- * and the same synchronous exceptions as before. Legacy callback-style calls
+ * a promise that settles as the original's does, so the app sees the same
+ * results, the same rejections and the same synchronous exceptions as
+ * before, and a rejection the app leaves unhandled still reaches its
+ * `unhandledrejection` handlers. Legacy callback-style calls
  * resolve their promise even on failure, so their failures go unreported.
  * Returns a function that puts the original methods back.
  */
@@ -20,8 +22,12 @@ export function instrumentMethods(pc: RTCPeerConnection, report: (error: unknown
     if (typeof original !== 'function') continue;
     const wrapped: Method = function (...args) {
       const result = original.apply(this, args);
-      if (result instanceof Promise) result.then(undefined, (error: unknown) => report(error, name));
-      return result;
+      return result instanceof Promise
+        ? result.then(undefined, (error: unknown) => {
+            report(error, name);
+            throw error;
+          })
+        : result;
     };
     target[name] = wrapped;
     restore.push(() => {

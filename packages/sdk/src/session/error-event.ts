@@ -1,12 +1,13 @@
 import type { ReportEvent } from '@rtcpulse/schema';
 
 const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/g;
-const IPV6 = /\b[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}\b/gi;
+// Anything with two colons among hex digits: full and shortened IPv6 addresses (`::1`, `2001:db8::`), and fingerprints.
+const IPV6 = /[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*/gi;
 
 /**
  * An `error` event for a failed call of the app's: the error's name when it
  * looks like one (`NotAllowedError`, `OperationError`, …, else `Error`), and
- * a message cut to 200 characters with any IP address replaced by `[ip]`
+ * a message with any IP address replaced by `[ip]`, then cut to 200 characters
  * (signalling errors may quote SDP lines). An OverconstrainedError names
  * the constraint instead of its message.
  */
@@ -14,5 +15,5 @@ export function errorEvent(error: unknown, stage: string): Omit<ReportEvent, 'pc
   const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
   const name = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
   const text = e.constraint ? `constraint=${String(e.constraint)}` : String(e.message ?? error);
-  return { type: 'error', stage, name, message: text.slice(0, 200).replace(IPV4, '[ip]').replace(IPV6, '[ip]') };
+  return { type: 'error', stage, name, message: text.replace(IPV4, '[ip]').replace(IPV6, '[ip]').slice(0, 200) };
 }

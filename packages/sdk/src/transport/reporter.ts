@@ -1,7 +1,7 @@
 import type { ClientMeta, ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
 import { KEEPALIVE_BODY_LIMIT, SDK_VERSION } from '../constants.js';
 import { backoffDelay } from './backoff.js';
-import type { SendReport } from './send-report.js';
+import type { SendOutcome, SendReport } from './send-report.js';
 
 /** Identity stamped on every report of a session. */
 export interface ReportIdentity {
@@ -33,8 +33,12 @@ export interface Reporter {
   addSample(sample: Sample): void;
   addEvent(event: ReportEvent): void;
   /**
-   * Sends what is waiting. With `keepalive` (page hiding) it sends everything
-   * at once, ignoring backoff, because there may be no later chance.
+   * Sends what is waiting. With `keepalive` (page hiding or unloading) it
+   * sends everything at once, ignoring backoff and without waiting for any
+   * answer before the next request, because there may be no later chance:
+   * the events (the session's end among them) go first in a batch of their
+   * own, then the samples, then a batch waiting for its retry. Requests go
+   * with `keepalive` while their bodies fit the browser's keepalive quota.
    */
   flush(keepalive?: boolean): Promise<void>;
 }
@@ -55,8 +59,10 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let pending: { batch: ReportBatch; attempts: number; notBefore: number } | undefined;
   let batchSeq = 0;
   let inFlight: Promise<void> | undefined;
+  // Bytes of keepalive requests not answered yet: the browser caps their sum.
+  let keptAlive = 0;
 
-  const nextBatch = (): ReportBatch => {
+  const nextBatch = (maxSamples = settings.maxBatchSamples): ReportBatch => {
     const { sampleRate, consent } = identity;
     const batch: ReportBatch = {
       v: 1,
@@ -71,7 +77,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
       dropped: { ...dropped },
       consent: consent?.(),
       sampleRate,
-      samples: samples.splice(0, settings.maxBatchSamples),
+      samples: samples.splice(0, maxSamples),
       events,
     };
     events = [];
@@ -79,7 +85,21 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     return batch;
   };
 
-  const drain = async (keepalive: boolean): Promise<void> => {
+  const lost = (batch: ReportBatch): void => {
+    dropped.samples += batch.samples.length + batch.dropped.samples;
+    dropped.events += batch.events.length + batch.dropped.events;
+  };
+
+  const post = (batch: ReportBatch, keepalive?: boolean): Promise<SendOutcome> => {
+    batch.sentAt = now();
+    const body = JSON.stringify(batch);
+    const bytes = keepalive ? new Blob([body]).size : Infinity;
+    const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
+    keptAlive += kept;
+    return send(body, kept > 0).finally(() => (keptAlive -= kept));
+  };
+
+  const drain = async (): Promise<void> => {
     await settings.ready;
     for (let guard = 0; guard < 100; guard++) {
       if (!pending) {
@@ -87,28 +107,35 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
         pending = { batch: nextBatch(), attempts: 0, notBefore: 0 };
       }
       const p = pending;
-      if (!keepalive && p.notBefore > now()) return;
-      p.batch.sentAt = now();
-      const body = JSON.stringify(p.batch);
-      const outcome = await send(body, keepalive && body.length <= KEEPALIVE_BODY_LIMIT);
+      if (p.notBefore > now()) return;
+      const outcome = await post(p.batch);
+      // Taken over meanwhile by a keepalive flush, which sent it again.
+      if (pending !== p) return;
       if (!outcome.ok && outcome.retryable && ++p.attempts < settings.maxAttempts) {
         p.notBefore = now() + backoffDelay(p.attempts, settings.random, outcome.retryAfterMs);
         return;
       }
-      if (!outcome.ok) {
-        dropped.samples += p.batch.samples.length + p.batch.dropped.samples;
-        dropped.events += p.batch.events.length + p.batch.dropped.events;
-      }
+      if (!outcome.ok) lost(p.batch);
       pending = undefined;
     }
   };
 
+  const sendAll = async (): Promise<void> => {
+    await settings.ready;
+    const batches = events.length || dropped.events || dropped.samples ? [nextBatch(0)] : [];
+    while (samples.length) batches.push(nextBatch());
+    if (pending) batches.push(pending.batch);
+    pending = undefined;
+    (await Promise.all(batches.map((batch) => post(batch, true)))).forEach((outcome, i) => {
+      const batch = batches[i] as ReportBatch;
+      // Still here (the page was only hidden): one batch waits for its retry, the others count as lost.
+      if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.random, outcome.retryAfterMs) };
+      else if (!outcome.ok) lost(batch);
+    });
+  };
+
   const flush = (keepalive = false): Promise<void> =>
-    inFlight
-      ? keepalive
-        ? inFlight.then(() => flush(true))
-        : inFlight
-      : (inFlight = drain(keepalive).finally(() => (inFlight = undefined)));
+    keepalive ? sendAll() : (inFlight ??= drain().finally(() => (inFlight = undefined)));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
     if (list.push(item) > maxQueue) {

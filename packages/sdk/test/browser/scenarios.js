@@ -86,6 +86,23 @@ async function failures() {
     await observed.setRemoteDescription(garbage).then(() => 'resolved', (e) => e.name),
   ];
   seen.createOfferStillWorks = typeof (await observed.createOffer()).sdp;
+  // A rejection the app leaves unhandled reaches its unhandledrejection handlers, observed or not.
+  const unhandled = [];
+  const onUnhandled = (e) => {
+    unhandled.push(String(e.reason?.name));
+    e.preventDefault();
+  };
+  window.addEventListener('unhandledrejection', onUnhandled);
+  void plain.setRemoteDescription(garbage);
+  void observed.setRemoteDescription(garbage);
+  await sleep(300);
+  window.removeEventListener('unhandledrejection', onUnhandled);
+  seen.unhandled = unhandled;
+
+  // A connection closed by the app is let go: pc.closed, and no further samples.
+  const gone = new RTCPeerConnection();
+  pulse.observe(gone, { id: 'gone' });
+  gone.close();
 
   const broken = new RTCPeerConnection();
   broken.getStats = () => Promise.reject(new Error('getStats boom'));
