@@ -112,6 +112,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const stoppers: Array<() => void> = [];
   let startedAt = 0;
   let ended = false;
+  let sealed = false;
   let pcCounter = 0;
   let lastOnline: number | undefined;
   let downSince: number | undefined;
@@ -131,7 +132,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     }
   };
   const record = (event: ReportEvent): void => {
-    if (!sampled) return;
+    // Nothing is queued once the session's last batch left: no flush would ever send it.
+    if (!sampled || sealed) return;
     reporter.addEvent(event);
     safely(() => o.onEvent?.(event));
   };
@@ -160,15 +162,20 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       if (q) emit({ type: 'session.quality', ...q });
       emit({ type: 'session.end', name: reason, value: Math.round((now() - startedAt) / 60) / 1000 });
     }
+    sealed = true;
     // The last chance to send: ignore any retry backoff, let the request outlive the page.
     await reporter.flush(true);
   };
 
-  /** Runbook entry 10: ends the session when every connection closed, or none has been connected for the idle timeout. */
+  /**
+   * Runbook entry 10: ends the session when every connection closed, or none
+   * has been connected for the idle timeout. A connection still `new` (not
+   * negotiated yet: a lobby, a pre-created connection) keeps it open.
+   */
   const checkIdle = (): void => {
     const states: string[] = [...connections.keys()].map((pc) => pc.connectionState);
     if (!states.length && closedAny) states.push('closed');
-    if (!states.length || states.includes('connected')) return void (downSince = undefined);
+    if (!states.length || states.includes('connected') || states.includes('new')) return void (downSince = undefined);
     const t = now();
     downSince ??= t;
     const allClosed = states.every((s) => s === 'closed');

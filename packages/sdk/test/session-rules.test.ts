@@ -1,6 +1,6 @@
 import { ReportBatchSchema, type ReportBatch, type Sample } from '@rtcpulse/schema';
 import { Value } from '@sinclair/typebox/value';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRtcPulse } from '../src/rtc-pulse.js';
 import { degradedTracker } from '../src/session/degraded.js';
 import { errorEvent } from '../src/session/error-event.js';
@@ -80,6 +80,43 @@ describe('options held to the wire limits', () => {
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) expect(Value.Errors(ReportBatchSchema, body).First()?.message).toBeUndefined();
     expect(bodies[0]?.sampleRate).toBe(1);
+  });
+});
+
+describe('session end on idle (runbook entry 10)', () => {
+  /** The parts of a peer connection the session reads, in a state the test sets. */
+  function fakePc(connectionState: string) {
+    return {
+      connectionState, iceConnectionState: 'new', iceGatheringState: 'new', signalingState: 'stable',
+      getStats: () => Promise.resolve(new Map()), getSenders: () => [], getReceivers: () => [], getTransceivers: () => [],
+      addEventListener: () => undefined, removeEventListener: () => undefined,
+    };
+  }
+
+  it('waits while a connection is still new (a lobby), ends with error once it failed for the idle timeout, and queues nothing after', async () => {
+    vi.useFakeTimers();
+    try {
+      const bodies: ReportBatch[] = [];
+      const pulse = createRtcPulse(
+        { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', intervalMs: 1000, idleTimeoutMs: 5000, hashIds: false },
+        (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
+      );
+      const pc = fakePc('new');
+      pulse.observe(pc as unknown as RTCPeerConnection);
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(60_000);
+      const ends = () => bodies.flatMap((b) => b.events).filter((e) => e.type === 'session.end');
+      expect(ends()).toEqual([]);
+      pc.connectionState = 'failed';
+      await vi.advanceTimersByTimeAsync(7000);
+      expect(ends()).toMatchObject([{ name: 'error' }]);
+      const sent = bodies.length;
+      pulse.audit('screenshare.start');
+      await pulse.feedback(5);
+      expect(bodies.length).toBe(sent);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
