@@ -14,7 +14,12 @@ export interface RtcPulseOptions {
    * random per-session pseudonym is sent instead. Never a raw user id by default.
    */
   participantId: string;
-  /** Salt for hashing the participant id (default: the tenant key). Keep it stable to link a participant's sessions. */
+  /**
+   * Salt for hashing the participant id (default: the tenant key). Keep it
+   * stable to link a participant's sessions. Like everything in a page it is
+   * readable by the page's users: guessable ids (emails) can be matched by
+   * hashing candidates, so pass server-made pseudonyms where that matters.
+   */
   idSalt?: string;
   /** Send `participantId` as given (it already is a pseudonym). Default false: hash it. */
   hashIds?: boolean;
