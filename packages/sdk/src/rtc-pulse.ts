@@ -132,9 +132,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     }
   };
   const record = (event: ReportEvent): void => {
-    // Nothing is queued once the session's last batch left: no flush would ever send it.
-    if (!sampled || sealed) return;
+    if (!sampled) return;
     reporter.addEvent(event);
+    // After the session's last batch (post-call feedback, a late audit event) no timer flushes any more: send now.
+    if (sealed) safely(() => reporter.flush());
     safely(() => o.onEvent?.(event));
   };
   const emit = (event: Omit<ReportEvent, 'ts'>): void => record({ ...event, ts: now() });

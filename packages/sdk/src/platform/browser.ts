@@ -34,13 +34,17 @@ export function listen(target: EventTarget | undefined, type: string, handler: (
  * Returns a function that removes the listeners.
  */
 export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation') => void): () => void {
-  let navigating = false;
+  // When the last cross-document navigation started; one that never unloaded the page (a download, a
+  // cancelled leave) stops counting after 30 s, so a later tab close is not taken for a navigation.
+  let navigating = -Infinity;
   const doc = g.document;
   const removers = [
     listen(doc, 'visibilitychange', () => doc?.visibilityState === 'hidden' && onHide('hidden')),
-    listen(g as EventTarget, 'pagehide', (e) => onHide(navigating || (e as PageTransitionEvent).persisted ? 'navigation' : 'pagehide')),
+    listen(g as EventTarget, 'pagehide', (e) =>
+      onHide(now() - navigating < 30_000 || (e as PageTransitionEvent).persisted ? 'navigation' : 'pagehide'),
+    ),
     listen((g as { navigation?: EventTarget }).navigation, 'navigate', (e) => {
-      navigating ||= (e as Event & { destination?: { sameDocument?: boolean } }).destination?.sameDocument === false;
+      if ((e as Event & { destination?: { sameDocument?: boolean } }).destination?.sameDocument === false) navigating = now();
     }),
   ];
   return () => removers.forEach((remove) => remove());
