@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ReportBatchSchema, type ReportBatch, type Sample } from '@rtcpulse/schema';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it, vi } from 'vitest';
@@ -124,5 +126,17 @@ describe('fetch sender', () => {
   it('resolves a retryable failure, never rejects, when fetch itself throws (bad URL) or nothing listens', async () => {
     await expect(createFetchSender('http://[bad')('{}', false)).resolves.toEqual({ ok: false, retryable: true });
     await expect(createFetchSender('http://127.0.0.1:9/v1/reports')('{}', false)).resolves.toEqual({ ok: false, retryable: true });
+  });
+
+  it('gives up on a collector that accepts the request and never answers, as a retryable failure', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      await expect(createFetchSender(`http://127.0.0.1:${port}/v1/reports`, 300)('{}', false)).resolves.toEqual({ ok: false, retryable: true });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });

@@ -24,9 +24,10 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
  * A `fetch` transport. The body is a string, which `fetch` sends as
  * `text/plain;charset=UTF-8` in a simple CORS request (its default mode),
  * so there is no preflight; no cookies go along; `keepalive` lets a report
- * outlive the page when it is being hidden or unloaded.
+ * outlive the page when it is being hidden or unloaded. A request not
+ * answered within `timeoutMs` is aborted and counts as a retryable failure.
  */
-export function createFetchSender(endpoint: string): SendReport {
+export function createFetchSender(endpoint: string, timeoutMs = 30_000): SendReport {
   return async (body, keepalive) => {
     if (typeof fetch !== 'function') return { ok: false, retryable: false };
     try {
@@ -35,6 +36,8 @@ export function createFetchSender(endpoint: string): SendReport {
         body,
         keepalive,
         credentials: 'omit',
+        // A collector that never answers must not hold `stop()` or the next flush for minutes (Safari 15 has no timeout()).
+        signal: (AbortSignal as Partial<typeof AbortSignal>).timeout?.(timeoutMs),
       });
       const { ok, status } = response;
       return ok
