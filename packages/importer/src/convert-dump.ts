@@ -1,6 +1,6 @@
 import type { ClientMeta, ReportEvent, Sample } from '@rtcpulse/schema';
 import type { DumpFormat } from './dump-entry.js';
-import { DumpReplay } from './dump-replay.js';
+import { DumpReplay, type ReplaySpan } from './dump-replay.js';
 import { emptyImportReport, type ImportReport } from './import-report.js';
 import { RtcstatsLineReader } from './rtcstats-lines.js';
 import { readWebrtcInternals } from './webrtc-internals.js';
@@ -12,55 +12,30 @@ export interface ConvertSink {
   meta?(meta: ClientMeta): void;
 }
 
-/** Progress of a conversion. */
+/**
+ * Progress of a conversion. `reading`: lines of the file (line formats are
+ * converted as they are read; a webrtc-internals export is only collected).
+ * `converting`: a webrtc-internals export, after it was read, `done` of
+ * `total` entries replayed (`total` is 0 while the JSON is being parsed).
+ */
 export interface ConvertProgress {
+  phase: 'reading' | 'converting';
   lines: number;
   samples: number;
+  done?: number;
+  total?: number;
 }
 
-/**
- * Converts a dump given as a sequence of lines (any of the supported
- * formats; a webrtc-internals export is recognised by its first line being
- * the start of a JSON object that is not an rtcstats `fileFormat` header).
- * `afterLine` runs after every line and may wait (the importer sends full
- * batches there). Returns the import report and the client facts found.
- */
-export async function convertLines(
-  lines: AsyncIterable<string> | Iterable<string>,
-  sink: ConvertSink,
-  afterLine: (progress: ConvertProgress) => Promise<void> | void = () => undefined,
-): Promise<{ report: ImportReport; meta: ClientMeta | undefined }> {
-  const reader = new RtcstatsLineReader();
-  let report: ImportReport | undefined;
-  let replay: DumpReplay | undefined;
-  let internalsText: string[] | undefined;
-  let lineCount = 0;
-  for await (const line of lines) {
-    lineCount++;
-    if (lineCount === 1 && looksLikeInternals(line)) internalsText = [];
-    if (internalsText) {
-      internalsText.push(line);
-      continue;
-    }
-    const entry = reader.read(line);
-    if (entry) {
-      report ??= emptyImportReport(reader.format);
-      replay ??= new DumpReplay(sink, report);
-      replay.add(entry);
-    }
-    await afterLine({ lines: lineCount, samples: report?.samples ?? 0 });
-  }
-  if (internalsText) return convertInternals(internalsText.join('\n'), sink, lineCount);
-  report ??= emptyImportReport(reader.format);
-  report.format = reader.format;
-  report.units = lineCount;
-  report.unparseableLines = reader.problems.unparseable;
-  report.malformedLines = reader.problems.malformed;
-  report.headerLines = reader.problems.headers;
-  report.exampleLines = reader.problems.examples;
-  replay?.finish();
-  return { report, meta: replay?.meta };
+/** What a conversion read: the report, the client facts and the call's time span. */
+export interface ConvertResult {
+  report: ImportReport;
+  meta: ClientMeta | undefined;
+  span: ReplaySpan | undefined;
 }
+
+type AfterStep = (progress: ConvertProgress) => Promise<void> | void;
+
+const BOM = /^\uFEFF/;
 
 function looksLikeInternals(firstLine: string): boolean {
   const text = firstLine.trim();
@@ -73,34 +48,137 @@ function looksLikeInternals(firstLine: string): boolean {
   }
 }
 
-function convertInternals(text: string, sink: ConvertSink, lines: number): { report: ImportReport; meta: ClientMeta | undefined } {
-  const report = emptyImportReport('webrtc-internals');
-  let json: unknown;
+function parseInternals(text: string, lines: number): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`the file starts like a webrtc-internals export but is not valid JSON (${lines} lines): ${String(error)}`);
   }
-  const dump = readWebrtcInternals(json);
-  report.units = dump.series;
-  report.unusableEntries = dump.unusable;
-  const replay = new DumpReplay(sink, report);
-  for (const entry of dump.entries) replay.add(entry);
-  replay.finish();
-  return { report, meta: replay.meta };
+}
+
+/**
+ * Converts a dump fed one line at a time (any supported format; a
+ * webrtc-internals export is recognised by its first line being the start
+ * of a JSON object that is not an rtcstats `fileFormat` header, and is held
+ * in memory until `finish`). `report` can be read at any moment, so an
+ * import that stops half-way can say what it had read.
+ */
+export class DumpConverter {
+  private readonly reader = new RtcstatsLineReader();
+  private replay: DumpReplay | undefined;
+  private internalsText: string[] | undefined;
+  private current: ImportReport = emptyImportReport('rtcstats');
+  private lineCount = 0;
+  private contentLines = 0;
+
+  constructor(private readonly sink: ConvertSink) {}
+
+  /** Lines fed so far. */
+  get lines(): number {
+    return this.lineCount;
+  }
+
+  /** Samples produced so far. */
+  get samples(): number {
+    return this.current.samples;
+  }
+
+  /** Client facts from the dump's user agent, once read. */
+  get meta(): ClientMeta | undefined {
+    return this.replay?.meta;
+  }
+
+  /** The call's earliest and latest time so far (see {@link DumpReplay}). */
+  get span(): ReplaySpan | undefined {
+    return this.replay?.span;
+  }
+
+  /** The report as it stands (complete once `finish` has returned). */
+  get report(): ImportReport {
+    const report = this.current;
+    if (!this.internalsText) {
+      const { problems } = this.reader;
+      report.format = this.reader.format;
+      report.units = this.lineCount;
+      report.unparseableLines = problems.unparseable;
+      report.malformedLines = problems.malformed;
+      report.untimedEntries = problems.untimed;
+      report.headerLines = problems.headers;
+      report.exampleLines = [...problems.examples];
+    }
+    report.empty = this.contentLines === 0;
+    return report;
+  }
+
+  /** Feeds the file's next line (a UTF-8 byte order mark before the first is skipped). */
+  addLine(line: string): void {
+    this.lineCount++;
+    const text = this.lineCount === 1 ? line.replace(BOM, '') : line;
+    if (text.trim() !== '') this.contentLines++;
+    if (this.lineCount === 1 && looksLikeInternals(text)) {
+      this.internalsText = [];
+      this.current = emptyImportReport('webrtc-internals');
+    }
+    if (this.internalsText) {
+      this.internalsText.push(text);
+      return;
+    }
+    const entry = this.reader.read(text);
+    if (!entry) return;
+    this.replay ??= new DumpReplay(this.sink, this.current);
+    this.replay.add(entry);
+  }
+
+  /** Ends the conversion: converts a collected webrtc-internals export (calling `afterEntry` after every entry) and ends the session. */
+  async finish(afterEntry: AfterStep = () => undefined): Promise<ConvertResult> {
+    if (this.internalsText) await this.convertInternals(afterEntry);
+    else this.replay?.finish();
+    return { report: this.report, meta: this.meta, span: this.span };
+  }
+
+  private async convertInternals(afterEntry: AfterStep): Promise<void> {
+    const lines = this.lineCount;
+    await afterEntry({ phase: 'converting', lines, samples: 0, done: 0, total: 0 });
+    const json = parseInternals((this.internalsText ?? []).join('\n'), lines);
+    this.internalsText = [];
+    const dump = readWebrtcInternals(json);
+    const report = emptyImportReport('webrtc-internals');
+    report.units = dump.series;
+    report.unusableEntries = dump.unusable;
+    this.current = report;
+    this.replay = new DumpReplay(this.sink, report);
+    const total = dump.entries.length;
+    for (let i = 0; i < total; i++) {
+      const entry = dump.entries[i];
+      if (entry) this.replay.add(entry);
+      await afterEntry({ phase: 'converting', lines, samples: report.samples, done: i + 1, total });
+    }
+    this.replay.finish();
+  }
+}
+
+/**
+ * Converts a dump given as a sequence of lines. `afterStep` runs after every
+ * line (and, for a webrtc-internals export, after every entry converted) and
+ * may wait (the importer sends full batches there).
+ */
+export async function convertLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  sink: ConvertSink,
+  afterStep: AfterStep = () => undefined,
+): Promise<ConvertResult> {
+  const converter = new DumpConverter(sink);
+  for await (const line of lines) {
+    converter.addLine(line);
+    await afterStep({ phase: 'reading', lines: converter.lines, samples: converter.samples });
+  }
+  return converter.finish(afterStep);
 }
 
 /** Converts in memory: every sample and event of a dump's text (tests, small files). */
-export async function convertDumpText(text: string): Promise<{
-  format: DumpFormat;
-  report: ImportReport;
-  meta: ClientMeta | undefined;
-  samples: Sample[];
-  events: ReportEvent[];
-}> {
+export async function convertDumpText(text: string): Promise<ConvertResult & { format: DumpFormat; samples: Sample[]; events: ReportEvent[] }> {
   const samples: Sample[] = [];
   const events: ReportEvent[] = [];
-  const { report, meta } = await convertLines(text.split('\n'), { sample: (s) => samples.push(s), event: (e) => events.push(e) });
-  return { format: report.format, report, meta, samples, events };
+  const result = await convertLines(text.split('\n'), { sample: (s) => samples.push(s), event: (e) => events.push(e) });
+  return { ...result, format: result.report.format, samples, events };
 }
-

@@ -6,7 +6,8 @@ export type DumpFormat = 'rtcstats' | 'chrome-rtcstats' | 'webrtc-internals';
  * the rtcstats format names it (`getstats` for a stats sample, whose
  * `value` is delta-compressed against the previous one of the same peer
  * connection), `pc` the peer connection id (absent for page-level entries),
- * `ts` the client clock in milliseconds since the Unix epoch.
+ * `ts` the client clock in milliseconds since the Unix epoch (`NaN` when the
+ * line carried no usable time).
  */
 export interface DumpEntry {
   method: string;

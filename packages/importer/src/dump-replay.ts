@@ -7,6 +7,7 @@ import type { ImportReport, PeerConnectionReport } from './import-report.js';
 import { SnapshotRebuilder } from './snapshots.js';
 import { isRecord } from './stats-delta.js';
 import { classifySnapshot } from './stats-types.js';
+import { hasTime } from './timestamps.js';
 
 /** Where replayed samples and events go, in dump order. */
 export interface ReplaySink {
@@ -14,6 +15,12 @@ export interface ReplaySink {
   event(event: ReportEvent): void;
   /** Called once, when the dump's user agent has been read. */
   meta?(meta: ClientMeta): void;
+}
+
+/** The time a replayed call covers, ms since the Unix epoch. */
+export interface ReplaySpan {
+  start: number;
+  end: number;
 }
 
 /** The schema's longest sample interval; a longer gap starts a new baseline instead. */
@@ -32,16 +39,21 @@ interface PcState {
  * stats snapshot goes through the SDK's own `extractSample` against the
  * previous one of its peer connection; lifecycle entries become events
  * (including the SDK's `ice.pair.formed`: from the start of ICE gathering to
- * the first `connected`); a `session.start` at the first entry and a
- * `session.end` (name `imported`) at the last. Counts everything it could
- * not read into `report`.
+ * the first `connected`); at the end a `session.start` and a
+ * `session.end` (name `imported`) at the earliest and latest time of the
+ * call: the times of the peer connections' entries, of the samples and of
+ * page-level error events. Page-level header entries (`connectionInfo`,
+ * `identity`, …) do not count: some dumps stamp them with a server time
+ * years after the call. Entries without a usable time (`ts` `NaN`) make no
+ * event; their stats still update the peer connection's state, and a sample
+ * from them carries the stats' own time. Counts everything it could not
+ * read into `report`.
  */
 export class DumpReplay {
   private readonly rebuilder = new SnapshotRebuilder();
   private readonly pcs = new Map<string, PcState>();
-  private firstTs: number | undefined;
-  private lastTs: number | undefined;
-  private started = false;
+  private start = Number.POSITIVE_INFINITY;
+  private end = Number.NEGATIVE_INFINITY;
   /** Client facts from the dump's user agent, once seen. */
   meta: ClientMeta | undefined;
 
@@ -53,28 +65,40 @@ export class DumpReplay {
   /** Feeds one entry, in dump order. */
   add(entry: DumpEntry): void {
     this.report.entries++;
-    if (entry.ts > 0) {
-      this.firstTs ??= entry.ts;
-      this.lastTs = Math.max(this.lastTs ?? entry.ts, entry.ts);
-    }
     this.readMeta(entry);
     const body = eventForEntry(entry.method, entry.value);
     if (body === undefined) this.report.unknownMethods[entry.method] = (this.report.unknownMethods[entry.method] ?? 0) + 1;
+    const timed = hasTime(entry.ts);
     if (entry.pc === undefined) {
-      if (body?.type === 'error') this.emit({ ...body, ts: entry.ts });
+      if (body?.type === 'error' && timed) this.emit({ ...body, ts: this.widen(entry.ts) });
       return;
     }
     const pc = this.pcState(entry.pc);
-    if (body) {
+    if (timed) this.widen(entry.ts);
+    if (body && timed) {
       this.emit({ ...body, pc: entry.pc, ts: entry.ts });
       this.trackPairFormation(entry, pc);
     }
     if (entry.method === 'getstats') this.replayStats(entry, pc);
   }
 
-  /** Ends the session at the dump's last timestamp. */
+  /** The call's earliest and latest time so far (undefined before any timed peer connection entry, sample or error). */
+  get span(): ReplaySpan | undefined {
+    return this.start <= this.end ? { start: this.start, end: this.end } : undefined;
+  }
+
+  /** Starts and ends the session at the call's earliest and latest time. */
   finish(): void {
-    if (this.lastTs !== undefined) this.emit({ ts: this.lastTs, type: 'session.end', name: 'imported' });
+    const span = this.span;
+    if (!span) return;
+    this.emit({ ts: span.start, type: 'session.start' });
+    this.emit({ ts: span.end, type: 'session.end', name: 'imported' });
+  }
+
+  private widen(ts: number): number {
+    this.start = Math.min(this.start, ts);
+    this.end = Math.max(this.end, ts);
+    return ts;
   }
 
   private readMeta(entry: DumpEntry): void {
@@ -97,15 +121,7 @@ export class DumpReplay {
     return state;
   }
 
-  private ensureStarted(fallbackTs: number): void {
-    if (this.started) return;
-    this.started = true;
-    this.sink.event({ ts: this.firstTs ?? fallbackTs, type: 'session.start' });
-    this.report.events++;
-  }
-
   private emit(event: ReportEvent): void {
-    this.ensureStarted(event.ts);
     this.sink.event(event);
     this.report.events++;
     if (event.pc !== undefined) this.pcState(event.pc).report.events++;
@@ -139,7 +155,7 @@ export class DumpReplay {
     let body = extractSample(pc.previous, rebuilt.snapshot);
     if (body.dur > MAX_INTERVAL_MS) body = extractSample(undefined, rebuilt.snapshot);
     pc.previous = rebuilt.snapshot;
-    this.ensureStarted(body.ts);
+    if (body.ts > 0) this.widen(body.ts);
     this.sink.sample({ ...body, pc: entry.pc, seq: pc.seq++ });
     pc.report.samples++;
     this.report.samples++;

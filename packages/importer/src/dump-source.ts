@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /** A dump file opened for reading: its lines, and how far into the file reading has come. */
@@ -11,6 +11,8 @@ export interface DumpSource {
   bytesRead(): number;
   totalBytes: number;
   gzip: boolean;
+  /** True once the lines have ended because the gzip stream was cut off. */
+  truncated(): boolean;
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {
@@ -23,21 +25,64 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
   }
 }
 
+/** zlib's error for a gzip stream that ends before its trailer: the file was cut off. */
+function isTruncation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'Z_BUF_ERROR' || message === 'unexpected end of file';
+}
+
+/**
+ * Splits a byte stream into UTF-8 lines (`\n` or `\r\n`). A gzip stream cut
+ * off before its end stops the lines after the last complete one was
+ * given, with the partial last line given as a line (as a cut-off plain
+ * file would), and sets `onTruncated`; any other stream error is thrown.
+ */
+async function* linesOf(input: Readable, onTruncated: () => void): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  // The pieces of the line being read, so that a long line is joined once.
+  let pieces: string[] = [];
+  const take = (last: string): string => {
+    const line = pieces.length ? pieces.join('') + last : last;
+    pieces = [];
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const text = decoder.write(chunk);
+      let start = 0;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', start)) {
+        yield take(text.slice(start, at));
+        start = at + 1;
+      }
+      if (start < text.length) pieces.push(text.slice(start));
+    }
+  } catch (error) {
+    if (!isTruncation(error)) throw error;
+    onTruncated();
+  }
+  const last = take(decoder.end());
+  if (last !== '') yield last;
+}
+
 /** Opens a dump file (plain or gzip-compressed, as Chrome downloads them) as a stream of lines. */
 export async function openDumpSource(path: string): Promise<DumpSource> {
   const totalBytes = (await stat(path)).size;
   const gzip = await startsWithGzipMagic(path);
   const file = createReadStream(path);
   let read = 0;
+  let truncated = false;
   file.on('data', (chunk) => {
     read += chunk.length;
   });
   const text: Readable = gzip ? file.pipe(createGunzip()) : file;
   if (gzip) file.on('error', (error) => text.destroy(error));
   return {
-    lines: createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY }),
+    lines: linesOf(text, () => {
+      truncated = true;
+    }),
     bytesRead: () => read,
     totalBytes,
     gzip,
+    truncated: () => truncated,
   };
 }

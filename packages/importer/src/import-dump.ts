@@ -1,18 +1,24 @@
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { ClientMeta, ReportBatch } from '@rtcpulse/schema';
 import { Batcher, DEFAULT_BATCH_SAMPLES, type ImportIdentity } from './batcher.js';
-import { convertLines } from './convert-dump.js';
+import { DumpConverter } from './convert-dump.js';
 import { openDumpSource } from './dump-source.js';
 import type { ImportReport } from './import-report.js';
 import { postBatch, type PostOptions } from './send-batch.js';
+import { defaultSessionId } from './session-id.js';
 
-/** Progress of an import, reported at most once per percent of the file. */
+/**
+ * Progress of an import, reported when the percent or the phase changes.
+ * `scanning`: a first pass over the file to find the call's time span
+ * (`shiftToNow` only); `reading`: the file is read (and a line format
+ * converted and sent as it goes), percent of its bytes; `converting`: a
+ * webrtc-internals export, read into memory, is converted and sent, percent
+ * of its entries.
+ */
 export interface ImportProgress {
+  phase: 'scanning' | 'reading' | 'converting';
   bytesRead: number;
   totalBytes: number;
-  /** 0..100, by bytes of the file read. */
+  /** 0..100 within the phase. */
   percent: number;
   lines: number;
   samples: number;
@@ -21,11 +27,11 @@ export interface ImportProgress {
 
 /** Options of {@link importDumpFile}. */
 export interface ImportOptions extends Omit<PostOptions, 'url'> {
-  /** Collector ingest URL, for example `http://127.0.0.1:4318/v1/reports`. */
+  /** Collector ingest URL, for example `http://127.0.0.1:4318/v1/reports` (see `resolveIngestUrl`). */
   url: string;
   /** The tenant's public ingest key: the batches' `tenant`, and the key the collector authenticates. */
   tenant: string;
-  /** Default: `import-` and a digest of the file, so importing the same file again is stored once. */
+  /** Default: {@link defaultSessionId} (a digest of the file and of the time shift). */
   sessionId?: string;
   /** Default: the session id. */
   callId?: string;
@@ -37,8 +43,10 @@ export interface ImportOptions extends Omit<PostOptions, 'url'> {
   topology?: string;
   /** Samples per batch (default 300). */
   batchSamples?: number;
-  /** Shift every timestamp so that the dump ends now (dashboards with "last hour" ranges, stores with retention). */
+  /** Shift every timestamp so that the call ends now (its latest peer connection time; see `DumpReplay`). */
   shiftToNow?: boolean;
+  /** Shift every timestamp by exactly this many ms (wins over `shiftToNow`; resumes a shifted import). */
+  shiftMs?: number;
   onProgress?: (progress: ImportProgress) => void;
   /** Called for every batch before it is sent (for dry runs and logging). */
   onBatch?: (batch: ReportBatch) => void;
@@ -46,40 +54,49 @@ export interface ImportOptions extends Omit<PostOptions, 'url'> {
   dryRun?: boolean;
 }
 
-/** Outcome of an import. */
+/** Outcome of an import (or, in an {@link ImportAbortedError}, what it had done when it stopped). */
 export interface ImportResult {
   identity: ImportIdentity;
+  /** True when the session id was derived from the file (not given). */
+  derivedSessionId: boolean;
   meta: ClientMeta;
   report: ImportReport;
+  /** Milliseconds added to every timestamp (0: none). */
+  shiftMs: number;
+  dryRun: boolean;
+  /** Batches the collector accepted (built, in a dry run), with the samples and events they carried. */
   batchesSent: number;
+  samplesSent: number;
+  eventsSent: number;
+  /** Of the accepted batches, those the collector already had (`durable: duplicate`): nothing new was written for them. */
+  batchesDuplicate: number;
 }
 
-/** A session id derived from the file's name, size and first 64 KiB. */
-export async function defaultSessionId(path: string): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    const digest = createHash('sha256').update(basename(path)).update(String(size)).update(buffer.subarray(0, bytesRead)).digest('hex');
-    return `import-${digest.slice(0, 24)}`;
-  } finally {
-    await handle.close();
+/** An import that stopped part-way (a batch not delivered, a file that cannot be read); `partial` says what was stored. */
+export class ImportAbortedError extends Error {
+  constructor(
+    readonly partial: ImportResult,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ImportAbortedError';
   }
 }
 
-/** Finds the dump's time span first, when timestamps are to be shifted (a second pass over the file). */
-async function endOfDump(path: string): Promise<number | undefined> {
+/** The shift that makes the call end now: a first pass over the file. */
+async function shiftToNow(path: string, now: () => number, onProgress: ImportOptions['onProgress']): Promise<number> {
   const source = await openDumpSource(path);
-  let last: number | undefined;
-  await convertLines(source.lines, {
-    sample: (s) => {
-      last = Math.max(last ?? s.ts, s.ts);
-    },
-    event: (e) => {
-      last = Math.max(last ?? e.ts, e.ts);
-    },
-  });
-  return last;
+  const converter = new DumpConverter({ sample: () => undefined, event: () => undefined });
+  let lastPercent = -1;
+  for await (const line of source.lines) {
+    converter.addLine(line);
+    const percent = Math.min(99, Math.floor((100 * source.bytesRead()) / Math.max(1, source.totalBytes)));
+    if (percent === lastPercent) continue;
+    lastPercent = percent;
+    onProgress?.({ phase: 'scanning', bytesRead: source.bytesRead(), totalBytes: source.totalBytes, percent, lines: converter.lines, samples: 0, batchesSent: 0 });
+  }
+  const { span } = await converter.finish();
+  return span ? Math.round(now() - span.end) : 0;
 }
 
 /**
@@ -87,64 +104,87 @@ async function endOfDump(path: string): Promise<number | undefined> {
  * export; plain or gzip) into a collector: replays it through the SDK's
  * extraction and POSTs the samples and events in batches as it reads,
  * waiting for each batch to be accepted (retrying 408/429/5xx). Returns
- * what it read and what it could not.
+ * what it read, what it could not, and what the collector already had.
+ * Throws {@link ImportAbortedError} when it stops part-way.
  */
 export async function importDumpFile(path: string, options: ImportOptions): Promise<ImportResult> {
-  const sessionId = options.sessionId ?? (await defaultSessionId(path));
+  const now = options.now ?? Date.now;
+  const shiftMs = options.shiftMs ?? (options.shiftToNow ? await shiftToNow(path, now, options.onProgress) : 0);
+  const sessionId = options.sessionId ?? (await defaultSessionId(path, shiftMs));
   const identity: ImportIdentity = {
     tenant: options.tenant,
     sessionId,
     callId: options.callId ?? sessionId,
     participantId: options.participantId ?? 'imported',
   };
-  let shift = 0;
-  if (options.shiftToNow) {
-    const end = await endOfDump(path);
-    if (end !== undefined) shift = Date.now() - end;
-  }
-  let meta: ClientMeta = { browser: 'other', os: 'other' };
   const extra = {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.topology === undefined ? {} : { topology: options.topology }),
   };
-  const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES);
+  let meta: ClientMeta = { browser: 'other', os: 'other' };
+  const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now);
+  const converter = new DumpConverter({
+    sample: (s) => batcher.addSample(shiftMs ? { ...s, ts: s.ts + shiftMs } : s),
+    event: (e) => batcher.addEvent(shiftMs ? { ...e, ts: e.ts + shiftMs } : e),
+    meta: (m) => {
+      meta = m;
+    },
+  });
+  const result: ImportResult = {
+    identity,
+    derivedSessionId: options.sessionId === undefined,
+    meta: { ...meta, ...extra },
+    report: converter.report,
+    shiftMs,
+    dryRun: options.dryRun === true,
+    batchesSent: 0,
+    samplesSent: 0,
+    eventsSent: 0,
+    batchesDuplicate: 0,
+  };
   const source = await openDumpSource(path);
-  let batchesSent = 0;
-  let lastPercent = -1;
-  let lines = 0;
-  let samples = 0;
-  const progress = (): void => {
-    const percent = source.totalBytes > 0 ? Math.min(100, Math.floor((100 * source.bytesRead()) / source.totalBytes)) : 100;
-    if (percent === lastPercent) return;
-    lastPercent = percent;
-    options.onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, percent, lines, samples, batchesSent });
+  let phase: ImportProgress['phase'] = 'reading';
+  let lastShown = '';
+  const progress = (percent: number): void => {
+    const shown = `${phase} ${percent}`;
+    if (shown === lastShown) return;
+    lastShown = shown;
+    const { lines, samples } = converter;
+    options.onProgress?.({ phase, bytesRead: source.bytesRead(), totalBytes: source.totalBytes, percent, lines, samples, batchesSent: result.batchesSent });
   };
   const send = async (): Promise<void> => {
     const batch = batcher.take();
     options.onBatch?.(batch);
-    if (!options.dryRun) await postBatch(batch, options);
-    batchesSent++;
+    const durable = options.dryRun ? undefined : await postBatch(batch, { ...options, now });
+    if (durable === 'duplicate') result.batchesDuplicate++;
+    result.batchesSent++;
+    result.samplesSent += batch.samples.length;
+    result.eventsSent += batch.events.length;
   };
-  const converted = await convertLines(
-    source.lines,
-    {
-      sample: (s) => batcher.addSample(shift ? { ...s, ts: s.ts + shift } : s),
-      event: (e) => batcher.addEvent(shift ? { ...e, ts: e.ts + shift } : e),
-      meta: (m) => {
-        meta = m;
-      },
-    },
-    async (p) => {
-      lines = p.lines;
-      samples = p.samples;
+  const finalise = (): ImportResult => {
+    result.report = converter.report;
+    result.report.truncated = source.truncated();
+    result.meta = { ...(converter.meta ?? meta), ...extra };
+    return result;
+  };
+  try {
+    for await (const line of source.lines) {
+      converter.addLine(line);
       if (batcher.full) await send();
-      progress();
-    },
-  );
-  meta = converted.meta ?? meta;
-  samples = converted.report.samples;
-  while (batcher.pending) await send();
-  lastPercent = -1;
-  progress();
-  return { identity, meta: { ...meta, ...extra }, report: converted.report, batchesSent };
+      progress(source.totalBytes > 0 ? Math.min(100, Math.floor((100 * source.bytesRead()) / source.totalBytes)) : 100);
+    }
+    await converter.finish(async (p) => {
+      phase = p.phase;
+      if (batcher.full) await send();
+      progress(p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 0);
+    });
+    while (batcher.pending) await send();
+  } catch (error) {
+    const partial = finalise();
+    const cut = partial.report.truncated && partial.report.format === 'webrtc-internals';
+    throw new ImportAbortedError(partial, cut ? new Error(`the file is truncated (the gzip stream ends early): a webrtc-internals export cannot be read in part`, { cause: error }) : error);
+  }
+  lastShown = '';
+  progress(100);
+  return finalise();
 }

@@ -22,9 +22,15 @@ export interface ImportReport {
   unparseableLines: number;
   /** JSON lines that are not dump entries. */
   malformedLines: number;
+  /** Entries without a usable time: no event was made from them. */
+  untimedEntries: number;
+  /** The file held nothing but whitespace. */
+  empty: boolean;
+  /** The file ends early (a gzip stream cut off): what followed could not be read. */
+  truncated: boolean;
   /** Header lines understood and skipped. */
   headerLines: number;
-  /** Line numbers of the first few unparseable or malformed lines. */
+  /** Line numbers of the first few unparseable, malformed or untimed lines. */
   exampleLines: number[];
   /** Methods the importer does not know, with their counts. */
   unknownMethods: Record<string, number>;
@@ -47,6 +53,9 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
     peerConnections: {},
     unparseableLines: 0,
     malformedLines: 0,
+    untimedEntries: 0,
+    empty: false,
+    truncated: false,
     headerLines: 0,
     exampleLines: [],
     unknownMethods: {},
@@ -56,9 +65,12 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
   };
 }
 
-/** True when everything in the dump was read. */
+/** True when everything in the dump was read (false for an empty or truncated file). */
 export function readEverything(report: ImportReport): boolean {
   return (
+    !report.empty &&
+    !report.truncated &&
+    report.untimedEntries === 0 &&
     report.unparseableLines === 0 &&
     report.malformedLines === 0 &&
     report.legacyStatsSamples === 0 &&
@@ -69,6 +81,7 @@ export function readEverything(report: ImportReport): boolean {
 
 /** The report as lines of text for people (the command prints it on stderr). */
 export function describeImportReport(report: ImportReport): string[] {
+  if (report.empty) return ['the file is empty'];
   const lines = [
     `format ${report.format}: ${report.entries} entries, ${report.samples} samples and ${report.events} events from ${Object.keys(report.peerConnections).length} peer connection(s)`,
   ];
@@ -78,6 +91,7 @@ export function describeImportReport(report: ImportReport): string[] {
   const unread: string[] = [];
   if (report.unparseableLines) unread.push(`${report.unparseableLines} unparseable line(s)`);
   if (report.malformedLines) unread.push(`${report.malformedLines} line(s) that are not dump entries`);
+  if (report.untimedEntries) unread.push(`${report.untimedEntries} entr(y/ies) without a usable time (no event made from them)`);
   if (report.exampleLines.length) unread.push(`first at line(s) ${report.exampleLines.join(', ')}`);
   if (report.legacyStatsSamples) {
     unread.push(`${report.legacyStatsSamples} stats sample(s) in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
@@ -87,6 +101,7 @@ export function describeImportReport(report: ImportReport): string[] {
   if (methods.length) unread.push(`unknown methods: ${methods.map(([m, n]) => `${m} ×${n}`).join(', ')}`);
   const types = Object.entries(report.unknownStatsTypes);
   if (types.length) unread.push(`unknown stats types (ignored): ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
+  if (report.truncated) unread.unshift('the rest of the file: it is truncated (the gzip stream ends early)');
   lines.push(unread.length ? `could not read: ${unread.join('; ')}` : 'everything in the dump was read');
   return lines;
 }

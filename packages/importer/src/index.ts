@@ -1,9 +1,10 @@
 export { applyStatsDelta, isRecord, type RawReport, type RawState } from './stats-delta.js';
 export type { DumpEntry, DumpFormat } from './dump-entry.js';
+export { parseTime } from './timestamps.js';
 export { RtcstatsLineReader, type LineProblems } from './rtcstats-lines.js';
 export { readWebrtcInternals, type InternalsDump } from './webrtc-internals.js';
 export { SnapshotRebuilder, type DumpSnapshot } from './snapshots.js';
-export { DumpReplay, type ReplaySink } from './dump-replay.js';
+export { DumpReplay, type ReplaySink, type ReplaySpan } from './dump-replay.js';
 export { eventForEntry, type EventBody } from './dump-events.js';
 export { classifySnapshot, isLegacyStatsType, STANDARD_STATS_TYPES, type SnapshotKinds } from './stats-types.js';
 export { metaFromUserAgent, metaFromUserAgentData } from './client-meta.js';
@@ -14,8 +15,10 @@ export {
   type ImportReport,
   type PeerConnectionReport,
 } from './import-report.js';
-export { convertDumpText, convertLines, type ConvertProgress, type ConvertSink } from './convert-dump.js';
+export { convertDumpText, convertLines, DumpConverter, type ConvertProgress, type ConvertResult, type ConvertSink } from './convert-dump.js';
 export { Batcher, DEFAULT_BATCH_SAMPLES, IMPORTER_VERSION, type ImportIdentity } from './batcher.js';
-export { ImportSendError, postBatch, retryAfterMs, type PostOptions } from './send-batch.js';
+export { describeFetchFailure, ImportSendError, INGEST_PATH, postBatch, resolveIngestUrl, retryAfterMs, type Durability, type PostOptions } from './send-batch.js';
 export { openDumpSource, type DumpSource } from './dump-source.js';
-export { defaultSessionId, importDumpFile, type ImportOptions, type ImportProgress, type ImportResult } from './import-dump.js';
+export { defaultSessionId } from './session-id.js';
+export { ImportAbortedError, importDumpFile, type ImportOptions, type ImportProgress, type ImportResult } from './import-dump.js';
+export { abortedOutcome, EXIT_CODES, importOutcome, type ImportOutcome } from './import-outcome.js';

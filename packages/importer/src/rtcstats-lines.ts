@@ -1,4 +1,5 @@
 import type { DumpEntry, DumpFormat } from './dump-entry.js';
+import { parseTime } from './timestamps.js';
 
 /** What the line reader could not use, by kind. */
 export interface LineProblems {
@@ -6,9 +7,11 @@ export interface LineProblems {
   unparseable: number;
   /** JSON lines that are not `[method, pc, value, …]` arrays. */
   malformed: number;
+  /** Entries without a usable time (missing, not a number, numeric string or date); their entry's `ts` is `NaN`. */
+  untimed: number;
   /** Header lines understood and skipped (`RTCStatsDump`, `{"fileFormat":…}`). */
   headers: number;
-  /** Line numbers (1-based) of the first few unparseable or malformed lines. */
+  /** Line numbers (1-based) of the first few unparseable, malformed or untimed lines. */
   examples: number[];
 }
 
@@ -26,18 +29,24 @@ export class RtcstatsLineReader {
   private lineNumber = 0;
   private dialect: DumpFormat = 'rtcstats';
   private relativeTime = false;
+  /** Chrome's dialect: the running absolute time. */
   private clock: number | undefined;
-  readonly problems: LineProblems = { unparseable: 0, malformed: 0, headers: 0, examples: [] };
+  readonly problems: LineProblems = { unparseable: 0, malformed: 0, untimed: 0, headers: 0, examples: [] };
 
   /** The dialect seen so far. */
   get format(): DumpFormat {
     return this.dialect;
   }
 
-  /** Parses one line; returns the entry it holds, or undefined for blank, header and unreadable lines. */
+  /**
+   * Parses one line; returns the entry it holds, or undefined for blank,
+   * header and unreadable lines. A UTF-8 byte order mark before the first
+   * line is skipped. Times may be numbers, numeric strings or ISO dates; an
+   * entry without a usable time is counted and returned with `ts: NaN`.
+   */
   read(line: string): DumpEntry | undefined {
     this.lineNumber++;
-    const text = line.trim();
+    const text = (this.lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line).trim();
     if (text === '') return undefined;
     if (text === 'RTCStatsDump') {
       this.dialect = 'chrome-rtcstats';
@@ -76,18 +85,22 @@ export class RtcstatsLineReader {
   }
 
   private timestamp(fields: readonly unknown[]): number {
-    const last = this.relativeTime ? fields[fields.length - 1] : fields[3];
-    const raw = typeof last === 'number' && Number.isFinite(last) ? last : undefined;
+    const raw = parseTime(this.relativeTime ? fields[fields.length - 1] : fields[3]);
     if (!this.relativeTime) {
-      if (raw !== undefined) this.clock = raw;
-      return this.clock ?? 0;
+      if (raw !== undefined && raw > 0) return raw;
+      this.problem('untimed');
+      return Number.NaN;
     }
     // Chrome's dialect: the first timestamp is absolute, later ones are deltas.
-    this.clock = this.clock === undefined ? (raw ?? 0) : this.clock + (raw ?? 0);
+    if (raw === undefined || (this.clock === undefined && raw <= 0)) {
+      this.problem('untimed');
+      return Number.NaN;
+    }
+    this.clock = this.clock === undefined ? raw : this.clock + raw;
     return this.clock;
   }
 
-  private problem(kind: 'unparseable' | 'malformed'): void {
+  private problem(kind: 'unparseable' | 'malformed' | 'untimed'): void {
     this.problems[kind]++;
     if (this.problems.examples.length < MAX_EXAMPLES) this.problems.examples.push(this.lineNumber);
   }

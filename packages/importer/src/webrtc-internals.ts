@@ -1,5 +1,6 @@
 import type { DumpEntry } from './dump-entry.js';
 import { isRecord, type RawReport, type RawState } from './stats-delta.js';
+import { parseTime } from './timestamps.js';
 
 /** A chrome://webrtc-internals export converted to dump entries. */
 export interface InternalsDump {
@@ -32,13 +33,6 @@ function parseJson(text: unknown): unknown {
   } catch {
     return text;
   }
-}
-
-function parseTime(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** `<reportId>-<field>`; fields never contain `-`, Chrome's computed `[a-b]` columns do and are skipped. */

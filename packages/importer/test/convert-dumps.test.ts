@@ -29,6 +29,16 @@ function samplesPerPc(samples: readonly Sample[]): Record<string, number> {
   return counts;
 }
 
+/** Times of a dump's per-peer-connection lines, read straight from the file. */
+function callTimesOf(text: string): number[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('['))
+    .map((line) => JSON.parse(line) as unknown[])
+    .filter(([method, pc, , ts]) => typeof pc === 'string' && !String(method).startsWith('navigator.') && typeof ts === 'number')
+    .map((fields) => fields[3] as number);
+}
+
 function batchesOf(samples: Sample[], events: ReportEvent[]) {
   const batcher = new Batcher({ tenant: 't', sessionId: 's', callId: 'c', participantId: 'p' }, () => ({ browser: 'chrome', os: 'linux' }), 50);
   for (const s of samples) batcher.addSample(s);
@@ -57,8 +67,17 @@ describe.each(sharedDumps())('importing %s', (name) => {
       expect(problem && `${problem.path}: ${problem.message}`).toBeUndefined();
     }
     expect(meta?.browser).toBe(name.startsWith('firefox') ? 'firefox' : name.startsWith('safari') ? 'safari' : 'chrome');
-    expect(events[0]?.type).toBe('session.start');
-    expect(events.at(-1)).toMatchObject({ type: 'session.end', name: 'imported' });
+  });
+
+  it("starts and ends the session at the call's earliest and latest time, not at a page-level header's", async () => {
+    // Six of the dumps stamp their page-level connectionInfo with a server
+    // time years after the call; the session must span the call itself.
+    const text = readText(`${SHARED_DUMPS}${name}`);
+    const { samples, events } = await convertDumpText(text);
+    const times = [...callTimesOf(text), ...samples.map((s) => s.ts), ...events.filter((e) => e.type === 'error' && !e.pc).map((e) => e.ts)];
+    expect(events.filter((e) => e.type === 'session.start').map((e) => e.ts)).toEqual([Math.min(...times)]);
+    expect(events.filter((e) => e.type === 'session.end')).toEqual([{ type: 'session.end', name: 'imported', ts: Math.max(...times) }]);
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(3_600_000);
   });
 
   if (name === LEGACY) {

@@ -85,6 +85,9 @@ describe('importing real dumps into the real collector', () => {
     const first = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
     const second = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
     expect(second.identity.sessionId).toBe(first.identity.sessionId);
+    // The collector answers `durable: duplicate` for every batch it already holds, and the importer says so.
+    expect(first.batchesDuplicate).toBe(0);
+    expect(second.batchesDuplicate).toBe(second.batchesSent);
     expect((await samplesBySession(second)).map((r) => Number(r.n))).toEqual([79]);
   });
 });

@@ -1,27 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportSendError, importDumpFile, postBatch, retryAfterMs, type ImportProgress } from '../src/index.js';
-import { INTERNALS_FIXTURE, SHARED_DUMPS } from './dump-files.js';
-
-/** A real HTTP server on 127.0.0.1 answering with the given statuses in turn (the last one repeats). */
-async function collectorAnswering(answers: Array<{ status: number; headers?: Record<string, string> }>) {
-  const bodies: string[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      bodies.push(body);
-      const answer = answers[Math.min(bodies.length - 1, answers.length - 1)] ?? { status: 202 };
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      response.end(answer.status < 300 ? '{"accepted":{"samples":0,"events":0}}' : '{"message":"no"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1/reports`, bodies, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { answeringServer } from './answering-server.js';
+import { INTERNALS_FIXTURE, SHARED_DUMPS, readText } from './dump-files.js';
 
 const BATCH: ReportBatch = {
   v: 1,
@@ -45,19 +29,25 @@ afterEach(async () => {
 });
 
 describe('sending batches', () => {
-  it('retries 503 and 429, waiting at least Retry-After, and sends the same body again', async () => {
-    const server = await collectorAnswering([{ status: 503 }, { status: 429, headers: { 'retry-after': '2' } }, { status: 202 }]);
+  it('retries 503 and 429, waiting at least Retry-After, and sends the same batch again with a fresh sentAt', async () => {
+    const server = await answeringServer([{ status: 503 }, { status: 429, headers: { 'retry-after': '2' } }, { status: 202 }]);
     closeServer = server.close;
     const waits: number[] = [];
-    await postBatch(BATCH, { url: server.url, sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    let clock = 1_700_000_100_000;
+    const now = (): number => (clock += 1_000);
+    await postBatch(BATCH, { url: server.url, sleep: async (ms) => void waits.push(ms), random: () => 0.5, now });
     expect(server.bodies).toHaveLength(3);
-    expect(new Set(server.bodies).size).toBe(1);
+    const sent = server.bodies.map((b) => JSON.parse(b) as ReportBatch);
+    // The collector corrects clock skew from sentAt: a retry stamped with the first attempt's time would look skewed.
+    expect(sent.map((b) => b.sentAt)).toEqual([1_700_000_101_000, 1_700_000_102_000, 1_700_000_103_000]);
+    expect(new Set(sent.map((b) => JSON.stringify({ ...b, sentAt: 0 }))).size).toBe(1);
+    expect(sent[0]?.batchSeq).toBe(BATCH.batchSeq);
     expect(waits[0]).toBe(250);
     expect(waits[1]).toBe(2000);
   });
 
   it('gives up on a 400 at once, with the answer in the error', async () => {
-    const server = await collectorAnswering([{ status: 400 }]);
+    const server = await answeringServer([{ status: 400 }]);
     closeServer = server.close;
     const error = await postBatch(BATCH, { url: server.url, sleep: async () => undefined }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportSendError);
@@ -66,7 +56,7 @@ describe('sending batches', () => {
   });
 
   it('stops after the last attempt when the collector keeps failing', async () => {
-    const server = await collectorAnswering([{ status: 502 }]);
+    const server = await answeringServer([{ status: 502 }]);
     closeServer = server.close;
     await expect(postBatch(BATCH, { url: server.url, maxAttempts: 3, sleep: async () => undefined })).rejects.toThrow(/3 attempts/);
     expect(server.bodies).toHaveLength(3);
@@ -81,7 +71,7 @@ describe('sending batches', () => {
 
 describe('importing a file', () => {
   it('reports progress up to 100% and sends batches while it reads a large dump', async () => {
-    const server = await collectorAnswering([{ status: 202 }]);
+    const server = await answeringServer([{ status: 202 }]);
     closeServer = server.close;
     const progress: ImportProgress[] = [];
     const result = await importDumpFile(`${SHARED_DUMPS}safari-standard-stats.rtcstats`, {
@@ -111,5 +101,49 @@ describe('importing a file', () => {
     const last = Math.max(...batches.flatMap((b) => [...b.samples.map((s) => s.ts), ...b.events.map((e) => e.ts)]));
     expect(last).toBeGreaterThanOrEqual(before);
     expect(last).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('shifts by the call, not by a page-level header stamped years later, so samples and session land at now', async () => {
+    // safari-standard-stats: the call is from 2020, its connectionInfo line from 2023.
+    const now = 1_800_000_000_000;
+    const batches: ReportBatch[] = [];
+    const result = await importDumpFile(`${SHARED_DUMPS}safari-standard-stats.rtcstats`, {
+      url: 'http://127.0.0.1:9/unused',
+      tenant: 't',
+      dryRun: true,
+      shiftToNow: true,
+      now: () => now,
+      onBatch: (b) => batches.push(b),
+    });
+    const samples = batches.flatMap((b) => b.samples.map((s) => s.ts));
+    const events = batches.flatMap((b) => b.events);
+    expect(samples).toHaveLength(82);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(now);
+    expect(Math.min(...samples)).toBeGreaterThan(now - 10 * 60_000);
+    expect(events.find((e) => e.type === 'session.end')?.ts).toBe(now);
+    expect(events.find((e) => e.type === 'session.start')?.ts).toBeGreaterThan(now - 10 * 60_000);
+    expect(result.shiftMs).toBe(events.find((e) => e.type === 'session.end')!.ts - Date.parse('2020-11-12T16:46:47.729Z'));
+  });
+
+  it('reports progress while a webrtc-internals export is read (bytes) and then while it is converted (entries)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-importer-'));
+    try {
+      const path = join(dir, 'webrtc_internals_dump.txt');
+      await writeFile(path, readText(INTERNALS_FIXTURE));
+      const progress: ImportProgress[] = [];
+      const result = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true, batchSamples: 5, onProgress: (p) => progress.push(p) });
+      const reading = progress.filter((p) => p.phase === 'reading').map((p) => p.percent);
+      const converting = progress.filter((p) => p.phase === 'converting');
+      expect(reading.filter((p) => p < 100).length).toBeGreaterThanOrEqual(3);
+      expect(reading).toEqual([...reading].sort((a, b) => a - b));
+      expect(reading.at(-1)).toBe(100);
+      expect(progress.findIndex((p) => p.phase === 'converting')).toBe(reading.length);
+      expect(converting.map((p) => p.percent)).toEqual(converting.map((p) => p.percent).sort((a, b) => a - b));
+      expect(converting.length).toBeGreaterThanOrEqual(20);
+      expect(converting.at(-1)?.percent).toBe(100);
+      expect(converting.some((p) => p.batchesSent > 0 && p.batchesSent < result.batchesSent)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

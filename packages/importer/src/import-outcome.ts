@@ -1,0 +1,78 @@
+import type { ImportAbortedError, ImportResult } from './import-dump.js';
+import { describeImportReport, readEverything } from './import-report.js';
+
+/** The command's exit codes (README "Exit codes"). */
+export const EXIT_CODES = {
+  /** Everything in the dump was read and is stored (or converted, in a dry run). */
+  ok: 0,
+  /** Nothing was imported (empty file, nothing readable), or the import stopped (batch not delivered, file unreadable). */
+  failed: 1,
+  /** Wrong command line. */
+  usage: 2,
+  /** Imported, but not everything: something could not be read, the file is truncated, or the dump had no stats samples. */
+  partial: 3,
+  /** Every batch was already stored: nothing new was written. */
+  nothingNew: 4,
+} as const;
+
+/** What the command prints and returns for an import. */
+export interface ImportOutcome {
+  exitCode: number;
+  /** One line for stdout: what was done. */
+  summary: string;
+  /** Lines for stderr: the report and what the outcome means. */
+  details: string[];
+}
+
+function stored(result: ImportResult): string {
+  const { batchesSent, samplesSent, eventsSent, batchesDuplicate } = result;
+  const again = batchesDuplicate ? `, ${batchesDuplicate} of them already stored before` : '';
+  return `${batchesSent} batch(es) (${samplesSent} samples, ${eventsSent} events)${again}`;
+}
+
+/** The outcome of a finished import: exit code, summary and explanation (README "Exit codes"). */
+export function importOutcome(result: ImportResult, file: string, seconds: number): ImportOutcome {
+  const { identity, meta, report } = result;
+  const client = `${meta.browser}${meta.browserVersion ? ` ${meta.browserVersion}` : ''} on ${meta.os}`;
+  const verb = result.dryRun ? 'converted (dry run)' : 'imported';
+  const summary = `${verb} ${file} with tenant key ${identity.tenant}, session ${identity.sessionId} (${client}) in ${seconds.toFixed(1)} s: ${stored(result)}`;
+  const details = describeImportReport(report);
+  if (report.empty) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
+  if (result.samplesSent === 0 && result.eventsSent === 0) {
+    details.push('nothing imported: the dump held no readable stats samples or events');
+    return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}`, details };
+  }
+  if (!result.dryRun && result.batchesDuplicate === result.batchesSent) {
+    details.push(`${result.batchesSent} batches were already stored; nothing new written — pass --session to import again under a new id`);
+    return { exitCode: EXIT_CODES.nothingNew, summary: `nothing new from ${file}: the collector already holds session ${identity.sessionId} (tenant key ${identity.tenant})`, details };
+  }
+  if (report.truncated) details.push('the file is truncated (the gzip stream ends early): what came before the cut was imported');
+  if (result.batchesDuplicate > 0) details.push(`${result.batchesDuplicate} of ${result.batchesSent} batches were already stored (kept once); the rest is new`);
+  if (result.shiftMs !== 0) details.push(`timestamps shifted by ${result.shiftMs} ms (resume or repeat with --session ${identity.sessionId} --shift-ms ${result.shiftMs})`);
+  if (report.samples === 0) {
+    details.push('imported events only: the dump held no readable stats samples, so the quality dashboards show nothing for it');
+    return { exitCode: EXIT_CODES.partial, summary, details };
+  }
+  return { exitCode: readEverything(report) ? EXIT_CODES.ok : EXIT_CODES.partial, summary, details };
+}
+
+/** What the command prints and returns when an import stopped part-way: what is stored, what was read, and that re-running is safe. */
+export function abortedOutcome(error: ImportAbortedError, file: string): ImportOutcome {
+  const { partial } = error;
+  const { identity } = partial;
+  const details = [`stopped: ${error.message}`];
+  if (!partial.dryRun) details.push(`stored before the failure: ${stored(partial)} in session ${identity.sessionId} (tenant key ${identity.tenant})`);
+  details.push('read before the stop:', ...describeImportReport(partial.report).map((line) => `  ${line}`));
+  if (partial.dryRun) {
+    // Nothing was sent: nothing to resume.
+  } else if (partial.shiftMs !== 0) {
+    details.push(
+      `re-running is safe: batches already stored are kept once. To continue this session re-run with --session ${identity.sessionId} --shift-ms ${partial.shiftMs}` +
+        ' (a new --shift-to-now would start a new session)',
+    );
+  } else {
+    details.push('re-running the same command is safe: it uses the same session and batch numbers, and batches already stored are kept once');
+  }
+  const exitCode = partial.report.truncated ? EXIT_CODES.partial : EXIT_CODES.failed;
+  return { exitCode, summary: `import of ${file} stopped after ${stored(partial)}`, details };
+}
