@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import {
   NodeReportSchema,
   RecordingEventSchema,
@@ -18,13 +19,6 @@ import { createServerMetrics } from './metrics.js';
 import { CostResponseSchema, RecordingOutcomesResponseSchema } from './responses.js';
 import { queryEgressByLayer, queryRecordingOutcomes, queryUsage } from './queries.js';
 import { nodeReportRows, recordingRows, sfuRows, turnRows, type ServerEventRow } from './rows.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Tenant of the server key that authenticated this request (server routes only). */
-    serverTenant: string;
-  }
-}
 
 /** Options of {@link serverEventsRoutes}. */
 export interface ServerEventsPluginOptions {
@@ -62,13 +56,14 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   // `events` scope; the cost and recording queries are read routes, open to `read` keys as well.
   const requireEventsKey = fastify.serverKeyHook('events');
   const requireReadKey = fastify.serverKeyHook(['read', 'events']);
-  fastify.decorateRequest('serverTenant', '');
   fastify.addHook('onRequest', async (request, reply) => {
     await (request.method === 'POST' ? requireEventsKey : requireReadKey)(request, reply);
-    const grant = request.serverGrant;
-    if (!grant) throw new Error('the server key check passed without a grant');
-    request.serverTenant = grant.tenant;
   });
+  // Every read and write is scoped to the tenant of the key the hook above accepted.
+  const tenantOf = (request: FastifyRequest): string => {
+    if (!request.serverGrant) throw new Error('the server key check passed without a grant');
+    return request.serverGrant.tenant;
+  };
 
   const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<number> => {
     if (!(body.ts <= MAX_STORABLE_MS)) {
@@ -88,36 +83,40 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   const accepted = { 202: ServerAcceptedSchema, ...responses };
 
   fastify.post('/sfu', { schema: { body: SfuReportSchema, response: accepted } }, async (request, reply) => {
+    const tenant = tenantOf(request);
     const report = request.body as SfuReport;
-    const rows = await store(request.serverTenant, 'sfu', report, sfuRows(request.serverTenant, report, new Date()));
-    metrics.sfu(request.serverTenant, report);
+    const rows = await store(tenant, 'sfu', report, sfuRows(tenant, report, new Date()));
+    metrics.sfu(tenant, report);
     return reply.code(202).send({ accepted: { rows } });
   });
 
   fastify.post('/turn', { schema: { body: TurnReportSchema, response: accepted } }, async (request, reply) => {
+    const tenant = tenantOf(request);
     const report = request.body as TurnReport;
-    const rows = await store(request.serverTenant, 'turn', report, turnRows(request.serverTenant, report, new Date()));
-    metrics.turn(request.serverTenant, report);
+    const rows = await store(tenant, 'turn', report, turnRows(tenant, report, new Date()));
+    metrics.turn(tenant, report);
     return reply.code(202).send({ accepted: { rows } });
   });
 
   fastify.post('/recordings', { schema: { body: RecordingEventSchema, response: accepted } }, async (request, reply) => {
+    const tenant = tenantOf(request);
     const event = request.body as RecordingEvent;
-    const rows = await store(request.serverTenant, 'recordings', event, recordingRows(request.serverTenant, event, new Date()));
+    const rows = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
     metrics.recording(event);
     return reply.code(202).send({ accepted: { rows } });
   });
 
   fastify.post('/node', { schema: { body: NodeReportSchema, response: accepted } }, async (request, reply) => {
+    const tenant = tenantOf(request);
     const report = request.body as NodeReport;
-    const rows = await store(request.serverTenant, 'node', report, nodeReportRows(request.serverTenant, report, new Date()));
-    metrics.node(request.serverTenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
+    const rows = await store(tenant, 'node', report, nodeReportRows(tenant, report, new Date()));
+    metrics.node(tenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
     return reply.code(202).send({ accepted: { rows } });
   });
 
   const costSchema = { querystring: RangeQuery, response: { 200: CostResponseSchema, ...responses } };
   fastify.get('/cost', { schema: costSchema }, async (request) => {
-    const range = { tenant: request.serverTenant, from: request.query.from, to: request.query.to };
+    const range = { tenant: tenantOf(request), from: request.query.from, to: request.query.to };
     const usage = await queryUsage(fastify.store.client, range);
     const egressByLayer = await queryEgressByLayer(fastify.store.client, range, usage.participantHours);
     return { from: range.from, to: range.to, pricing, ...costBreakdown(usage, pricing), egressByLayer };
@@ -125,7 +124,7 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
 
   const recordingsSchema = { querystring: RangeQuery, response: { 200: RecordingOutcomesResponseSchema, ...responses } };
   fastify.get('/recordings', { schema: recordingsSchema }, async (request) => {
-    const range = { tenant: request.serverTenant, from: request.query.from, to: request.query.to };
+    const range = { tenant: tenantOf(request), from: request.query.from, to: request.query.to };
     return { from: range.from, to: range.to, ...(await queryRecordingOutcomes(fastify.store.client, range)) };
   });
 };
