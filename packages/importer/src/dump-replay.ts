@@ -23,9 +23,6 @@ export interface ReplaySpan {
   end: number;
 }
 
-/** The schema's longest sample interval; a longer gap starts a new baseline instead. */
-const MAX_INTERVAL_MS = 3_600_000;
-
 interface PcState {
   report: PeerConnectionReport;
   seq: number;
@@ -152,8 +149,8 @@ export class DumpReplay {
       return;
     }
     if (kinds.standard === 0) return;
-    let body = extractSample(pc.previous, rebuilt.snapshot);
-    if (body.dur > MAX_INTERVAL_MS) body = extractSample(undefined, rebuilt.snapshot);
+    // A gap over the wire's one-hour limit gives an interval-less sample (extractSample's own rule).
+    const body = extractSample(pc.previous, rebuilt.snapshot);
     pc.previous = rebuilt.snapshot;
     if (body.ts > 0) this.widen(body.ts);
     this.sink.sample({ ...body, pc: entry.pc, seq: pc.seq++ });
