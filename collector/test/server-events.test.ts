@@ -99,7 +99,7 @@ describe('server key authentication', () => {
     ]);
   });
 
-  it('takes RTCPULSE_SERVER_KEYS-style tenant:key keys, each under its own rate limit', async () => {
+  it('takes RTCPULSE_SERVER_KEYS-style tenant:key keys: stored under their tenant, registered with their own id, scope and default limit', async () => {
     const accepted = await postServer(app, 'turn', turnReport({ nodeId: 'entry-key', region: 'entry-key-test' }), SERVER_KEYS[1].key);
     expect(accepted.statusCode, accepted.body).toBe(202);
     expect(await count(`node_id = 'entry-key' AND tenant = 'globex'`)).toBe(1);
@@ -121,9 +121,13 @@ describe('server key authentication', () => {
       });
       expect(response.statusCode, response.body).toBe(200);
     }
-    const cost = await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0 + 3_600_000}`, headers: { authorization: `Bearer ${READ_ONLY_KEY}` } });
-    // reader-co reported nothing: what other tenants stored never shows.
-    expect(cost.json<{ usage: { participantHours: number; egressGb: number } }>().usage).toMatchObject({ participantHours: 0, egressGb: 0 });
+    const usage = async (key: string) =>
+      (await app.inject({ method: 'GET', url: `/v1/server/cost?from=0&to=${S0 + 3_600_000}`, headers: { authorization: `Bearer ${key}` } })).json<{
+        usage: { turnGb: number };
+      }>().usage;
+    // The TURN report stored above under acme-public-key shows for its key, and never for reader-co, which reported nothing.
+    expect((await usage(TEST_SERVER_KEY)).turnGb).toBeGreaterThan(0);
+    expect((await usage(READ_ONLY_KEY)).turnGb).toBe(0);
   });
 
   it('refuses the read routes without a key too', async () => {
