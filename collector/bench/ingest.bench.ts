@@ -43,12 +43,18 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20_000);
 const TENANT = 'bench';
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-/** 200 distinct report bodies; each request gets a unique session id (no retry deduplication). */
-const templates = Array.from({ length: 200 }, (_, i) =>
-  JSON.stringify(sdkReport({ tenant: TENANT, sessionId: '__SESSION__', batchSeq: i % 5, seed: i })),
-);
+/** 200 distinct reports as the collector stores them (browser and OS filled in from the User-Agent header). */
+const asStored = Array.from({ length: 200 }, (_, i) => sdkReport({ tenant: TENANT, sessionId: '__SESSION__', batchSeq: i % 5, seed: i }));
+const storedTemplates = asStored.map((report) => JSON.stringify(report));
+
+/** The same as the browser SDK sends them: no browser or OS in the meta; the load sends a browser's User-Agent (load.ts). */
+const templates = asStored.map((report) => {
+  const { browser: _browser, browserVersion: _version, os: _os, ...meta } = report.meta;
+  return JSON.stringify({ ...report, meta });
+});
 const runId = Date.now().toString(36);
 const body = (i: number): string => (templates[i % templates.length] as string).replace('__SESSION__', `${runId}-${i}`);
+const stored = (i: number): string => (storedTemplates[i % storedTemplates.length] as string).replace('__SESSION__', `${runId}-${i}`);
 
 type Measured = LoadResult & {
   cpuSeconds: number;
@@ -131,7 +137,7 @@ async function directInsert(dir: string): Promise<{ perSecond: number; cpuMicros
     const record = {
       seq: r + 1,
       reports: Array.from({ length: perRecord }, (_, i) => ({
-        batch: JSON.parse(body(r * perRecord + i)) as ReturnType<typeof sdkReport>,
+        batch: JSON.parse(stored(r * perRecord + i)) as ReturnType<typeof sdkReport>,
         receivedAt: Date.now(),
       })),
     };
@@ -174,7 +180,7 @@ async function memoryPerSession(server: ChildServer, sessions: number): Promise<
 
 /** In-process cost of the OpenTelemetry recording of one report (all its samples and events), and its SDK calls. */
 async function telemetryCost(): Promise<{ microseconds: number; records: number }> {
-  const batches = templates.map((t) => JSON.parse(t) as ReturnType<typeof sdkReport>);
+  const batches = asStored;
   let records = 0;
   const count = createBatchRecorder(() => () => {
     records += 1;

@@ -22,6 +22,9 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 /** Post `body(i)` to `url` from `connections` connections for `durationMs`; 2xx counts as ok. */
+/** What a browser sends: the collector reads browser and OS from it (the SDK's batches do not name them). */
+const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
 export async function runLoad(url: URL, connections: number, durationMs: number, body: (i: number) => string): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
@@ -32,7 +35,7 @@ export async function runLoad(url: URL, connections: number, durationMs: number,
   const deadline = started + durationMs;
   const once = (payload: string): Promise<number> =>
     new Promise((resolve) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'user-agent': BROWSER_USER_AGENT } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
