@@ -2,10 +2,9 @@ import type { TurnReport } from '@rtcpulse/schema';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, serverEventsConfig, type CollectorApp } from '@rtcpulse/collector';
-import { launchChromium } from '@rtcpulse/browser-harness';
+import { launchChromium, startCoturn, startRedis, type RedisServer, type TurnServer } from '@rtcpulse/browser-harness';
 import { createCoturnAdapter, type CoturnAdapter } from '../src/coturn/index.js';
 import { reportTurn } from '../src/index.js';
-import { startTurnLab, type TurnLab } from './turn-servers.js';
 
 const KEY = { tenant: 'acme', key: 'acme-turn-key-0123456789' };
 
@@ -19,7 +18,7 @@ async function until(what: string, probe: () => Promise<boolean> | boolean, atte
 }
 
 /** Two relay-only peer connections in the page, connected through coturn, pushing data-channel traffic. */
-async function openRelayedCall(page: Page, lab: TurnLab): Promise<{ state: string; relayCandidates: number }> {
+async function openRelayedCall(page: Page, turn: TurnServer): Promise<{ state: string; relayCandidates: number }> {
   return page.evaluate(async ({ urls, username, credential }) => {
     const config: RTCConfiguration = { iceServers: [{ urls, username, credential }], iceTransportPolicy: 'relay' };
     const a = new RTCPeerConnection(config);
@@ -47,11 +46,12 @@ async function openRelayedCall(page: Page, lab: TurnLab): Promise<{ state: strin
     for (let i = 0; i < 100 && a.connectionState !== 'connected'; i++) await new Promise((r) => setTimeout(r, 100));
     (window as unknown as { pcs: RTCPeerConnection[] }).pcs = [a, b];
     return { state: a.connectionState, relayCandidates };
-  }, { urls: lab.turnUrl, username: lab.username, credential: lab.credential });
+  }, { urls: turn.url, username: turn.username, credential: turn.credential });
 }
 
 describe('coturn adapter, with allocations made by real Chromium', () => {
-  let lab: TurnLab;
+  let redis: RedisServer;
+  let turn: TurnServer;
   let app: CollectorApp;
   let browser: Browser;
   let adapter: CoturnAdapter;
@@ -63,11 +63,12 @@ describe('coturn adapter, with allocations made by real Chromium', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-coturn-'));
-    lab = await startTurnLab();
+    redis = await startRedis();
+    turn = await startCoturn({ redisStatsPort: redis.port });
     app = await buildApp({ store: { kind: 'embedded', dataDir }, serverEvents: serverEventsConfig([KEY]) });
     const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
     adapter = await createCoturnAdapter({
-      redisUrl: lab.redisUrl,
+      redisUrl: redis.url,
       nodeId: 'turn-test-1',
       region: 'eu-west',
       intervalMs: 300,
@@ -83,7 +84,8 @@ describe('coturn adapter, with allocations made by real Chromium', () => {
     await adapter?.stop();
     await browser?.close();
     await app?.close();
-    await lab?.stop();
+    await turn?.stop();
+    await redis?.stop();
     if (dataDir) await (await import('node:fs/promises')).rm(dataDir, { recursive: true, force: true });
   });
 
@@ -105,8 +107,8 @@ describe('coturn adapter, with allocations made by real Chromium', () => {
 
   it('reports the allocations while the call is up, relayed bytes, and zero once the peer connections close', async () => {
     const page = await browser.newPage();
-    const call = await openRelayedCall(page, lab);
-    expect(call, lab.turnLog()).toEqual({ state: 'connected', relayCandidates: expect.any(Number) });
+    const call = await openRelayedCall(page, turn);
+    expect(call, turn.log()).toEqual({ state: 'connected', relayCandidates: expect.any(Number) });
     expect(call.relayCandidates).toBeGreaterThan(0);
 
     // Each relay-only peer connection holds one allocation on coturn.

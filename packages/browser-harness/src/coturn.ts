@@ -5,14 +5,17 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopperOf } from './stop-child.js';
+import { answersStun } from './stun-probe.js';
 
-/** A coturn TURN server started by the lab on 127.0.0.1. */
+/** A coturn TURN server on 127.0.0.1, for the lab and the relayed-call tests. */
 export interface TurnServer {
   /** `turn:127.0.0.1:<port>?transport=udp` */
   url: string;
   username: string;
   credential: string;
   port: number;
+  /** What coturn has written (its last 20,000 characters), for failure messages. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -64,25 +67,33 @@ export function coturnConfig(options: { port: number; dir: string; username: str
   ].join('\n');
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => finish(new Error(`coturn did not start within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
-    const finish = (error?: Error): void => {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (/Total (UDP|General) servers/i.test(output)) finish();
-    };
-    const onExit = (code: number | null): void => finish(new Error(`coturn exited with ${code}:\n${output.slice(-2000)}`));
-    child.stdout?.on('data', onData);
-    child.on('exit', onExit);
+/** The last 20,000 characters coturn wrote, for failure messages. */
+function captureLog(child: ChildProcess): () => string {
+  let log = '';
+  const append = (chunk: Buffer): void => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return () => log;
+}
+
+/**
+ * Resolves once coturn answers STUN on its UDP port. Its start-up lines are
+ * printed before the UDP listener is open, so they are no sign of readiness.
+ */
+async function waitForReady(child: ChildProcess, port: number, timeoutMs: number, log: () => string): Promise<void> {
+  let onExit: ((code: number | null) => void) | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`coturn exited with ${code}:\n${log().slice(-2000)}`));
+    child.once('exit', onExit);
   });
+  try {
+    const answered = await Promise.race([answersStun(port, timeoutMs), exited]);
+    if (!answered) throw new Error(`coturn did not answer STUN on 127.0.0.1:${port} within ${timeoutMs} ms:\n${log().slice(-2000)}`);
+  } finally {
+    if (onExit) child.off('exit', onExit);
+  }
 }
 
 /**
@@ -100,21 +111,21 @@ export async function startCoturn(options: { timeoutMs?: number; redisStatsPort?
   const config = join(dir, 'turnserver.conf');
   await writeFile(config, coturnConfig({ port, dir, username, credential, minPort, redisStatsPort: options.redisStatsPort }));
   const child = spawn(turnserverPath(), ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.resume();
+  const log = captureLog(child);
+  const stopChild = stopperOf(child);
   try {
-    await waitForReady(child, options.timeoutMs ?? 10_000);
+    await waitForReady(child, port, options.timeoutMs ?? 10_000, log);
   } catch (error) {
-    child.kill('SIGKILL');
+    await stopChild();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  child.stdout?.resume();
-  const stopChild = stopperOf(child);
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     username,
     credential,
     port,
+    log,
     async stop() {
       await stopChild();
       await rm(dir, { recursive: true, force: true });
