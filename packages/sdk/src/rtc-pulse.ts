@@ -106,6 +106,11 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     now,
     random: Math.random,
     ready,
+    // A wrong or revoked key: every later batch would be refused too, so the session ends its work.
+    refused(status) {
+      reportError(Error(`key refused: HTTP ${status}`));
+      safely(() => endSession('error'));
+    },
   });
   const connections = new Map<RTCPeerConnection, ObservedConnection>();
   const quality = degradedTracker();

@@ -82,6 +82,41 @@ describe('Reporter', () => {
     expect(collector.bodies[1]?.dropped).toEqual({ samples: 2, events: 0 });
   });
 
+  it.each([401, 403])('stops for good once the collector refuses the key (%i): nothing more is queued or sent', async (status) => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: false, status }]);
+    const refusals: number[] = [];
+    const r = createReporter(identity, collector.send, {
+      maxBatchSamples: 3, maxQueue: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
+      refused: (s) => refusals.push(s),
+    });
+    for (let i = 0; i < 5; i++) r.addSample(sample(i));
+    await r.flush();
+    expect(collector.bodies).toHaveLength(1); // the rest of the queue was dropped, not posted into the same refusal
+    expect(refusals).toEqual([status]);
+    r.addSample(sample(5));
+    r.addEvent({ ts: 2, type: 'session.end', name: 'closed' });
+    expect(r.waitingSamples).toBe(0);
+    await r.flush();
+    await r.flush(true);
+    expect(collector.bodies).toHaveLength(1);
+    expect(refusals).toEqual([status]);
+  });
+
+  it('keeps sending after a refusal of one batch that is not about the key (400, 413)', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }]);
+    const refusals: number[] = [];
+    const r = createReporter(identity, collector.send, {
+      maxBatchSamples: 1, maxQueue: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
+      refused: (s) => refusals.push(s),
+    });
+    for (let i = 0; i < 3; i++) r.addSample(sample(i));
+    await r.flush();
+    expect(collector.bodies).toHaveLength(3);
+    expect(refusals).toEqual([]);
+  });
+
   it('stays bounded while the collector is down and counts every drop', async () => {
     const clock = { t: 0 };
     const down: SendOutcome = { ok: false, retryable: true };

@@ -25,6 +25,12 @@ export interface ReporterSettings {
   random: () => number;
   /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
   ready?: Promise<unknown>;
+  /**
+   * Called once when the collector refuses the key (401 or 403). Every later
+   * batch would be refused too, so the reporter then drops what it holds and
+   * takes and sends nothing more.
+   */
+  refused?: (status: number) => void;
 }
 
 /** Queues samples and events and delivers them as report batches. */
@@ -61,6 +67,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let inFlight: Promise<void> | undefined;
   // Bytes of keepalive requests not answered yet: the browser caps their sum.
   let keptAlive = 0;
+  let refused = false;
 
   const nextBatch = (maxSamples = settings.maxBatchSamples): ReportBatch => {
     const { sampleRate, consent } = identity;
@@ -96,12 +103,21 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     const bytes = keepalive ? new Blob([body]).size : Infinity;
     const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
     keptAlive += kept;
-    return send(body, kept > 0).finally(() => (keptAlive -= kept));
+    return send(body, kept > 0)
+      .then((outcome) => {
+        if (!outcome.ok && (outcome.status === 401 || outcome.status === 403) && !refused) {
+          refused = true;
+          samples.length = events.length = 0;
+          settings.refused?.(outcome.status);
+        }
+        return outcome;
+      })
+      .finally(() => (keptAlive -= kept));
   };
 
   const drain = async (): Promise<void> => {
     await settings.ready;
-    for (let guard = 0; guard < 100; guard++) {
+    for (let guard = 0; guard < 100 && !refused; guard++) {
       if (!pending) {
         if (!samples.length && !events.length) return;
         pending = { batch: nextBatch(), attempts: 0, notBefore: 0 };
@@ -122,6 +138,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
 
   const sendAll = async (): Promise<void> => {
     await settings.ready;
+    if (refused) return;
     const batches = events.length || dropped.events || dropped.samples ? [nextBatch(0)] : [];
     while (samples.length) batches.push(nextBatch());
     if (pending) batches.push(pending.batch);
@@ -138,7 +155,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     keepalive ? sendAll() : (inFlight ??= drain().finally(() => (inFlight = undefined)));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
-    if (list.push(item) > maxQueue) {
+    if (!refused && list.push(item) > maxQueue) {
       list.shift();
       dropped[kind]++;
     }
