@@ -1,4 +1,4 @@
-import type { ReportBatch } from '@rtcpulse/schema';
+import { isRetryableStatus, retryAfterMs, type ReportBatch } from '@rtcpulse/schema';
 
 /** Options of {@link postBatch}. */
 export interface PostOptions {
@@ -58,10 +58,6 @@ export class ImportSendError extends Error {
 
 const MAX_DELAY_MS = 30_000;
 
-function retryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /** What a failed `fetch` tells: the collector's URL and the cause (`ECONNREFUSED`, `ENOTFOUND`, …), not only "fetch failed". */
 export function describeFetchFailure(error: unknown, url: string): string {
   const where = `cannot reach the collector at ${url}`;
@@ -82,15 +78,6 @@ async function durabilityOf(response: Response): Promise<Durability> {
   } catch {
     return undefined;
   }
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
@@ -120,7 +107,7 @@ export async function postBatch(batch: ReportBatch, options: PostOptions): Promi
       const text = await response.text().catch(() => '');
       lastStatus = response.status;
       lastProblem = `HTTP ${response.status}: ${text.slice(0, 300)}`;
-      if (!retryable(response.status)) throw new ImportSendError(`collector refused batch ${batch.batchSeq}: ${lastProblem}`, response.status);
+      if (!isRetryableStatus(response.status)) throw new ImportSendError(`collector refused batch ${batch.batchSeq}: ${lastProblem}`, response.status);
       wait = retryAfterMs(response.headers.get('retry-after'));
     } catch (error) {
       if (error instanceof ImportSendError) throw error;

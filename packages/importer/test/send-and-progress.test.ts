@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ImportSendError, importDumpFile, postBatch, retryAfterMs, type ImportProgress } from '../src/index.js';
+import { ImportSendError, importDumpFile, postBatch, type ImportProgress } from '../src/index.js';
 import { answeringServer } from './answering-server.js';
 import { INTERNALS_FIXTURE, SHARED_DUMPS, readText } from './dump-files.js';
 
@@ -60,12 +60,6 @@ describe('sending batches', () => {
     closeServer = server.close;
     await expect(postBatch(BATCH, { url: server.url, maxAttempts: 3, sleep: async () => undefined })).rejects.toThrow(/3 attempts/);
     expect(server.bodies).toHaveLength(3);
-  });
-
-  it('reads Retry-After as seconds or as a date', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(retryAfterMs(null)).toBeUndefined();
   });
 });
 

@@ -94,3 +94,4 @@ export { DEFAULT_PRICING, PricingSchema } from './pricing.js';
 export { parseUserAgent } from './user-agent.js';
 export type { UserAgentInfo } from './user-agent.js';
 export type { Pricing } from './pricing.js';
+export { isRetryableStatus, retryAfterMs } from './retry-policy.js';

@@ -1,7 +1,7 @@
 import type { ReportBatch, Sample } from '@rtcpulse/schema';
 import { describe, expect, it } from 'vitest';
 import { createReporter } from '../src/transport/reporter.js';
-import { parseRetryAfter, type SendOutcome } from '../src/transport/send-report.js';
+import type { SendOutcome } from '../src/transport/send-report.js';
 import { backoffDelay } from '../src/transport/backoff.js';
 
 const identity = {
@@ -222,13 +222,6 @@ describe('the last flush, when the page hides or unloads', () => {
 });
 
 describe('retry timing', () => {
-  it('parses Retry-After as seconds or a date', () => {
-    expect(parseRetryAfter('5', 0)).toBe(5000);
-    expect(parseRetryAfter(new Date(60_000).toUTCString(), 0)).toBe(60_000);
-    expect(parseRetryAfter(null, 0)).toBeUndefined();
-    expect(parseRetryAfter('soon', 0)).toBeUndefined();
-  });
-
   it('grows exponentially with jitter, capped, never below Retry-After', () => {
     expect(backoffDelay(1, () => 0)).toBe(500);
     expect(backoffDelay(1, () => 1)).toBe(1000);

@@ -1,3 +1,5 @@
+export { isRetryableStatus, retryAfterMs } from '@rtcpulse/schema';
+
 /** How a report is retried. */
 export interface RetryOptions {
   /** Attempts in all, the first included (default 5). */
@@ -12,23 +14,6 @@ export interface RetryOptions {
 
 /** Default {@link RetryOptions}. */
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, deadlineMs: 60_000 };
-
-/** Statuses worth another attempt: 408, 429 and every 5xx. Other 4xx are final. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/**
- * Milliseconds a `Retry-After` header asks for (delta seconds or an HTTP
- * date), or `undefined` when absent or unreadable.
- */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** Wait before retry number `retry` (1 for the first retry): `Retry-After` if given, else full-jitter exponential backoff. */
 export function backoffMs(retry: number, options: RetryOptions, retryAfter: number | undefined, random = Math.random): number {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerReportError, backoffMs, reportRecording, reportTurn, retryAfterMs, type ReporterConfig } from '../src/index.js';
+import { ServerReportError, backoffMs, reportRecording, reportTurn, type ReporterConfig } from '../src/index.js';
 
 /** A real HTTP server on 127.0.0.1 answering with the statuses in `script`, one per request. */
 async function scriptedCollector(script: { status: number; headers?: Record<string, string>; body: unknown }[]) {
@@ -66,13 +66,6 @@ describe('reportTurn', () => {
 });
 
 describe('backoff', () => {
-  it('reads Retry-After as seconds or an HTTP date', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
-    expect(retryAfterMs('soon')).toBeUndefined();
-    expect(retryAfterMs(null)).toBeUndefined();
-  });
-
   it('doubles the ceiling per retry, caps it, and prefers Retry-After', () => {
     const options = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, deadlineMs: 10_000 };
     expect(backoffMs(1, options, undefined, () => 1)).toBe(100);

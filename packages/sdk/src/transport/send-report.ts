@@ -1,3 +1,6 @@
+// The subpath, not the package root: the root would bring the registry and TypeBox into the bundle.
+import { isRetryableStatus, retryAfterMs } from '@rtcpulse/schema/retry-policy';
+
 /** Outcome of one attempt to deliver a report. */
 export type SendOutcome =
   | { readonly ok: true }
@@ -5,20 +8,6 @@ export type SendOutcome =
 
 /** Delivers one serialised report; resolves, never rejects. */
 export type SendReport = (body: string, keepalive: boolean) => Promise<SendOutcome>;
-
-/** Statuses worth another try: rate limited, or the server or a proxy failing. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || (status >= 500 && status <= 599);
-}
-
-/** Reads `Retry-After` (seconds or an HTTP date) as milliseconds from `nowMs`. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
-}
 
 /**
  * A `fetch` transport. The body is a string, which `fetch` sends as
@@ -42,7 +31,7 @@ export function createFetchSender(endpoint: string, timeoutMs = 30_000): SendRep
       const { ok, status } = response;
       return ok
         ? { ok }
-        : { ok, retryable: isRetryableStatus(status), status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
+        : { ok, retryable: isRetryableStatus(status), status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
     } catch {
       // Network failure, CORS refusal or an aborted page: worth another try.
       return { ok: false, retryable: true };
