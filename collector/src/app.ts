@@ -82,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
   // `tenant:key` server keys join the tenants' own, so every server route checks, limits and audits them alike.
   const tenants = withServerKeys(options.security?.tenants ?? DEMO_TENANTS, serverEvents.keys);
   // A bad tenants config (a key given twice, say) fails here, before anything is opened.
-  createTenantRegistry(tenants);
+  const registry = createTenantRegistry(tenants);
   await app.register(errorHandlerPlugin);
   await app.register(corsPlugin);
   try {
@@ -92,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
       ...(options.openStore ? { openStore: options.openStore } : {}),
     });
     await app.register(telemetryPlugin, { config: options.telemetry ?? telemetryConfigFromEnv(process.env) });
-    await app.register(securityPlugin, { ...options.security, tenants });
+    await app.register(securityPlugin, { ...options.security, registry });
     await app.register(healthRoutes);
     await app.register(ingestRoutes);
     await app.register(sessionRoutes);

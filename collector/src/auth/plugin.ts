@@ -28,6 +28,8 @@ declare module 'fastify' {
 export interface SecurityOptions {
   /** Tenants and keys; default {@link DEMO_TENANTS} (tenant `demo`, public key `demo`, same-origin and localhost). */
   readonly tenants?: TenantsConfig;
+  /** The tenants already turned into a registry (`buildApp` builds it before the store opens); wins over `tenants`. */
+  readonly registry?: TenantRegistry;
   /** Secret for pseudonymous actor ids; default a random key for this process only (logged as a warning). */
   readonly auditKey?: AuditKey;
   /** Region this collector runs in, for the audit log's "where". */
@@ -64,7 +66,7 @@ function appendHook(route: RouteOptions, name: 'onRequest' | 'preHandler' | 'onS
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (fastify, options) => {
-    const tenants = createTenantRegistry(options.tenants ?? DEMO_TENANTS);
+    const tenants = options.registry ?? createTenantRegistry(options.tenants ?? DEMO_TENANTS);
     const auditKey = options.auditKey ?? ephemeralAuditKey();
     if (auditKey.source === 'ephemeral') {
       fastify.log.warn('audit HMAC key: none configured, using a random one for this process (actor pseudonyms will change on restart)');
