@@ -1,4 +1,5 @@
-import { METRICS, isConnectionMetric, isEventMetric, isStreamMetric, type MetricDefinition, type ReportBatch } from '@rtcpulse/schema';
+import { METRICS, isConnectionMetric, isEventMetric, isSessionMetric, isStreamMetric, type MetricDefinition, type ReportBatch } from '@rtcpulse/schema';
+import { SESSION_VALUES } from '../src/telemetry/session-values.js';
 
 const registry: readonly MetricDefinition[] = METRICS;
 
@@ -23,5 +24,6 @@ export function metricsFedBy(batch: ReportBatch): Set<string> {
       names.add(m.name);
     }
   }
+  for (const m of registry.filter(isSessionMetric)) if (SESSION_VALUES[m.key]?.(batch) !== undefined) names.add(m.name);
   return names;
 }

@@ -119,3 +119,25 @@ describe('cardinality limit', () => {
     await telemetry.shutdown();
   });
 });
+
+const PARTICIPANT_TIME = registry.find((m) => m.name === 'webrtc.participant.time') as MetricDefinition;
+
+describe('participant time', () => {
+  it('accrues the time each batch covers (its longest connection), not one per ended session', async () => {
+    const telemetry = createTelemetry({ serviceName: 'participant-time', cardinalityLimit: 100 });
+    const batch = makeBatch();
+    // Two connections side by side, each with four 2 s intervals after its first sample: 8 s of the participant's time.
+    const covered = batch.samples.filter((s) => s.pc === 'pc-a').reduce((sum, s) => sum + s.dur, 0);
+    expect(covered).toBe(8000);
+    telemetry.recordBatch(batch);
+    const total = async (): Promise<number | undefined> =>
+      parsePrometheus(await telemetry.scrape())
+        .get(prometheusNames(PARTICIPANT_TIME, 'pull').family)
+        ?.samples.find((s) => s.name === 'webrtc_participant_time_total')?.value;
+    expect(await total()).toBeCloseTo(8 / 60, 9);
+    // The session's end (30 minutes long, by its own clock) adds nothing more: its time was counted as it went.
+    telemetry.recordBatch(makeBatch({ batchSeq: 1, samples: [], events: [{ ts: Date.now(), type: 'session.end', name: 'closed', value: 30 }] }));
+    expect(await total()).toBeCloseTo(8 / 60, 9);
+    await telemetry.shutdown();
+  });
+});

@@ -4,6 +4,7 @@ import {
   describeStream,
   isConnectionMetric,
   isEventMetric,
+  isSessionMetric,
   isStreamMetric,
   type EventMetric,
   type MetricDefinition,
@@ -13,6 +14,7 @@ import {
   type StreamKey,
 } from '@rtcpulse/schema';
 import type { RegistryAttributes } from './attributes.js';
+import { SESSION_VALUES, type SessionValue } from './session-values.js';
 
 /** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
 export type BoundRecord = (value: number, attributes: RegistryAttributes) => void;
@@ -104,6 +106,13 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
     list.push({ metric, record });
     events.set(metric.event, list);
   }
+  const sessions: { value: SessionValue; record: BoundRecord }[] = [];
+  for (const metric of registry.filter(isSessionMetric)) {
+    const value = SESSION_VALUES[metric.key];
+    if (!value) throw new Error(`registry metric ${metric.name} (scope session) has no derivation in SESSION_VALUES`);
+    const record = resolve(metric.name);
+    if (record) sessions.push({ value, record });
+  }
 
   // Attribute objects of recent client and path combinations, shared across reports (bounded).
   const known = new Map<string, PathAttributes>();
@@ -145,6 +154,10 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
         }
       }
       lastSampleOfPc.set(sample.pc, sample);
+    }
+    for (const { value, record } of sessions) {
+      const v = value(batch);
+      if (v !== undefined) record(v, pathOf(undefined).path);
     }
     for (const event of batch.events) {
       const feeds = events.get(event.type);

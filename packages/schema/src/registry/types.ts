@@ -94,7 +94,11 @@ export interface EventMetric extends MetricBase {
   readonly states?: readonly string[];
 }
 
-/** A value the collector derives once per session from its samples and events. */
+/**
+ * A value the collector derives for a session from each batch of it that
+ * arrives (for example the time the batch covers); the derivation lives
+ * in the collector's telemetry, by key.
+ */
 export interface SessionMetric extends MetricBase {
   readonly scope: 'session';
 }

@@ -81,10 +81,10 @@ export const COST_METRICS = [
     name: 'webrtc.participant.time',
     unit: 'min',
     family: 'cost',
-    scope: 'event',
-    event: 'session.end',
+    scope: 'session',
     instrument: 'counter',
     attributes: CLIENT,
-    description: 'Participant minutes: each session adds its length from start() to its end (divide by the batch sampleRate to scale up).',
+    description:
+      'Participant minutes, accrued as calls go: each batch adds the time its samples cover (the longest of its connections\' summed intervals), so a rate over a window shorter than a call stays right. Divide by the batch sampleRate to scale up.',
   },
 ] as const satisfies readonly MetricDefinition[];
