@@ -9,6 +9,7 @@ import { staticDirPlugin } from './plugins/static-dir.js';
 import { storePlugin, type StorePluginOptions } from './plugins/store.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { explainedJsonParser } from './routes/json-body.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
@@ -77,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     ...hardenedServerOptions(options.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(typeboxValidatorCompiler);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, explainedJsonParser(app));
 
   const serverEvents = options.serverEvents ?? serverEventsConfigFromEnv(process.env);
   // `tenant:key` server keys join the tenants' own, so every server route checks, limits and audits them alike.

@@ -86,9 +86,10 @@ describe('prototype poisoning', () => {
     ['__proto__ as text/plain', poisoned('"__proto__":{"polluted":1}'), 'text/plain', false],
     ['constructor.prototype as text/plain', poisoned('"constructor":{"prototype":{"polluted":1}}'), 'text/plain', false],
     ['__proto__ gzipped', poisoned('"__proto__":{"polluted":1}'), 'text/plain', true],
-  ])('refuses %s with 400 and stores nothing', async (_name, body, type, gzip) => {
+  ])('refuses %s with 400, saying why, and stores nothing', async (_name, body, type, gzip) => {
     const response = await post(gzip ? gzipSync(body) : body, { 'content-type': type, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
     expect(response.statusCode).toBe(400);
+    expect(response.json<{ message: string }>().message).toBe('body has a forbidden key (__proto__, or constructor with prototype)');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await countsFor(app, 'poison')).toEqual({ samples: 0, events: 0, batches: 0 });
   });

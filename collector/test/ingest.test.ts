@@ -175,7 +175,13 @@ describe('POST /v1/reports with an invalid batch', () => {
   });
 
   it('rejects malformed JSON, unsupported content types and oversized bodies', async () => {
-    expect((await post('{"v":1,')).statusCode).toBe(400);
+    const malformed = await post('{"v":1,');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ message: string }>().message).toMatch(/^body is not valid JSON: /);
+    // A beacon's text/plain body is JSON too, and its refusal does not speak of application/json.
+    const beacon = await post('{"v":1,', { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(beacon.json<{ message: string }>().message).toMatch(/^body is not valid JSON: /);
+    expect((await post('', { 'content-type': 'text/plain' })).json<{ message: string }>().message).toBe('body is empty');
     expect((await post('<report/>', { 'content-type': 'application/xml' })).statusCode).toBe(415);
     const huge = await post(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }));
     expect(huge.statusCode).toBe(413);

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import { findUnstorableTimestamp } from '../store/rows.js';
+import { explainedJsonParser } from './json-body.js';
 
 /** Answer to an accepted batch: how many rows of each kind it carried, and where it is now. */
 export const AcceptedResponseSchema = Type.Object({
@@ -31,7 +32,7 @@ function bodyBytes(request: FastifyRequest): number {
  */
 export const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser('text/plain', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  fastify.addContentTypeParser('text/plain', { parseAs: 'string' }, explainedJsonParser(fastify));
 
   fastify.post(
     '/v1/reports',
