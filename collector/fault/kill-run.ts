@@ -9,6 +9,7 @@
  * report must be there exactly once. Loops are bounded in count and time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,8 @@ interface Collector {
 
 async function startCollector(dataDir: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<Collector> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'error', ...extraEnv },
+    // The audit key inside the run's own directory (its default is beside the data directory, here the shared temp dir).
+    env: { ...process.env, LOG_LEVEL: 'error', RTCPULSE_AUDIT_KEY_FILE: join(dataDir, 'audit-hmac.key'), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -37,7 +37,10 @@ function closeOnSignals(app: CollectorApp): void {
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2), process.env);
-  const security = securityFromEnv(process.env, args.tenantsFile ? { tenantsFile: args.tenantsFile } : {});
+  const security = securityFromEnv(process.env, {
+    ...(args.tenantsFile ? { tenantsFile: args.tenantsFile } : {}),
+    ...(args.dataDir ? { dataDir: args.dataDir } : {}),
+  });
   for (const note of security.notes) console.log(`rtcpulse collector: ${note}`);
   const serverEvents = serverEventsConfigFromEnv(process.env);
   if (serverEvents.keys.length > 0) {

@@ -1,9 +1,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_DATA_DIR, type StoreConfig } from '../store/config.js';
 
-/** Where the audit HMAC key is kept when neither env nor option says: beside, not inside, the data directory. */
-export const DEFAULT_AUDIT_KEY_FILE = '.data/audit-hmac.key';
+/** Name of the audit HMAC key file when neither env nor option names one. */
+export const AUDIT_KEY_FILE_NAME = 'audit-hmac.key';
+
+/**
+ * The default key file relative to the working directory: beside the default
+ * embedded data directory (`.data/clickhouse`), and where the key was kept
+ * before it followed `--data-dir`.
+ */
+export const DEFAULT_AUDIT_KEY_FILE = join(dirname(DEFAULT_DATA_DIR), AUDIT_KEY_FILE_NAME);
 
 /** Shortest acceptable key, in bytes. */
 const MIN_KEY_BYTES = 32;
@@ -13,6 +21,25 @@ export interface AuditKey {
   readonly key: Buffer;
   readonly source: 'env' | 'file' | 'generated' | 'ephemeral';
   readonly path?: string;
+  /**
+   * Set when the key was read from the old default place
+   * (`$PWD/.data/audit-hmac.key`) because the default place for this data
+   * directory, this path, had none: move the file here.
+   */
+  readonly defaultPath?: string;
+}
+
+/**
+ * Where the key file lives when neither `RTCPULSE_AUDIT_KEY_FILE` nor an
+ * option names one: beside the embedded data directory, in its parent
+ * (`--data-dir /var/lib/rtcpulse/clickhouse` → `/var/lib/rtcpulse/audit-hmac.key`),
+ * so that a copy of the data directory does not carry the key; for a
+ * ClickHouse server, {@link DEFAULT_AUDIT_KEY_FILE} in `cwd` (beside the
+ * default spool, `.data/spool`).
+ */
+export function defaultAuditKeyFile(store: StoreConfig | undefined, cwd: string = process.cwd()): string {
+  if (store?.kind !== 'embedded') return resolve(cwd, DEFAULT_AUDIT_KEY_FILE);
+  return join(dirname(store.dataDir), AUDIT_KEY_FILE_NAME);
 }
 
 function decodeKey(text: string, where: string): Buffer {
@@ -25,17 +52,28 @@ function decodeKey(text: string, where: string): Buffer {
 /**
  * The secret for pseudonymous actor ids, kept apart from the data:
  * `RTCPULSE_AUDIT_HMAC_KEY` (hex or base64) when set, else the key file
- * (`RTCPULSE_AUDIT_KEY_FILE`, default {@link DEFAULT_AUDIT_KEY_FILE}),
- * which is created with a random key and mode 0600 when missing.
+ * (`options.keyFile`, else `RTCPULSE_AUDIT_KEY_FILE`, both relative to
+ * `cwd`, else {@link defaultAuditKeyFile} of `options.store`), which is
+ * created with a random key and mode 0600 when missing. When the default
+ * file is missing but `cwd`'s `.data/audit-hmac.key` (the default before
+ * the key followed the data directory) exists, that key is used, so the
+ * pseudonyms already stored keep their meaning; `defaultPath` then says
+ * where to move it.
  */
 export function loadAuditKey(
   env: Readonly<Record<string, string | undefined>>,
-  options: { keyFile?: string; cwd?: string } = {},
+  options: { keyFile?: string; cwd?: string; store?: StoreConfig } = {},
 ): AuditKey {
   const fromEnv = env.RTCPULSE_AUDIT_HMAC_KEY;
   if (fromEnv) return { key: decodeKey(fromEnv, 'RTCPULSE_AUDIT_HMAC_KEY'), source: 'env' };
-  const path = resolve(options.cwd ?? process.cwd(), options.keyFile ?? env.RTCPULSE_AUDIT_KEY_FILE ?? DEFAULT_AUDIT_KEY_FILE);
+  const cwd = options.cwd ?? process.cwd();
+  const configured = options.keyFile ?? env.RTCPULSE_AUDIT_KEY_FILE;
+  const path = configured ? resolve(cwd, configured) : defaultAuditKeyFile(options.store, cwd);
   if (existsSync(path)) return { key: decodeKey(readFileSync(path, 'utf8'), path), source: 'file', path };
+  const oldDefault = resolve(cwd, DEFAULT_AUDIT_KEY_FILE);
+  if (!configured && existsSync(oldDefault)) {
+    return { key: decodeKey(readFileSync(oldDefault, 'utf8'), oldDefault), source: 'file', path: oldDefault, defaultPath: path };
+  }
   const key = randomBytes(MIN_KEY_BYTES);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

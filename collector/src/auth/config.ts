@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadAuditKey } from '../audit/actor-key.js';
 import { checkWriterId } from '../audit/writer-id.js';
+import { storeConfigFromEnv } from '../store/config.js';
 import type { SecurityOptions } from './plugin.js';
 import { loadTenantsFile } from './tenants.js';
 
@@ -15,13 +16,15 @@ export interface LoadedSecurity {
  * tenants from `--tenants-file` or `RTCPULSE_TENANTS_FILE` (the zero-config
  * `demo` tenant when neither is set), the audit HMAC key from
  * `RTCPULSE_AUDIT_HMAC_KEY` or the key file (`RTCPULSE_AUDIT_KEY_FILE`,
- * default `.data/audit-hmac.key`, generated on first start), the region
- * from `RTCPULSE_REGION` and the audit writer id from `RTCPULSE_INSTANCE_ID`.
+ * default `audit-hmac.key` beside the embedded data directory `dataDir`
+ * (the `--data-dir` flag, default `.data/clickhouse`, so `.data/audit-hmac.key`),
+ * generated on first start; see `loadAuditKey`), the region from
+ * `RTCPULSE_REGION` and the audit writer id from `RTCPULSE_INSTANCE_ID`.
  * Throws on an unreadable or invalid file or id.
  */
 export function securityFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  options: { tenantsFile?: string; cwd?: string } = {},
+  options: { tenantsFile?: string; cwd?: string; dataDir?: string } = {},
 ): LoadedSecurity {
   const cwd = options.cwd ?? process.cwd();
   const notes: string[] = [];
@@ -32,9 +35,15 @@ export function securityFromEnv(
       ? `tenants: ${tenants.tenants.length} from ${tenantsFile ?? ''}`
       : 'tenants: none configured, using the demo tenant (public key "demo", same-origin and localhost pages only)',
   );
-  const auditKey = loadAuditKey(env, { cwd });
+  const store = storeConfigFromEnv(env, { cwd, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const auditKey = loadAuditKey(env, { cwd, store });
   if (auditKey.source === 'generated') {
     notes.push(`audit HMAC key: generated a new key in ${auditKey.path ?? ''}; keep it apart from the data and back it up`);
+  } else if (auditKey.defaultPath) {
+    notes.push(
+      `audit HMAC key: from ${auditKey.path ?? ''}, where it was kept before the key followed the data directory; ` +
+        `move it to ${auditKey.defaultPath}, or set RTCPULSE_AUDIT_KEY_FILE to keep it where it is`,
+    );
   } else {
     notes.push(`audit HMAC key: from ${auditKey.source === 'env' ? 'RTCPULSE_AUDIT_HMAC_KEY' : (auditKey.path ?? '')}`);
   }

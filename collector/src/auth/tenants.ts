@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describeValueError } from '../validation.js';
+import { checkTenantEntries } from './tenant-entries.js';
 
 /** Requests per second and burst size of one key's token bucket. */
 export const RateLimitSchema = Type.Object(
@@ -22,7 +23,7 @@ const PublicKeySchema = Type.Object(
   {
     /** The key itself: it is public (it ships in web pages), so it is stored as is. */
     key: Type.String({ minLength: 1, maxLength: 128 }),
-    /** Origins that may use the key: `https://app.example.com`, `https://*.example.com`, `self`, `localhost`. */
+    /** Origins that may use the key: `https://app.example.com`, `https://*.example.com`, `self`, `localhost`, `*` (checked by `checkTenantEntries`). */
     origins: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 1000 }),
     rateLimit: Type.Optional(RateLimitSchema),
   },
@@ -33,7 +34,7 @@ const ServerKeySchema = Type.Object(
   {
     /** Name of the key in logs and the audit log (never the secret). */
     id: Type.String({ minLength: 1, maxLength: 64 }),
-    /** The secret, or instead `sha256`: its SHA-256 in hex, so the file holds no secret. */
+    /** The secret, or instead `sha256`: its SHA-256 in hex, so the file holds no secret (exactly one of the two). */
     key: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
     sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
     scopes: Type.Array(Type.Union(SERVER_SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }),
@@ -110,7 +111,11 @@ export function sha256Hex(text: string): string {
 
 const checkFile = TypeCompiler.Compile(TenantsFileSchema);
 
-/** Validate a parsed tenants file; throws naming the first bad field. */
+/**
+ * Validate a parsed tenants file; throws naming the first bad field, an
+ * origin entry no browser's `Origin` can match, or a server key without
+ * exactly one of `key` and `sha256`.
+ */
 export function parseTenantsConfig(value: unknown): TenantsConfig {
   const withDefaults = JSON.parse(JSON.stringify(value ?? null)) as unknown;
   if (withDefaults && typeof withDefaults === 'object' && Array.isArray((withDefaults as TenantsConfig).tenants)) {
@@ -123,6 +128,7 @@ export function parseTenantsConfig(value: unknown): TenantsConfig {
     const error = checkFile.Errors(withDefaults).First();
     throw new Error(`tenants config: ${error ? `${error.path || '/'} ${describeValueError(error)}` : 'invalid'}`);
   }
+  checkTenantEntries(withDefaults);
   return withDefaults;
 }
 
@@ -138,9 +144,9 @@ export function loadTenantsFile(path: string): TenantsConfig {
 }
 
 /**
- * Build the key lookups. Throws when a key is configured twice (even across
- * tenants), when a server key has neither `key` nor `sha256`, or when a
- * tenant id repeats.
+ * Build the key lookups. Throws on what {@link parseTenantsConfig} refuses,
+ * when a key is configured twice (even across tenants), or when a tenant id
+ * repeats.
  */
 export function createTenantRegistry(config: TenantsConfig): TenantRegistry {
   const publicKeys = new Map<string, PublicKeyGrant>();

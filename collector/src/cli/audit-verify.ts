@@ -6,14 +6,18 @@
  * printed by an earlier run, passed back with `--expect-head`, also catches
  * the newest rows (or a whole chain) deleted since. Reads the
  * ClickHouse server at `CLICKHOUSE_URL` when set, else the embedded store
- * in `--data-dir` (default `.data/clickhouse`). Exit code 0: intact;
- * 1: tampering found; 2: could not verify.
+ * in `--data-dir` (default `.data/clickhouse`), which must exist and hold
+ * the audit table, and which no other process (a running collector) may
+ * have open. Exit code 0: intact; 1: tampering found; 2: could not verify
+ * (including a named tenant with no audit rows and no `--expect-head`).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { auditTenants, readAuditRows, verifyTenantRows, type ExpectedHead, type TenantAuditVerification } from '../audit/read.js';
+import { AUDIT_TABLE } from '../audit/table.js';
 import { createClickHouseClient } from '../store/client.js';
 import { storeConfigFromEnv } from '../store/config.js';
+import { checkEmbeddedStore, openOrExplain } from './store-access.js';
 
 /** Where the command writes. */
 export interface Output {
@@ -59,6 +63,14 @@ function headsFor(heads: readonly HeadArgument[], writers: readonly string[]): R
 
 const rowCount = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
 
+/** Refuse named tenants without audit rows: "OK, 0 rows" would pass a typo (or the wrong store) as verified. */
+function checkTenantsHaveRows(named: readonly string[], withRows: readonly string[]): void {
+  const missing = named.filter((tenant) => !withRows.includes(tenant));
+  if (missing.length === 0) return;
+  const known = withRows.length > 0 ? `tenants with audit rows here: ${withRows.join(', ')}` : 'no tenant has audit rows in this store';
+  throw new Error(`no audit rows for tenant ${missing.map((t) => JSON.stringify(t)).join(', ')} (${known})`);
+}
+
 function describe(tenant: string, result: TenantAuditVerification): string[] {
   const chains = Object.entries(result.chains);
   const findings = chains.reduce((n, [, c]) => n + c.findings.length, 0);
@@ -93,11 +105,16 @@ export async function runAuditVerify(
   const heads = (values['expect-head'] ?? []).map(parseHead);
   if (!values.all && !values.tenant?.length) throw new Error('name a tenant with --tenant ID (or pass --all)');
   const dataDir = values['data-dir'];
-  const client = createClickHouseClient(storeConfigFromEnv(env, dataDir ? { dataDir } : {}));
+  const config = storeConfigFromEnv(env, dataDir ? { dataDir } : {});
+  checkEmbeddedStore(config, AUDIT_TABLE);
+  const client = openOrExplain(config, () => createClickHouseClient(config), 'or point the command at a ClickHouse server with CLICKHOUSE_URL');
   try {
-    const tenants = values.all ? await auditTenants(client) : (values.tenant ?? []);
+    const withRows = await auditTenants(client);
+    const tenants = values.all ? withRows : (values.tenant ?? []);
     let tampered = false;
     if (heads.length > 0 && tenants.length !== 1) throw new Error('--expect-head needs exactly one --tenant');
+    // With an expected head, a tenant without rows is a deleted chain, reported as tampering.
+    if (heads.length === 0) checkTenantsHaveRows(tenants, withRows);
     const results: Record<string, TenantAuditVerification> = {};
     for (const tenant of tenants) {
       const rows = await readAuditRows(client, tenant);

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { tables } from './ddl.js';
+import { rollupTables } from './rollups.js';
 
 /** Where the embedded store keeps its data when nothing else is configured. */
 export const DEFAULT_DATA_DIR = '.data/clickhouse';
@@ -48,18 +50,31 @@ export function checkClusterName(name: string): string {
   return name;
 }
 
+/** Tables whose retention can be set: those with a TTL column, in creation order. */
+export function tablesWithRetention(): readonly string[] {
+  return [...tables(), ...rollupTables()].filter((table) => table.ttlColumn).map((table) => table.name);
+}
+
 /**
  * Retention per table from `RTCPULSE_TTL_DAYS_<TABLE>` variables, for example
  * `RTCPULSE_TTL_DAYS_SAMPLES=30` → `{ samples: 30 }`. Throws on a value that
- * is not a whole number of days.
+ * is not a whole number of days, and on a variable whose suffix names no
+ * table with retention (a misspelt one would otherwise keep rows forever),
+ * listing the valid names.
  */
 export function ttlDaysFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, number> {
+  const known = tablesWithRetention();
   const days: Record<string, number> = {};
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith(TTL_ENV_PREFIX) || value === undefined || value === '') continue;
+    const table = key.slice(TTL_ENV_PREFIX.length).toLowerCase();
+    if (!known.includes(table)) {
+      const valid = known.map((name) => `${TTL_ENV_PREFIX}${name.toUpperCase()}`).join(', ');
+      throw new Error(`${key} names no table with retention; the valid variables are ${valid}`);
+    }
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${key} must be a whole number of days, got ${value}`);
-    days[key.slice(TTL_ENV_PREFIX.length).toLowerCase()] = parsed;
+    days[table] = parsed;
   }
   return days;
 }
