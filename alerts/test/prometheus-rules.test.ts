@@ -12,7 +12,7 @@ interface RuleFile {
 }
 interface TestFile {
   rule_files: string[];
-  tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
+  tests: { input_series: { series: string }[]; alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
 }
 
 /** Where a PromQL expression fails to parse, or `undefined`. */
@@ -58,6 +58,22 @@ describe.each(NAMING_PATHS)('generated Prometheus rules (%s)', (path) => {
       expect(mine.some((c) => c.exp_alerts.length > 0), `${rule.alert} fires`).toBe(true);
       expect(mine.some((c) => c.exp_alerts.length === 0), `${rule.alert} stays silent`).toBe(true);
     }
+  });
+
+  it('has promtool cases where a component series never existed and the alert still fires', () => {
+    const groups = tests.flatMap((t) => t.tests);
+    const firesWithout = (alert: string, absent: string): boolean =>
+      groups.some(
+        (g) =>
+          g.alert_rule_test.some((c) => c.alertname === alert && c.exp_alerts.length > 0) &&
+          g.input_series.length > 0 &&
+          !g.input_series.some((i) => i.series.startsWith(absent)),
+      );
+    const storage = 'webrtc_cost_storage_total';
+    expect(firesWithout('EgressCostShareHigh', storage)).toBe(true);
+    expect(firesWithout('CostPerParticipantHourHigh', storage)).toBe(true);
+    expect(firesWithout('RecordingSuccessLow', 'webrtc_recording_jobs_total{outcome="succeeded"')).toBe(true);
+    expect(firesWithout('CallSetupErrorBudgetFastBurn', 'webrtc_ice_pair_formation_time')).toBe(true);
   });
 
   it('records p50, p95 and p99 of every registry histogram', () => {

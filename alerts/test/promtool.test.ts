@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,29 +7,36 @@ import { GENERATED_DIR, committedFiles } from './generated-files.js';
 
 const PROMTOOL = '/usr/bin/promtool';
 
-function promtool(args: string[]): { status: number | null; output: string } {
+/** Runs promtool without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
+function promtool(args: string[]): Promise<{ status: number | null; output: string }> {
   if (!existsSync(PROMTOOL)) {
     throw new Error(`${PROMTOOL} is missing: install Debian's "prometheus" package (npm run test:all does it)`);
   }
-  const result = spawnSync(PROMTOOL, args, { cwd: GENERATED_DIR, encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  return new Promise((resolve, reject) => {
+    const child = spawn(PROMTOOL, args, { cwd: GENERATED_DIR });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
 }
 
 describe.each(NAMING_PATHS)('promtool on the %s naming path', (path) => {
   const files = committedFiles().filter((f) => f.startsWith(`prometheus/${path}/`));
 
-  it('accepts every rule file (promtool check rules)', { timeout: 60_000 }, () => {
+  it('accepts every rule file (promtool check rules)', { timeout: 60_000 }, async () => {
     const ruleFiles = files.filter((f) => !f.includes('/tests/'));
     expect(ruleFiles).toEqual([`prometheus/${path}/alerts.yml`, `prometheus/${path}/recording.yml`]);
-    const { status, output } = promtool(['check', 'rules', ...ruleFiles]);
+    const { status, output } = await promtool(['check', 'rules', ...ruleFiles]);
     expect(output).not.toMatch(/FAILED/);
     expect(status).toBe(0);
   });
 
-  it('passes every generated unit test (promtool test rules)', { timeout: 300_000 }, () => {
+  it('passes every generated unit test (promtool test rules)', { timeout: 300_000 }, async () => {
     const tests = files.filter((f) => f.includes('/tests/'));
     expect(tests.length).toBeGreaterThan(0);
-    const { status, output } = promtool(['test', 'rules', ...tests.map((t) => join(GENERATED_DIR, t))]);
+    const { status, output } = await promtool(['test', 'rules', ...tests.map((t) => join(GENERATED_DIR, t))]);
     expect(output).not.toMatch(/FAILED/);
     expect(status).toBe(0);
   });

@@ -3,7 +3,7 @@ import { grafanaAlertingFile } from '../grafana/provisioning.js';
 import { renderIndex, renderPage, prometheusStatus } from '../pages/render.js';
 import { NAMING_PATHS } from '../prometheus/naming.js';
 import { alertingGroups, prometheusAlerts, recordingGroups } from '../prometheus/rules.js';
-import { alertTestGroup } from '../prometheus/tests.js';
+import { alertTestGroups } from '../prometheus/tests.js';
 import { allRules, RUNBOOK } from '../runbook/index.js';
 
 /** Default base of every `runbook_url`: the pages' path in this repository. */
@@ -37,7 +37,7 @@ export function generateOutputs(options: GenerateOptions = {}): Map<string, stri
     for (const page of RUNBOOK) {
       const alerts = ready.filter((a) => a.page.slug === page.slug);
       if (alerts.length === 0) continue;
-      const tests = alerts.flatMap((a) => [alertTestGroup(a, 'fires', path, baseUrl), alertTestGroup(a, 'silent', path, baseUrl)]);
+      const tests = alerts.flatMap((a) => alertTestGroups(a, path, baseUrl));
       files.set(
         `${dir}/tests/${page.slug}.test.yml`,
         yaml({ rule_files: ['../recording.yml', '../alerts.yml'], evaluation_interval: '1m', tests }),

@@ -1,4 +1,5 @@
-import type { BurnRateForm, Duration, MetricSelector, QuantileForm, RatioForm } from '../runbook/types.js';
+import type { BurnRateForm, Comparator, Duration, QuantileForm, RatioForm } from '../runbook/types.js';
+import { distinctSelectors, matcherText, renderCounterExpr, renderCounterSum, type RateContext } from './counter-expr.js';
 import { prometheusName, sanitizeName, type NamingPath } from './naming.js';
 import { quantileGrouping, requireMetric } from './resolve.js';
 
@@ -13,13 +14,6 @@ export function quantileTag(q: number): string {
   const pct = +(q * 100).toFixed(6);
   const [whole = '0', fraction] = String(pct).split('.');
   return `p${whole.padStart(2, '0')}${fraction ? `_${fraction}` : ''}`;
-}
-
-/** `{a="x",b="y"}` or '' for no matchers; keys sorted for stable output. */
-export function matcherText(matchers: Readonly<Record<string, string>> | undefined): string {
-  const entries = Object.entries(matchers ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return '';
-  return `{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
 }
 
 /** Name of the recording rule holding quantile `q` of a histogram metric. */
@@ -44,25 +38,21 @@ export function quantileAlertExpr(form: QuantileForm, op: string, threshold: num
   return `${quantileRecordName(form.metric, form.quantile, path)}${matcherText(form.matchers)} ${comparison(op, threshold)}`;
 }
 
-/** The series a selector reads: the metric family, or its `_count` for a histogram observation count. */
-export function selectorSeriesName(selector: MetricSelector, path: NamingPath): string {
-  const name = prometheusName(requireMetric(selector.metric), path);
-  return selector.series === 'count' ? `${name}_count` : name;
+/** How a ratio form's counters render on `path`: the zero for a missing term comes from its anchor, else its denominator. */
+export function ratioContext(form: RatioForm, path: NamingPath): RateContext {
+  return { by: form.by, window: form.window, path, anchors: form.anchor ? [form.anchor] : distinctSelectors(form.denominator) };
 }
 
-function rateSum(selector: MetricSelector, by: readonly string[], window: Duration, path: NamingPath): string {
-  const grouping = by.length > 0 ? ` by (${by.join(', ')})` : '';
-  return `sum${grouping} (rate(${selectorSeriesName(selector, path)}${matcherText(selector.matchers)}[${window}]))`;
-}
-
-function rateSums(selectors: readonly MetricSelector[], by: readonly string[], window: Duration, path: NamingPath): string {
-  const terms = selectors.map((s) => rateSum(s, by, window, path));
-  return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' + ')})`;
-}
-
-/** Alert expression of a ratio form. */
-export function ratioAlertExpr(form: RatioForm, op: string, threshold: number, path: NamingPath): string {
-  const ratio = `${rateSums(form.numerator, form.by, form.window, path)} / ${rateSums(form.denominator, form.by, form.window, path)}`;
+/**
+ * Alert expression of a ratio form: numerator over a denominator above
+ * zero (a zero denominator gives no value rather than +Inf or NaN). A
+ * rule that fires below its threshold counts a missing numerator as zero.
+ */
+export function ratioAlertExpr(form: RatioForm, op: Comparator, threshold: number, path: NamingPath): string {
+  const ctx = ratioContext(form, path);
+  const numerator = renderCounterSum(form.numerator, ctx, op === '<');
+  const denominator = renderCounterSum(form.denominator, ctx, false);
+  const ratio = `${numerator} / (${denominator} > 0)`;
   const scaled = form.scale === 1 ? ratio : `(${ratio}) * ${form.scale}`;
   return `${scaled} ${comparison(op, threshold)}`;
 }
@@ -72,9 +62,10 @@ export function errorRatioRecordName(slo: string, window: Duration): string {
   return `rtcpulse:slo_${sanitizeName(slo)}:error_ratio_rate${window}`;
 }
 
-/** `sum(rate(bad[w])) / sum(rate(total[w]))`. */
+/** `bad / total` over `window`; a counter missing inside `bad` counts as zero wherever `total` exists. */
 export function errorRatioExpr(form: BurnRateForm, window: Duration, path: NamingPath): string {
-  return `${rateSum(form.bad, [], window, path)} / ${rateSum(form.total, [], window, path)}`;
+  const ctx: RateContext = { by: [], window, path, anchors: [form.total] };
+  return `${renderCounterExpr(form.bad, ctx, false)} / (${renderCounterExpr(form.total, ctx, false)} > 0)`;
 }
 
 /** Burn-rate alert: both windows' error ratios above factor × budget. */

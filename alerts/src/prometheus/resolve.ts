@@ -1,5 +1,6 @@
 import { METRICS, type MetricAttribute, type MetricDefinition } from '@rtcpulse/schema';
-import type { MetricSelector, PrometheusForm } from '../runbook/types.js';
+import type { CounterExpr, MetricSelector, PrometheusForm } from '../runbook/types.js';
+import { exprSelectors } from './counter-expr.js';
 import { labelName } from './naming.js';
 
 /** Find a registry metric by its OpenTelemetry name. */
@@ -26,15 +27,15 @@ export function unresolvedReason(form: PrometheusForm): string | undefined {
     if (metric.instrument !== wanted) return `metric ${selector.metric} is a ${metric.instrument}, not a ${wanted}`;
     return undefined;
   };
-  const all = (selectors: readonly MetricSelector[]): string | undefined =>
-    selectors.map((s) => need(s, 'counter')).find((r) => r !== undefined);
+  const all = (exprs: readonly CounterExpr[]): string | undefined =>
+    exprs.flatMap(exprSelectors).map((s) => need(s, 'counter')).find((r) => r !== undefined);
   switch (form.kind) {
     case 'quantile':
       return need(form, 'histogram') ?? (registryMetric(form.metric)?.buckets ? undefined : `metric ${form.metric} has no buckets`);
     case 'ratio':
-      return all(form.numerator) ?? all(form.denominator);
+      return all(form.numerator) ?? all(form.denominator) ?? all(form.anchor ? [form.anchor] : []);
     case 'burn-rate':
-      return need(form.bad, 'counter') ?? need(form.total, 'counter');
+      return all([form.bad, form.total]);
   }
 }
 

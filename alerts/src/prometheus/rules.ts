@@ -12,7 +12,7 @@ import {
   quantileRecordName,
   ratioAlertExpr,
 } from './promql.js';
-import { unresolvedReason } from './resolve.js';
+import { quantileGrouping, requireMetric, unresolvedReason } from './resolve.js';
 
 /** A Prometheus recording rule. */
 export interface RecordingRule {
@@ -67,6 +67,13 @@ export function runbookUrl(page: RunbookPage, baseUrl: string): string {
 /** Labels every generated alert carries. */
 export function alertLabels(rule: AlertRule): Record<string, string> {
   return { severity: rule.severity, rule_id: rule.id };
+}
+
+/** The grouping labels a Prometheus form's alerts carry (beyond {@link alertLabels}). */
+export function alertGrouping(alert: { readonly form: PrometheusForm }): readonly string[] {
+  const { form } = alert;
+  if (form.kind === 'quantile') return quantileGrouping(requireMetric(form.metric));
+  return form.kind === 'ratio' ? form.by : [];
 }
 
 /** Annotations every generated alert carries. */

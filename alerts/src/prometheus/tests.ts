@@ -1,9 +1,10 @@
-import type { BurnRateForm, MetricSelector, QuantileForm, RatioForm } from '../runbook/types.js';
+import type { BurnRateForm, CounterExpr, MetricSelector, PromtoolCase, QuantileForm, RatioForm } from '../runbook/types.js';
 import { durationSeconds } from '../runbook/durations.js';
+import { isSelector, selectorKey, selectorSeriesName } from './counter-expr.js';
 import { prometheusName, type NamingPath } from './naming.js';
-import { burnLimit, matcherText, selectorSeriesName } from './promql.js';
+import { burnLimit } from './promql.js';
 import { quantileGrouping, requireMetric } from './resolve.js';
-import { alertAnnotations, alertLabels, type PrometheusAlert } from './rules.js';
+import { alertAnnotations, alertGrouping, alertLabels, type PrometheusAlert } from './rules.js';
 
 /** One input series of a promtool test: selector text and expanding values notation. */
 export interface InputSeries {
@@ -70,10 +71,6 @@ function quantileCase(form: QuantileForm, above: boolean, path: NamingPath, thre
   return { series, labels };
 }
 
-function selectorKey(selector: MetricSelector): string {
-  return `${selector.metric}|${selector.series ?? ''}|${matcherText(selector.matchers)}`;
-}
-
 function selectorSeries(selector: MetricSelector, by: readonly string[], perMinute: number, path: NamingPath, minutes: number): InputSeries {
   const labels = { ...groupLabels(by, undefined), ...(selector.matchers ?? {}) };
   return { series: `${selectorSeriesName(selector, path)}${labelsText(labels)}`, values: counterValues(perMinute, minutes) };
@@ -120,16 +117,24 @@ function targetValue(threshold: number, above: boolean, max: number | undefined)
   return max === undefined ? high : Math.min(high, (threshold + max) / 2);
 }
 
+function selectorsOnly(exprs: readonly CounterExpr[]): MetricSelector[] | undefined {
+  return exprs.every(isSelector) ? exprs.filter(isSelector) : undefined;
+}
+
 function ratioCase(form: RatioForm, above: boolean, threshold: number, path: NamingPath, minutes: number) {
-  const share = isShare(form.numerator, form.denominator);
+  const numerator = selectorsOnly(form.numerator);
+  const denominator = selectorsOnly(form.denominator);
+  if (!numerator || !denominator) return undefined;
+  const share = isShare(numerator, denominator);
   const value = targetValue(threshold, above, share ? form.scale : undefined);
   return {
-    series: ratioSeries(form.numerator, form.denominator, form.by, value / form.scale, path, minutes),
+    series: ratioSeries(numerator, denominator, form.by, value / form.scale, path, minutes),
     labels: groupLabels(form.by, undefined),
   };
 }
 
 function burnCase(form: BurnRateForm, above: boolean, factor: number, path: NamingPath, minutes: number) {
+  if (!isSelector(form.bad)) return undefined;
   const ratio = targetValue(burnLimit(form, factor), above, isShare([form.bad], [form.total]) ? 1 : undefined);
   return { series: ratioSeries([form.bad], [form.total], [], ratio, path, minutes), labels: {} };
 }
@@ -138,14 +143,45 @@ function expand(template: string, labels: Readonly<Record<string, string>>): str
   return template.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? '');
 }
 
+function minutesOf(alert: PrometheusAlert): { evalMinutes: number; minutes: number } {
+  const evalMinutes = Math.ceil(durationSeconds(alert.rule.for) / 60) + 12;
+  return { evalMinutes, minutes: evalMinutes + 2 };
+}
+
+function testGroup(
+  alert: PrometheusAlert,
+  fires: boolean,
+  series: readonly InputSeries[],
+  groupLabelValues: Readonly<Record<string, string>>,
+  baseUrl: string,
+): PromtoolTestGroup {
+  const { rule, page } = alert;
+  const labels = { ...groupLabelValues, ...alertLabels(rule) };
+  const annotations = Object.fromEntries(
+    Object.entries(alertAnnotations(rule, page, baseUrl)).map(([k, v]) => [k, expand(v, labels)]),
+  );
+  return {
+    interval: '1m',
+    input_series: series,
+    alert_rule_test: [
+      {
+        eval_time: `${minutesOf(alert).evalMinutes}m`,
+        alertname: rule.alert,
+        exp_alerts: fires ? [{ exp_labels: labels, exp_annotations: annotations }] : [],
+      },
+    ],
+  };
+}
+
 /**
  * A promtool test group in which `alert` fires (or stays silent), with
- * input series built from the rule data so the outcome holds by construction.
+ * input series built from the rule data so the outcome holds by
+ * construction; `undefined` for a form whose counters combine by more than
+ * a sum (its cases are written as data, see {@link caseTestGroup}).
  */
-export function alertTestGroup(alert: PrometheusAlert, outcome: Outcome, path: NamingPath, baseUrl: string): PromtoolTestGroup {
-  const { rule, form, page } = alert;
-  const evalMinutes = Math.ceil(durationSeconds(rule.for) / 60) + 12;
-  const minutes = evalMinutes + 2;
+export function alertTestGroup(alert: PrometheusAlert, outcome: Outcome, path: NamingPath, baseUrl: string): PromtoolTestGroup | undefined {
+  const { rule, form } = alert;
+  const { minutes } = minutesOf(alert);
   const fires = outcome === 'fires';
   const above = (rule.comparator === '>') === fires;
   const built =
@@ -154,19 +190,20 @@ export function alertTestGroup(alert: PrometheusAlert, outcome: Outcome, path: N
       : form.kind === 'ratio'
         ? ratioCase(form, above, rule.threshold, path, minutes)
         : burnCase(form, above, rule.threshold, path, minutes);
-  const labels = { ...built.labels, ...alertLabels(rule) };
-  const annotations = Object.fromEntries(
-    Object.entries(alertAnnotations(rule, page, baseUrl)).map(([k, v]) => [k, expand(v, labels)]),
-  );
-  return {
-    interval: '1m',
-    input_series: built.series,
-    alert_rule_test: [
-      {
-        eval_time: `${evalMinutes}m`,
-        alertname: rule.alert,
-        exp_alerts: fires ? [{ exp_labels: labels, exp_annotations: annotations }] : [],
-      },
-    ],
-  };
+  return built && testGroup(alert, fires, built.series, built.labels, baseUrl);
+}
+
+/** The promtool test group of one case written as data on the alert's Prometheus form. */
+export function caseTestGroup(alert: PrometheusAlert, testCase: PromtoolCase, path: NamingPath, baseUrl: string): PromtoolTestGroup {
+  const by = alertGrouping(alert);
+  const { minutes } = minutesOf(alert);
+  const series = testCase.series.map((s) => selectorSeries(s.selector, by, s.perMinute, path, minutes));
+  return testGroup(alert, testCase.fires, series, groupLabels(by, undefined), baseUrl);
+}
+
+/** Every promtool test group of an alert: the generated pair (when the form allows) and its cases. */
+export function alertTestGroups(alert: PrometheusAlert, path: NamingPath, baseUrl: string): PromtoolTestGroup[] {
+  const generated = (['fires', 'silent'] as const).map((o) => alertTestGroup(alert, o, path, baseUrl));
+  const cases = (alert.form.cases ?? []).map((c) => caseTestGroup(alert, c, path, baseUrl));
+  return [...generated.filter((g): g is PromtoolTestGroup => g !== undefined), ...cases];
 }

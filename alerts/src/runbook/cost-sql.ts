@@ -5,13 +5,20 @@ import type { MetricSelector, SqlContext } from './types.js';
 /** Bytes in a billed gigabyte (decimal, as clouds bill). */
 const GB = 1e9;
 
+/** CPU dollars (node usage reports). */
+export const COST_CPU: MetricSelector = { metric: 'webrtc.cost.cpu' };
+/** RAM dollars (node usage reports). */
+export const COST_RAM: MetricSelector = { metric: 'webrtc.cost.ram' };
+/** Egress dollars: SFU egress and TURN relay. */
+export const COST_EGRESS: MetricSelector = { metric: 'webrtc.cost.egress' };
+/** Storage dollars of finished recordings; never created in a deployment without a recorder. */
+export const COST_STORAGE: MetricSelector = { metric: 'webrtc.cost.storage' };
+
+/** Participant-hours on the SFUs (SFU reports). */
+export const SFU_PARTICIPANT_TIME: MetricSelector = { metric: 'webrtc.sfu.participant_time' };
+
 /** The collector's cost counters: CPU, RAM, egress (TURN included) and storage dollars. */
-export const COST_COUNTERS: readonly MetricSelector[] = [
-  { metric: 'webrtc.cost.cpu' },
-  { metric: 'webrtc.cost.ram' },
-  { metric: 'webrtc.cost.egress' },
-  { metric: 'webrtc.cost.storage' },
-];
+export const COST_COUNTERS: readonly MetricSelector[] = [COST_CPU, COST_RAM, COST_EGRESS, COST_STORAGE];
 
 /** `server_events` columns the cost SQL reads. */
 export const USAGE_COLUMNS: readonly string[] = [
@@ -19,22 +26,30 @@ export const USAGE_COLUMNS: readonly string[] = [
   'sfu_egress_bytes', 'turn_relayed_bytes', 'recording_stored_bytes', 'sfu_participant_time_h',
 ];
 
+/** `sumIf(expr, cond)`, 0 instead of NULL when no row matches or every value is NULL (a nullable column). */
+function sumOrZero(expr: string, condition: string): string {
+  return `coalesce(sumIf(${expr}, ${condition}), 0)`;
+}
+
 /**
  * Per tenant over the rule's window: `cpu`, `ram`, `egress` (SFU egress
  * plus TURN relay), `storage` dollars and `hours` of participant time on the
- * SFUs, from the usage in `server_events` and `ctx.prices` (the same
- * decomposition the collector's cost counters use).
+ * SFUs, from the usage in `server_events` and `ctx.prices`: the
+ * decomposition and the sums of the collector's `GET /v1/server/cost`
+ * (`collector/src/server-events/queries.ts` and `cost.ts`), where a
+ * component without usage in the window is 0, never NULL.
  */
 export function costComponentsSql(ctx: SqlContext): string {
   const p = ctx.prices;
   const hourMs = 3_600_000;
+  const K = SERVER_KIND;
   return `SELECT tenant,
-  sumIf(cpu_cores * interval_ms, kind = '${SERVER_KIND.node}') / ${hourMs} * ${p.cpuHour} AS cpu,
-  sumIf(coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms, kind = '${SERVER_KIND.node}') / ${GB} / ${hourMs} * ${p.ramGbHour} AS ram,
-  sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / ${GB} * ${p.egressPerGb}
-    + sumIf(turn_relayed_bytes, kind = '${SERVER_KIND.turn}') / ${GB} * ${p.turnPerGb} AS egress,
-  sumIf(recording_stored_bytes, kind = '${SERVER_KIND.recording}' AND state = 'finished') / ${GB} * ${p.storageGbMonth} * ${p.storageRetentionMonths} AS storage,
-  sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') AS hours
+  ${sumOrZero('cpu_cores * interval_ms', `kind = '${K.node}'`)} / ${hourMs} * ${p.cpuHour} AS cpu,
+  ${sumOrZero('coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms', `kind = '${K.node}'`)} / ${GB} / ${hourMs} * ${p.ramGbHour} AS ram,
+  ${sumOrZero('sfu_egress_bytes', `kind = '${K.sfuEgress}'`)} / ${GB} * ${p.egressPerGb}
+    + ${sumOrZero('turn_relayed_bytes', `kind = '${K.turn}'`)} / ${GB} * ${p.turnPerGb} AS egress,
+  ${sumOrZero('recording_stored_bytes', `kind = '${K.recording}' AND state = 'finished'`)} / ${GB} * ${p.storageGbMonth} * ${p.storageRetentionMonths} AS storage,
+  ${sumOrZero('sfu_participant_time_h', `kind = '${K.sfu}'`)} AS hours
 FROM ${TABLE.serverEvents}
 WHERE ${inWindow(ctx)}
 GROUP BY tenant`;

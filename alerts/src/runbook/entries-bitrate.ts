@@ -23,11 +23,33 @@ export const SLOW_STARTUP_BITRATE: RunbookPage = {
   ],
   telemetry:
     'Time from session start until the outbound bitrate first reaches its target, per session (`bitrate.target` event, reached or missed). Alert on its p95 at 3 s.',
-  confirm: {
-    dashboard: DASHBOARD.quality,
-    look: 'Startup: p95 time to target bitrate by region and browser; the outbound bitrate of a few new sessions in the drill-down.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Time to target bitrate p95',
+      look: 'the p95 over time against the 3 s line.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT region, browser, quantileExact(0.95)(value) AS p95_ms, count() AS sessions, any(session_id) AS example_session
+FROM events
+WHERE tenant = {tenant:String} AND type = '${EVENT.bitrateTarget}' AND ts > now() - INTERVAL 1 HOUR
+GROUP BY region, browser
+ORDER BY p95_ms DESC`,
+      look: 'the p95 by region and browser, with a session to open.',
+    },
+    {
+      dashboard: DASHBOARD.session,
+      panel: 'Bitrate',
+      look: 'for the example session: the outbound bitrate climbing over its first seconds.',
+    },
+  ],
+  silence: {
+    when: 'While a bandwidth-hint rollout is in progress in one `region`.',
+    by: ['region'],
+    duration: '24h',
+    lacking: 'keep',
   },
-  silence: 'Silence per `region` while a bandwidth-hint rollout is in progress there.',
   rules: [
     {
       id: 'time-to-target-bitrate-p95',
@@ -72,11 +94,31 @@ export const SVC_FLICKER: RunbookPage = {
   ],
   telemetry:
     'Keyframes decoded against frames decoded, and PLI/FIR counts, per interval. Spikes in the keyframe share line up with bandwidth events.',
-  confirm: {
-    dashboard: DASHBOARD.quality,
-    look: 'Video: keyframe share and PLI/FIR rate by region next to available outgoing bitrate.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Key frames per decoded frames (inbound video)',
+      look: 'the keyframe share over time against the 10 % line.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT region, toStartOfMinute(ts) AS minute,
+  100 * sum(coalesce(${KEYFRAME_COLUMNS.keyframes}, 0)) / greatest(sum(coalesce(${KEYFRAME_COLUMNS.decoded}, 0)), 1) AS key_frame_pct,
+  sum(coalesce(video_in_pli_count, 0)) AS pli, sum(coalesce(video_in_fir_count, 0)) AS fir,
+  quantileExact(0.5)(available_outgoing_bitrate_kbps) AS outgoing_kbps_p50
+FROM samples
+WHERE tenant = {tenant:String} AND ts > now() - INTERVAL 1 HOUR
+GROUP BY region, minute
+ORDER BY region, minute`,
+      look: 'keyframe share, PLI and FIR counts and the available outgoing bitrate per minute (no dashboard panel shows PLI/FIR): spikes that line up with bandwidth drops confirm it.',
+    },
+  ],
+  silence: {
+    when: 'Informational only: it never pages. Silence one `tenant` if that customer accepts the artefacts.',
+    by: ['tenant'],
+    duration: '30d',
+    lacking: 'keep',
   },
-  silence: 'Informational only: it never pages. Silence per `tenant` if a customer accepts the artefacts.',
   rules: [
     {
       id: 'keyframe-share-high',

@@ -1,6 +1,5 @@
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, percent, share } from './sql.js';
-import { COST_COUNTERS, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
+import { inWindow, share } from './sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
@@ -26,12 +25,29 @@ export const SIMULCAST_UNTUNED: RunbookPage = {
   ],
   telemetry:
     'Egress GB per participant-hour by simulcast layer: the client view from received bytes (`webrtc.transport.received`) and the SFU view from its egress reports (`server_events`). Budget about 1.5 GB per participant-hour at 720p; alert at 2.5.',
-  confirm: {
-    dashboard: DASHBOARD.cost,
-    look: 'Egress by simulcast layer and GB per participant-hour: a flat top layer ("f") while lower layers are empty confirms it.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.cost,
+      panel: 'SFU egress by simulcast layer',
+      look: 'the top layer ("f") carrying the egress while the lower layers stay empty.',
+    },
+    {
+      dashboard: DASHBOARD.cost,
+      panel: 'SFU egress per participant-hour',
+      look: 'GB per participant-hour against the 1.5 budget and the 2.5 alert line.',
+    },
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Client receive volume per participant-hour',
+      look: 'the same from the clients\' side (received bytes), which also covers deployments without SFU reports.',
+    },
+  ],
+  silence: {
+    when: 'Only for a customer that knowingly forces the top layer (for example a broadcast with few receivers): silence that `tenant`; the budget line stays on the cost dashboard.',
+    by: ['tenant'],
+    duration: '30d',
+    lacking: 'keep',
   },
-  silence:
-    'Silence per `tenant` only for a customer that knowingly forces the top layer (for example a broadcast with few receivers); the budget line stays on the cost dashboard.',
   rules: [
     {
       id: 'client-receive-gb-per-hour',
@@ -95,63 +111,6 @@ FROM ${TABLE.serverEvents}
 WHERE ${inWindow(ctx)} AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
 GROUP BY tenant, region
 HAVING sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') >= 1 / 60`,
-      },
-      grafana: true,
-    },
-  ],
-};
-
-/** Entry 8: at large room sizes, egress bandwidth dominates the bill. */
-export const EGRESS_DOMINATES: RunbookPage = {
-  entry: 8,
-  slug: '08-egress-dominates-cost',
-  title: 'SFU egress dominates infrastructure cost in large rooms',
-  severity: 'warn',
-  area: 'cost shape',
-  symptom:
-    'Per-participant compute looks cheap in development, but in production rooms of a few hundred to a thousand people bandwidth becomes most of the infrastructure bill.',
-  rootCause:
-    'In big rooms bandwidth costs more than CPU at most cloud providers: every receive-only viewer adds egress but almost no compute.',
-  fix: [
-    'Above roughly 1 PB a month, negotiate committed egress pricing.',
-    'Store recordings where egress is cheap.',
-    'For the largest audiences, serve viewers over LL-HLS through a CDN, where cached segments cost little.',
-  ],
-  telemetry:
-    'Cost per participant-hour split into CPU, RAM, egress and storage: the collector turns SFU, TURN, recorder and node reports into cost with its pricing config (`webrtc.cost.*` counters; the SQL form applies the same prices to the usage in `server_events`).',
-  confirm: {
-    dashboard: DASHBOARD.cost,
-    look: 'Cost per participant-hour, decomposed: the egress share against CPU, RAM and storage, by tenant.',
-  },
-  silence:
-    'This is a cost-shape warning: silence per `tenant` for a quarter once a decision (committed pricing, CDN fan-out) is on record.',
-  rules: [
-    {
-      id: 'egress-cost-share',
-      alert: 'EgressCostShareHigh',
-      severity: 'warn',
-      comparator: '>',
-      threshold: 60,
-      unit: '%',
-      for: '1h',
-      summary: 'Egress is over 60% of infrastructure cost',
-      description:
-        'Over the last 6 hours, egress made up more than 60% of the computed infrastructure cost. Time to look at committed pricing or CDN fan-out.',
-      prometheus: {
-        kind: 'ratio',
-        numerator: [{ metric: 'webrtc.cost.egress' }],
-        denominator: COST_COUNTERS,
-        scale: 100,
-        by: [],
-        window: '6h',
-      },
-      sql: {
-        requires: { [TABLE.serverEvents]: USAGE_COLUMNS },
-        labels: [],
-        query: (ctx) => `SELECT tenant, ${percent('egress', 'cpu + ram + egress + storage')} AS value
-FROM (
-${costComponentsSql(ctx)}
-)`,
       },
       grafana: true,
     },

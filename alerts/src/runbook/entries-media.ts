@@ -46,11 +46,34 @@ export const SPEECH_SUPPRESSED: RunbookPage = {
   ],
   telemetry:
     'Outbound voice activity (media-source `audioLevel`/`totalAudioEnergy`) against the inbound audio level the other participants of the call receive, with the track\'s `noiseSuppression`/`autoGainControl` settings. Intervals where someone speaks and nobody hears anything stand out.',
-  confirm: {
-    dashboard: DASHBOARD.quality,
-    look: 'Audio: speaking vs heard level by browser and noise-suppression setting; the session drill-down shows the two levels of one call side by side.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Outbound voice activity vs inbound audio level',
+      look: 'the inbound level sinking while outbound voice activity stays.',
+    },
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'SpeechNotHeard: > 10 %',
+      look: 'which tenant and region are above it now.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT browser, noise_suppression, count() AS speaking_samples,
+  quantileExact(0.5)(${AUDIO_LEVEL_COLUMNS.speaking}) AS speaking_level_p50
+FROM samples
+WHERE tenant = {tenant:String} AND ts > now() - INTERVAL 1 HOUR AND ${AUDIO_LEVEL_COLUMNS.speaking} >= 0.1
+GROUP BY browser, noise_suppression
+ORDER BY speaking_samples DESC`,
+      look: 'who speaks with noise suppression on or off, by browser: quiet speakers with suppression on are the suspects.',
+    },
+  ],
+  silence: {
+    when: 'While a per-language tuning is rolled out to one `tenant`; this is a warning, never a page.',
+    by: ['tenant'],
+    duration: '7d',
+    lacking: 'keep',
   },
-  silence: 'Silence per `tenant` while a per-language tuning is rolled out; this is a warning, never a page.',
   rules: [
     {
       id: 'speech-unheard',
@@ -93,11 +116,24 @@ export const HYBRID_AV_DRIFT: RunbookPage = {
   ],
   telemetry:
     'A/V offset per session between the two paths, reported by the app through the SDK (`reportAvOffset`) from a reference frame present in both, plus `estimatedPlayoutTimestamp` where the browser has it. Alert on the p95 offset at 250 ms.',
-  confirm: {
-    dashboard: DASHBOARD.quality,
-    look: 'Hybrid sync: p95 A/V offset by region; compare with the LL-HLS segment duration of the affected streams.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'A/V offset between WebRTC and LL-HLS (p95)',
+      look: 'the p95 offset over time against the 250 ms line; compare it with the LL-HLS segment duration of the affected streams.',
+    },
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'HybridAvOffsetHigh: > 250 ms',
+      look: 'the p95 per tenant and region now.',
+    },
+  ],
+  silence: {
+    when: 'During a planned packager change in one `region`; otherwise the warning stands until the paths are re-anchored.',
+    by: ['region'],
+    duration: '4h',
+    lacking: 'keep',
   },
-  silence: 'Silence per `tenant` during a planned packager change; otherwise the warning stands until the paths are re-anchored.',
   rules: [
     {
       id: 'av-offset-p95',

@@ -20,12 +20,33 @@ export const CLIENT_SIDE_RECORDING: RunbookPage = {
   ],
   telemetry:
     'Recording success rate per session from the recorder\'s job reports (started, finished, failed) through the collector\'s server events; alert under 99% whatever the room size.',
-  confirm: {
-    dashboard: DASHBOARD.runbook,
-    look: 'Row "5 · Recording integrity": finished vs failed recording jobs by tenant and room size; failed jobs list their session for the drill-down.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Recording success',
+      look: 'the success rate over time against the 99 % line.',
+    },
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'RecordingSuccessLow: < 99 %',
+      look: 'which tenant and region are below it now.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT ts, region, node_id, job_id, session_id, reason
+FROM ${TABLE.serverEvents}
+WHERE tenant = {tenant:String} AND kind = '${SERVER_KIND.recording}' AND state = 'failed' AND ts > now() - INTERVAL 1 HOUR
+ORDER BY ts DESC
+LIMIT 50`,
+      look: 'the failed jobs with their recorder node, session and reason (`GET /v1/server/recordings?from=&to=` gives the counts).',
+    },
+  ],
+  silence: {
+    when: 'Never fleet-wide: lost recordings are unrecoverable. Silence one `tenant` only while its recorder fleet is knowingly down for maintenance and recording is disabled in the product.',
+    by: ['tenant'],
+    duration: '4h',
+    lacking: 'keep',
   },
-  silence:
-    'Never silence fleet-wide: lost recordings are unrecoverable. Silence per `tenant` only while its recorder fleet is knowingly down for maintenance and recording is disabled in the product.',
   rules: [
     {
       id: 'recording-success-low',
@@ -48,6 +69,21 @@ export const CLIENT_SIDE_RECORDING: RunbookPage = {
         scale: 100,
         by: ['region'],
         window: '1h',
+        cases: [
+          {
+            name: 'every job failed since a restart: no succeeded series',
+            series: [
+              { selector: { metric: 'webrtc.recording.jobs', matchers: { outcome: 'started' } }, perMinute: 5 },
+              { selector: { metric: 'webrtc.recording.jobs', matchers: { outcome: 'failed' } }, perMinute: 5 },
+            ],
+            fires: true,
+          },
+          {
+            name: 'jobs started, none ended yet',
+            series: [{ selector: { metric: 'webrtc.recording.jobs', matchers: { outcome: 'started' } }, perMinute: 5 }],
+            fires: false,
+          },
+        ],
       },
       sql: {
         requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'state'] },
@@ -82,11 +118,30 @@ export const BLUETOOTH_FIRST_CALL: RunbookPage = {
   ],
   telemetry:
     'Not visible in WebRTC stats: post-call feedback through the SDK (`reportFeedback`) with the complaint tag `audio-wrong-device` (`feedback.complaint` events) and platform details; track its share of feedback by OS.',
-  confirm: {
-    dashboard: DASHBOARD.overview,
-    look: 'Feedback: complaint tags by OS and app version; a rise of `audio-wrong-device` on iOS confirms it.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'Post-call complaints by tag',
+      look: 'a rise of `audio-wrong-device` among the complaint tags.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT os, sdk_version,
+  uniqExactIf(session_id, type = '${EVENT.feedbackComplaint}' AND name = '${WRONG_AUDIO_DEVICE}') AS wrong_device,
+  uniqExactIf(session_id, type = '${EVENT.feedback}') AS feedback_sessions
+FROM events
+WHERE tenant = {tenant:String} AND type IN ('${EVENT.feedback}', '${EVENT.feedbackComplaint}') AND ts > now() - INTERVAL 1 DAY
+GROUP BY os, sdk_version
+ORDER BY wrong_device DESC`,
+      look: 'the complaint by OS and SDK version: concentrated on iOS confirms it.',
+    },
+  ],
+  silence: {
+    when: 'Informational: silence one `os_name` after the audio-session fix has shipped, while older app versions fade out.',
+    by: ['os_name'],
+    duration: '30d',
+    lacking: 'keep',
   },
-  silence: 'Informational; silence per `os_name` after the audio-session fix has shipped and older app versions fade out.',
   rules: [
     {
       id: 'wrong-audio-device-complaints',

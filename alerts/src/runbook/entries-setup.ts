@@ -21,12 +21,28 @@ export const TURN_COLD_START: RunbookPage = {
   ],
   telemetry:
     'ICE candidate-pair formation time per session (`webrtc.ice.pair_formation_time`, event `ice.pair.formed`), tagged with region and selected candidate type; alert on its p99 per region.',
-  confirm: {
-    dashboard: DASHBOARD.runbook,
-    look: 'Row "1 · TURN cold start": p99 formation time by region, split by candidate type. Relay pairs slow while srflx/host stay fast points at TURN.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'ICE pair formation p99 by region',
+      look: 'a region whose p99 jumped after a scale-out (the panel does not split by candidate type: use the query below for that).',
+    },
+    {
+      language: 'sql',
+      query: `SELECT region, name AS local_candidate_type, quantileExact(0.99)(value) AS p99_ms, count() AS pairs
+FROM events
+WHERE tenant = {tenant:String} AND type = '${EVENT.icePairFormed}' AND ts > now() - INTERVAL 1 HOUR
+GROUP BY region, local_candidate_type
+ORDER BY region, p99_ms DESC`,
+      look: 'p99 by selected local candidate type: relay pairs slow while srflx and host stay fast points at cold TURN workers.',
+    },
+  ],
+  silence: {
+    when: 'Only for the length of a planned scale-out in one `region`, and only after checking (query above) that srflx and host pairs there are fast.',
+    by: ['region'],
+    duration: '1h',
+    lacking: 'keep',
   },
-  silence:
-    'Silence by `region` only, for the length of a planned scale-out, and only after checking that srflx and host pairs in that region are fast.',
   rules: [
     {
       id: 'ice-pair-formation-p99',
@@ -70,12 +86,44 @@ export const DTLS_SMALL_MTU: RunbookPage = {
   ],
   telemetry:
     'DTLS transport state changes (`dtls.state` events): a transport that stays in `connecting` for more than 5 s; and "ICE connected but no inbound RTP" from `ice.connection.state` events against inbound packet counts.',
-  confirm: {
-    dashboard: DASHBOARD.errors,
-    look: 'Lifecycle failures by stage: DTLS stuck in connecting, by browser and network type; open one affected session in the drill-down and check that inbound packets stay at zero.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'DTLS connecting time (longest) and transports stuck past 5 s',
+      look: 'stuck transports appearing, and the longest connecting time pinned at 5 s or more.',
+    },
+    {
+      dashboard: DASHBOARD.errors,
+      panel: 'Failures by stage and browser',
+      look: 'whether the `dtls` stage grows for one browser only.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT e.region AS region, e.browser AS browser, s.network_type AS network_type,
+  uniqExact(e.session_id, e.pc_id) AS stuck_connections, any(e.session_id) AS example_session
+FROM events AS e
+LEFT JOIN (
+  SELECT session_id, pc_id, any(network_type) AS network_type FROM samples
+  WHERE tenant = {tenant:String} AND ts > now() - INTERVAL 1 HOUR
+  GROUP BY session_id, pc_id
+) AS s ON s.session_id = e.session_id AND s.pc_id = e.pc_id
+WHERE e.tenant = {tenant:String} AND e.type = '${EVENT.dtlsConnecting}' AND e.state = 'stuck' AND e.ts > now() - INTERVAL 1 HOUR
+GROUP BY region, browser, network_type
+ORDER BY stuck_connections DESC`,
+      look: 'stuck handshakes by browser and network type, with one session to open.',
+    },
+    {
+      dashboard: DASHBOARD.session,
+      panel: 'Bitrate',
+      look: 'for the example session: inbound bitrate stays at zero while the Events panel shows ICE connected.',
+    },
+  ],
+  silence: {
+    when: 'Only when a single customer network is known to be affected and being fixed: silence that `tenant`, never the whole fleet, because a new middlebox elsewhere looks exactly the same.',
+    by: ['tenant'],
+    duration: '24h',
+    lacking: 'keep',
   },
-  silence:
-    'Silence per `tenant` when a single customer network is known to be affected and being fixed; never silence fleet-wide, because a new middlebox somewhere else looks exactly the same.',
   rules: [
     {
       id: 'dtls-stuck-connecting',
@@ -134,64 +182,6 @@ GROUP BY tenant, region`,
 FROM events
 WHERE ${inWindow(ctx)}
   AND (type = '${EVENT.noInboundMedia}' OR (type = '${EVENT.iceConnectionState}' AND state = 'connected'))
-GROUP BY tenant, region`,
-      },
-      grafana: true,
-    },
-  ],
-};
-
-/** Entry 3: a network change outlives ICE consent and the call dies about 30 s later. */
-export const CONSENT_EXPIRY: RunbookPage = {
-  entry: 3,
-  slug: '03-consent-expiry-after-network-change',
-  title: 'Calls drop about 30 s after a network change',
-  severity: 'page',
-  area: 'mid-call drop',
-  symptom:
-    'A call that was going well goes quiet and then disconnects roughly half a minute after the device switched networks (Wi-Fi to cellular, a VPN reconnecting, a NAT rebinding).',
-  rootCause:
-    'ICE consent checks (RFC 7675) run every few seconds; after several unanswered checks the connection moves to disconnected and then failed. Browsers do not restart ICE on their own, so unless the app calls `restartIce()` the call is lost.',
-  fix: [
-    'Listen for the `online` event and call `pc.restartIce()` on every active peer connection (the SDK can do it: `restartIceOnOnline`).',
-    'Show a "reconnecting" banner while ICE renegotiates.',
-  ],
-  telemetry:
-    '`online`/`offline` events per session, and sessions whose connection goes to `failed` within 30 s after an `online` event; the optional built-in recovery records its outcome.',
-  confirm: {
-    dashboard: DASHBOARD.errors,
-    look: 'Failures after a network change: sessions failed within 30 s of `online`, by browser and network type; the drill-down shows the `online` event and the failure side by side.',
-  },
-  silence:
-    'Do not silence while the recovery is off: the alert measures calls you lose. Once `restartIce()` on `online` ships, silence per `tenant` for clients that have not upgraded yet.',
-  rules: [
-    {
-      id: 'failed-after-online',
-      alert: 'ConnectionFailedAfterNetworkChange',
-      severity: 'page',
-      comparator: '>',
-      threshold: 5,
-      unit: '%',
-      for: '5m',
-      summary: 'Sessions failing within 30 s of an online event in {{ $labels.region }}',
-      description:
-        'Over 5% of the sessions in {{ $labels.region }} that saw the browser come back online in the last 15 minutes had a connection go from connected to failed within 30 seconds of it. ICE is not being restarted after network changes.',
-      prometheus: {
-        kind: 'ratio',
-        numerator: [{ metric: 'webrtc.connection.failed_after_online' }],
-        denominator: [{ metric: 'webrtc.network.offline' }],
-        scale: 100,
-        by: ['region'],
-        window: '15m',
-      },
-      sql: {
-        requires: { events: ['tenant', 'region', 'session_id', 'ts', 'type', 'state'] },
-        labels: ['region'],
-        query: (ctx) => `SELECT tenant, region,
-  ${percent(`uniqExactIf(session_id, type = '${EVENT.failedAfterOnline}')`, `uniqExactIf(session_id, type = '${EVENT.network}')`)} AS value
-FROM events
-WHERE ${inWindow(ctx)}
-  AND (type = '${EVENT.failedAfterOnline}' OR (type = '${EVENT.network}' AND state = 'online'))
 GROUP BY tenant, region`,
       },
       grafana: true,

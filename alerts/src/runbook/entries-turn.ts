@@ -30,12 +30,33 @@ export const TURN_ALLOCATION_LEAK: RunbookPage = {
   ],
   telemetry:
     'Active TURN allocations (coturn statistics through the collector) against the allocations live peer connections say they hold (their local relay candidates, one per allocation: a browser allocates once per network interface and TURN URL, so one connection often holds several); more than 5% apart means leaks. Session end reasons show which exit path skips the close.',
-  confirm: {
-    dashboard: DASHBOARD.cost,
-    look: 'TURN relay share and GB; allocations against the allocations live connections hold; session end reasons (pagehide, navigation, error) for the leaking tenant.',
+  confirm: [
+    {
+      dashboard: DASHBOARD.runbook,
+      panel: 'TURN allocations vs allocations live connections hold',
+      look: 'the gap between what the TURN servers hold and what live connections say they hold.',
+    },
+    {
+      dashboard: DASHBOARD.cost,
+      panel: 'TURN relayed GB by protocol and region',
+      look: 'relayed gigabytes growing faster than sessions.',
+    },
+    {
+      language: 'sql',
+      query: `SELECT end_reason, count() AS sessions
+FROM sessions FINAL
+WHERE tenant = {tenant:String} AND last_seen > now() - INTERVAL 1 DAY AND state = 'ended'
+GROUP BY end_reason
+ORDER BY sessions DESC`,
+      look: 'how sessions ended (closed, pagehide, navigation, error, timeout): a large share not `closed` names the exit path that skips `pc.close()`.',
+    },
+  ],
+  silence: {
+    when: 'For the length of a TURN node drain or restart (allocations and sessions briefly disagree); otherwise keep it, leaks cost money every minute.',
+    by: [],
+    duration: '1h',
+    lacking: 'keep',
   },
-  silence:
-    'Silence for the length of a TURN node drain or restart (allocations and sessions briefly disagree); otherwise keep it, leaks cost money every minute.',
   rules: [
     {
       id: 'turn-allocations-vs-sessions',

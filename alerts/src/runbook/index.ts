@@ -1,9 +1,12 @@
-import { AUDIT_INTEGRITY, COST_RUNAWAY } from './cost-compliance.js';
-import { EGRESS_DOMINATES, SIMULCAST_UNTUNED } from './entries-cost.js';
+import { AUDIT_INTEGRITY } from './audit-integrity.js';
+import { COST_RUNAWAY } from './cost-compliance.js';
+import { SIMULCAST_UNTUNED } from './entries-cost.js';
+import { EGRESS_DOMINATES } from './entry-egress-cost.js';
+import { CONSENT_EXPIRY } from './entry-consent-expiry.js';
 import { SLOW_STARTUP_BITRATE, SVC_FLICKER } from './entries-bitrate.js';
 import { HYBRID_AV_DRIFT, SPEECH_SUPPRESSED } from './entries-media.js';
 import { BLUETOOTH_FIRST_CALL, CLIENT_SIDE_RECORDING } from './entries-ops.js';
-import { CONSENT_EXPIRY, DTLS_SMALL_MTU, TURN_COLD_START } from './entries-setup.js';
+import { DTLS_SMALL_MTU, TURN_COLD_START } from './entries-setup.js';
 import { TURN_ALLOCATION_LEAK } from './entries-turn.js';
 import { QUALITY_PERCENTILES } from './quality.js';
 import { RELIABILITY_SLOS } from './slo.js';

@@ -65,11 +65,24 @@ export const QUALITY_PERCENTILES: RunbookPage = {
   ],
   telemetry:
     'p50/p95/p99 recording rules over the registry histograms (RTT, jitter, loss, freeze time, estimated MOS), alerting on the p95 (and the low percentile of MOS), never on means.',
-  confirm: {
-    dashboard: DASHBOARD.quality,
-    look: 'The percentile panels of the metric that fired, by region and browser; the heatmap shows whether the whole distribution moved or a tail grew.',
+  confirm: [
+    { dashboard: DASHBOARD.quality, panel: 'Round-trip time — p95 by region', look: 'RoundTripTimeHigh: the region above 300 ms.' },
+    { dashboard: DASHBOARD.quality, panel: 'Packet loss (inbound) — p95 by region', look: 'PacketLossHigh: the region above 3 %.' },
+    { dashboard: DASHBOARD.quality, panel: 'Jitter (inbound) — p95 by region', look: 'JitterHigh: the region above 30 ms.' },
+    { dashboard: DASHBOARD.quality, panel: 'Video freeze time (inbound) — p95 by region', look: 'VideoFreezeTimeHigh: the region above 10 %.' },
+    { dashboard: DASHBOARD.quality, panel: 'Estimated MOS (inbound audio) — p5 by region', look: 'EstimatedMosLow: the region under 3.6.' },
+    {
+      dashboard: DASHBOARD.quality,
+      panel: 'Packet loss (inbound) — by region, browser, network type, media kind',
+      look: 'the slice (browser, network type) behind the region (each metric has the same table); its heatmap shows whether the whole distribution moved or a tail grew.',
+    },
+  ],
+  silence: {
+    when: 'During a known provider incident in one `region`, with an end time; never silence the whole family.',
+    by: ['region'],
+    duration: '4h',
+    lacking: 'keep',
   },
-  silence: 'Silence per `region` (and `media_kind`) during a known provider incident, with an end time; never silence the whole family.',
   rules: [
     {
       id: 'rtt-p95',

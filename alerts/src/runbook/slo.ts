@@ -1,8 +1,10 @@
 import { DASHBOARD } from './dashboards.js';
 import { durationSeconds } from './durations.js';
-import { inWindow, lastSeconds, percent, share, tenantCondition } from './sql.js';
+import { inWindow, share } from './sql.js';
 import { EVENT } from './telemetry.js';
-import type { AlertRule, Duration, MetricSelector, RunbookPage, Severity, SqlContext } from './types.js';
+import { ATTEMPTS, DTLS_FAILURES, FAILURES, ICE_CONNECTED, SETUP_FAILURES } from './connection-counters.js';
+import { MID_CALL_FAILURES_RULE } from './mid-call-failures.js';
+import type { AlertRule, CounterExpr, Duration, MetricSelector, PromtoolCase, RunbookPage, Severity, SqlContext } from './types.js';
 
 /** A service-level objective measured as bad events over all events. */
 export interface Slo {
@@ -10,8 +12,12 @@ export interface Slo {
   readonly name: string;
   /** Target share of good events. */
   readonly objective: number;
-  readonly bad: MetricSelector;
+  readonly bad: CounterExpr;
   readonly total: MetricSelector;
+  /** What the Prometheus form measures where the counters cannot say exactly what the SQL form counts. */
+  readonly measures?: string;
+  /** promtool cases of the burn-rate pair (each case is checked for both alerts). */
+  readonly cases?: readonly PromtoolCase[];
   /**
    * SQL: per tenant, the bad share over the rule's window (`ctx.lookbackSeconds`,
    * the long window of the pair) as `long_ratio` and over the last `short` seconds as `short_ratio`.
@@ -69,9 +75,48 @@ export const CALL_SETUP_SLO: Slo = {
   id: 'call-setup',
   name: 'call setup success',
   objective: 0.99,
-  bad: { metric: 'webrtc.connection.failures' },
+  bad: SETUP_FAILURES,
   /** Counts `pc.added` events (registry counter `webrtc.connection.attempts`). */
-  total: { metric: 'webrtc.connection.attempts' },
+  total: ATTEMPTS,
+  measures:
+    'The counters do not say whether a failed connection had connected, so the Prometheus form counts as bad the smaller of (a) connections that reached `failed` and (b) connections created minus connections whose ICE connected, plus DTLS failures, over the window, out of connections created. It equals the SQL form when the window\'s failures are all setup failures or all mid-call; (b) also counts connections closed while connecting and connections the SDK began observing after they had connected, so when mid-call failures and such connections coincide it overstates setup failures.',
+  cases: [
+    {
+      name: 'ICE never connects: no pair-formation and no DTLS series, every connection fails',
+      series: [
+        { selector: ATTEMPTS, perMinute: 100 },
+        { selector: FAILURES, perMinute: 100 },
+      ],
+      fires: true,
+    },
+    {
+      name: 'every failure happens mid-call, after ICE connected',
+      series: [
+        { selector: ATTEMPTS, perMinute: 100 },
+        { selector: ICE_CONNECTED, perMinute: 100 },
+        { selector: FAILURES, perMinute: 50 },
+      ],
+      fires: false,
+    },
+    {
+      name: 'DTLS fails after ICE connected',
+      series: [
+        { selector: ATTEMPTS, perMinute: 100 },
+        { selector: ICE_CONNECTED, perMinute: 100 },
+        { selector: DTLS_FAILURES, perMinute: 30 },
+        { selector: FAILURES, perMinute: 30 },
+      ],
+      fires: true,
+    },
+    {
+      name: 'connections closed while connecting, none failed (no failure series)',
+      series: [
+        { selector: ATTEMPTS, perMinute: 100 },
+        { selector: ICE_CONNECTED, perMinute: 60 },
+      ],
+      fires: false,
+    },
+  ],
   ratios: setupRatios,
   requires: { events: ['tenant', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
 };
@@ -114,6 +159,8 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
         total: slo.total,
         longWindow: tier.long,
         shortWindow: tier.short,
+        ...(slo.measures ? { measures: slo.measures } : {}),
+        ...(slo.cases ? { cases: slo.cases } : {}),
       },
       sql: {
         requires: slo.requires,
@@ -128,24 +175,6 @@ ${slo.ratios(ctx, short)}
   });
 }
 
-/** How far back a failed connection may have connected (six hours, beyond the rule's window). */
-const CONNECTED_SINCE_SECONDS = 6 * 3600;
-
-function midCallFailuresSql(ctx: SqlContext): string {
-  const pc = "concat(session_id, '/', pc_id)";
-  return `SELECT tenant, region, ${percent('uniqExactIf(pc, failed = 1)', 'uniqExact(pc)')} AS value
-FROM (
-  SELECT tenant, region, ${pc} AS pc, 0 AS failed FROM samples
-  WHERE ${inWindow(ctx)}
-  UNION ALL
-  SELECT tenant, region, ${pc} AS pc, 1 AS failed FROM events
-  WHERE ${inWindow(ctx)} AND type = '${EVENT.connectionState}' AND state = 'failed'
-    AND (tenant, session_id, pc_id) IN (
-      SELECT tenant, session_id, pc_id FROM events
-      WHERE ${tenantCondition(ctx)} AND ${lastSeconds(ctx, CONNECTED_SINCE_SECONDS)} AND type = '${EVENT.connectionState}' AND state = 'connected')
-)
-GROUP BY tenant, region`;
-}
 
 /** The errors family: SLO burn rates and mid-call connection failures. */
 export const RELIABILITY_SLOS: RunbookPage = {
@@ -163,43 +192,23 @@ export const RELIABILITY_SLOS: RunbookPage = {
   ],
   telemetry:
     'Peer connections added, connected and failed (`pc.added`, `connection.state` events); sessions the SDK classified degraded (`session.quality`); multi-window burn rates (1h/5m at 14.4x pages, 6h/30m at 6x warns).',
-  confirm: {
-    dashboard: DASHBOARD.overview,
-    look: 'Call-setup success and degraded share; then the errors dashboard, lifecycle failures by stage and browser.',
+  confirm: [
+    { dashboard: DASHBOARD.overview, panel: 'Call-setup success', look: 'CallSetupErrorBudget*: the success rate dropping.' },
+    { dashboard: DASHBOARD.errors, panel: 'Degraded sessions', look: 'DegradedSessionsErrorBudget*: the degraded share rising.' },
+    { dashboard: DASHBOARD.errors, panel: 'Failures by stage', look: 'which stage fails (ICE, DTLS, connection).' },
+    { dashboard: DASHBOARD.errors, panel: 'Failures by stage and browser', look: 'whether one browser carries the failures.' },
+    { dashboard: DASHBOARD.errors, panel: 'ICE disconnected and failed', look: 'ConnectionFailures: ICE going to failed after having been connected.' },
+    { dashboard: DASHBOARD.errors, panel: 'Recent failures', look: 'sessions to open in the drill-down.' },
+  ],
+  silence: {
+    when: 'Only with an incident open and an end time: silence ConnectionFailures for the affected `region`. The burn-rate alerts carry no `region` label, so a silence covers them everywhere: silence a fast burn only that way, and the slow-burn warning keeps watching the budget meanwhile.',
+    by: ['region'],
+    duration: '2h',
+    lacking: 'whole',
   },
-  silence:
-    'Silence a fast-burn page only with an incident open and an end time; the slow-burn warning keeps watching the budget meanwhile.',
   rules: [
     ...burnRateRules(CALL_SETUP_SLO, 'CallSetupErrorBudget'),
     ...burnRateRules(DEGRADED_SESSION_SLO, 'DegradedSessionsErrorBudget'),
-    {
-      id: 'mid-call-connection-failures',
-      alert: 'ConnectionFailures',
-      severity: 'page',
-      comparator: '>',
-      threshold: 5,
-      unit: '%',
-      for: '5m',
-      summary: 'Over 5% of active connections failed after connecting in {{ $labels.region }}',
-      description:
-        'In the last 15 minutes more than 5% of the active peer connections in {{ $labels.region }} went to failed after having been connected. Traffic is being blackholed mid-call.',
-      prometheus: {
-        kind: 'ratio',
-        numerator: [{ metric: 'webrtc.connection.failures' }],
-        denominator: [{ metric: 'webrtc.ice.pair_formation_time', series: 'count' }],
-        scale: 100,
-        by: ['region'],
-        window: '15m',
-      },
-      sql: {
-        requires: {
-          samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts'],
-          events: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'type', 'state'],
-        },
-        labels: ['region'],
-        query: midCallFailuresSql,
-      },
-      grafana: true,
-    },
+    MID_CALL_FAILURES_RULE,
   ],
 };

@@ -46,14 +46,14 @@ export function ruleSql(rule: AlertRule, target: SqlTarget): string {
   return rule.sql.query({ ...target, lookbackSeconds: lookbackSeconds(rule) });
 }
 
-/** `100 * part / whole`, 0 when `whole` is 0 (ClickHouse would give nan). */
+/** `100 * (part) / (whole)`, 0 when `whole` is 0 (ClickHouse would give nan); both bracketed, so either may be a sum. */
 export function percent(part: string, whole: string): string {
-  return `if(${whole} = 0, 0, 100 * ${part} / ${whole})`;
+  return `if((${whole}) = 0, 0, 100 * (${part}) / (${whole}))`;
 }
 
-/** `part / whole`, 0 when `whole` is 0. */
+/** `(part) / (whole)`, 0 when `whole` is 0; both bracketed, so either may be a sum. */
 export function share(part: string, whole: string): string {
-  return `if(${whole} = 0, 0, ${part} / ${whole})`;
+  return `if((${whole}) = 0, 0, (${part}) / (${whole}))`;
 }
 
 /** One stream column of `samples` with the Prometheus labels it stands for. */

@@ -5,6 +5,12 @@
  * PromQL over the OpenTelemetry-exported metrics and SQL over ClickHouse.
  */
 
+import type { CounterExpr, PromtoolCase } from './counter-types.js';
+import type { ConfirmStep, SilencePlan } from './page-types.js';
+
+export type { CaseSeries, CounterDifference, CounterExpr, CounterLeast, CounterScaled, CounterSum, PromtoolCase } from './counter-types.js';
+export type { ConfirmStep, PanelStep, QueryStep, SilencePlan } from './page-types.js';
+
 /** How loudly a rule calls for attention: `page` wakes someone, `warn` opens a ticket, `info` is for the dashboard. */
 export type Severity = 'page' | 'warn' | 'info';
 
@@ -24,23 +30,46 @@ export interface MetricSelector {
   readonly series?: 'count';
 }
 
+/** Text every Prometheus form may carry for the runbook page. */
+interface PrometheusFormText {
+  /**
+   * What the Prometheus form measures, when the exported counters cannot
+   * measure exactly what the rule's text and SQL form say (shown on the page).
+   */
+  readonly measures?: string;
+  /** Extra promtool cases beyond the generated fire/silent pair (missing series, edge cases). */
+  readonly cases?: readonly PromtoolCase[];
+}
+
 /**
  * A percentile of a histogram metric from its buckets over 5 minutes, read
  * from the generated recording rule. The result keeps the metric's standard
  * grouping (`quantileGrouping`): region, plus media kind and direction
  * for per-stream metrics; `matchers` narrow it (e.g. `direction: inbound`).
  */
-export interface QuantileForm extends MetricSelector {
+export interface QuantileForm extends MetricSelector, PrometheusFormText {
   readonly kind: 'quantile';
   /** Quantile in (0, 1), e.g. 0.99. */
   readonly quantile: number;
 }
 
-/** Summed rates of some counters over summed rates of others, times `scale`, over `window`. */
-export interface RatioForm {
+/**
+ * Summed rates of some counters over summed rates of others, times `scale`,
+ * over `window`. Groups whose denominator is zero give no value (the SQL
+ * forms' `percent`/`share` give 0 there). Where numerator or denominator
+ * sums several terms, a missing term counts as zero wherever the
+ * denominator's series exist (or the `anchor`'s, when given).
+ */
+export interface RatioForm extends PrometheusFormText {
   readonly kind: 'ratio';
-  readonly numerator: readonly MetricSelector[];
-  readonly denominator: readonly MetricSelector[];
+  readonly numerator: readonly CounterExpr[];
+  readonly denominator: readonly CounterExpr[];
+  /**
+   * The counter whose series must exist for the ratio to mean anything; the
+   * zero that stands in for a missing term is built from it. Default: the
+   * denominator's counters.
+   */
+  readonly anchor?: MetricSelector;
   /** Multiplier turning the ratio into the threshold's unit (e.g. 100 for percent). */
   readonly scale: number;
   readonly by: readonly string[];
@@ -52,13 +81,14 @@ export interface RatioForm {
  * error-budget burn rate exceeds the rule's threshold over both the long and
  * the short window. The threshold is the burn factor (e.g. 14.4).
  */
-export interface BurnRateForm {
+export interface BurnRateForm extends PrometheusFormText {
   readonly kind: 'burn-rate';
   /** The SLO this pair belongs to (shared by its fast and slow alerts). */
   readonly slo: string;
   /** Target share of good events, e.g. 0.99. */
   readonly objective: number;
-  readonly bad: MetricSelector;
+  /** Bad events; missing counters inside it count as zero wherever `total` exists. */
+  readonly bad: CounterExpr;
   readonly total: MetricSelector;
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
@@ -151,14 +181,6 @@ export interface AlertRule {
   readonly grafana: boolean;
 }
 
-/** Where on-call confirms a page's alerts. */
-export interface ConfirmStep {
-  /** Grafana dashboard uid (see dashboards/). */
-  readonly dashboard: string;
-  /** What to look at there. */
-  readonly look: string;
-}
-
 /** One runbook page: a playbook entry (numbered) or a family of fleet-level rules. */
 export interface RunbookPage {
   /** Playbook entry number 1..12; absent for family pages. */
@@ -175,8 +197,9 @@ export interface RunbookPage {
   readonly fix: readonly string[];
   /** The telemetry that catches it. */
   readonly telemetry: string;
-  readonly confirm: ConfirmStep;
+  /** Where on-call confirms the page's alerts: panels that exist, or queries to run. */
+  readonly confirm: readonly ConfirmStep[];
   /** How to silence its alerts without hiding a real incident. */
-  readonly silence: string;
+  readonly silence: SilencePlan;
   readonly rules: readonly AlertRule[];
 }
