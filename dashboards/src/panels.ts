@@ -99,8 +99,14 @@ export function sessionLinkOverride(): { matcher: { id: string; options: string 
   };
 }
 
-/** A table; `sessionLinks` makes its `session_id` column open the drill-down. */
-export function tablePanel(catalog: QueryCatalog, base: PanelBase, spec: SqlSpec, options: { sessionLinks?: boolean } = {}): table.PanelBuilder {
+/**
+ * A table. A table whose SQL reads `session_id` gets the drill-down link on
+ * a `session_id` column (a field override matched by name, so it acts only
+ * where the result has one; such a table must also return `tenant`, which
+ * the link passes on). The store tests check every table returning
+ * `session_id` has it.
+ */
+export function tablePanel(catalog: QueryCatalog, base: PanelBase, spec: SqlSpec): table.PanelBuilder {
   const panel = new table.PanelBuilder()
     .title(base.title)
     .description(base.description)
@@ -111,8 +117,7 @@ export function tablePanel(catalog: QueryCatalog, base: PanelBase, spec: SqlSpec
     .links(headerLinks(base))
     .datasource(clickhouseRef)
     .withTarget(catalog.target(spec));
-  if (options.sessionLinks) panel.withOverride(sessionLinkOverride());
-  return panel;
+  return /\bsession_id\b/.test(spec.sql) ? panel.withOverride(sessionLinkOverride()) : panel;
 }
 
 /**

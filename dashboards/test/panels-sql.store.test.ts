@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp, createAuditLog, serverEventsConfig, type AppOptions, type CollectorApp, type CostBreakdown } from '@rtcpulse/collector';
-import { DEFAULT_PRICING, EVENT_TYPES } from '@rtcpulse/schema';
+import { createAuditLog, type CostBreakdown } from '@rtcpulse/collector';
+import { EVENT_TYPES } from '@rtcpulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouseFormat, collectQueries, expandQuery, generateDashboards, type ExpansionContext, type PanelQuery, type VariableValue } from '../src/index.js';
+import { ClickHouseFormat, expandQuery, generateDashboards, type PanelQuery, type VariableValue } from '../src/index.js';
+import { SESSION_LINK_URL } from '../src/panels.js';
 import { COST_COMPONENTS_SQL } from '../src/sql/cost.js';
-import { PROFILES, seedBatches } from './seed.js';
-import { SEED_SERVER_KEYS, seedServerReports } from './seed-server.js';
+import { ALL_VARIABLES, QUERIES, contextAt, one, openSeededStore, type SeededStore } from './seeded-store.js';
+import { SEED_SERVER_KEYS } from './seed-server.js';
 
 /**
  * Every ClickHouse query of every generated dashboard, with the plugin's
@@ -20,37 +18,16 @@ import { SEED_SERVER_KEYS, seedServerReports } from './seed-server.js';
  * as pending (and printed), not run.
  */
 
-const TENANTS = [...new Set(PROFILES.map((p) => p.tenant))];
-const security = { tenants: { tenants: TENANTS.map((id) => ({ id, publicKeys: [{ key: id, origins: ['*'] }], serverKeys: [] })) } } as unknown as AppOptions['security'];
+let store: SeededStore;
+const run = (sql: string): Promise<Record<string, unknown>[]> => store.run(sql);
+const contextFor = (query: PanelQuery, variables: Record<string, VariableValue>) => contextAt(store, query, variables);
 
-let app: CollectorApp;
-let dataDir: string;
-let now: number;
-let schema: Map<string, Set<string>>;
-
-const all = (options: readonly string[]): VariableValue => ({ all: true, options });
-const one = (value: string): VariableValue => ({ values: [value] });
-
-const boards = generateDashboards();
-
-function contextFor(query: PanelQuery, variables: Record<string, VariableValue>): ExpansionContext {
-  const scoped = { ...query.constants, ...variables };
-  return { from: new Date(now - 15 * 60_000), to: new Date(now + 60_000), intervalMs: 10_000, variables: query.dashboard === 'rtcpulse-session' ? { ...scoped, tenant: one('tenant-a') } : scoped };
-}
-
-const ALL_VARIABLES: Record<string, VariableValue> = {
-  tenant: all(TENANTS),
-  region: all(PROFILES.map((p) => p.region)),
-  browser: all(PROFILES.map((p) => p.browser)),
-  session: one('sess-lossy'),
-  pc: one('pc-a'),
-};
 const NARROW_VARIABLES: Record<string, VariableValue> = { ...ALL_VARIABLES, tenant: one('tenant-a'), region: { values: ['eu-west', 'us-east'] }, browser: one('firefox') };
 
 /** Why a query cannot run on this store yet, or undefined when it can. */
 function pendingReason(query: PanelQuery): string | undefined {
   for (const [table, columns] of Object.entries(query.needs.tables)) {
-    const have = schema.get(table);
+    const have = store.schema.get(table);
     if (!have) return `table ${table} does not exist yet`;
     const missing = columns.filter((c) => !have.has(c));
     if (missing.length > 0) return `${table} lacks ${missing.join(', ')}`;
@@ -62,37 +39,14 @@ function pendingReason(query: PanelQuery): string | undefined {
 /** Tables this test fills through /v1/reports and /v1/server/* (directly or through the collector's materialized views). */
 const SEEDED = new Set(['samples', 'events', 'batches', 'sessions', 'server_events']);
 
-async function run(sql: string): Promise<Record<string, unknown>[]> {
-  const result = await app.store.client.query({ query: sql, format: 'JSONEachRow' });
-  return result.json<Record<string, unknown>>();
-}
-
-const queries = boards.flatMap(collectQueries);
+const queries = QUERIES;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-dashboards-'));
-  app = await buildApp({ store: { kind: 'embedded', dataDir }, security, serverEvents: serverEventsConfig(SEED_SERVER_KEYS, DEFAULT_PRICING) });
-  now = Date.now();
-  for (const batch of seedBatches(now)) {
-    const response = await app.inject({ method: 'POST', url: `/v1/reports?key=${encodeURIComponent(batch.tenant)}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(batch) });
-    expect(response.statusCode, response.body).toBe(202);
-  }
-  for (const post of seedServerReports(now)) {
-    const response = await app.inject({ method: 'POST', url: `/v1/server/${post.path}`, headers: { 'content-type': 'application/json', authorization: `Bearer ${post.key}` }, payload: JSON.stringify(post.body) });
-    expect(response.statusCode, response.body).toBe(202);
-  }
-  const columns = await run('SELECT table, name FROM system.columns WHERE database = currentDatabase()');
-  schema = new Map();
-  for (const row of columns) {
-    const table = String(row.table);
-    if (!schema.has(table)) schema.set(table, new Set());
-    schema.get(table)!.add(String(row.name));
-  }
+  store = await openSeededStore();
 });
 
 afterAll(async () => {
-  await app?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await store?.close();
 });
 
 describe('dashboard SQL on the real store', () => {
@@ -117,11 +71,33 @@ describe('dashboard SQL on the real store', () => {
     const first = rows[0];
     if (first && query.format === ClickHouseFormat.TimeSeries) {
       expect(Object.keys(first)).toContain('time');
-      expect(Object.entries(first).some(([k, v]) => k !== 'time' && (typeof v === 'number' || (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v))))), 'a numeric value column').toBe(true);
+      // A bucket holding only connections' first samples has no counter deltas yet (NULL), so look at every row.
+      const numeric = (row: Record<string, unknown>) => Object.entries(row).some(([k, v]) => k !== 'time' && (typeof v === 'number' || (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)))));
+      expect(rows.some(numeric), 'a numeric value column').toBe(true);
     }
     if (first && query.where.startsWith('variable ')) expect(Object.keys(first)).toHaveLength(1);
     // The same query with concrete selections (multi-value, quoted) must also be valid SQL.
     await run(expandQuery(query.rawSql, contextFor(query, NARROW_VARIABLES)));
+  });
+
+  it('links every table that returns a session_id to the drill-down, with the tenant it needs', async () => {
+    type TablePanel = { type: string; title: string; targets?: { rawSql?: string }[]; panels?: TablePanel[]; fieldConfig?: { overrides?: { matcher: { id: string; options: string }; properties: { id: string; value: { url: string }[] }[] }[] } };
+    const withSessionIds: string[] = [];
+    for (const board of generateDashboards()) {
+      const panels = ((board.dashboard.panels ?? []) as unknown as TablePanel[]).flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type === 'table');
+      for (const panel of panels) {
+        const query = queries.find((q) => q.dashboard === board.dashboard.uid && q.where === panel.title && q.rawSql === panel.targets?.[0]?.rawSql);
+        expect(query, `${board.dashboard.uid} / ${panel.title}`).toBeDefined();
+        if (!query || pendingReason(query)) continue;
+        const columns = await store.columns(expandQuery(query.rawSql, contextFor(query, ALL_VARIABLES)));
+        if (!columns.includes('session_id')) continue;
+        withSessionIds.push(`${board.dashboard.uid} / ${panel.title}`);
+        const link = panel.fieldConfig?.overrides?.find((o) => o.matcher.id === 'byName' && o.matcher.options === 'session_id');
+        expect(link?.properties.flatMap((p) => (p.id === 'links' ? p.value.map((v) => v.url) : [])), `${panel.title}: session_id link`).toEqual([SESSION_LINK_URL]);
+        expect(columns, `${panel.title}: the link passes the row's tenant`).toContain('tenant');
+      }
+    }
+    expect(withSessionIds).toEqual(expect.arrayContaining(['rtcpulse-compliance / Recordings without prior consent', 'rtcpulse-overview / Most degraded sessions', 'rtcpulse-errors / Recent failures']));
   });
 
   it('filters by the selected tenant, region and browser', async () => {
@@ -139,21 +115,29 @@ describe('dashboard SQL on the real store', () => {
     expect(errors).toEqual([expect.objectContaining({ stage: 'getUserMedia', error_name: 'NotAllowedError', browser: 'safari' })]);
   });
 
+  it('counts joins without a leave from the audit log the collector writes', async () => {
+    const joins = queries.find((q) => q.dashboard === 'rtcpulse-compliance' && q.where === 'Joins without a leave')!;
+    const rows = await run(expandQuery(joins.rawSql, contextFor(joins, ALL_VARIABLES)));
+    // tenant-a's three connected sessions joined; the lossy one never reported its leave.
+    expect(rows.map((r) => [r.tenant, Number(r.joined), Number(r.joined_without_leave)])).toEqual([['tenant-a', 3, 1]]);
+  });
+
   it('counts sessions by their latest consent state', async () => {
     const consent = queries.find((q) => q.dashboard === 'rtcpulse-compliance' && q.where === 'Sessions by consent state')!;
     const rows = await run(expandQuery(consent.rawSql, contextFor(consent, ALL_VARIABLES)));
-    expect(rows.map((r) => [r.consent_state, Number(r.sessions)])).toEqual([['granted', 1], ['unknown', 1], ['withdrawn', 1]]);
+    expect(rows.map((r) => [r.consent_state, Number(r.sessions)])).toEqual([['granted', 2], ['unknown', 1], ['withdrawn', 1]]);
     const tenantB = await run(expandQuery(consent.rawSql, contextFor(consent, { ...ALL_VARIABLES, tenant: one('tenant-b') })));
     expect(tenantB.map((r) => [r.consent_state, Number(r.sessions)])).toEqual([['unknown', 1]]);
   });
 
   it('shows each collector instance\'s audit chain intact, from a time range that starts mid-chain, and a deleted row as a break', async () => {
-    let clock = now - 60 * 60_000; // the first rows of each chain fall before the dashboard's time range
+    let clock = store.now - 60 * 60_000; // the first rows of each chain fall before the dashboard's time range
+    const { app } = store;
     const storage = { client: app.store.client, insertRows: (table: string, rows: readonly object[], token?: string) => app.store.insertRows(table, rows, token) };
     const logAs = (writer: string) => createAuditLog(storage, { hmacKey: Buffer.alloc(32, 3), service: 'rtcpulse-collector', region: '', writer }, { error: () => undefined }, () => clock);
     const writers = [logAs('collector-a'), logAs('collector-b')];
     for (let i = 0; i < 10; i++) {
-      if (i === 4) clock = now - 60_000;
+      if (i === 4) clock = store.now - 60_000;
       await writers[i % 2]?.append([{ tenant: 'tenant-c', action: 'admin.change', outcome: 'success', object: `change-${i}` }]);
     }
     const panel = queries.find((q) => q.dashboard === 'rtcpulse-compliance' && q.where === 'Hash-chain linkage')!;
@@ -168,9 +152,9 @@ describe('dashboard SQL on the real store', () => {
 
   it("prices usage in SQL exactly as the collector's cost API does with its default pricing", async () => {
     const { key } = SEED_SERVER_KEYS[0];
-    const from = now - 15 * 60_000;
-    const to = now + 60_000;
-    const response = await app.inject({ method: 'GET', url: `/v1/server/cost?from=${from}&to=${to}`, headers: { authorization: `Bearer ${key}` } });
+    const from = store.now - 15 * 60_000;
+    const to = store.now + 60_000;
+    const response = await store.app.inject({ method: 'GET', url: `/v1/server/cost?from=${from}&to=${to}`, headers: { authorization: `Bearer ${key}` } });
     expect(response.statusCode, response.body).toBe(200);
     const collector = response.json<CostBreakdown>();
     const costs = queries.find((q) => q.dashboard === 'rtcpulse-cost' && q.where === 'Cost per participant-hour by component')!;

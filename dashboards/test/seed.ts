@@ -25,10 +25,15 @@ export interface SessionProfile {
   readonly consent?: 'granted' | 'withdrawn';
 }
 
-/** Three sessions: a clean Chrome call, a lossy relayed Firefox call, a failing Safari call. */
+/**
+ * Four sessions: a clean Chrome call, a lossy relayed Firefox call, a
+ * failing Safari call, and a far (high-RTT) Chrome call whose audio and
+ * video stay good, so the SDK does not classify it degraded.
+ */
 export const PROFILES: readonly SessionProfile[] = [
   { tenant: 'tenant-a', sessionId: 'sess-clean', callId: 'call-1', browser: 'chrome', os: 'linux', region: 'eu-west', candidateType: 'host', networkType: 'wifi', rttMs: 40, lossPct: 0.2, jitterMs: 4, freezePct: 0, mos: 4.3, fails: false, samples: 40, endsAgoMs: 2_000, pcs: ['pc-a', 'pc-b'], consent: 'granted' },
   { tenant: 'tenant-a', sessionId: 'sess-lossy', callId: 'call-1', browser: 'firefox', os: 'windows', region: 'us-east', candidateType: 'relay', networkType: 'cellular', rttMs: 450, lossPct: 6, jitterMs: 45, freezePct: 12, mos: 3, fails: false, samples: 40, endsAgoMs: 4_000, pcs: ['pc-a'], consent: 'withdrawn' },
+  { tenant: 'tenant-a', sessionId: 'sess-far', callId: 'call-3', browser: 'chrome', os: 'macos', region: 'eu-central', candidateType: 'srflx', networkType: 'wifi', rttMs: 620, lossPct: 0.5, jitterMs: 12, freezePct: 0, mos: 3.9, fails: false, samples: 40, endsAgoMs: 6_000, pcs: ['pc-a'], consent: 'granted' },
   { tenant: 'tenant-b', sessionId: 'sess-failing', callId: 'call-2', browser: 'safari', os: 'macos', region: 'ap-south', candidateType: 'srflx', networkType: 'ethernet', rttMs: 200, lossPct: 1, jitterMs: 10, freezePct: 0, mos: 4, fails: true, samples: 6, endsAgoMs: 300_000, pcs: ['pc-a'] },
 ];
 
@@ -71,6 +76,8 @@ function samplesOf(profile: SessionProfile, now: number): ReportBatch['samples']
       const conn: Record<string, number> = {};
       const streams: Record<string, Record<string, number>> = {};
       for (const column of columns) {
+        // Counters are deltas: the first sample of a connection has none (as the SDK sends it).
+        if (seq === 0 && column.metric.instrument === 'counter') continue;
         const value = valueFor(column.metric, profile, seq);
         if (column.stream === undefined) conn[column.metric.key] = value;
         else (streams[column.stream] ??= {})[column.metric.key] = value;
@@ -93,6 +100,18 @@ function samplesOf(profile: SessionProfile, now: number): ReportBatch['samples']
     }
   }
   return out;
+}
+
+/** Share of a session's media intervals that are degraded by the SDK's rule (an audio MOS under 3.6, or 10 % or more frozen video). */
+export function degradedIntervalPct(profile: SessionProfile): number {
+  const registry: readonly MetricDefinition[] = METRICS;
+  const mos = registry.find((m) => m.name === 'webrtc.stream.mos')!;
+  const freeze = registry.find((m) => m.name === 'webrtc.stream.freeze_time')!;
+  let degraded = 0;
+  for (let seq = 0; seq < profile.samples; seq++) {
+    if (valueFor(mos, profile, seq) < 3.6 || valueFor(freeze, profile, seq) >= 10) degraded++;
+  }
+  return Math.round((degraded * 1000) / profile.samples) / 10;
 }
 
 function eventsOf(profile: SessionProfile, now: number): ReportEvent[] {
@@ -130,6 +149,14 @@ function eventsOf(profile: SessionProfile, now: number): ReportEvent[] {
       );
       if (profile.rttMs > 300) events.push({ pc, ts: at(20_000), type: 'ice.connection.state', state: 'disconnected' });
     }
+  }
+  if (!profile.fails) {
+    // Audit: every connected participant joined; the lossy one's leave never arrived.
+    events.push({ ts: at(1), type: 'audit', name: 'join' });
+    if (profile.sessionId !== 'sess-lossy') events.push({ ts: now - profile.endsAgoMs + 600, type: 'audit', name: 'leave' });
+    // The SDK's classification, sent when the session ends (every connection samples alike, so one is enough).
+    const pct = degradedIntervalPct(profile);
+    events.push({ ts: now - profile.endsAgoMs + 500, type: 'session.quality', state: pct >= 20 ? 'degraded' : 'ok', value: pct });
   }
   if (!profile.fails && profile.endsAgoMs > 0 && profile.sessionId === 'sess-clean') {
     events.push(

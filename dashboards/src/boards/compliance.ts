@@ -19,11 +19,20 @@ FROM (
   HAVING countIf(type = 'session.start') > 0
 )`;
 
-/** Audit completeness: joins without a leave, per tenant. */
-export const JOINS_WITHOUT_LEAVE_SQL = `SELECT tenant, uniqExactIf(session_id, action = 'join') AS joined,
-  uniqExactIf(session_id, action = 'join') - uniqExactIf(session_id, action = 'leave') AS joined_without_leave
-FROM audit_log
-WHERE ${tenantScope('ts')}
+/**
+ * Audit completeness, per tenant: sessions with a `session.join` in range
+ * and how many of them have no `session.leave` (the actions as the
+ * collector's audit log names them; a live session has not left yet).
+ */
+export const JOINS_WITHOUT_LEAVE_SQL = `SELECT tenant, count() AS joined, countIf(leaves = 0) AS joined_without_leave
+FROM (
+  SELECT tenant, session_id, countIf(action = 'session.leave') AS leaves
+  FROM audit_log
+  WHERE ${tenantScope('ts').replace(/\n/g, '\n  ')}
+    AND action IN ('session.join', 'session.leave')
+  GROUP BY tenant, session_id
+  HAVING countIf(action = 'session.join') > 0
+)
 GROUP BY tenant
 ORDER BY joined_without_leave DESC`;
 

@@ -1,30 +1,34 @@
-import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
+import { SERVER_KIND, TABLE } from '@rtcpulse/alerts';
+import { clientScope, tenantScope } from '../sql/filters.js';
 import { COST_NEEDS, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
+import { indentSql, MS_PER_MINUTE, PARTICIPANT_TIME_COLUMNS, sessionBucketsSql } from '../sql/participant-time.js';
 import { SERVER_EVENTS } from '../sql/server-tables.js';
 import { tablePanel, timeSeriesPanel } from '../panels.js';
 import { threshold } from '../thresholds.js';
 import { fleetVariables } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 
-const SAMPLES = { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'bytes_sent', 'bytes_received', 'local_candidate_type', 'relay_protocol'] };
+const SAMPLES = { samples: [...PARTICIPANT_TIME_COLUMNS, 'bytes_sent', 'bytes_received', 'local_candidate_type', 'relay_protocol'] };
 const SERVER = { [SERVER_EVENTS.table]: [...SERVER_EVENTS.columns] };
-const SERVER_AND_SAMPLES = { ...SERVER, ...SAMPLES };
+const SFU_PARTICIPANT_TIME = { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'sfu_egress_bytes', 'sfu_participant_time_h'] };
 
-/** Participant-hours in a group: session-minutes with samples, over 60. */
-const PARTICIPANT_HOURS = 'uniqExact(session_id, toStartOfMinute(ts)) / 60';
-
-export const PARTICIPANT_MINUTES_SQL = `SELECT $__timeInterval(ts) AS time, uniqExact(session_id, toStartOfMinute(ts)) AS participant_minutes
-FROM samples
-WHERE ${clientScope()}
+/** Participant-minutes per interval: the time sessions were sampling in it (see `sql/participant-time.ts`). */
+export const PARTICIPANT_MINUTES_SQL = `SELECT time, sum(participant_ms) / ${MS_PER_MINUTE} AS participant_minutes
+FROM (
+${indentSql(sessionBucketsSql([]))}
+)
 GROUP BY time
 ORDER BY time`;
 
-export const CLIENT_BYTES_PER_MINUTE_SQL = `SELECT $__timeInterval(ts) AS time, local_candidate_type AS candidate_type,
-  sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0)) / greatest(uniqExact(session_id, toStartOfMinute(ts)), 1) AS bytes_per_participant_minute
-FROM samples
-WHERE ${clientScope()}
+/** Bytes sent plus received per participant-minute, by the selected pair's local candidate type. */
+export const CLIENT_BYTES_PER_MINUTE_SQL = `SELECT time, candidate_type,
+  sum(client_bytes) / (sum(participant_ms) / ${MS_PER_MINUTE}) AS bytes_per_participant_minute
+FROM (
+${indentSql(sessionBucketsSql([{ sql: 'sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0))', alias: 'client_bytes' }], { sql: 'local_candidate_type', alias: 'candidate_type' }))}
+)
 GROUP BY time, candidate_type
+HAVING sum(participant_ms) > 0
 ORDER BY time`;
 
 export const RELAY_SHARE_SQL = `SELECT $__timeInterval(ts) AS time,
@@ -50,20 +54,18 @@ WHERE ${tenantScope('ts')}
 GROUP BY time, layer
 ORDER BY time`;
 
-/** SFU egress per participant-hour (runbook entry 4 budget: 1.5 GB, alert at 2.5 GB). */
-export const EGRESS_PER_PARTICIPANT_HOUR_SQL = `SELECT e.time AS time, e.egress_gb / greatest(p.participant_hours, 1 / 60) AS egress_gb_per_participant_hour
-FROM (
-  SELECT $__timeInterval(ts) AS time, sum(sfu_egress_bytes) / 1e9 AS egress_gb
-  FROM server_events
-  WHERE ${tenantScope('ts')} AND kind = 'sfu.egress'
-  GROUP BY time
-) AS e
-INNER JOIN (
-  SELECT $__timeInterval(ts) AS time, ${PARTICIPANT_HOURS} AS participant_hours
-  FROM samples
-  WHERE ${clientScope()}
-  GROUP BY time
-) AS p ON e.time = p.time
+/**
+ * SFU egress per participant-hour by region, as the alert rule computes it:
+ * the SFUs' egress over the participant time the SFUs report (runbook entry
+ * 4 budget: 1.5 GB, alert at 2.5 GB).
+ */
+export const EGRESS_PER_PARTICIPANT_HOUR_SQL = `SELECT $__timeInterval(ts) AS time, region,
+  sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / 1e9 / sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') AS egress_gb_per_participant_hour
+FROM ${TABLE.serverEvents}
+WHERE ${tenantScope('ts')}
+  AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
+GROUP BY time, region
+HAVING sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') > 0
 ORDER BY time`;
 
 /** Cost per participant-hour, decomposed into CPU, RAM, egress and storage, priced in SQL (see `sql/cost.ts`). */
@@ -74,11 +76,11 @@ export function costBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
   const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables([...fleetVariables(catalog), ...priceVariables()]);
   board.withRow(row('Usage'));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Session-minutes with samples per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per session-minute, by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in each interval (sampled time per peer connection), in minutes.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per participant-minute (time the sessions were present in the interval), by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
   board.withRow(row('SFU egress'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress by simulcast layer', description: "The SFU's view, from its server events.", unit: 'decgbytes', w: 12, h: 8 }, [timeSeriesSql(EGRESS_BY_LAYER_SQL, { tables: SERVER })]));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress per participant-hour', description: 'Budget 1.5 GB per participant-hour at 720p; the line is the alert threshold.', unit: 'decgbytes', w: 12, h: 8, threshold: threshold('sfu-egress-per-participant-hour') }, [timeSeriesSql(EGRESS_PER_PARTICIPANT_HOUR_SQL, { tables: SERVER_AND_SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress per participant-hour', description: "The SFUs' egress over the participant time they report, by region, as the alert rule computes it. Budget 1.5 GB per participant-hour at 720p; the line is the alert threshold.", unit: 'decgbytes', w: 12, h: 8, threshold: threshold('sfu-egress-per-participant-hour') }, [timeSeriesSql(EGRESS_PER_PARTICIPANT_HOUR_SQL, { tables: SFU_PARTICIPANT_TIME })]));
   board.withRow(row('TURN relay'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'TURN relay share', description: 'Share of sample intervals whose selected pair is relayed through TURN.', unit: 'percent', w: 12, h: 8 }, [timeSeriesSql(RELAY_SHARE_SQL, { tables: SAMPLES })]));
   board.withPanel(tablePanel(catalog, { title: 'TURN relayed GB by protocol and region', description: 'Bytes on relayed peer connections as the clients count them.', unit: 'none', w: 12, h: 8 }, tableSql(RELAY_GB_SQL, { tables: SAMPLES })));

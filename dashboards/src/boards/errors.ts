@@ -1,4 +1,5 @@
-import { degradedColumns, degradedIntervalSql, DEGRADED_SESSION_SHARE } from '../sql/degraded.js';
+import { CLASSIFIED_SESSIONS_NEEDS, classifiedSessionsSql, DEGRADED_RULE_TEXT } from '../sql/degraded.js';
+import { indentSql } from '../sql/participant-time.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { tablePanel, timeSeriesPanel } from '../panels.js';
@@ -54,14 +55,15 @@ WHERE ${clientScope()}
 ORDER BY ts DESC
 LIMIT 50`;
 
-/** Degraded-session share per interval (sessions seen in the interval). */
+/**
+ * Degraded-session share per interval: of the sessions the SDK classified
+ * (at their end) in the interval, those classified degraded, as the SLO
+ * counts them.
+ */
 export function degradedOverTimeSql(): string {
-  return `SELECT time, 100 * countIf(degraded_share >= ${DEGRADED_SESSION_SHARE}) / greatest(count(), 1) AS degraded_sessions_pct
+  return `SELECT $__timeInterval(ended_at) AS time, 100 * countIf(degraded) / greatest(count(), 1) AS degraded_sessions_pct
 FROM (
-  SELECT $__timeInterval(ts) AS time, session_id, avg(${degradedIntervalSql()}) AS degraded_share
-  FROM samples
-  WHERE ${clientScope()}
-  GROUP BY time, session_id
+${indentSql(classifiedSessionsSql())}
 )
 GROUP BY time
 ORDER BY time`;
@@ -83,9 +85,9 @@ export function errorsBoard(): GeneratedBoard {
   board.withPanel(timeSeriesPanel(catalog, { title: 'ICE disconnected and failed', description: 'ICE connection state transitions into disconnected or failed.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(ICE_DISCONNECTS_SQL, { tables: EVENTS })]));
   board.withPanel(tablePanel(catalog, { title: 'getUserMedia / getDisplayMedia errors by name', description: 'Device and permission failures by DOMException name.', unit: 'short', w: 12, h: 8 }, tableSql(MEDIA_ERRORS_BY_NAME_SQL, { tables: EVENTS })));
   board.withRow(row('Degradation and delivery'));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Degraded sessions', description: `Sessions with at least ${DEGRADED_SESSION_SHARE * 100}% of their intervals beyond a quality threshold.`, unit: 'percent', w: 12, h: 8, threshold: threshold('degraded-sessions') }, [timeSeriesSql(degradedOverTimeSql(), { tables: { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', ...degradedColumns()] } })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Degraded sessions', description: `Of the sessions that ended in each interval, those the SDK classified degraded (session.quality: ${DEGRADED_RULE_TEXT}), as the degraded-sessions SLO counts them.`, unit: 'percent', w: 12, h: 8, threshold: threshold('degraded-sessions') }, [timeSeriesSql(degradedOverTimeSql(), CLASSIFIED_SESSIONS_NEEDS)]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'SDK drops', description: 'Samples and events the SDK dropped from its bounded queue (reported in later batches).', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(SDK_DROPS_SQL, { tables: { batches: ['tenant', 'received_at', 'dropped_samples', 'dropped_events'] } })]));
   board.withRow(row('Recent failures'));
-  board.withPanel(tablePanel(catalog, { title: 'Recent failures', description: 'Click a session id to open its drill-down.', unit: 'none', w: 24, h: 10 }, tableSql(RECENT_FAILURES_SQL, { tables: EVENTS }), { sessionLinks: true }));
+  board.withPanel(tablePanel(catalog, { title: 'Recent failures', description: 'Click a session id to open its drill-down.', unit: 'none', w: 24, h: 10 }, tableSql(RECENT_FAILURES_SQL, { tables: EVENTS })));
   return finishBoard('errors.json', board, catalog);
 }

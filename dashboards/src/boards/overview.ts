@@ -1,6 +1,16 @@
-import { degradedColumns, degradedIntervalSql, DEGRADED_SESSION_SHARE } from '../sql/degraded.js';
+import {
+  CLASSIFIED_SESSIONS_NEEDS,
+  classifiedSessionsSql,
+  degradedColumns,
+  degradedIntervalSql,
+  DEGRADED_RULE_TEXT,
+  DEGRADED_SESSION_PCT,
+  DEGRADED_STATE,
+  mediaIntervalSql,
+} from '../sql/degraded.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS } from '../sql/filters.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
+import { indentSql, MS_PER_MINUTE, PARTICIPANT_TIME_COLUMNS, sessionBucketsSql } from '../sql/participant-time.js';
 import { promPanel, statPanel, tablePanel, timeSeriesPanel } from '../panels.js';
 import { threshold } from '../thresholds.js';
 import { fleetVariables } from '../variables.js';
@@ -22,10 +32,11 @@ WHERE ${clientScope()}
 GROUP BY time
 ORDER BY time`;
 
-/** A participant-minute is one session present (sampling) during one minute. */
-export const PARTICIPANT_MINUTES_SQL = `SELECT uniqExact(session_id, toStartOfMinute(ts)) AS participant_minutes
-FROM samples
-WHERE ${clientScope()}`;
+/** Participant-minutes in range: the time sessions were sampling (see `sql/participant-time.ts`). */
+export const PARTICIPANT_MINUTES_SQL = `SELECT sum(participant_ms) / ${MS_PER_MINUTE} AS participant_minutes
+FROM (
+${indentSql(sessionBucketsSql([]))}
+)`;
 
 /**
  * Call-setup success: of the peer connections that reached an outcome in
@@ -41,23 +52,28 @@ WHERE ${clientScope()}
 GROUP BY time
 ORDER BY time`;
 
-/** Share of sessions classified degraded (see `DEGRADED_SESSION_SHARE`). */
+/** Share of the sessions classified in range that the SDK classified degraded: the SLO's ratio, in percent. */
 export function degradedShareSql(): string {
-  return `SELECT 100 * countIf(degraded_share >= ${DEGRADED_SESSION_SHARE}) / greatest(count(), 1) AS degraded_sessions_pct
+  return `SELECT 100 * countIf(degraded) / greatest(count(), 1) AS degraded_sessions_pct
 FROM (
-  SELECT session_id, avg(${degradedIntervalSql()}) AS degraded_share
-  FROM samples
-  WHERE ${clientScope()}
-  GROUP BY session_id
+${indentSql(classifiedSessionsSql())}
 )`;
 }
 
-/** Sessions ranked by their share of degraded intervals. */
+/**
+ * Sessions ranked by their share of degraded media intervals by the SDK's
+ * rule, computed from the samples so live sessions show before the SDK
+ * sends its classification at the end; `classified` is what that share
+ * makes the session.
+ */
 export function degradedSessionsSql(): string {
   return `SELECT session_id, tenant, any(browser) AS session_browser, any(region) AS session_region,
-  round(100 * avg(${degradedIntervalSql()}), 1) AS degraded_intervals_pct, count() AS intervals, max(ts) AS last_seen
+  round(100 * countIf(${degradedIntervalSql()}) / greatest(count(), 1), 1) AS degraded_intervals_pct,
+  if(degraded_intervals_pct >= ${DEGRADED_SESSION_PCT}, '${DEGRADED_STATE}', 'ok') AS classified,
+  count() AS media_intervals, max(ts) AS last_seen
 FROM samples
 WHERE ${clientScope()}
+  AND ${mediaIntervalSql()}
 GROUP BY session_id, tenant
 ORDER BY degraded_intervals_pct DESC, last_seen DESC
 LIMIT 20`;
@@ -66,12 +82,12 @@ LIMIT 20`;
 /** Fleet overview: live calls, participant-minutes, call-setup success, degraded share, alerts firing. */
 export function overviewBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
-  const degradedNeeds = { tables: { samples: [...SAMPLES.samples, ...degradedColumns()] } };
+  const degradedNeeds = { tables: { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', ...degradedColumns()] } };
   const board = newBoard('rtcpulse-overview', 'rtcpulse · Overview', 'Fleet health at a glance: live calls, participant-minutes, call-setup success, degraded sessions and firing alerts.', ['overview']).variables(fleetVariables(catalog));
   board.withRow(row('Now'));
   board.withPanel(statPanel(catalog, { title: 'Live calls', description: 'Calls with a sample in the last 30 s of the range.', unit: 'short', w: 6, h: 5 }, tableSql(LIVE_CALLS_SQL, { tables: SAMPLES })));
-  board.withPanel(statPanel(catalog, { title: 'Participant-minutes', description: 'Session-minutes with samples in range.', unit: 'short', w: 6, h: 5 }, tableSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })));
-  board.withPanel(statPanel(catalog, { title: 'Degraded sessions', description: `Sessions with at least ${DEGRADED_SESSION_SHARE * 100}% of intervals beyond a quality alert threshold.`, unit: 'percent', w: 6, h: 5, threshold: threshold('degraded-sessions') }, tableSql(degradedShareSql(), degradedNeeds)));
+  board.withPanel(statPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in range (sampled time per peer connection), in minutes.', unit: 'short', w: 6, h: 5 }, tableSql(PARTICIPANT_MINUTES_SQL, { tables: { samples: [...PARTICIPANT_TIME_COLUMNS] } })));
+  board.withPanel(statPanel(catalog, { title: 'Degraded sessions', description: `Sessions that ended in range which the SDK classified degraded (session.quality: ${DEGRADED_RULE_TEXT}), as the degraded-sessions SLO counts them.`, unit: 'percent', w: 6, h: 5, threshold: threshold('degraded-sessions') }, tableSql(degradedShareSql(), CLASSIFIED_SESSIONS_NEEDS)));
   board.withPanel(
     promPanel({ title: 'Alerts firing', description: 'Alerting rules firing in Prometheus, by severity.', unit: 'short', w: 6, h: 5 }, [
       { expr: 'sum by (severity) (ALERTS{alertstate="firing"})', legend: '{{severity}}' },
@@ -81,6 +97,6 @@ export function overviewBoard(): GeneratedBoard {
   board.withPanel(timeSeriesPanel(catalog, { title: 'Calls and participants', description: 'Distinct calls and sessions sampling per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(CALLS_OVER_TIME_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Call-setup success', description: 'Peer connections that reached connected, of those that reached connected or failed.', unit: 'percent', w: 12, h: 8, threshold: threshold('call-setup') }, [timeSeriesSql(SETUP_SUCCESS_SQL, { tables: EVENTS })]));
   board.withRow(row('Sessions needing attention'));
-  board.withPanel(tablePanel(catalog, { title: 'Most degraded sessions', description: 'Click a session id to open its drill-down.', unit: 'none', w: 24, h: 10 }, tableSql(degradedSessionsSql(), degradedNeeds), { sessionLinks: true }));
+  board.withPanel(tablePanel(catalog, { title: 'Most degraded sessions', description: `Share of each session's media intervals that were degraded by the SDK's rule, live sessions included (a session is degraded with ${DEGRADED_RULE_TEXT}). Click a session id to open its drill-down.`, unit: 'none', w: 24, h: 10 }, tableSql(degradedSessionsSql(), degradedNeeds)));
   return finishBoard('overview.json', board, catalog);
 }

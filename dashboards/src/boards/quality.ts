@@ -2,7 +2,8 @@ import { clientScope, CLIENT_SCOPE_COLUMNS } from '../sql/filters.js';
 import { QueryCatalog, tableSql, timeSeriesSql, type Needs } from '../sql/needs.js';
 import { quantileAlias, quantilesOf, qualitySignals, unfold, type QualitySignal } from '../sql/signals.js';
 import { heatmapPanel, promPanel, tablePanel, timeSeriesPanel } from '../panels.js';
-import { histogramQuantileExpr } from '../promql.js';
+import { histogramQuantileExpr, matcherText } from '../promql.js';
+import { prometheusSelection } from '../sql/prometheus-selection.js';
 import { grafanaUnit } from '../units.js';
 import { fleetVariables } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
@@ -97,16 +98,25 @@ export function qualityBoard(): GeneratedBoard {
       catalog,
       { title: 'Worst sessions by inbound loss (p95)', description: 'Click a session id to open its drill-down.', unit: 'none', w: 24, h: 10 },
       tableSql(worstSessionsSql(registered), { tables: { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', ...registered.flatMap((s) => s.sources.map((x) => x.column))] } }),
-      { sessionLinks: true },
     ),
   );
   board.withRow(row('From Prometheus (collector /metrics)'));
   for (const signal of registered.filter((s) => s.buckets.length > 0)) {
     const q = signal.threshold?.quantile ?? 0.95;
+    const selection = prometheusSelection(signal);
+    const split = selection.by.length > 1 ? ' and media kind' : '';
+    const series = matcherText(selection.matchers);
     board.withPanel(
       promPanel(
-        { title: `${signal.label} — ${quantileAlias(q)} by region (histogram)`, description: `histogram_quantile over the exported ${signal.metricName} histogram; cheap over long ranges.`, unit: grafanaUnit(signal.unit), w: 12, h: 8, ...(signal.threshold ? { threshold: signal.threshold } : {}) },
-        [{ expr: histogramQuantileExpr(signal.metricName, q, ['region']), legend: '{{region}}' }],
+        {
+          title: `${signal.label} — ${quantileAlias(q)} by region${split} (histogram)`,
+          description: `histogram_quantile over the exported ${signal.metricName} histogram${series ? `, series ${series} only` : ''}${split ? ', one line per media kind' : ''}; cheap over long ranges.`,
+          unit: grafanaUnit(signal.unit),
+          w: 12,
+          h: 8,
+          ...(signal.threshold ? { threshold: signal.threshold } : {}),
+        },
+        [{ expr: histogramQuantileExpr(signal.metricName, q, selection.by, selection.matchers), legend: selection.legend }],
       ),
     );
   }

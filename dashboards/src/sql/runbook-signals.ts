@@ -2,6 +2,7 @@ import { TURN_ALLOCATIONS_HELD_SQL } from '@rtcpulse/alerts';
 import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
+import { indentSql, MS_PER_HOUR, PARTICIPANT_TIME_COLUMNS, sessionBucketsSql } from './participant-time.js';
 import { SERVER_EVENTS } from './server-tables.js';
 
 /** The signal panel of one runbook entry: SQL returning `time` plus value columns, in `unit`. */
@@ -65,12 +66,16 @@ ORDER BY time`,
     title: 'Client receive volume per participant-hour',
     unit: 'decgbytes',
     threshold: 'client-receive-gb-per-hour',
-    needs: SAMPLES('bytes_received'),
-    sql: `SELECT $__timeInterval(ts) AS time,
-  sum(ifNull(bytes_received, 0)) / 1e9 / greatest(uniqExact(session_id, toStartOfMinute(ts)) / 60, 1 / 60) AS received_gb_per_participant_hour
-FROM samples
-WHERE ${clientScope()}
-GROUP BY time
+    needs: { tables: { samples: [...PARTICIPANT_TIME_COLUMNS, 'bytes_received'] } },
+    // As the alert's SQL form: received GB over participant-hours (sampled time per
+    // peer connection), per region; each bucket divides by the time sessions were present in it.
+    sql: `SELECT time, session_region AS region,
+  sum(received_bytes) / 1e9 / (sum(participant_ms) / ${MS_PER_HOUR}) AS received_gb_per_participant_hour
+FROM (
+${indentSql(sessionBucketsSql([{ sql: 'sum(coalesce(bytes_received, 0))', alias: 'received_bytes' }]))}
+)
+GROUP BY time, region
+HAVING sum(participant_ms) > 0
 ORDER BY time`,
   },
   {

@@ -5,6 +5,8 @@ import { ALERT_THRESHOLDS, type AlertThreshold } from '../thresholds.js';
 export interface SignalSource {
   readonly column: string;
   readonly mediaKind: 'audio' | 'video' | 'connection';
+  /** Stream direction of the column; absent for connection-level columns. */
+  readonly direction?: 'inbound' | 'outbound';
 }
 
 /** A quality signal users feel, with its registry metric (or the metric the issues imply, when not there yet). */
@@ -37,7 +39,7 @@ const FIVE: readonly SignalWish[] = [
     key: 'mos',
     label: 'Estimated MOS (inbound audio)',
     metricName: 'webrtc.stream.mos',
-    fallback: { unit: '1', buckets: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5], columns: [{ column: 'audio_in_mos', mediaKind: 'audio' }] },
+    fallback: { unit: '1', buckets: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5], columns: [{ column: 'audio_in_mos', mediaKind: 'audio', direction: 'inbound' }] },
   },
   { key: 'freeze', label: 'Video freeze time (inbound)', metricName: 'webrtc.stream.freeze_time', fallback: { unit: '%', buckets: [], columns: [] } },
 ];
@@ -48,6 +50,7 @@ function sourcesOf(metric: MetricDefinition): SignalSource[] {
   return (inbound.length > 0 ? inbound : columns).map((c) => ({
     column: c.column,
     mediaKind: c.stream === undefined ? 'connection' : c.stream.startsWith('audio') ? 'audio' : 'video',
+    ...(c.stream === undefined ? {} : { direction: c.stream.endsWith('_in') ? 'inbound' : 'outbound' }),
   }));
 }
 
