@@ -19,10 +19,23 @@ export function dashboardFileText(board: GeneratedBoard): string {
   return `${JSON.stringify(board.dashboard, null, 2)}\n`;
 }
 
+/** Options of {@link writeDashboards}. */
+export interface WriteDashboardsOptions {
+  /** Where the runbook pages are served (the `runbook_base` constant); default the generated pages in this repository. */
+  readonly runbookBaseUrl?: string;
+}
+
+/** Sets the `runbook_base` constant of a generated dashboard, if it has one. */
+function withRunbookBase(board: GeneratedBoard, url: string): GeneratedBoard {
+  const variables = (board.dashboard as { templating?: { list?: Array<{ name?: string; query?: unknown }> } }).templating?.list ?? [];
+  for (const variable of variables) if (variable.name === 'runbook_base') variable.query = url;
+  return board;
+}
+
 /** Write every dashboard into `dir` (created if missing); returns the file names. */
-export async function writeDashboards(dir: string): Promise<string[]> {
+export async function writeDashboards(dir: string, options: WriteDashboardsOptions = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const boards = generateDashboards();
+  const boards = generateDashboards().map((board) => (options.runbookBaseUrl ? withRunbookBase(board, options.runbookBaseUrl) : board));
   for (const board of boards) await writeFile(join(dir, board.file), dashboardFileText(board));
   return boards.map((b) => b.file);
 }

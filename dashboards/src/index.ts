@@ -3,6 +3,7 @@ export type { ClickHouseQuery, ClickHouseQueryType } from './clickhouse-query.js
 export { CLICKHOUSE_PLUGIN_ID, CLICKHOUSE_UID, PROMETHEUS_UID, clickhouseRef, prometheusRef } from './datasources.js';
 export { finalizeDashboard, refIdFor, GRID_COLUMNS } from './finalize.js';
 export { dashboardFileText, generateDashboards, writeDashboards } from './generate.js';
+export type { WriteDashboardsOptions } from './generate.js';
 export type { GeneratedBoard } from './boards/board.js';
 export { applyBackendMacros, applyConditionalAll, expandQuery, replaceVariables, splitArgs } from './sql/macros.js';
 export type { ExpansionContext, VariableValue } from './sql/macros.js';

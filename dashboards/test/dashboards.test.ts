@@ -47,6 +47,23 @@ describe('generated dashboards', () => {
     }
   });
 
+  it('take the runbook pages\' base URL at generation, changing nothing else', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtcpulse-dashboards-'));
+    try {
+      const url = 'https://runbooks.example.com/rtcpulse';
+      const files = await writeDashboards(dir, { runbookBaseUrl: url });
+      for (const file of files) {
+        const committed = await readFile(join(ROOT, 'generated', file), 'utf8');
+        const written = await readFile(join(dir, file), 'utf8');
+        expect(written, file).toBe(committed.replaceAll('"query": "alerts/generated/runbook"', `"query": "${url}"`));
+      }
+      const runbook = JSON.parse(await readFile(join(dir, 'runbook.json'), 'utf8')) as { templating: { list: Array<{ name: string; query: string }> } };
+      expect(runbook.templating.list.find((v) => v.name === 'runbook_base')?.query).toBe(url);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('have the seven stable uids, each unique', () => {
     expect(boards.map((b) => b.dashboard.uid)).toEqual([
       'rtcpulse-overview',

@@ -1,8 +1,17 @@
-// Regenerates dashboards/generated/*.json from the metric registry.
+// `npm run generate -w dashboards [-- --out DIR --runbook-base-url URL]`:
+// regenerates dashboards/generated/*.json from the metric registry. The
+// runbook base URL (where the runbook pages are served, for the Runbook
+// dashboard's links) also comes from RTCPULSE_RUNBOOK_BASE_URL, as for the
+// alert rules; the committed files keep the repository's relative default.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { writeDashboards } from '../generate.js';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'generated');
-const files = await writeDashboards(out);
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, 'runbook-base-url': { type: 'string' } },
+});
+const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'generated');
+const runbookBaseUrl = values['runbook-base-url'] ?? process.env.RTCPULSE_RUNBOOK_BASE_URL;
+const files = await writeDashboards(out, runbookBaseUrl ? { runbookBaseUrl } : {});
 console.log(`wrote ${files.length} dashboards to ${out}: ${files.join(', ')}`);
