@@ -24,7 +24,7 @@ export const CONSENT_EXPIRY: RunbookPage = {
     {
       dashboard: DASHBOARD.runbook,
       panel: 'Connections failed within 30 s of coming online',
-      look: 'failures after `online` rising with the online events.',
+      look: 'failures after `online` against the network drops (`offline` events) they follow: the rule fires above 5 per 100 drops.',
     },
     {
       language: 'sql',

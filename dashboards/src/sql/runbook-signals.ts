@@ -54,7 +54,7 @@ ORDER BY time`,
     needs: { ...EVENTS('value'), eventTypes: ['connection.failed_after_online', 'network'] },
     sql: `SELECT $__timeInterval(ts) AS time,
   countIf(type = 'connection.failed_after_online') AS failed_after_online,
-  countIf(type = 'network' AND state = 'online') AS online_events
+  countIf(type = 'network' AND state = 'offline') AS offline_events
 FROM events
 WHERE ${clientScope()}
   AND type IN ('connection.failed_after_online', 'network')
