@@ -24,6 +24,6 @@ export function metricsFedBy(batch: ReportBatch): Set<string> {
       names.add(m.name);
     }
   }
-  for (const m of registry.filter(isSessionMetric)) if (SESSION_VALUES[m.key]?.(batch) !== undefined) names.add(m.name);
+  for (const m of registry.filter(isSessionMetric)) if (SESSION_VALUES[m.key]?.()(batch) !== undefined) names.add(m.name);
   return names;
 }

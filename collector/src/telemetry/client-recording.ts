@@ -108,10 +108,10 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
   }
   const sessions: { value: SessionValue; record: BoundRecord }[] = [];
   for (const metric of registry.filter(isSessionMetric)) {
-    const value = SESSION_VALUES[metric.key];
-    if (!value) throw new Error(`registry metric ${metric.name} (scope session) has no derivation in SESSION_VALUES`);
+    const derive = SESSION_VALUES[metric.key];
+    if (!derive) throw new Error(`registry metric ${metric.name} (scope session) has no derivation in SESSION_VALUES`);
     const record = resolve(metric.name);
-    if (record) sessions.push({ value, record });
+    if (record) sessions.push({ value: derive(), record });
   }
 
   // Attribute objects of recent client and path combinations, shared across reports (bounded).
