@@ -149,35 +149,38 @@ describe('an instrumented loopback call in real Chromium', () => {
 
   it('stops sampling and sending after the collector refuses the key, and tells the app once', async () => {
     const page = await browser.newPage();
-    // Count the page's getStats() calls: after the refusal the SDK must do no more work for the session.
-    await page.addInitScript(() => {
-      const original = RTCPeerConnection.prototype.getStats;
-      const w = window as unknown as { statsCalls: number };
-      w.statsCalls = 0;
-      RTCPeerConnection.prototype.getStats = function (this: RTCPeerConnection, ...args: []) {
-        w.statsCalls++;
-        return original.apply(this, args);
-      };
-    });
     const warnings: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'warning') warnings.push(m.text());
-    });
     const posts: number[] = [];
-    page.on('response', (r) => {
-      if (r.url().includes('/v1/reports')) posts.push(r.status());
-    });
-    const query = new URLSearchParams({ autostart: '1', loopback: '1', tenant: 'revoked-key', interval: '500' });
-    await page.goto(`${baseUrl}/demo/?${query.toString()}`);
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, { timeout: 20_000 });
-    // Ten samples (two connections, 500 ms apart) fill a batch, which is sent and refused.
-    await expect.poll(() => posts.length, { timeout: 15_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(1000);
-    const callsAfterRefusal = await page.evaluate(() => (window as unknown as { statsCalls: number }).statsCalls);
-    await page.waitForTimeout(4000);
-    expect(await page.evaluate(() => (window as unknown as { statsCalls: number }).statsCalls)).toBe(callsAfterRefusal);
-    await page.evaluate(() => (window as unknown as { rtcpulseDemo: { stopCall(): Promise<void> } }).rtcpulseDemo.stopCall());
-    await page.close();
+    try {
+      // Count the page's getStats() calls: after the refusal the SDK must do no more work for the session.
+      await page.addInitScript(() => {
+        const original = RTCPeerConnection.prototype.getStats;
+        const w = window as unknown as { statsCalls: number };
+        w.statsCalls = 0;
+        RTCPeerConnection.prototype.getStats = function (this: RTCPeerConnection, ...args: []) {
+          w.statsCalls++;
+          return original.apply(this, args);
+        };
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'warning') warnings.push(m.text());
+      });
+      page.on('response', (r) => {
+        if (r.url().includes('/v1/reports')) posts.push(r.status());
+      });
+      const query = new URLSearchParams({ autostart: '1', loopback: '1', tenant: 'revoked-key', interval: '500' });
+      await page.goto(`${baseUrl}/demo/?${query.toString()}`);
+      await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live', undefined, { timeout: 20_000 });
+      // Ten samples (two connections, 500 ms apart) fill a batch, which is sent and refused.
+      await expect.poll(() => posts.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      await page.waitForTimeout(1000);
+      const callsAfterRefusal = await page.evaluate(() => (window as unknown as { statsCalls: number }).statsCalls);
+      await page.waitForTimeout(4000);
+      expect(await page.evaluate(() => (window as unknown as { statsCalls: number }).statsCalls)).toBe(callsAfterRefusal);
+      await page.evaluate(() => (window as unknown as { rtcpulseDemo: { stopCall(): Promise<void> } }).rtcpulseDemo.stopCall());
+    } finally {
+      await page.close();
+    }
     expect(posts).toEqual([401]);
     expect(warnings.filter((w) => w.includes('key refused: HTTP 401'))).toHaveLength(1);
   });

@@ -88,10 +88,13 @@ async function waitForReady(child: ChildProcess, port: number, timeoutMs: number
     onExit = (code) => reject(new Error(`coturn exited with ${code}:\n${log().slice(-2000)}`));
     child.once('exit', onExit);
   });
+  const probing = new AbortController();
   try {
-    const answered = await Promise.race([answersStun(port, timeoutMs), exited]);
+    const answered = await Promise.race([answersStun(port, timeoutMs, probing.signal), exited]);
     if (!answered) throw new Error(`coturn did not answer STUN on 127.0.0.1:${port} within ${timeoutMs} ms:\n${log().slice(-2000)}`);
   } finally {
+    // coturn exited first: stop probing at once rather than at the timeout.
+    probing.abort();
     if (onExit) child.off('exit', onExit);
   }
 }

@@ -27,11 +27,12 @@ function isSuccessFor(message: Buffer, transactionId: Buffer): boolean {
 /**
  * Resolves true once a STUN server answers a Binding request on
  * 127.0.0.1:`port` over UDP, false after `timeoutMs`. The request is sent
- * every 100 ms, so a server whose UDP listener opens late is still found.
+ * every 100 ms, so a server whose UDP listener opens late is still found;
+ * `signal` ends the probing early (false).
  * A process starting is not the same as its UDP listener answering; this
  * is the check that a browser's first TURN request will be heard.
  */
-export async function answersStun(port: number, timeoutMs: number): Promise<boolean> {
+export async function answersStun(port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const socket = createSocket('udp4');
   const transactionId = randomBytes(12);
   const request = bindingRequest(transactionId);
@@ -50,6 +51,7 @@ export async function answersStun(port: number, timeoutMs: number): Promise<bool
       const send = (): void => socket.send(request, port, '127.0.0.1', () => undefined);
       const resend = setInterval(send, 100);
       const timer = setTimeout(() => finish(false), timeoutMs);
+      signal?.addEventListener('abort', () => finish(false), { once: true });
       send();
     });
   } finally {

@@ -37,4 +37,15 @@ describe('loopback coturn and redis-server', () => {
       echo.close();
     }
   });
+
+  it('stops probing when told to, long before its timeout', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    // Nothing listens on the port of a closed socket; the probe ends on the signal, not on its ten-minute timeout.
+    const closed = createSocket('udp4');
+    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
+    const port = closed.address().port;
+    closed.close();
+    expect(await answersStun(port, 600_000, stopped.signal)).toBe(false);
+  });
 });

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ReportBatchSchema, type ReportBatch, type Sample } from '@rtcpulse/schema';
+import { RUNBOOK_THRESHOLDS, ReportBatchSchema, type ReportBatch, type Sample } from '@rtcpulse/schema';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it, vi } from 'vitest';
 import { createRtcPulse } from '../src/rtc-pulse.js';
-import { degradedTracker } from '../src/session/degraded.js';
+import { DEGRADED_FREEZE_PCT, DEGRADED_MOS, DEGRADED_SESSION_PCT, degradedTracker } from '../src/session/degraded.js';
 import { errorEvent } from '../src/session/error-event.js';
 import { createReporter } from '../src/transport/reporter.js';
 import { createFetchSender } from '../src/transport/send-report.js';
@@ -138,5 +138,14 @@ describe('fetch sender', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+});
+
+describe('the degraded classification', () => {
+  it('uses the thresholds of the registry, which the dashboards and the SLO read (the SDK keeps its own copies to stay small)', () => {
+    const meaning = (text: string): number | undefined => RUNBOOK_THRESHOLDS.find((t) => t.meaning.startsWith(text))?.value;
+    expect(DEGRADED_MOS).toBe(meaning('an interval under this MOS is degraded'));
+    expect(DEGRADED_FREEZE_PCT).toBe(meaning('an interval with this much frozen video'));
+    expect(DEGRADED_SESSION_PCT).toBe(meaning('a session with this share of degraded intervals'));
   });
 });
