@@ -24,7 +24,8 @@ export const UNKNOWN_TENANT = '_unknown';
 
 /** Who acted, before pseudonymisation. */
 export interface AuditActor {
-  readonly kind: 'participant' | 'server_key' | 'public_key' | 'anonymous';
+  /** `user`: a person of the app's own system, named by a server component (`POST /v1/server/audit`). */
+  readonly kind: 'participant' | 'server_key' | 'public_key' | 'user' | 'anonymous';
   /** Raw identity (participant id, key id); only its HMAC is stored. */
   readonly id: string;
 }

@@ -12,7 +12,9 @@ import {
   type TurnReport,
 } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
+import { auditRecordOfRecording } from '../audit/from-server.js';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import { SERVER_AUDIT_ANY_SCOPE, SERVER_AUDIT_PATH, serverAuditRoute, serverRequestSource } from './audit-route.js';
 import type { ServerEventsConfig } from './config.js';
 import { costBreakdown } from './cost.js';
 import { createServerMetrics } from './metrics.js';
@@ -27,6 +29,9 @@ export interface ServerEventsPluginOptions {
 
 /** Answer to an accepted server report: rows written to `server_events`. */
 export const ServerAcceptedSchema = Type.Object({ accepted: Type.Object({ rows: Type.Integer() }) });
+
+/** Answer to an accepted recording event: also the audit rows appended (0 when a retry finds its row there). */
+export const RecordingAcceptedSchema = Type.Object({ accepted: Type.Object({ rows: Type.Integer(), audit: Type.Integer() }) });
 
 /** Latest instant a `DateTime64(3)` column holds. */
 const MAX_STORABLE_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
@@ -46,18 +51,23 @@ const responses = { '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema };
  * reports (`POST`, `Authorization: Bearer <server key>`, checked before the
  * body is read), stored in `server_events` and recorded as OpenTelemetry
  * metrics; plus the cost and recording queries (`GET`). Needs the store and
- * telemetry plugins.
+ * telemetry plugins. Recording events and `POST /v1/server/audit` (see
+ * `serverAuditRoute`) are also appended to the audit log before the 202.
  */
 export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOptions> = async (fastify, options) => {
   const { pricing } = options.config;
   const metrics = createServerMetrics(fastify.telemetry, () => pricing);
 
   // The tenancy plugin's server-key check (audited refusals, a rate limit per key): reports need the
-  // `events` scope; the cost and recording queries are read routes, open to `read` keys as well.
+  // `events` scope; the cost and recording queries are read routes, open to `read` keys as well. The audit
+  // route lets `events` and `admin` keys in, then checks the scope of the action its body names.
   const requireEventsKey = fastify.serverKeyHook('events');
   const requireReadKey = fastify.serverKeyHook(['read', 'events']);
+  const requireAuditKey = fastify.serverKeyHook(SERVER_AUDIT_ANY_SCOPE);
+  const auditUrl = `${fastify.prefix}${SERVER_AUDIT_PATH}`;
   fastify.addHook('onRequest', async (request, reply) => {
-    await (request.method === 'POST' ? requireEventsKey : requireReadKey)(request, reply);
+    if (request.method !== 'POST') return requireReadKey(request, reply);
+    return (request.routeOptions.url === auditUrl ? requireAuditKey : requireEventsKey)(request, reply);
   });
   // Every read and write is scoped to the tenant of the key the hook above accepted.
   const tenantOf = (request: FastifyRequest): string => {
@@ -98,12 +108,15 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     return reply.code(202).send({ accepted: { rows } });
   });
 
-  fastify.post('/recordings', { schema: { body: RecordingEventSchema, response: accepted } }, async (request, reply) => {
+  // The job's state is also audited (recording.start / recording.stop), durably before the 202; a retry appends nothing.
+  const recordingSchema = { body: RecordingEventSchema, response: { 202: RecordingAcceptedSchema, ...responses } };
+  fastify.post('/recordings', { schema: recordingSchema }, async (request, reply) => {
     const tenant = tenantOf(request);
     const event = request.body as RecordingEvent;
     const rows = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
+    const audit = await fastify.audit.append([auditRecordOfRecording(event, serverRequestSource(request))]);
     metrics.recording(event);
-    return reply.code(202).send({ accepted: { rows } });
+    return reply.code(202).send({ accepted: { rows, audit: audit.length } });
   });
 
   fastify.post('/node', { schema: { body: NodeReportSchema, response: accepted } }, async (request, reply) => {
@@ -113,6 +126,8 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     metrics.node(tenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
     return reply.code(202).send({ accepted: { rows } });
   });
+
+  await fastify.register(serverAuditRoute);
 
   const costSchema = { querystring: RangeQuery, response: { 200: CostResponseSchema, ...responses } };
   fastify.get('/cost', { schema: costSchema }, async (request) => {

@@ -16,6 +16,10 @@ export const SERVER_REPORT_LIMITS = {
   maxForwardedEntries: 500,
   /** Longest interval one report may cover: one hour. */
   maxIntervalMs: 3_600_000,
+  /** Longest `object` of a server audit event. */
+  maxObjectLength: 256,
+  /** Longest `reason` of a server audit event. */
+  maxReasonLength: 256,
 } as const;
 
 const Id = Type.String({ minLength: 1, maxLength: SERVER_REPORT_LIMITS.maxIdLength });
@@ -117,6 +121,41 @@ export const RecordingEventSchema = Type.Object(
   { additionalProperties: false, $id: 'RecordingEvent' },
 );
 
+/** Audit actions a server component reports itself (`POST /v1/server/audit`). */
+export const SERVER_AUDIT_ACTIONS = ['recording.access', 'admin.change'] as const;
+
+/**
+ * `POST /v1/server/audit`: an auditable action the collector cannot see by
+ * itself. `recording.access` (a recording was played, downloaded, shared)
+ * needs a key with the `events` scope; `admin.change` (a setting, a key, a
+ * role changed) one with the `admin` scope.
+ */
+export const ServerAuditEventSchema = Type.Object(
+  {
+    action: Type.Union(SERVER_AUDIT_ACTIONS.map((a) => Type.Literal(a))),
+    /** Default `success`. */
+    outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])),
+    /** Who did it, an id of your own system; the collector stores only its HMAC pseudonym. */
+    actor: Type.Optional(Id),
+    /** What it was done to: a recording job id, a config key, a role. */
+    object: Type.Optional(Type.String({ minLength: 1, maxLength: SERVER_REPORT_LIMITS.maxObjectLength })),
+    /** Call or room concerned (the browser SDK's `callId`). */
+    callId: Type.Optional(Id),
+    /** Client session concerned. */
+    sessionId: Type.Optional(Id),
+    /** Why, or why it failed: short text of your own, no personal data. */
+    reason: Type.Optional(Type.String({ maxLength: SERVER_REPORT_LIMITS.maxReasonLength })),
+    /** When it happened, ms since the Unix epoch; default: when the collector receives it. */
+    ts: Type.Optional(EpochMs),
+    /**
+     * Your id of this event: a retry with the same id is appended once. Without it the
+     * whole body identifies the event, so set `eventId` or `ts` to record a repeat.
+     */
+    eventId: Type.Optional(Id),
+  },
+  { additionalProperties: false, $id: 'ServerAuditEvent' },
+);
+
 /** `POST /v1/server/node`: CPU and memory of any other server (a recorder, a signaling node). */
 export const NodeReportSchema = Type.Object(
   {
@@ -140,6 +179,10 @@ export type SfuReport = Static<typeof SfuReportSchema>;
 export type TurnReport = Static<typeof TurnReportSchema>;
 /** @see {@link RecordingEventSchema} */
 export type RecordingEvent = Static<typeof RecordingEventSchema>;
+/** @see {@link ServerAuditEventSchema} */
+export type ServerAuditEvent = Static<typeof ServerAuditEventSchema>;
+/** @see {@link SERVER_AUDIT_ACTIONS} */
+export type ServerAuditAction = (typeof SERVER_AUDIT_ACTIONS)[number];
 /** @see {@link NodeReportSchema} */
 export type NodeReport = Static<typeof NodeReportSchema>;
 /** Server components that report. */

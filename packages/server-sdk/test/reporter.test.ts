@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerReportError, backoffMs, reportRecording, reportTurn, type ReporterConfig } from '../src/index.js';
+import { ServerReportError, backoffMs, reportAudit, reportRecording, reportTurn, type ReporterConfig } from '../src/index.js';
 
 /** A real HTTP server on 127.0.0.1 answering with the statuses in `script`, one per request. */
 async function scriptedCollector(script: { status: number; headers?: Record<string, string>; body: unknown }[]) {
@@ -62,6 +62,37 @@ describe('reportTurn', () => {
     expect(error).toBeInstanceOf(ServerReportError);
     expect((error as ServerReportError).status).toBe(500);
     expect(collector.seen).toHaveLength(4);
+  });
+});
+
+describe('reportAudit', () => {
+  it('posts to /v1/server/audit with an eventId and ts it fills in once, so a retry resends the same event', async () => {
+    const row = { seq: 3, hash: 'h', action: 'recording.access', outcome: 'success', ts: 5, actor: 'p', actorKind: 'user', object: 'job-1', callId: '', sessionId: '' };
+    const collector = await scriptedCollector([
+      { status: 503, body: { error: 'Service Unavailable', message: 'store down' } },
+      { status: 202, body: { accepted: { rows: 1, audit: [row] } } },
+    ]);
+    close = collector.close;
+    const config = { endpoint: collector.endpoint, serverKey: 'k'.repeat(20), retry: fastRetry };
+    const result = await reportAudit(config, { action: 'recording.access', actor: 'u-1', object: 'job-1' });
+    expect(result).toMatchObject({ rows: 1, audit: [row], attempts: 2 });
+    expect(collector.seen.map((s) => s.url)).toEqual(['/v1/server/audit', '/v1/server/audit']);
+    const [first, second] = collector.seen.map((s) => s.body as Record<string, unknown>);
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ action: 'recording.access', actor: 'u-1', object: 'job-1', eventId: result.eventId, ts: expect.any(Number) });
+    // A second call is a second event.
+    const again = await reportAudit(config, { action: 'recording.access', actor: 'u-1', object: 'job-1' });
+    expect(again.eventId).not.toBe(result.eventId);
+  });
+
+  it('keeps the eventId and ts the caller gives, and does not retry a 403', async () => {
+    const collector = await scriptedCollector([{ status: 403, body: { error: 'Forbidden', message: 'this key lacks the "admin" scope' } }]);
+    close = collector.close;
+    const event = { action: 'admin.change', object: 'retention', eventId: 'chg-7', ts: 1_700_000_000_000 } as const;
+    const error = await reportAudit({ endpoint: collector.endpoint, serverKey: 'k'.repeat(20), retry: fastRetry }, event).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerReportError);
+    expect((error as ServerReportError).status).toBe(403);
+    expect(collector.seen.map((s) => s.body)).toEqual([event]);
   });
 });
 
