@@ -22,8 +22,18 @@ export { ruleSql } from './runbook/sql.js';
 export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
 export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-turn.js';
-export { USAGE_COLUMNS } from './runbook/cost-sql.js';
-export { SERVER_KIND, TABLE } from './runbook/telemetry.js';
+export { GB, USAGE_COLUMNS } from './runbook/cost-sql.js';
+export { EVENT, SERVER_KIND, TABLE } from './runbook/telemetry.js';
+export {
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  PARTICIPANT_TIME,
+  SECONDS_PER_HOUR,
+  participantHoursSql,
+  participantSecondsSql,
+  sampleSecondsSql,
+} from './runbook/volume.js';
+export { FAILED_AFTER_ONLINE_SQL, NETWORK_DROP_SQL } from './runbook/entry-consent-expiry.js';
 export { CALL_SETUP_SLO, DEGRADED_SESSION_SLO } from './runbook/slo.js';
 export type { Slo } from './runbook/slo.js';
 export { NAMING_PATHS, prometheusName } from './prometheus/naming.js';

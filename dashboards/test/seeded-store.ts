@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, serverEventsConfig, type AppOptions, type CollectorApp } from '@rtcpulse/collector';
-import { DEFAULT_PRICING } from '@rtcpulse/schema';
+import { DEFAULT_PRICING, type ReportBatch } from '@rtcpulse/schema';
 import { expect } from 'vitest';
 import { collectQueries, generateDashboards, type ExpansionContext, type PanelQuery, type VariableValue } from '../src/index.js';
 import { PROFILES, seedBatches } from './seed.js';
@@ -62,13 +62,18 @@ export function contextAt(store: Pick<SeededStore, 'now'>, query: PanelQuery, va
   };
 }
 
-/** Start the collector in a fresh data directory and post the seed. */
-export async function openSeededStore(): Promise<SeededStore> {
+/**
+ * Start the collector in a fresh data directory and post the seed, plus
+ * `extra(now)`'s batches (their tenants get keys too).
+ */
+export async function openSeededStore(extra: (now: number) => readonly ReportBatch[] = () => []): Promise<SeededStore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-dashboards-'));
-  const security = { tenants: { tenants: TENANTS.map((id) => ({ id, publicKeys: [{ key: id, origins: ['*'] }], serverKeys: [] })) } } as unknown as AppOptions['security'];
-  const app = await buildApp({ store: { kind: 'embedded', dataDir }, security, serverEvents: serverEventsConfig(SEED_SERVER_KEYS, DEFAULT_PRICING) });
   const now = Date.now();
-  for (const batch of seedBatches(now)) {
+  const batches = [...seedBatches(now), ...extra(now)];
+  const tenants = [...new Set([...TENANTS, ...batches.map((b) => b.tenant)])];
+  const security = { tenants: { tenants: tenants.map((id) => ({ id, publicKeys: [{ key: id, origins: ['*'] }], serverKeys: [] })) } } as unknown as AppOptions['security'];
+  const app = await buildApp({ store: { kind: 'embedded', dataDir }, security, serverEvents: serverEventsConfig(SEED_SERVER_KEYS, DEFAULT_PRICING) });
+  for (const batch of batches) {
     const response = await app.inject({ method: 'POST', url: `/v1/reports?key=${encodeURIComponent(batch.tenant)}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(batch) });
     expect(response.statusCode, response.body).toBe(202);
   }

@@ -1,9 +1,10 @@
 import { inWindow } from './sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
 import type { MetricSelector, SqlContext } from './types.js';
+import { MS_PER_HOUR } from './volume.js';
 
-/** Bytes in a billed gigabyte (decimal, as clouds bill). */
-const GB = 1e9;
+/** Bytes in a billed gigabyte (decimal, as clouds bill and cloud invoices count). */
+export const GB = 1e9;
 
 /** CPU dollars (node usage reports). */
 export const COST_CPU: MetricSelector = { metric: 'webrtc.cost.cpu' };
@@ -41,7 +42,7 @@ function sumOrZero(expr: string, condition: string): string {
  */
 export function costComponentsSql(ctx: SqlContext): string {
   const p = ctx.prices;
-  const hourMs = 3_600_000;
+  const hourMs = MS_PER_HOUR;
   const K = SERVER_KIND;
   return `SELECT tenant,
   ${sumOrZero('cpu_cores * interval_ms', `kind = '${K.node}'`)} / ${hourMs} * ${p.cpuHour} AS cpu,

@@ -1,11 +1,9 @@
+import { GB } from './cost-sql.js';
 import { DASHBOARD } from './dashboards.js';
 import { inWindow, share } from './sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
-
-/** Bytes in a gigabyte (decimal, as cloud invoices count). */
-const GB = 1e9;
 
 /** Entry 4: every receiver gets the top simulcast layer and egress explodes. */
 export const SIMULCAST_UNTUNED: RunbookPage = {
@@ -24,7 +22,7 @@ export const SIMULCAST_UNTUNED: RunbookPage = {
     'Cap the bitrate per receiver as a safety net.',
   ],
   telemetry:
-    'Egress GB per participant-hour by simulcast layer: the client view from received bytes (`webrtc.transport.received`) and the SFU view from its egress reports (`server_events`). Budget about 1.5 GB per participant-hour at 720p; alert at 2.5.',
+    'Egress GB per participant-hour by simulcast layer: the client view from received bytes (`webrtc.transport.received`) and the SFU view from its egress reports (`server_events`). On the client side a session\'s participant time is the union of its samples\' intervals over all its peer connections (parallel connections count once, a reconnect\'s connections add up), as `webrtc.participant.time` counts it. Budget about 1.5 GB per participant-hour at 720p; alert at 2.5.',
   confirm: [
     {
       dashboard: DASHBOARD.cost,
@@ -69,7 +67,7 @@ export const SIMULCAST_UNTUNED: RunbookPage = {
         window: '30m',
       },
       sql: {
-        requires: { samples: ['tenant', 'region', 'session_id', 'pc_id', 'ts', 'dur_ms', 'bytes_received'] },
+        requires: { samples: ['tenant', 'region', 'session_id', 'ts', 'dur_ms', 'bytes_received'] },
         labels: ['region'],
         query: (ctx) => `SELECT tenant, region, ${share(`sum(bytes) / ${GB}`, 'sum(hours)')} AS value
 FROM (

@@ -3,6 +3,11 @@ import { inWindow, percent } from './sql.js';
 import { EVENT } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 
+/** Entry 3's numerator, a condition on `events` rows: a connection failed within 30 s of `online`. */
+export const FAILED_AFTER_ONLINE_SQL = `type = '${EVENT.failedAfterOnline}'`;
+/** Entry 3's denominator, a condition on `events` rows: the browser went offline (a network drop). */
+export const NETWORK_DROP_SQL = `type = '${EVENT.network}' AND state = 'offline'`;
+
 /** Entry 3: a network change outlives ICE consent and the call dies about 30 s later. */
 export const CONSENT_EXPIRY: RunbookPage = {
   entry: 3,
@@ -72,10 +77,10 @@ ORDER BY failed_after_online DESC`,
         requires: { events: ['tenant', 'region', 'ts', 'type', 'state'] },
         labels: ['region'],
         query: (ctx) => `SELECT tenant, region,
-  ${percent(`countIf(type = '${EVENT.failedAfterOnline}')`, `countIf(type = '${EVENT.network}')`)} AS value
+  ${percent(`countIf(${FAILED_AFTER_ONLINE_SQL})`, `countIf(${NETWORK_DROP_SQL})`)} AS value
 FROM events
 WHERE ${inWindow(ctx)}
-  AND (type = '${EVENT.failedAfterOnline}' OR (type = '${EVENT.network}' AND state = 'offline'))
+  AND (${FAILED_AFTER_ONLINE_SQL} OR (${NETWORK_DROP_SQL}))
 GROUP BY tenant, region`,
       },
       grafana: true,

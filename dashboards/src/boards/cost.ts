@@ -1,4 +1,4 @@
-import { SERVER_KIND, TABLE } from '@rtcpulse/alerts';
+import { GB, SERVER_KIND, TABLE } from '@rtcpulse/alerts';
 import { clientScope, tenantScope } from '../sql/filters.js';
 import { COST_NEEDS, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
@@ -39,7 +39,7 @@ GROUP BY time
 ORDER BY time`;
 
 export const RELAY_GB_SQL = `SELECT relay_protocol, region,
-  sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0)) / 1e9 AS relayed_gb, uniqExact(session_id) AS sessions
+  sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0)) / ${GB} AS relayed_gb, uniqExact(session_id) AS sessions
 FROM samples
 WHERE ${clientScope()}
   AND local_candidate_type = 'relay'
@@ -47,7 +47,7 @@ GROUP BY relay_protocol, region
 ORDER BY relayed_gb DESC`;
 
 /** SFU egress by simulcast/SVC layer, from the SFU's server events. */
-export const EGRESS_BY_LAYER_SQL = `SELECT $__timeInterval(ts) AS time, layer, sum(sfu_egress_bytes) / 1e9 AS egress_gb
+export const EGRESS_BY_LAYER_SQL = `SELECT $__timeInterval(ts) AS time, layer, sum(sfu_egress_bytes) / ${GB} AS egress_gb
 FROM server_events
 WHERE ${tenantScope('ts')}
   AND kind = 'sfu.egress'
@@ -60,7 +60,7 @@ ORDER BY time`;
  * 4 budget: 1.5 GB, alert at 2.5 GB).
  */
 export const EGRESS_PER_PARTICIPANT_HOUR_SQL = `SELECT $__timeInterval(ts) AS time, region,
-  sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / 1e9 / sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') AS egress_gb_per_participant_hour
+  sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}') / ${GB} / sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') AS egress_gb_per_participant_hour
 FROM ${TABLE.serverEvents}
 WHERE ${tenantScope('ts')}
   AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
@@ -76,7 +76,7 @@ export function costBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
   const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables([...fleetVariables(catalog), ...priceVariables()]);
   board.withRow(row('Usage'));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in each interval (sampled time per peer connection), in minutes.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in each interval (the union of the sample intervals of each session over its peer connections: parallel connections once, a reconnect added), in minutes.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per participant-minute (time the sessions were present in the interval), by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
   board.withRow(row('SFU egress'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress by simulcast layer', description: "The SFU's view, from its server events.", unit: 'decgbytes', w: 12, h: 8 }, [timeSeriesSql(EGRESS_BY_LAYER_SQL, { tables: SERVER })]));

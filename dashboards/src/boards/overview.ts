@@ -86,7 +86,7 @@ export function overviewBoard(): GeneratedBoard {
   const board = newBoard('rtcpulse-overview', 'rtcpulse · Overview', 'Fleet health at a glance: live calls, participant-minutes, call-setup success, degraded sessions and firing alerts.', ['overview']).variables(fleetVariables(catalog));
   board.withRow(row('Now'));
   board.withPanel(statPanel(catalog, { title: 'Live calls', description: 'Calls with a sample in the last 30 s of the range.', unit: 'short', w: 6, h: 5 }, tableSql(LIVE_CALLS_SQL, { tables: SAMPLES })));
-  board.withPanel(statPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in range (sampled time per peer connection), in minutes.', unit: 'short', w: 6, h: 5 }, tableSql(PARTICIPANT_MINUTES_SQL, { tables: { samples: [...PARTICIPANT_TIME_COLUMNS] } })));
+  board.withPanel(statPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in range (the union of the sample intervals of each session over its peer connections: parallel connections once, a reconnect added), in minutes.', unit: 'short', w: 6, h: 5 }, tableSql(PARTICIPANT_MINUTES_SQL, { tables: { samples: [...PARTICIPANT_TIME_COLUMNS] } })));
   board.withPanel(statPanel(catalog, { title: 'Degraded sessions', description: `Sessions that ended in range which the SDK classified degraded (session.quality: ${DEGRADED_RULE_TEXT}), as the degraded-sessions SLO counts them.`, unit: 'percent', w: 6, h: 5, threshold: threshold('degraded-sessions') }, tableSql(degradedShareSql(), CLASSIFIED_SESSIONS_NEEDS)));
   board.withPanel(
     promPanel({ title: 'Alerts firing', description: 'Alerting rules firing in Prometheus, by severity.', unit: 'short', w: 6, h: 5 }, [

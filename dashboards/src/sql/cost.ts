@@ -1,6 +1,6 @@
 import { ConstantVariableBuilder, type VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { DEFAULT_PRICES, SERVER_KIND, TABLE, USAGE_COLUMNS, type Prices } from '@rtcpulse/alerts';
+import { DEFAULT_PRICES, GB, MS_PER_HOUR, SERVER_KIND, TABLE, USAGE_COLUMNS, type Prices } from '@rtcpulse/alerts';
 import { tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
 
@@ -46,8 +46,7 @@ export function priceVariables(prices: Prices = DEFAULT_PRICES): cog.Builder<Var
 }
 
 const price = (key: keyof Prices): string => `\${${PRICE_VARIABLES[key]}}`;
-const GB = 1e9;
-const HOUR_MS = 3_600_000;
+const HOUR_MS = MS_PER_HOUR;
 
 /** What the cost queries read: the same usage columns as the cost alert rule. */
 export const COST_NEEDS: Needs = { tables: { [TABLE.serverEvents]: [...USAGE_COLUMNS] } };

@@ -1,24 +1,25 @@
+import { MS_PER_HOUR, MS_PER_MINUTE, sampleSecondsSql } from '@rtcpulse/alerts';
 import { clientScope, CLIENT_SCOPE_COLUMNS } from './filters.js';
 
 /**
- * Participant time from the client samples, defined as the alert rules
- * define it (the SQL forms of the per-participant-hour rules in
- * `alerts/src/runbook`): a session's sampled time (`dur_ms` summed) divided
- * by the number of its peer connections, so a session that publishes and
- * subscribes on two connections is not counted twice.
+ * Participant time from the client samples, defined once in
+ * `@rtcpulse/alerts` (`sampleSecondsSql`, the definition the
+ * per-participant-hour rules use): the union of a session's sample
+ * intervals `[ts - dur, ts]` over all of its peer connections, at 1-second
+ * resolution. Parallel connections count once, sequential ones (a
+ * reconnect) add up.
  *
- * Per Grafana time bucket, a session's participant time is its sampled time
- * inside the bucket divided by its peer connections over the whole range.
- * The buckets of a session therefore add up to its participant time over
- * the range at any interval, and a per-participant-hour ratio is the same
- * whether the interval is 2 s or an hour (the old `uniqExact(session_id,
- * toStartOfMinute(ts)) / 60` counted a whole minute for every bucket a
- * session appeared in, so it understated ratios by 60 s / interval).
+ * Per Grafana time bucket, a session's participant time is the distinct
+ * seconds it covers that are attributed to the bucket: each covered second
+ * goes to the bucket of the earliest-ending sample that covers it (in
+ * practice the bucket of its own sample), so every second counts in exactly
+ * one bucket. The buckets of a session therefore add up to its participant
+ * time over the range at any interval, a per-participant-hour ratio is the
+ * same whether the interval is 2 s or an hour, and a connection added late
+ * changes nothing in the buckets before it joined.
  */
 
-/** Milliseconds per participant-hour and participant-minute. */
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_MINUTE = 60_000;
+export { MS_PER_HOUR, MS_PER_MINUTE };
 
 /** A per-session sum computed in each bucket, e.g. `{ sql: 'sum(coalesce(bytes_received, 0))', alias: 'received_bytes' }`. */
 export interface SessionMeasure {
@@ -33,37 +34,52 @@ export interface BucketDimension {
 }
 
 /** Columns {@link sessionBucketsSql} reads, besides the measures' own. */
-export const PARTICIPANT_TIME_COLUMNS = [...CLIENT_SCOPE_COLUMNS, 'session_id', 'pc_id', 'dur_ms'] as const;
+export const PARTICIPANT_TIME_COLUMNS = [...CLIENT_SCOPE_COLUMNS, 'session_id', 'dur_ms'] as const;
 
 /**
  * Rows per time bucket and session (and `dimension`): `time`,
  * `session_region`, the dimension, each measure, and `participant_ms`, the
  * session's participant time in the bucket (ms). Aggregate them outside,
  * e.g. `sum(received_bytes) / (sum(participant_ms) / 3600000)`.
+ *
+ * Measures are bucketed by the samples' `ts`; participant time by the
+ * covered seconds (see the module comment); the two halves meet in a
+ * `UNION ALL` summed per bucket and session.
  */
 export function sessionBucketsSql(measures: readonly SessionMeasure[], dimension?: BucketDimension): string {
   const dim = dimension ? [dimension.alias] : [];
-  const outer = ['time', 'session_region', ...dim, ...measures.map((m) => m.alias)].join(', ');
-  const inner = [
-    '$__timeInterval(ts) AS time',
-    'tenant',
-    'session_id',
-    'any(region) AS session_region',
-    ...(dimension ? [`${dimension.sql} AS ${dimension.alias}`] : []),
-    ...measures.map((m) => `${m.sql} AS ${m.alias}`),
-    'sum(dur_ms) AS sampled_ms',
-    'groupUniqArray(pc_id) AS bucket_pcs',
+  const dimSelect = dimension ? [`${dimension.sql} AS ${dimension.alias}`] : [];
+  const keys = ['time', 'tenant', 'session_id', ...dim].join(', ');
+  const scope = clientScope().replace(/\n/g, '\n    ');
+  const measured = [
+    '$__timeInterval(ts) AS time', 'tenant', 'session_id', 'any(region) AS session_region', ...dimSelect,
+    ...measures.map((m) => `${m.sql} AS ${m.alias}`), '0 AS participant_ms',
   ].join(', ');
-  return `SELECT ${outer}, sampled_ms / session_pcs AS participant_ms
+  const timed = [
+    '$__timeInterval(first_ts) AS time', 'tenant', 'session_id', 'any(region_of_second) AS session_region', ...dim,
+    ...measures.map((m) => `0 AS ${m.alias}`), 'count() * 1000 AS participant_ms',
+  ].join(', ');
+  const seconds = [
+    'tenant', 'session_id', ...dimSelect, `arrayJoin(${sampleSecondsSql()}) AS second`, 'min(ts) AS first_ts', 'any(region) AS region_of_second',
+  ].join(', ');
+  const outer = ['time', 'any(session_region) AS session_region', ...dim, ...measures.map((m) => `sum(${m.alias}) AS ${m.alias}`), 'sum(participant_ms) AS participant_ms'].join(', ');
+  return `SELECT ${outer}
 FROM (
-  SELECT *, greatest(length(groupUniqArrayArray(bucket_pcs) OVER (PARTITION BY tenant, session_id)), 1) AS session_pcs
+  SELECT ${measured}
+  FROM samples
+  WHERE ${scope}
+  GROUP BY ${keys}
+  UNION ALL
+  SELECT ${timed}
   FROM (
-    SELECT ${inner}
+    SELECT ${seconds}
     FROM samples
-    WHERE ${clientScope().replace(/\n/g, '\n    ')}
-    GROUP BY time, tenant, session_id${dim.map((d) => `, ${d}`).join('')}
+    WHERE ${scope.replace(/\n/g, '\n  ')}
+    GROUP BY tenant, session_id, ${[...dim, 'second'].join(', ')}
   )
-)`;
+  GROUP BY ${keys}
+)
+GROUP BY ${keys}`;
 }
 
 /** Indent every line of `sql` by `spaces`, for nesting a subquery. */

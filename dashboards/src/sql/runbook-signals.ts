@@ -1,4 +1,4 @@
-import { TURN_ALLOCATIONS_HELD_SQL } from '@rtcpulse/alerts';
+import { EVENT, FAILED_AFTER_ONLINE_SQL, GB, NETWORK_DROP_SQL, TURN_ALLOCATIONS_HELD_SQL } from '@rtcpulse/alerts';
 import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
@@ -51,13 +51,14 @@ ORDER BY time`,
     entry: 3,
     title: 'Connections failed within 30 s of coming online',
     unit: 'short',
-    needs: { ...EVENTS('value'), eventTypes: ['connection.failed_after_online', 'network'] },
+    needs: { ...EVENTS('value'), eventTypes: [EVENT.failedAfterOnline, EVENT.network] },
+    // The alert rule's own numerator and denominator conditions.
     sql: `SELECT $__timeInterval(ts) AS time,
-  countIf(type = 'connection.failed_after_online') AS failed_after_online,
-  countIf(type = 'network' AND state = 'offline') AS offline_events
+  countIf(${FAILED_AFTER_ONLINE_SQL}) AS failed_after_online,
+  countIf(${NETWORK_DROP_SQL}) AS offline_events
 FROM events
 WHERE ${clientScope()}
-  AND type IN ('connection.failed_after_online', 'network')
+  AND (${FAILED_AFTER_ONLINE_SQL} OR (${NETWORK_DROP_SQL}))
 GROUP BY time
 ORDER BY time`,
   },
@@ -67,10 +68,10 @@ ORDER BY time`,
     unit: 'decgbytes',
     threshold: 'client-receive-gb-per-hour',
     needs: { tables: { samples: [...PARTICIPANT_TIME_COLUMNS, 'bytes_received'] } },
-    // As the alert's SQL form: received GB over participant-hours (sampled time per
-    // peer connection), per region; each bucket divides by the time sessions were present in it.
+    // As the alert's SQL form: received GB over participant-hours (the union of each
+    // session's sample intervals), per region; each bucket divides by the seconds attributed to it.
     sql: `SELECT time, session_region AS region,
-  sum(received_bytes) / 1e9 / (sum(participant_ms) / ${MS_PER_HOUR}) AS received_gb_per_participant_hour
+  sum(received_bytes) / ${GB} / (sum(participant_ms) / ${MS_PER_HOUR}) AS received_gb_per_participant_hour
 FROM (
 ${indentSql(sessionBucketsSql([{ sql: 'sum(coalesce(bytes_received, 0))', alias: 'received_bytes' }]))}
 )
