@@ -48,3 +48,4 @@ export type { SqlRunner } from './evaluate/schema.js';
 export { clickhouseRunner } from './evaluate/runner.js';
 export type { QueryClient } from './evaluate/runner.js';
 export { formatEvaluations } from './evaluate/format.js';
+export { matcherText } from './prometheus/counter-expr.js';

@@ -37,9 +37,13 @@ function closeOnSignals(app: CollectorApp): void {
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2), process.env);
+  const store = storeConfigFromEnv(process.env, {
+    ...(args.dataDir ? { dataDir: args.dataDir } : {}),
+    ...(args.cluster ? { cluster: args.cluster } : {}),
+  });
   const security = securityFromEnv(process.env, {
     ...(args.tenantsFile ? { tenantsFile: args.tenantsFile } : {}),
-    ...(args.dataDir ? { dataDir: args.dataDir } : {}),
+    store,
   });
   for (const note of security.notes) console.log(`rtcpulse collector: ${note}`);
   const serverEvents = serverEventsConfigFromEnv(process.env);
@@ -49,10 +53,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     security: security.options,
     serverEvents,
-    store: storeConfigFromEnv(process.env, {
-      ...(args.dataDir ? { dataDir: args.dataDir } : {}),
-      ...(args.cluster ? { cluster: args.cluster } : {}),
-    }),
+    store,
     ...loggingFromEnv(process.env),
     ...(args.demo ? { demoDir: repoPath('examples/demo'), sdkDir: repoPath('packages/sdk/dist') } : {}),
   });

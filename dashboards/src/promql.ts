@@ -1,3 +1,4 @@
+import { matcherText } from '@rtcpulse/alerts';
 import { METRICS, prometheusNames, type MetricDefinition } from '@rtcpulse/schema';
 
 /**
@@ -12,11 +13,8 @@ export function prometheusName(metric: MetricDefinition): string {
   return prometheusNames(metric, 'pull').family;
 }
 
-/** `{a="x",b="y"}` (keys sorted), or '' for none. */
-export function matcherText(matchers: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(matchers).sort(([a], [b]) => a.localeCompare(b));
-  return entries.length === 0 ? '' : `{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
-}
+/** `{a="x",b="y"}` (keys sorted), or '' for none: the alert rules' own matcher text. */
+export { matcherText };
 
 /**
  * `histogram_quantile` of a registry histogram by `by` labels over a

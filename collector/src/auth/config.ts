@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadAuditKey } from '../audit/actor-key.js';
 import { checkWriterId } from '../audit/writer-id.js';
-import { storeConfigFromEnv } from '../store/config.js';
+import { storeConfigFromEnv, type StoreConfig } from '../store/config.js';
 import type { SecurityOptions } from './plugin.js';
 import { loadTenantsFile } from './tenants.js';
 
@@ -24,7 +24,7 @@ export interface LoadedSecurity {
  */
 export function securityFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  options: { tenantsFile?: string; cwd?: string; dataDir?: string } = {},
+  options: { tenantsFile?: string; cwd?: string; dataDir?: string; store?: StoreConfig } = {},
 ): LoadedSecurity {
   const cwd = options.cwd ?? process.cwd();
   const notes: string[] = [];
@@ -35,7 +35,8 @@ export function securityFromEnv(
       ? `tenants: ${tenants.tenants.length} from ${tenantsFile ?? ''}`
       : 'tenants: none configured, using the demo tenant (public key "demo", same-origin and localhost pages only)',
   );
-  const store = storeConfigFromEnv(env, { cwd, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  // The store config the server already worked out, when it passes it; else the same from env and `dataDir`.
+  const store = options.store ?? storeConfigFromEnv(env, { cwd, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   const auditKey = loadAuditKey(env, { cwd, store });
   if (auditKey.source === 'generated') {
     notes.push(`audit HMAC key: generated a new key in ${auditKey.path ?? ''}; keep it apart from the data and back it up`);
