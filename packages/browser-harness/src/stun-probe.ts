@@ -51,6 +51,7 @@ export async function answersStun(port: number, timeoutMs: number, signal?: Abor
       const send = (): void => socket.send(request, port, '127.0.0.1', () => undefined);
       const resend = setInterval(send, 100);
       const timer = setTimeout(() => finish(false), timeoutMs);
+      if (signal?.aborted) return finish(false);
       signal?.addEventListener('abort', () => finish(false), { once: true });
       send();
     });
