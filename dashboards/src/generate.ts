@@ -10,8 +10,8 @@ import { runbookBoard } from './boards/runbook.js';
 import { sessionBoard } from './boards/session.js';
 
 /** Every dashboard, built from the registry as it is now. */
-export function generateDashboards(): GeneratedBoard[] {
-  return [overviewBoard(), qualityBoard(), errorsBoard(), costBoard(), complianceBoard(), runbookBoard(), sessionBoard()];
+export function generateDashboards(options: WriteDashboardsOptions = {}): GeneratedBoard[] {
+  return [overviewBoard(), qualityBoard(), errorsBoard(), costBoard(), complianceBoard(), runbookBoard(options.runbookBaseUrl), sessionBoard()];
 }
 
 /** The file text of a dashboard: stable two-space JSON with a trailing newline. */
@@ -25,17 +25,10 @@ export interface WriteDashboardsOptions {
   readonly runbookBaseUrl?: string;
 }
 
-/** Sets the `runbook_base` constant of a generated dashboard, if it has one. */
-function withRunbookBase(board: GeneratedBoard, url: string): GeneratedBoard {
-  const variables = (board.dashboard as { templating?: { list?: Array<{ name?: string; query?: unknown }> } }).templating?.list ?? [];
-  for (const variable of variables) if (variable.name === 'runbook_base') variable.query = url;
-  return board;
-}
-
 /** Write every dashboard into `dir` (created if missing); returns the file names. */
 export async function writeDashboards(dir: string, options: WriteDashboardsOptions = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const boards = generateDashboards().map((board) => (options.runbookBaseUrl ? withRunbookBase(board, options.runbookBaseUrl) : board));
+  const boards = generateDashboards(options);
   for (const board of boards) await writeFile(join(dir, board.file), dashboardFileText(board));
   return boards.map((b) => b.file);
 }

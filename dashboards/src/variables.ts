@@ -83,9 +83,9 @@ export function peerConnectionVariable(catalog: QueryCatalog): VariableBuilder {
   );
 }
 
-/** Where the runbook pages live; change it once per Grafana if your pages are elsewhere. */
-export function runbookBaseVariable(): VariableBuilder {
-  return new ConstantVariableBuilder('runbook_base').label('Runbook base URL').value(DEFAULT_RUNBOOK_BASE_URL);
+/** Where the runbook pages are served (set when the dashboards are generated: provisioned dashboards cannot be edited in Grafana). */
+export function runbookBaseVariable(url: string = DEFAULT_RUNBOOK_BASE_URL): VariableBuilder {
+  return new ConstantVariableBuilder('runbook_base').label('Runbook base URL').value(url);
 }
 
 /** The variables of the fleet dashboards: data sources, tenant, region, browser. */

@@ -23,9 +23,9 @@ const RULE_SETTINGS = 'SETTINGS prefer_column_name_to_alias = 1';
  * rule's own SQL form evaluated now against its threshold, and a link to the
  * runbook page.
  */
-export function runbookBoard(): GeneratedBoard {
+export function runbookBoard(runbookBaseUrl?: string): GeneratedBoard {
   const catalog = new QueryCatalog();
-  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable(), ...priceVariables()]);
+  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable(runbookBaseUrl), ...priceVariables()]);
   const rules = allRules();
   for (const entry of RUNBOOK_ENTRIES) {
     const signal = RUNBOOK_SIGNALS.find((s) => s.entry === entry.entry);
