@@ -74,7 +74,9 @@ export async function openSeededStore(extra: (now: number) => readonly ReportBat
   const security = { tenants: { tenants: tenants.map((id) => ({ id, publicKeys: [{ key: id, origins: ['*'] }], serverKeys: [] })) } } as unknown as AppOptions['security'];
   const app = await buildApp({ store: { kind: 'embedded', dataDir }, security, serverEvents: serverEventsConfig(SEED_SERVER_KEYS, DEFAULT_PRICING) });
   for (const batch of batches) {
-    const response = await app.inject({ method: 'POST', url: `/v1/reports?key=${encodeURIComponent(batch.tenant)}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(batch) });
+    // Stamped as it is sent, as the SDK stamps each attempt: a batch posted over 2 s after the seed's `now` would
+    // otherwise read as a skewed client clock and have its timestamps moved.
+    const response = await app.inject({ method: 'POST', url: `/v1/reports?key=${encodeURIComponent(batch.tenant)}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...batch, sentAt: Date.now() }) });
     expect(response.statusCode, response.body).toBe(202);
   }
   for (const post of seedServerReports(now)) {
