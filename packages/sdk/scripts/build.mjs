@@ -5,6 +5,7 @@
 //   media capture wrappers) that work on a core session object.
 // `buildSdk()` is also used by the size check in the tests.
 import { build } from 'esbuild';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -39,12 +40,24 @@ export async function bundleEntry(name) {
   return result.outputFiles[0].contents;
 }
 
-/** Writes every bundle to dist/. */
+/**
+ * Writes every bundle (and its source map) to dist/. Each file is written
+ * beside its place and renamed over it, so a page or test loading the SDK
+ * while it is rebuilt reads the old file or the new one, never half of one.
+ */
 export async function buildSdk() {
-  const written = { ...common, sourcemap: true };
-  await build({ ...written, entryPoints: [ENTRIES.rtcpulse], format: 'esm', outfile: `${root}dist/rtcpulse.js` });
-  await build({ ...written, entryPoints: [ENTRIES.rtcpulse], format: 'iife', globalName: 'RtcPulse', outfile: `${root}dist/rtcpulse.iife.js` });
-  await build({ ...written, entryPoints: [ENTRIES['rtcpulse-extras']], format: 'esm', outfile: `${root}dist/rtcpulse-extras.js` });
+  const written = { ...common, sourcemap: true, write: false };
+  const results = await Promise.all([
+    build({ ...written, entryPoints: [ENTRIES.rtcpulse], format: 'esm', outfile: `${root}dist/rtcpulse.js` }),
+    build({ ...written, entryPoints: [ENTRIES.rtcpulse], format: 'iife', globalName: 'RtcPulse', outfile: `${root}dist/rtcpulse.iife.js` }),
+    build({ ...written, entryPoints: [ENTRIES['rtcpulse-extras']], format: 'esm', outfile: `${root}dist/rtcpulse-extras.js` }),
+  ]);
+  await mkdir(`${root}dist`, { recursive: true });
+  for (const file of results.flatMap((r) => r.outputFiles)) {
+    const partial = `${file.path}.${process.pid}.tmp`;
+    await writeFile(partial, file.contents);
+    await rename(partial, file.path);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
