@@ -10,11 +10,15 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
 
-/** A `Retry-After` header (delta seconds or an HTTP date) in milliseconds from `nowMs`; `undefined` when absent or unreadable. */
+/**
+ * A `Retry-After` header in milliseconds from `nowMs`: delay seconds
+ * (digits only) or an HTTP date (which starts with the day's name); a date
+ * in the past is 0. `undefined` when absent, blank or anything else (`-5`,
+ * `1.5`, `1e3`, `soon`), so that the sender falls back to its own backoff
+ * instead of retrying at once.
+ */
 export function retryAfterMs(header: string | null | undefined, nowMs = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+  const value = (header ?? '').trim();
+  const ms = /^\d+$/.test(value) ? +value * 1000 : /^[a-z]/i.test(value) ? Date.parse(value) - nowMs : NaN;
+  return ms === ms ? Math.max(0, ms) : undefined;
 }

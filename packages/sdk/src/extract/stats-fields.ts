@@ -3,7 +3,7 @@ import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 /** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
 export function num(entry: StatsEntry | undefined, field: string): number | undefined {
   const value = entry?.[field];
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? +value : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
 
