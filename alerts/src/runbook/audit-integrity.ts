@@ -1,29 +1,26 @@
+import { CONSENT_LOOKBACK_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from './consent-sql.js';
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, nowMs, percent } from './sql.js';
+import { inWindow, lastSeconds, percent } from './sql.js';
 import { AUDIT_ACTION, TABLE } from './telemetry.js';
 import type { RunbookPage, SqlContext } from './types.js';
 
+/** The recordings the consent rule counts: those started in the last hour. */
+const RECENT_RECORDINGS_SECONDS = 3600;
+
 /**
- * Recordings started in the last hour while a session of the same call had
- * joined (and not left) without consent granted as its latest consent event.
+ * Recordings started in the last hour without the consent of every
+ * participant present (`recordingConsentSql`, the definition the
+ * Compliance dashboard and the collector share), per tenant with any
+ * recording in that hour. The rule's window reaches the consent lookback
+ * further back, so each start is judged on its whole lookback.
  */
 function recordingsWithoutConsentSql(ctx: SqlContext): string {
-  const A = AUDIT_ACTION;
-  const lastOf = (actions: string) => `arrayLast(e -> e.3 = s AND e.2 IN (${actions}) AND e.1 <= rec, ev).2`;
-  return `SELECT tenant, toFloat64(countIf(unconsented)) AS value
+  const recordings = recordingConsentSql(inWindow(ctx)).replace(/^/gm, '  ');
+  return `SELECT tenant, toFloat64(countIf(notEmpty(sessions_without_consent))) AS value
 FROM (
-  SELECT tenant, rec,
-    arrayExists(s -> ${lastOf(`'${A.join}', '${A.leave}'`)} = '${A.join}'
-        AND ${lastOf(`'${A.consentGranted}', '${A.consentWithdrawn}'`)} != '${A.consentGranted}',
-      arrayDistinct(arrayMap(e -> e.3, ev))) AS unconsented
-  FROM (
-    SELECT tenant, call_id, arraySort(groupArray((toUnixTimestamp64Milli(ts), action, session_id))) AS ev
-    FROM ${TABLE.audit}
-    WHERE ${inWindow(ctx)} AND call_id != ''
-    GROUP BY tenant, call_id
-  )
-  ARRAY JOIN arrayMap(e -> e.1, arrayFilter(e -> e.2 = '${A.recordingStart}' AND e.1 > ${nowMs(ctx)} - 3600000, ev)) AS rec
+${recordings}
 )
+WHERE ${lastSeconds(ctx, RECENT_RECORDINGS_SECONDS, 'recording_at')}
 GROUP BY tenant`;
 }
 
@@ -34,7 +31,7 @@ export const AUDIT_INTEGRITY: RunbookPage = {
   severity: 'page',
   area: 'compliance',
   symptom:
-    'Nothing users notice until an auditor or a customer asks: a recording exists for a session where nobody granted consent, or joins have no matching leave in the audit log.',
+    'Nothing users notice until an auditor or a customer asks: a call was recorded while one of its participants had not consented, or joins have no matching leave in the audit log.',
   rootCause:
     'A client or server path records without checking the consent flag, or writes only half of the audit pair (a crash or a missed exit path between join and leave).',
   fix: [
@@ -42,12 +39,12 @@ export const AUDIT_INTEGRITY: RunbookPage = {
     'Find the exit path that skips the leave entry (same paths that skip `pc.close()`, entry 10) and write the leave from the server when the session times out.',
   ],
   telemetry:
-    'The audit log: recording starts without an earlier consent grant in the same session; sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
+    'The audit log, per call: a recording start lacks consent when any session of that call that had joined and not yet left at that moment (looking back 24 hours) does not have a consent grant as its latest consent event, because it never granted consent or withdrew it. A recorder reports its start with the call id only, so the start is checked against everyone present in the call. Also: sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
   confirm: [
     {
       dashboard: DASHBOARD.compliance,
       panel: 'Recordings without prior consent',
-      look: 'the recordings and sessions behind RecordingWithoutConsent.',
+      look: 'one row per recording start and participant without consent, judged as RecordingWithoutConsent judges them; the alert counts the starts of the last hour.',
     },
     {
       dashboard: DASHBOARD.compliance,
@@ -78,11 +75,11 @@ export const AUDIT_INTEGRITY: RunbookPage = {
       for: '1m',
       summary: 'A recording started without every participant\'s consent',
       description:
-        'In the last hour at least one recording started while a participant of the call had joined without granting consent (per the audit log). Stop the recording path and notify compliance.',
+        'In the last hour at least one recording started while a participant present in the call had not granted consent or had withdrawn it (per the audit log). Stop the recording path and notify compliance.',
       sql: {
-        requires: { [TABLE.audit]: ['tenant', 'ts', 'action', 'session_id', 'call_id'] },
+        requires: { [TABLE.audit]: [...RECORDING_CONSENT_COLUMNS] },
         labels: [],
-        lookbackSeconds: 86400,
+        lookbackSeconds: RECENT_RECORDINGS_SECONDS + CONSENT_LOOKBACK_SECONDS,
         query: recordingsWithoutConsentSql,
       },
       grafana: true,

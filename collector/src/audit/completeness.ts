@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { CONSENT_LOOKBACK_SECONDS, recordingConsentSql } from '@rtcpulse/alerts';
 import { AUDIT_TABLE } from './table.js';
 
 /**
@@ -25,28 +26,21 @@ HAVING countIf(action = 'session.join') > countIf(action = 'session.leave')
 ORDER BY tenant, session_id`;
 
 /**
- * Recordings started while a participant of the call had not consented:
- * for each `recording.start` of a call, every session of that call that had
- * joined and not left by then must have `consent.granted` as its latest
- * consent event. Columns: `tenant`, `call_id`, `recording_ms`,
- * `sessions_without_consent` (array of session ids).
+ * Recordings started without the consent of every participant present:
+ * `recordingConsentSql` of `@rtcpulse/alerts`, the one definition the
+ * `RecordingWithoutConsent` rule and the Compliance dashboard use too (per
+ * call: at a `recording.start`, every session of the call that had joined
+ * and not left must have `consent.granted` as its latest consent event).
+ * The starts from `{since}` on are reported, each judged on the audit rows
+ * of the `CONSENT_LOOKBACK_SECONDS` before it. Columns: `tenant`,
+ * `call_id`, `recording_ms`, `sessions_without_consent` (array of session ids).
  */
 export const RECORDINGS_WITHOUT_CONSENT_SQL = `
-SELECT tenant, call_id, rec.1 AS recording_ms,
-  arrayFilter(s ->
-      arrayLast(e -> e.3 = s AND e.2 IN ('session.join', 'session.leave') AND e.1 <= rec.1, events).2 = 'session.join'
-      AND arrayLast(e -> e.3 = s AND e.2 IN ('consent.granted', 'consent.withdrawn') AND e.1 <= rec.1, events).2 != 'consent.granted',
-    arrayDistinct(arrayMap(e -> e.3, arrayFilter(e -> e.2 = 'session.join', events)))) AS sessions_without_consent
+SELECT tenant, call_id, recording_ms, sessions_without_consent
 FROM (
-  SELECT tenant, call_id,
-    arraySort(e -> (e.1, e.4), groupArray((toUnixTimestamp64Milli(ts), action, session_id, seq))) AS events
-  FROM ${AUDIT_TABLE}
-  WHERE ${TENANT_FILTER} AND ts >= {since:DateTime64(3)} AND call_id != ''
-    AND action IN ('session.join', 'session.leave', 'consent.granted', 'consent.withdrawn', 'recording.start')
-  GROUP BY tenant, call_id
+${recordingConsentSql(`${TENANT_FILTER} AND ts >= {since:DateTime64(3)} - INTERVAL ${CONSENT_LOOKBACK_SECONDS} SECOND`)}
 )
-ARRAY JOIN arrayFilter(e -> e.2 = 'recording.start', events) AS rec
-WHERE length(sessions_without_consent) > 0
+WHERE recording_at >= {since:DateTime64(3)} AND notEmpty(sessions_without_consent)
 ORDER BY tenant, call_id, recording_ms`;
 
 /** Completeness figures for one tenant (or all), ready for gauges. */

@@ -1,4 +1,5 @@
-import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from '../sql/filters.js';
+import { CONSENT_LOOKBACK_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from '@rtcpulse/alerts';
+import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope, variableFilter } from '../sql/filters.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { AUDIT_LOG, SESSIONS } from '../sql/server-tables.js';
 import { statPanel, tablePanel, timeSeriesPanel } from '../panels.js';
@@ -7,6 +8,12 @@ import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 
 const AUDIT = { [AUDIT_LOG.table]: [...AUDIT_LOG.columns] };
 const EVENTS = { events: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'type'] };
+const RECORDING_CONSENT = { [AUDIT_LOG.table]: [...RECORDING_CONSENT_COLUMNS] };
+
+/** Audit rows the consent check reads: the selected tenants, from the consent lookback before the range to its end. */
+function consentRows(): string {
+  return [variableFilter('tenant', 'tenant'), `ts > $__fromTime - INTERVAL ${CONSENT_LOOKBACK_SECONDS} SECOND`, 'ts <= $__toTime'].join(' AND ');
+}
 
 /** Client-reported sessions that started but never reported an end (lost `pagehide` beacons, crashes). */
 export const SESSIONS_WITHOUT_END_SQL = `SELECT 100 * countIf(ended = 0) / greatest(count(), 1) AS sessions_without_end_pct
@@ -36,21 +43,22 @@ FROM (
 GROUP BY tenant
 ORDER BY joined_without_leave DESC`;
 
-/** Consent integrity: recordings started in sessions where consent was never granted before the start. */
-export const RECORDINGS_WITHOUT_CONSENT_SQL = `SELECT tenant, session_id, min_recording_at, first_consent_at
+/**
+ * Consent integrity: the recordings `RecordingWithoutConsent` counts, by the
+ * one definition in `@rtcpulse/alerts` (`recordingConsentSql`: per call,
+ * every session present at a recording start must have consent granted as
+ * its latest consent event). One row per recording start in the time range
+ * and session present without consent; the rows read reach the consent
+ * lookback before the range, so a participant who joined before it counts.
+ */
+export const RECORDINGS_WITHOUT_CONSENT_SQL = `SELECT tenant, call_id, recording_at, session_id
 FROM (
-  SELECT tenant, session_id,
-    minIf(ts, action = 'recording.start') AS min_recording_at,
-    minIf(ts, action = 'consent.granted') AS first_consent_at,
-    countIf(action = 'recording.start') AS recordings,
-    countIf(action = 'consent.granted') AS consents
-  FROM audit_log
-  WHERE ${tenantScope('ts')}
-  GROUP BY tenant, session_id
+${recordingConsentSql(consentRows()).replace(/^/gm, '  ')}
 )
-WHERE recordings > 0 AND (consents = 0 OR first_consent_at > min_recording_at)
-ORDER BY min_recording_at DESC
-LIMIT 50`;
+ARRAY JOIN sessions_without_consent AS session_id
+WHERE $__timeFilter(recording_at)
+ORDER BY recording_at DESC, tenant, call_id, session_id
+LIMIT 200`;
 
 /**
  * Hash-chain linkage per tenant: rows whose `prev_hash` is not the `hash` of
@@ -92,7 +100,7 @@ export function complianceBoard(): GeneratedBoard {
   board.withPanel(statPanel(catalog, { title: 'Sessions without an end', description: 'Client sessions that reported a start but no end (session end beacons lost).', unit: 'percent', w: 8, h: 6 }, tableSql(SESSIONS_WITHOUT_END_SQL, { tables: EVENTS })));
   board.withPanel(tablePanel(catalog, { title: 'Joins without a leave', description: 'Audit log: sessions that joined but never left, per tenant.', unit: 'short', w: 16, h: 6 }, tableSql(JOINS_WITHOUT_LEAVE_SQL, { tables: AUDIT })));
   board.withRow(row('Consent'));
-  board.withPanel(tablePanel(catalog, { title: 'Recordings without prior consent', description: 'Recording starts with no consent granted before them. Should be empty.', unit: 'none', w: 16, h: 8 }, tableSql(RECORDINGS_WITHOUT_CONSENT_SQL, { tables: AUDIT })));
+  board.withPanel(tablePanel(catalog, { title: 'Recordings without prior consent', description: 'Recording starts in the range while a participant present in the call had not granted consent or had withdrawn it, one row per such participant (the rule behind RecordingWithoutConsent). Should be empty.', unit: 'none', w: 16, h: 8 }, tableSql(RECORDINGS_WITHOUT_CONSENT_SQL, { tables: RECORDING_CONSENT })));
   board.withPanel(tablePanel(catalog, { title: 'Sessions by consent state', description: "Each session's latest reported consent state (granted, withdrawn, unknown).", unit: 'short', w: 8, h: 8 }, tableSql(CONSENT_STATES_SQL, { tables: { [SESSIONS.table]: ['tenant', 'first_seen', 'consent'] } })));
   board.withRow(row('Integrity'));
   board.withPanel(tablePanel(catalog, { title: 'Hash-chain linkage', description: 'Rows whose prev_hash does not match the previous row. Run the verifier for the exact row.', unit: 'short', w: 12, h: 8 }, tableSql(CHAIN_BREAKS_SQL, { tables: AUDIT })));
