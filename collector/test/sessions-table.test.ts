@@ -90,6 +90,29 @@ describe('sessions table', () => {
     expect(Number(samples?.n)).toBe(15);
   });
 
+  it('counts every batch of a session that one record carries (an end-of-session burst), once', async () => {
+    // Three batches of one session and one of another, accepted together: one ingest record.
+    const burst: IngestRecord = {
+      seq: 30,
+      reports: [record(0, 'burst', 0), record(0, 'other', 0), record(0, 'burst', 1), record(0, 'burst', 2, true)].flatMap((r) => r.reports),
+    };
+    await app.store.writeRecord(burst);
+    const expectBurst = async (): Promise<void> => {
+      const [row] = await sessionRow('burst');
+      expect(row).toMatchObject({ sample_count: 15, batch_count: 3, event_count: 8, state: 'ended', end_reason: 'closed' });
+      expect(Number(row?.version)).toBe(30);
+      const rtt = await rawRtt('burst');
+      expect(Number(row?.rtt_ms_n)).toBe(15);
+      expect(Number(row?.rtt_ms_avg)).toBeCloseTo(rtt.avg, 6);
+      expect(Number(row?.rtt_ms_worst)).toBe(rtt.worst);
+      expect((await sessionRow('other'))[0]).toMatchObject({ sample_count: 5, batch_count: 1 });
+    };
+    await expectBurst();
+    // Replayed (a crash before the spool record was removed): nothing counts twice.
+    await app.store.writeRecord(burst);
+    await expectBurst();
+  });
+
   it('continues a session from the stored row after a restart (nothing in memory)', async () => {
     await app.store.writeRecord(record(20, 'resumed', 0));
     await app.close();

@@ -135,21 +135,14 @@ function copySummary(s: SessionSummary): SessionSummary {
   return { ...s, meta: { ...s.meta }, pcIds: [...s.pcIds], figures, totals: { ...s.totals } };
 }
 
-/**
- * Fold one accepted report (its batch, receive time and `samples` value rows) into
- * a session's summary, as a copy: `previous` is left as it was. A summary
- * whose version is already `version` or later has this record applied and is
- * returned unchanged, so replaying a record never counts it twice.
- */
-export function applyReport(
-  previous: SessionSummary | undefined,
-  report: { readonly batch: ReportBatch; readonly receivedAt: number },
-  version: number,
-): SessionSummary {
-  const { batch, receivedAt } = report;
-  if (previous && previous.version >= version) return previous;
-  const s: SessionSummary = previous ? copySummary(previous) : emptySummary(batch, receivedAt);
-  s.version = version;
+/** One accepted report as the summary reads it: its batch and receive time. */
+export interface ReceivedReport {
+  readonly batch: ReportBatch;
+  readonly receivedAt: number;
+}
+
+/** Add one report to a summary being built (mutates `s`). */
+function addReport(s: SessionSummary, { batch, receivedAt }: ReceivedReport): void {
   s.callId = batch.callId;
   s.participantId = batch.participantId;
   s.lastReceivedAt = Math.max(s.lastReceivedAt, receivedAt);
@@ -181,5 +174,28 @@ export function applyReport(
   }
   if (batch.sampleRate !== undefined) s.sampleRate = batch.sampleRate;
   addSamples(s, batch.samples);
+}
+
+/**
+ * Fold the reports of ONE session that one ingest record carries (at least
+ * one, in the record's order) into the session's summary, as a copy:
+ * `previous` is left as it was. `version` is the record's sequence number
+ * and becomes the summary's version. A summary whose version is already
+ * `version` or later has this record applied and is returned unchanged, so
+ * replaying a record never counts it twice; and since all of the record's
+ * reports of the session are folded in one call, several batches of a
+ * session that arrive together (an end-of-session burst, retries after an
+ * outage) all count.
+ */
+export function applyRecordReports(
+  previous: SessionSummary | undefined,
+  reports: readonly [ReceivedReport, ...ReceivedReport[]],
+  version: number,
+): SessionSummary {
+  if (previous && previous.version >= version) return previous;
+  const first = reports[0];
+  const s: SessionSummary = previous ? copySummary(previous) : emptySummary(first.batch, first.receivedAt);
+  s.version = version;
+  for (const report of reports) addReport(s, report);
   return s;
 }

@@ -5,13 +5,13 @@ import { createStoreClient, type InsertSettings } from './client.js';
 import type { StoreConfig } from './config.js';
 import { migrate } from './migrate.js';
 import { readSessionSamples, type SessionSamplesQuery } from './read.js';
-import { recordDedupToken, recordRows, type IngestRecord } from './record.js';
+import { recordDedupToken, recordRows, type AcceptedReport, type IngestRecord } from './record.js';
 import { objectBlock, tsvText, type Block, type EncodedBlock } from './blocks.js';
 import type { Row } from './rows.js';
 import { createSerialQueue } from './serial.js';
 import { SessionCache, loadSummaries } from './session-cache.js';
 import { summaryRow, type SessionRow } from './session-row.js';
-import { applyReport, sessionKey, type SessionSummary } from './session-summary.js';
+import { applyRecordReports, sessionKey, type SessionSummary } from './session-summary.js';
 
 /** Rows written for one record. */
 export interface InsertedCounts {
@@ -115,11 +115,17 @@ export function createStore(config: StoreConfig, options: StoreOptions = {}): St
       .map((r) => r.batch)
       .filter((b) => !summaries.get(sessionKey(b.tenant, b.sessionId)));
     const loaded = await loadSummaries(client, missing);
-    record.reports.forEach((report) => {
+    // Each session's reports in this record are folded together: the record's seq is the summary's version.
+    const bySession = new Map<string, [AcceptedReport, ...AcceptedReport[]]>();
+    for (const report of record.reports) {
       const key = sessionKey(report.batch.tenant, report.batch.sessionId);
-      const previous = next.get(key) ?? summaries.get(key) ?? loaded.get(key);
-      next.set(key, applyReport(previous, report, record.seq));
-    });
+      const reports = bySession.get(key);
+      if (reports) reports.push(report);
+      else bySession.set(key, [report]);
+    }
+    for (const [key, reports] of bySession) {
+      next.set(key, applyRecordReports(summaries.get(key) ?? loaded.get(key), reports, record.seq));
+    }
     return { rows: [...next.values()].map(summaryRow), next };
   };
 
