@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, type StoreConfig } from '../store/config.js';
 
@@ -50,15 +50,31 @@ function decodeKey(text: string, where: string): Buffer {
 }
 
 /**
+ * Whether `store` is an embedded data directory that already holds a store
+ * (it exists and is not empty): one that may have been written with the key
+ * at the old default place.
+ */
+function holdsStore(store: StoreConfig | undefined, cwd: string): boolean {
+  if (store?.kind !== 'embedded') return false;
+  try {
+    return readdirSync(resolve(cwd, store.dataDir)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The secret for pseudonymous actor ids, kept apart from the data:
  * `RTCPULSE_AUDIT_HMAC_KEY` (hex or base64) when set, else the key file
  * (`options.keyFile`, else `RTCPULSE_AUDIT_KEY_FILE`, both relative to
  * `cwd`, else {@link defaultAuditKeyFile} of `options.store`), which is
  * created with a random key and mode 0600 when missing. When the default
- * file is missing but `cwd`'s `.data/audit-hmac.key` (the default before
- * the key followed the data directory) exists, that key is used, so the
+ * file is missing, the data directory already holds a store (it exists and
+ * is not empty) and `cwd`'s `.data/audit-hmac.key` (the default before the
+ * key followed the data directory) exists, that key is used, so the
  * pseudonyms already stored keep their meaning; `defaultPath` then says
- * where to move it.
+ * where to move it. A new or empty data directory gets a key of its own:
+ * two stores never share a pseudonym key by accident.
  */
 export function loadAuditKey(
   env: Readonly<Record<string, string | undefined>>,
@@ -71,7 +87,7 @@ export function loadAuditKey(
   const path = configured ? resolve(cwd, configured) : defaultAuditKeyFile(options.store, cwd);
   if (existsSync(path)) return { key: decodeKey(readFileSync(path, 'utf8'), path), source: 'file', path };
   const oldDefault = resolve(cwd, DEFAULT_AUDIT_KEY_FILE);
-  if (!configured && existsSync(oldDefault)) {
+  if (!configured && existsSync(oldDefault) && holdsStore(options.store, cwd)) {
     return { key: decodeKey(readFileSync(oldDefault, 'utf8'), oldDefault), source: 'file', path: oldDefault, defaultPath: path };
   }
   const key = randomBytes(MIN_KEY_BYTES);

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditRecordsFromBatch } from '../audit/from-batch.js';
 import type { AuditLog } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
-import { allowOriginHeaders } from '../plugins/cors.js';
+import { exposeIngestAnswer } from '../plugins/cors.js';
 import { withUserAgent } from '../ingest/client-meta.js';
 import { correctBatchTimestamps, measureClockSkew, type ClockSkew } from './clock-skew.js';
 import { keyFromHeaders, keyFromQuery } from './credentials.js';
@@ -36,27 +36,26 @@ export interface IngestGuardDeps {
 
 /**
  * `onRequest` of `POST /v1/reports`, before any byte of the body is read:
+ * the answer is made readable by the sending page first (see
+ * `exposeIngestAnswer`: refusals too, so the SDK sees their status), then
  * the public key (`?key=`, `x-rtcpulse-key` or a bearer token) must exist
- * (401), the `Origin`, when sent, must be on its allow-list (403, no CORS
- * headers), and the key's token bucket must have a token (429 with
- * `Retry-After`). Refusals are audited as `auth.failure`.
+ * (401), the `Origin`, when sent, must be on its allow-list (403), and the
+ * key's token bucket must have a token (429 with `Retry-After`). Refusals
+ * are audited as `auth.failure`.
  */
 export function ingestOnRequest(deps: IngestGuardDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    reply.header('vary', 'Origin');
+    const origin = request.headers.origin;
+    exposeIngestAnswer(reply, origin);
     const key = keyFromQuery(request.query) ?? keyFromHeaders(request.headers);
     if (!key) throw deps.failures.refuse(request, 401, 'an ingest key is required: send the public key as ?key=<key>');
     const grant = deps.tenants().publicKey(key);
     if (!grant) throw deps.failures.refuse(request, 401, 'unknown ingest key');
-    const origin = request.headers.origin;
-    if (typeof origin === 'string') {
-      if (!isOriginAllowed(grant.origins, origin, request.headers.host)) {
-        throw deps.failures.refuse(request, 403, `origin ${origin} is not allowed for this ingest key`, {
-          tenant: grant.tenant,
-          keyId: grant.keyId,
-        });
-      }
-      allowOriginHeaders(reply, origin);
+    if (typeof origin === 'string' && !isOriginAllowed(grant.origins, origin, request.headers.host)) {
+      throw deps.failures.refuse(request, 403, `origin ${origin} is not allowed for this ingest key`, {
+        tenant: grant.tenant,
+        keyId: grant.keyId,
+      });
     }
     takeOrRefuse(deps.limiter, grant.keyId, grant.rateLimit, reply, 'ingest key');
     request.ingestGrant = grant;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { KEY_HEADER, keyFromHeaders, keyFromQuery } from '../auth/credentials.js';
-import { isOriginAllowed } from '../auth/origins.js';
+import { isOriginAllowed, parseOrigin } from '../auth/origins.js';
 import type { TenantRegistry } from '../auth/tenants.js';
 
 /** How long browsers may cache a preflight answer, in seconds. */
@@ -24,6 +24,31 @@ export function allowOriginHeaders(reply: FastifyReply, origin: string): void {
     .header('access-control-allow-origin', origin)
     .header('access-control-expose-headers', 'Retry-After')
     .header('vary', 'Origin');
+}
+
+/**
+ * Make the answer of the browser ingest route readable by the page that sent
+ * it, whatever that answer is: the request's `Origin` (when it is a
+ * well-formed origin) is reflected with {@link allowOriginHeaders}, and
+ * `Vary: Origin` is always set. Called first on `POST /v1/reports`, before
+ * the key is looked up, so that refusals (401 no or unknown key, 403 origin
+ * off the key's allow-list or a body for another key, 413, 415, 400, 429,
+ * 503) reach the SDK as statuses rather than as network errors: it stops on
+ * 401/403 and honours `Retry-After` on 429/503 instead of retrying blind.
+ *
+ * Why this is safe: a refusal's body is a fixed error message (it names at
+ * most the page's own origin) and carries no tenant data, so letting any
+ * origin read it discloses nothing; no credentials are allowed, and `*` is
+ * never sent. What is written stays bound to the key's allow-list: an
+ * origin off it is still refused with 403 before the body is read, and
+ * nothing is stored, so the only 2xx a page can read is for an origin the
+ * key allows. Preflights keep refusing such origins (a failed preflight is
+ * a network error whatever its headers); the SDK sends simple requests.
+ * Read and server routes never get these headers.
+ */
+export function exposeIngestAnswer(reply: FastifyReply, origin: string | undefined): void {
+  reply.header('vary', 'Origin');
+  if (typeof origin === 'string' && parseOrigin(origin) !== undefined) allowOriginHeaders(reply, origin);
 }
 
 function allowedForRequest(tenants: TenantRegistry, request: FastifyRequest, origin: string): boolean {

@@ -1,9 +1,22 @@
 import type { Attributes } from '@opentelemetry/api';
-import { otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
+import { SAMPLE_LABELS, otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
 import type { AttributeSet } from './aggregation.js';
 
 /** Attribute values keyed by registry attribute name; absent or empty values are left out. */
 export type RegistryAttributes = Partial<Record<MetricAttribute, string | undefined>>;
+
+/** Candidate types the registry knows (the values of the `local_candidate_type` sample label). */
+const CANDIDATE_TYPES: ReadonlySet<string> = new Set(SAMPLE_LABELS.find((label) => label.key === 'local_candidate_type')?.values ?? []);
+
+/**
+ * A client-sent candidate type as the `candidate.type` attribute: a type the
+ * registry knows as is, `other` for any other text (so free text cannot
+ * open new series), `undefined` when none was sent.
+ */
+export function candidateTypeAttribute(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  return CANDIDATE_TYPES.has(value) ? value : 'other';
+}
 
 /** Rename registry attributes to their OpenTelemetry keys, dropping empty values. */
 export function toOtelAttributes(attributes: RegistryAttributes): Attributes {

@@ -13,7 +13,7 @@ import {
   type Sample,
   type StreamKey,
 } from '@rtcpulse/schema';
-import type { RegistryAttributes } from './attributes.js';
+import { candidateTypeAttribute, type RegistryAttributes } from './attributes.js';
 import { SESSION_VALUES, type SessionValue } from './session-values.js';
 
 /** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
@@ -68,9 +68,24 @@ function pathAttributes(client: RegistryAttributes, sample: Sample | undefined):
   };
 }
 
+/**
+ * Events that name the selected pair's local candidate type themselves
+ * (`ice.pair.formed`: `name`, see the registry's `events.ts`). Their
+ * `candidate.type` comes from the event, not from a sample of the same
+ * batch: the event often travels without one (the end-of-session burst, a
+ * call shorter than one batch), or with samples taken before the pair was
+ * selected.
+ */
+const CANDIDATE_TYPE_OF_EVENT: Readonly<Record<string, (event: ReportEvent) => string | undefined>> = {
+  'ice.pair.formed': (event) => event.name,
+};
+
 function eventAttributes(event: ReportEvent, path: RegistryAttributes): RegistryAttributes {
+  const named = CANDIDATE_TYPE_OF_EVENT[event.type];
   return {
     ...path,
+    // An older SDK that did not name it: the last sample of the connection in the batch, as before.
+    ...(named ? { 'candidate.type': candidateTypeAttribute(named(event)) ?? path['candidate.type'] } : {}),
     'error.stage': event.stage,
     'error.name': event.name,
     'failure.stage': FAILURE_STAGE[event.type],
