@@ -1,21 +1,45 @@
 import type { Attributes } from '@opentelemetry/api';
-import { SAMPLE_LABELS, otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
+import { AUDIT_ACTIONS, COMPLAINTS, ERROR_NAMES, ERROR_STAGES, SAMPLE_LABELS, otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
 import type { AttributeSet } from './aggregation.js';
 
 /** Attribute values keyed by registry attribute name; absent or empty values are left out. */
 export type RegistryAttributes = Partial<Record<MetricAttribute, string | undefined>>;
 
-/** Candidate types the registry knows (the values of the `local_candidate_type` sample label). */
-const CANDIDATE_TYPES: ReadonlySet<string> = new Set(SAMPLE_LABELS.find((label) => label.key === 'local_candidate_type')?.values ?? []);
+const labelValues = (key: string): readonly string[] => SAMPLE_LABELS.find((label) => label.key === key)?.values ?? [];
 
 /**
- * A client-sent candidate type as the `candidate.type` attribute: a type the
- * registry knows as is, `other` for any other text (so free text cannot
- * open new series), `undefined` when none was sent.
+ * Attributes whose values the registry lists, with the value that stands for
+ * anything else a client sends: free text there cannot open new series (each
+ * metric's attribute sets are capped, and one client's junk would use up
+ * everyone's share). Other client-given attributes (region, topology, SDK
+ * version) are free text by design and bounded by the cap alone.
  */
-export function candidateTypeAttribute(value: string | undefined): string | undefined {
+const CLOSED_ATTRIBUTES: Partial<Record<MetricAttribute, { readonly known: ReadonlySet<string>; readonly otherwise: string }>> = {
+  'candidate.type': { known: new Set(labelValues('local_candidate_type')), otherwise: 'other' },
+  'network.type': { known: new Set(labelValues('network_type')), otherwise: 'other' },
+  'relay.protocol': { known: new Set(labelValues('relay_protocol')), otherwise: 'other' },
+  'error.name': { known: new Set(ERROR_NAMES), otherwise: 'other' },
+  // The SDK lets an app name its own stages (`reportError`): in metrics they are the app's.
+  'error.stage': { known: new Set(ERROR_STAGES), otherwise: 'app' },
+  'audit.action': { known: new Set(AUDIT_ACTIONS), otherwise: 'other' },
+  complaint: { known: new Set(COMPLAINTS), otherwise: 'other' },
+};
+
+/**
+ * A client-sent value of `attribute` as a metric attribute: for attributes
+ * with a registry list, a listed value as is and anything else as the
+ * list's stand-in (`other`, or `app` for error stages); other attributes as
+ * sent. `undefined` when nothing was sent.
+ */
+export function attributeValue(attribute: MetricAttribute, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  return CANDIDATE_TYPES.has(value) ? value : 'other';
+  const closed = CLOSED_ATTRIBUTES[attribute];
+  return !closed || closed.known.has(value) ? value : closed.otherwise;
+}
+
+/** The selected candidate type as the `candidate.type` attribute (see {@link attributeValue}). */
+export function candidateTypeAttribute(value: string | undefined): string | undefined {
+  return attributeValue('candidate.type', value);
 }
 
 /** Rename registry attributes to their OpenTelemetry keys, dropping empty values. */

@@ -13,7 +13,7 @@ import {
   type Sample,
   type StreamKey,
 } from '@rtcpulse/schema';
-import { candidateTypeAttribute, type RegistryAttributes } from './attributes.js';
+import { attributeValue, candidateTypeAttribute, type RegistryAttributes } from './attributes.js';
 import { SESSION_VALUES, type SessionValue } from './session-values.js';
 
 /** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
@@ -62,9 +62,9 @@ function pathAttributes(client: RegistryAttributes, sample: Sample | undefined):
   const labels: Readonly<Record<string, string | undefined>> = sample?.labels ?? {};
   return {
     ...client,
-    'candidate.type': labels.local_candidate_type,
-    'network.type': labels.network_type,
-    'relay.protocol': labels.relay_protocol,
+    'candidate.type': attributeValue('candidate.type', labels.local_candidate_type),
+    'network.type': attributeValue('network.type', labels.network_type),
+    'relay.protocol': attributeValue('relay.protocol', labels.relay_protocol),
   };
 }
 
@@ -86,13 +86,13 @@ function eventAttributes(event: ReportEvent, path: RegistryAttributes): Registry
     ...path,
     // An older SDK that did not name it: the last sample of the connection in the batch, as before.
     ...(named ? { 'candidate.type': candidateTypeAttribute(named(event)) ?? path['candidate.type'] } : {}),
-    'error.stage': event.stage,
-    'error.name': event.name,
+    'error.stage': attributeValue('error.stage', event.stage),
+    'error.name': attributeValue('error.name', event.name),
     'failure.stage': FAILURE_STAGE[event.type],
     // Outcome-like values travel in `state` (ice.restart) or `name` (session.end reason).
     outcome: event.state ?? event.name,
-    'audit.action': event.name ?? event.state,
-    complaint: event.name,
+    'audit.action': attributeValue('audit.action', event.name ?? event.state),
+    complaint: attributeValue('complaint', event.name),
   };
 }
 
