@@ -21,3 +21,15 @@ export const DEFAULT_NO_INBOUND_RTP_MS = 5000;
 
 /** Runbook entry 10: a session with no connected connection for this long ends by itself. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** Runbook entry 2: a DTLS transport connecting this long is reported `stuck`. */
+export const DTLS_STUCK_MS = 5000;
+
+/** Runbook entry 3: a connection failing this soon after `online` is reported. */
+export const FAILED_AFTER_ONLINE_MS = 30_000;
+
+/** Runbook entry 3: connected this long after `restartIce()` counts as recovered. */
+export const RESTART_SETTLE_MS = 5000;
+
+/** Runbook entry 3: a `restartIce()` without recovery for this long is reported `timeout`. */
+export const RESTART_TIMEOUT_MS = 30_000;

@@ -2,9 +2,16 @@ import type { ReportEvent, Sample } from '@rtcpulse/schema';
 
 /** Settings for {@link createRtcPulse}. */
 export interface RtcPulseOptions {
-  /** Collector ingest URL, for example `https://collector.example.com/v1/reports`. */
+  /**
+   * Collector ingest URL, for example `https://collector.example.com/v1/reports`.
+   * The collector checks the key before it reads a request's body, from the
+   * query, so the SDK adds `key=<tenant>` (URL-encoded) unless the URL already
+   * has a `key` parameter, which it then leaves exactly as given. Only the
+   * built-in transport posts here; a `send` passed to `createRtcPulse` gets
+   * the body alone.
+   */
   endpoint: string;
-  /** The tenant's public ingest key. */
+  /** The tenant's public ingest key: sent as the query's `key` (see `endpoint`) and as every batch's `tenant`. */
   tenant: string;
   /** Call (room) identifier shared by every participant of the call. */
   callId: string;
@@ -21,9 +28,14 @@ export interface RtcPulseOptions {
    * hashing candidates, so pass server-made pseudonyms where that matters.
    */
   idSalt?: string;
-  /** Send `participantId` as given (it already is a pseudonym). Default false: hash it. */
+  /** Default true: send `participantId` hashed. `false` sends it as given, for ids that already are pseudonyms. */
   hashIds?: boolean;
-  /** Session identifier; a random one is made when absent. */
+  /**
+   * Session identifier, at most 128 characters (longer is cut); when absent
+   * a random one (a UUID where the browser has `crypto.randomUUID`). Give
+   * one to find the session later by an id of your own
+   * (`GET /v1/sessions/:id/samples`); it is sent as given, never hashed.
+   */
   sessionId?: string;
   /** Share of sessions to report, 0..1 (default 1), decided once per session; a sampled-out session sends nothing. */
   sampleRate?: number;
@@ -33,7 +45,7 @@ export interface RtcPulseOptions {
   topology?: string;
   /** Sampling interval in milliseconds (default 2000). */
   intervalMs?: number;
-  /** Send a report once this many samples are waiting (default 10). */
+  /** Send a report once this many samples are waiting, and put at most this many in one report (default 10; held to 1–600). */
   maxBatchSamples?: number;
   /** Send whatever is waiting at least this often, in milliseconds (default 10000). */
   flushIntervalMs?: number;
@@ -50,10 +62,10 @@ export interface RtcPulseOptions {
    * when no observed connection has been connected for this long (default 60000 ms; 0 turns it off).
    */
   idleTimeoutMs?: number;
-  /** Called with each sample as it is taken (for live displays). Errors thrown here are swallowed. */
+  /** Called with each sample as it is taken (for live displays). What it throws goes to `onError`. */
   onSample?: (sample: Sample) => void;
-  /** Called with each event as it is recorded. */
+  /** Called with each event as it is recorded. What it throws goes to `onError`. */
   onEvent?: (event: ReportEvent) => void;
-  /** Called when the SDK hits a problem it handled itself (never thrown to the app). */
+  /** Called when the SDK hits a problem it handled itself (never thrown to the app). What it throws is dropped. */
   onError?: (error: unknown) => void;
 }

@@ -21,7 +21,14 @@ export interface RtcPulse {
   readonly sessionId: string;
   /** False when the session was sampled out (`sampleRate`): it then observes and sends nothing. */
   readonly sampled: boolean;
-  /** Starts observing a peer connection; returns the id it is reported under. */
+  /**
+   * Starts observing a peer connection; returns the id it is reported under
+   * (`options.id`, else `pc0`, `pc1`, … in order; the same id again for a
+   * connection already observed). Anything that is not a peer connection
+   * (no `getStats` function: `null`, `{}`, …) is ignored: `onError` is
+   * called once with `observe: not a peer connection`, nothing is reported,
+   * no id is used up, and the empty string is returned.
+   */
   observe(pc: RTCPeerConnection, options?: { id?: string }): string;
   /** Stops observing a peer connection (after one last sample). */
   unobserve(pc: RTCPeerConnection): Promise<void>;
@@ -29,11 +36,18 @@ export interface RtcPulse {
   start(): void;
   /** Takes a last sample, records `leave`, the session quality and end (reason `closed` by default), sends everything and stops. */
   stop(reason?: 'closed' | 'navigation' | 'error' | 'timeout'): Promise<void>;
-  /** Sends whatever is waiting now. */
+  /**
+   * Sends what is waiting now (in reports of at most `maxBatchSamples`
+   * samples, one request at a time); settles when they are answered.
+   */
   flush(): Promise<void>;
   /**
    * Reports an error the app caught itself, at a stage such as `getUserMedia`
-   * (see also `captureUserMedia` in `@rtcpulse/sdk/extras`) or `app`.
+   * (see also `captureUserMedia` in `@rtcpulse/sdk/extras`) or `app`. Sent:
+   * the error's name (when it is a word), and its message with IPv4 and IPv6
+   * addresses replaced by `[ip]`, cut to 200 characters. Nothing else is
+   * scrubbed (e-mail addresses, names, tokens and URLs go as they are): put
+   * no personal data in messages passed here.
    */
   reportError(error: unknown, stage: string): void;
   /** Records a client-side audit event. */
@@ -78,12 +92,12 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let consent: ConsentState = 'unknown';
   // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
-  const fit = (text: unknown, max: number): string => String(text).slice(0, max) || '-';
+  const fit = (text: unknown, max = 128): string => String(text).slice(0, max) || '-';
   const identity = {
-    tenant: fit(o.tenant, 128),
-    sessionId: fit(sessionId, 128),
-    callId: fit(o.callId, 128),
-    participantId: fit(o.participantId, 128),
+    tenant: fit(o.tenant),
+    sessionId: fit(sessionId),
+    callId: fit(o.callId),
+    participantId: fit(o.participantId),
     // Browser and OS: the collector reads them from the request's User-Agent header.
     meta: {
       region: o.region && fit(o.region, 64),
@@ -99,7 +113,11 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       : sha256Hex(`${o.idSalt ?? o.tenant}:${o.participantId}`)
           .catch(() => undefined)
           .then((hash) => (identity.participantId = hash ?? `anon-${randomId()}`));
-  const reporter = createReporter(identity, send ?? createFetchSender(o.endpoint), {
+  // The collector checks the key before it reads the body, from the query: added unless the endpoint has one.
+  // The endpoint is otherwise left as given (a fragment, which no endpoint needs, would swallow the key).
+  let endpoint = o.endpoint;
+  if (!/[?&]key=/.test(endpoint)) endpoint += `${endpoint.includes('?') ? '&' : '?'}key=${encodeURIComponent(identity.tenant)}`;
+  const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
     maxBatchSamples,
     maxQueue: o.maxQueue ?? DEFAULT_MAX_QUEUE,
     maxAttempts: 8,
@@ -209,6 +227,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     sessionId,
     sampled,
     observe(pc, observeOptions) {
+      if (typeof pc?.getStats != 'function') return reportError(Error('observe: not a peer connection')), '';
       const id = connections.get(pc)?.id ?? observeOptions?.id ?? `pc${pcCounter++}`;
       if (sampled && !ended && !connections.has(pc)) {
         try {

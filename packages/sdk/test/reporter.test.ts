@@ -230,3 +230,114 @@ describe('retry timing', () => {
     expect(backoffDelay(1, () => 0, 30_000)).toBe(30_000);
   });
 });
+
+describe('one flush, one request where one will do', () => {
+  /** A collector whose answers the test releases one by one; counts the requests open at once. */
+  function heldSend() {
+    const bodies: ReportBatch[] = [];
+    const answers: Array<() => void> = [];
+    let open = 0;
+    let mostOpen = 0;
+    const send = (body: string): Promise<SendOutcome> => {
+      bodies.push(JSON.parse(body) as ReportBatch);
+      mostOpen = Math.max(mostOpen, ++open);
+      return new Promise((resolve) => answers.push(() => (open--, resolve({ ok: true }))));
+    };
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    /** Lets the reporter send, answers the oldest open request, and lets the reporter react. */
+    const answer = async (): Promise<void> => {
+      await settle();
+      answers.shift()?.();
+      await settle();
+    };
+    return { send, bodies, answer, mostOpen: () => mostOpen };
+  }
+
+  const settings = (maxBatchSamples: number) => ({ maxBatchSamples, maxQueue: 300, maxAttempts: 8, now: () => 0, random: () => 0.5 });
+
+  it('sends what waited when it started; samples that arrive during the request wait for the next flush', async () => {
+    // The default case: two connections sampled every 2 s, the 10 s flush timer firing before the fifth round lands.
+    const collector = heldSend();
+    const r = createReporter(identity, collector.send, settings(10));
+    for (let i = 0; i < 8; i++) r.addSample(sample(i));
+    r.addEvent({ ts: 1, type: 'session.start' });
+    const flushed = r.flush();
+    await Promise.resolve();
+    r.addSample(sample(8));
+    r.addSample(sample(9));
+    await collector.answer();
+    expect(collector.bodies.map((b) => b.samples.length)).toEqual([8]);
+    await flushed;
+    expect(collector.bodies[0]?.events).toHaveLength(1);
+    expect(r.waitingSamples).toBe(2);
+    // The next flush (timer or size threshold) takes them.
+    const next = r.flush();
+    await collector.answer();
+    await next;
+    expect(collector.bodies.map((b) => b.samples.map((s) => s.seq))).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [8, 9]]);
+  });
+
+  it('sends more than a batch holds in batches of at most maxBatchSamples, and no request for what came later', async () => {
+    const collector = heldSend();
+    const r = createReporter(identity, collector.send, settings(3));
+    for (let i = 0; i < 7; i++) r.addSample(sample(i));
+    const flushed = r.flush();
+    await Promise.resolve();
+    r.addSample(sample(7));
+    await collector.answer();
+    await collector.answer();
+    r.addSample(sample(8));
+    await collector.answer();
+    expect(collector.bodies).toHaveLength(3);
+    await flushed;
+    // Three batches for the seven that waited; the last has room for one that came meanwhile, at no extra request.
+    expect(collector.bodies.map((b) => b.samples.map((s) => s.seq))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7]]);
+    expect(r.waitingSamples).toBe(1);
+    expect(collector.mostOpen()).toBe(1);
+  });
+
+  it('runs a flush asked for during another after it, never two requests at once, and settles after both', async () => {
+    // After the session's end no timer runs: an event recorded then must not wait for a flush that never comes.
+    const collector = heldSend();
+    const r = createReporter(identity, collector.send, settings(10));
+    r.addSample(sample(0));
+    void r.flush();
+    await Promise.resolve();
+    r.addEvent({ ts: 2, type: 'feedback', value: 4 });
+    let settled = false;
+    const second = r.flush().then(() => (settled = true));
+    await Promise.resolve();
+    expect(collector.bodies).toHaveLength(1);
+    await collector.answer();
+    expect(settled).toBe(false);
+    expect(collector.bodies.map((b) => b.events.map((e) => e.type))).toEqual([[], ['feedback']]);
+    await collector.answer();
+    await second;
+    expect(collector.mostOpen()).toBe(1);
+    // A third flush with nothing waiting sends nothing.
+    await r.flush();
+    expect(collector.bodies).toHaveLength(2);
+  });
+
+  it('still sends everything on the last flush (stop, pagehide), what arrived during an open request included', async () => {
+    const collector = heldSend();
+    const r = createReporter(identity, collector.send, settings(10));
+    for (let i = 0; i < 8; i++) r.addSample(sample(i));
+    void r.flush();
+    await Promise.resolve();
+    r.addSample(sample(8));
+    r.addSample(sample(9));
+    r.addEvent({ ts: 3, type: 'session.end', name: 'closed' });
+    void r.flush(true);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // The open request's batch goes again (same batchSeq, stored once) after the end and the newer samples.
+    expect(collector.bodies.slice(1).map((b) => [b.events.length, b.samples.map((s) => s.seq)])).toEqual([
+      [1, []],
+      [0, [8, 9]],
+      [0, [0, 1, 2, 3, 4, 5, 6, 7]],
+    ]);
+    expect(r.waitingSamples).toBe(0);
+  });
+});

@@ -122,6 +122,7 @@ describe('the SDK in real Chromium', () => {
       setRemoteDescription: string[];
       createOfferStillWorks: string;
       unhandled: string[];
+      hostileIds: string[];
     }>(page, 'failures');
     await page.close();
     expect(server.refused).toEqual([]);
@@ -135,8 +136,13 @@ describe('the SDK in real Chromium', () => {
     expect(seen.unhandled).toEqual([seen.setRemoteDescription[0], seen.setRemoteDescription[0]]);
     // getStats rejecting is the SDK's problem, handed to onError, never thrown.
     expect(seen.onError).toContain('getStats boom');
+    // observe(null) and observe({}): ignored, one onError call each, no id handed out.
+    expect(seen.onError.filter((m) => m === 'observe: not a peer connection')).toHaveLength(2);
+    expect(seen.hostileIds).toEqual(['', '']);
 
     const events = eventsOf(server.batches, seen.sessionId);
+    // Only the real connections were observed.
+    expect(events.filter((e) => e.type === 'pc.added').map((e) => e.pc).sort()).toEqual(['bad', 'broken', 'gone', 'silent']);
     const errors = events.filter((e) => e.type === 'error');
     expect(errors).toContainEqual(expect.objectContaining({ stage: 'getUserMedia', name: 'OverconstrainedError', message: 'constraint=deviceId' }));
     expect(errors).toContainEqual(expect.objectContaining({ pc: 'bad', stage: 'setRemoteDescription', name: seen.setRemoteDescription[0] }));
@@ -157,7 +163,7 @@ describe('the SDK in real Chromium', () => {
     const page = await openPage();
     const requests: string[] = [];
     page.on('request', (r) => {
-      if (r.url().endsWith('/v1/reports')) requests.push(r.url());
+      if (r.url().includes('/v1/reports')) requests.push(r.url());
     });
     const { sampled, sessionId } = await run<{ sampled: boolean; sessionId: string }>(page, 'sampledOut');
     await page.close();

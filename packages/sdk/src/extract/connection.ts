@@ -58,7 +58,7 @@ function rttMs(interval: Interval, pair: StatsEntry | undefined): number | undef
   const current = num(pair, 'currentRoundTripTime');
   const total = counterDelta(interval, pair, 'totalRoundTripTime');
   const responses = counterDelta(interval, pair, 'responsesReceived');
-  let seconds = current !== undefined && current >= 0 ? current : total !== undefined && responses ? total / responses : undefined;
+  let seconds = current! >= 0 ? current : total !== undefined && responses ? total / responses : undefined;
   if (seconds === undefined) {
     for (const remote of entriesOfType(interval.current, 'remote-inbound-rtp')) {
       const rtt = num(remote, 'roundTripTime');

@@ -10,12 +10,12 @@ export function num(entry: StatsEntry | undefined, field: string): number | unde
 /** A non-empty string field of an entry, else undefined. */
 export function str(entry: StatsEntry | undefined, field: string): string | undefined {
   const value = entry?.[field];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value ? value : undefined;
 }
 
-/** The entry with this id when it has the wanted type. */
+/** The entry with this id when it has the wanted type; undefined without an id (callers pass `str()` results: never empty). */
 export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, type: string): StatsEntry | undefined {
-  const entry = id === undefined ? undefined : snapshot.get(id);
+  const entry = (id && snapshot.get(id)) as StatsEntry | undefined;
   return entry?.type === type ? entry : undefined;
 }
 
@@ -34,10 +34,10 @@ export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry
  * anything not finite.
  */
 export function round(value: number | undefined): number | undefined {
-  if (value === undefined || !Number.isFinite(value)) return undefined;
-  const a = Math.abs(value);
+  if (!Number.isFinite(value)) return undefined;
+  const a = Math.abs(value as number);
   const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
-  return Math.round(value * f) / f || 0;
+  return Math.round((value as number) * f) / f || 0;
 }
 
 /** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */
@@ -65,7 +65,8 @@ export interface Interval {
 
 /** `now − then` of a cumulative counter; undefined when either is missing or it went backwards (a reset). */
 export function increase(now: number | undefined, then: number | undefined): number | undefined {
-  const delta = now === undefined || then === undefined ? -1 : now - then;
+  // Either missing: NaN, which is not >= 0.
+  const delta = (now as number) - (then as number);
   return delta >= 0 ? delta : undefined;
 }
 

@@ -65,7 +65,8 @@ export function contribution(totals: StreamTotals, stream: StreamKey): StreamCon
       if (value !== undefined && value >= 0 && value < Infinity) add(key, value, 0);
     },
     ratio(key, numerator, denominator) {
-      if (numerator !== undefined && denominator !== undefined && denominator > 0 && numerator >= 0) add(key, numerator, denominator);
+      // Undefined and NaN fail the comparisons.
+      if ((denominator as number) > 0 && (numerator as number) >= 0) add(key, numerator as number, denominator as number);
     },
   };
 }

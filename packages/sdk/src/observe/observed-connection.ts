@@ -20,7 +20,6 @@ export interface ConnectionSink {
 
 /** One observed RTCPeerConnection. */
 export interface ObservedConnection {
-  readonly pc: RTCPeerConnection;
   readonly id: string;
   /** Takes one sample; overlapping calls are skipped rather than queued. */
   sample(): Promise<void>;
@@ -73,11 +72,10 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
     }
   };
   emit({ type: 'pc.added' });
-  const watch = watchConnection(pc, { emit, now: sink.now, lastOnline: sink.lastOnline, noInboundMs: sink.noInboundMs });
+  const watch = watchConnection(pc, { ...sink, emit });
   const restore = instrumentMethods(pc, (error, stage) => sink.callFailed(error, stage, id));
 
   return {
-    pc,
     id,
     async sample() {
       if (busy) return;

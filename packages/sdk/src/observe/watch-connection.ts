@@ -3,6 +3,7 @@ import { pathLabels, selectedPath } from '../extract/connection.js';
 import { toSnapshot, type StatsSnapshot } from '../extract/snapshot.js';
 import { num } from '../extract/stats-fields.js';
 import { listen } from '../platform/browser.js';
+import { DTLS_STUCK_MS, FAILED_AFTER_ONLINE_MS, RESTART_SETTLE_MS, RESTART_TIMEOUT_MS } from '../constants.js';
 
 /** An event without the peer connection id and time, which the caller stamps. */
 export type ConnectionEvent = Omit<ReportEvent, 'pc' | 'ts'>;
@@ -26,11 +27,6 @@ export interface ConnectionWatch {
   /** Removes every listener. */
   stop(): void;
 }
-
-const DTLS_STUCK_MS = 5000;
-const FAILED_AFTER_ONLINE_MS = 30_000;
-const RESTART_SETTLE_MS = 5000;
-const RESTART_TIMEOUT_MS = 30_000;
 
 const isUp = (state: string): boolean => state === 'connected' || state === 'completed';
 

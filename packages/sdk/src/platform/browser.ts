@@ -27,11 +27,17 @@ export function listen(target: EventTarget | undefined, type: string, handler: (
 }
 
 /**
- * Calls `onHide` when the page is hidden (`hidden`) or unloaded: `pagehide`
- * when the tab or window goes away, `navigation` when the page navigates
- * away by itself (a cross-document navigation seen through the Navigation
- * API, or a page put in the back/forward cache). Runbook entry 10.
- * Returns a function that removes the listeners.
+ * Calls `onHide` when the page is hidden (`hidden`) or unloaded. Unloaded
+ * is `navigation` when the browser announced a navigation to another
+ * document through the Navigation API's `navigate` event (`destination.
+ * sameDocument` false) in the 30 s before `pagehide`, or when the page goes
+ * into the back/forward cache (`persisted`); else `pagehide`. `navigate`
+ * fires for navigations the page starts (links, `location`, forms,
+ * `navigation.navigate()`) and for back/forward to an entry of the same
+ * origin, not for the address bar, bookmarks or back/forward to another
+ * origin; browsers without the Navigation API never send it. So a tab
+ * closed, a typed URL or a browser without the API ends as `pagehide`.
+ * Runbook entry 10. Returns a function that removes the listeners.
  */
 export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation') => void): () => void {
   // When the last cross-document navigation started; one that never unloaded the page (a download, a
@@ -62,7 +68,7 @@ export async function sha256Hex(text: string): Promise<string | undefined> {
   const subtle = g.crypto?.subtle;
   if (!subtle) return undefined;
   const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -3,7 +3,11 @@ import { KEEPALIVE_BODY_LIMIT, SDK_VERSION } from '../constants.js';
 import { backoffDelay } from './backoff.js';
 import type { SendOutcome, SendReport } from './send-report.js';
 
-/** Identity stamped on every report of a session. */
+/**
+ * Identity stamped on every report of a session. Every field goes into each
+ * batch as it is when the batch is built (so give it no other fields), except
+ * `consent`, which is called for the state to send.
+ */
 export interface ReportIdentity {
   tenant: string;
   sessionId: string;
@@ -39,7 +43,13 @@ export interface Reporter {
   addSample(sample: Sample): void;
   addEvent(event: ReportEvent): void;
   /**
-   * Sends what is waiting. With `keepalive` (page hiding or unloading) it
+   * Sends what is waiting when the flush starts: first a batch due for its
+   * retry, then the waiting samples in batches of at most `maxBatchSamples`
+   * (the waiting events ride in the first), one request at a time. What is
+   * added while its requests are open waits for the next flush, so one
+   * flush is one request where one will do. A flush asked for while another
+   * runs starts when that one ends, with what waits then; its promise
+   * settles after both. With `keepalive` (page hiding or unloading) it
    * sends everything at once, ignoring backoff and without waiting for any
    * answer before the next request, because there may be no later chance:
    * the events (the session's end among them) go first in a batch of their
@@ -51,17 +61,19 @@ export interface Reporter {
 
 /**
  * A bounded queue that turns samples and events into report batches and
- * delivers them one at a time. When the queue is full the oldest item is
- * dropped and counted; the counts travel in the next batch. A batch that
- * fails with a retryable outcome is kept as it is (same `batchSeq`, so the
- * collector can store it once) and retried after a backoff; a final failure
- * drops it and counts what was lost.
+ * delivers them one request at a time (see {@link Reporter.flush}). When
+ * the queue is full the oldest item is dropped and counted; the counts
+ * travel in the next batch. A batch that fails with a retryable outcome is
+ * kept as it is (same `batchSeq`, so the collector can store it once) and
+ * retried after a backoff by the first flush after it; after
+ * `maxAttempts`, or on a final failure, it is dropped and what was lost is
+ * counted.
  */
 export function createReporter(identity: ReportIdentity, send: SendReport, settings: ReporterSettings): Reporter {
   const { now, maxQueue } = settings;
   const samples: Sample[] = [];
   let events: ReportEvent[] = [];
-  const dropped = { samples: 0, events: 0 };
+  let dropped = { samples: 0, events: 0 };
   let pending: { batch: ReportBatch; attempts: number; notBefore: number } | undefined;
   let batchSeq = 0;
   let inFlight: Promise<void> | undefined;
@@ -70,25 +82,20 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let refused = false;
 
   const nextBatch = (maxSamples = settings.maxBatchSamples): ReportBatch => {
-    const { sampleRate, consent } = identity;
     const batch: ReportBatch = {
       v: 1,
       sdkVersion: SDK_VERSION,
-      tenant: identity.tenant,
-      sessionId: identity.sessionId,
-      callId: identity.callId,
-      participantId: identity.participantId,
+      // The ids, `meta` and `sampleRate` as the identity holds them now (the participant id once hashed).
+      ...identity,
       batchSeq: batchSeq++,
       sentAt: now(),
-      meta: identity.meta,
-      dropped: { ...dropped },
-      consent: consent?.(),
-      sampleRate,
+      dropped,
+      consent: identity.consent?.(),
       samples: samples.splice(0, maxSamples),
       events,
     };
     events = [];
-    dropped.samples = dropped.events = 0;
+    dropped = { samples: 0, events: 0 };
     return batch;
   };
 
@@ -115,11 +122,15 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
       .finally(() => (keptAlive -= kept));
   };
 
+  // One request where one will do: a flush sends the batches that what waits when it starts needs
+  // (after the batch due for its retry) and leaves what arrives during its requests for the next
+  // flush; the last batch may fill up with it, at no extra request. Every pass returns, or clears
+  // `pending` and so counts down `batches`: the loop ends.
   const drain = async (): Promise<void> => {
-    await settings.ready;
-    for (let guard = 0; guard < 100 && !refused; guard++) {
+    let batches = Math.ceil(samples.length / settings.maxBatchSamples) || +!!events.length;
+    while (!refused) {
       if (!pending) {
-        if (!samples.length && !events.length) return;
+        if (batches-- < 1) return;
         pending = { batch: nextBatch(), attempts: 0, notBefore: 0 };
       }
       const p = pending;
@@ -151,8 +162,10 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     });
   };
 
+  // Flushes run one after another, never two at once: one asked for while another runs starts when
+  // that one ends, with what waits then. The first waits for the identity.
   const flush = (keepalive = false): Promise<void> =>
-    keepalive ? sendAll() : (inFlight ??= drain().finally(() => (inFlight = undefined)));
+    keepalive ? sendAll() : (inFlight = Promise.resolve(inFlight ?? settings.ready).then(drain, drain));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
     if (!refused && list.push(item) > maxQueue) {

@@ -109,8 +109,7 @@ async function failures() {
   pulse.observe(broken, { id: 'broken' });
 
   // Hostile inputs: none of these may throw.
-  pulse.observe(null);
-  pulse.observe({});
+  seen.hostileIds = [pulse.observe(null), pulse.observe({})];
   pulse.reportError(undefined, 'x'.repeat(500));
   pulse.audit(42);
   pulse.reportAvOffset(NaN);

@@ -1,0 +1,102 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ReportBatch } from '@rtcpulse/schema';
+import { describe, expect, it, vi } from 'vitest';
+import { createRtcPulse } from '../src/rtc-pulse.js';
+import type { RtcPulseOptions } from '../src/options.js';
+
+const identity = { callId: 'c', participantId: 'p', hashIds: false };
+
+/** The parts of a peer connection the session reads; `getStats()` answers after `statsMs` of (fake) time, as a browser's does. */
+function fakePc(statsMs = 0) {
+  return {
+    connectionState: 'connected', iceConnectionState: 'connected', iceGatheringState: 'complete', signalingState: 'stable',
+    getStats: () => new Promise((resolve) => setTimeout(() => resolve(new Map()), statsMs)),
+    getSenders: () => [], getReceivers: () => [], getTransceivers: () => [],
+    addEventListener: () => undefined, removeEventListener: () => undefined,
+  } as unknown as RTCPeerConnection;
+}
+
+describe('the ingest key on the endpoint', () => {
+  it('adds key=<tenant>, URL-encoded, unless the endpoint already carries a key parameter', async () => {
+    const urls: string[] = [];
+    const collector = createServer((req, res) => {
+      urls.push(req.url ?? '');
+      req.resume().on('end', () => res.writeHead(202).end('{}'));
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/reports`;
+      const tenant = 'pk live+/&=é';
+      const encoded = 'pk%20live%2B%2F%26%3D%C3%A9';
+      const cases: Array<[endpoint: string, expected: string]> = [
+        [base, `/v1/reports?key=${encoded}`],
+        [`${base}?region=eu`, `/v1/reports?region=eu&key=${encoded}`],
+        // A parameter that merely ends in "key" is not the key.
+        [`${base}?monkey=1`, `/v1/reports?monkey=1&key=${encoded}`],
+        // Already there (the demo and the lab build their endpoints so): left exactly as given.
+        [`${base}?key=other`, '/v1/reports?key=other'],
+        [`${base}?region=eu&key=${encoded}`, `/v1/reports?region=eu&key=${encoded}`],
+      ];
+      for (const [endpoint] of cases) {
+        const pulse = createRtcPulse({ endpoint, tenant, ...identity });
+        pulse.start();
+        await pulse.stop();
+      }
+      expect(urls).toEqual(cases.map(([, expected]) => expected));
+    } finally {
+      collector.close();
+    }
+  });
+});
+
+describe('observe() given something that is not a peer connection', () => {
+  it('ignores it, tells onError once naming the problem, returns an empty string and uses up no id', async () => {
+    const bodies: ReportBatch[] = [];
+    const errors: unknown[] = [];
+    const pulse = createRtcPulse(
+      { endpoint: '/v1/reports', tenant: 't', ...identity, onError: (e) => errors.push(e) },
+      (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
+    );
+    pulse.start();
+    const hostile = [null, undefined, {}, { getStats: 'not a function' }, 42];
+    const ids = hostile.map((value) => pulse.observe(value as unknown as RTCPeerConnection));
+    expect(ids).toEqual(['', '', '', '', '']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(Array(hostile.length).fill('observe: not a peer connection'));
+    // The next real connection still gets the first id, and is the only one reported.
+    expect(pulse.observe(fakePc())).toBe('pc0');
+    await pulse.stop();
+    const added = bodies.flatMap((b) => b.events).filter((e) => e.type === 'pc.added');
+    expect(added.map((e) => e.pc)).toEqual(['pc0']);
+    expect(errors).toHaveLength(hostile.length);
+  });
+});
+
+describe('requests with the default settings', () => {
+  it('two connections every 2 s, a flush every 10 s or 10 samples: each request carries 8 to 10 samples, not 8 and then a straggler pair', async () => {
+    vi.useFakeTimers();
+    try {
+      const sizes: number[] = [];
+      const options: RtcPulseOptions = { endpoint: '/v1/reports', tenant: 't', ...identity };
+      // The collector answers after 50 ms; getStats() takes 5 ms, so the 10 s flush fires before that round's samples land.
+      const pulse = createRtcPulse(options, (body) => {
+        sizes.push((JSON.parse(body) as ReportBatch).samples.length);
+        return new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 50));
+      });
+      pulse.observe(fakePc(5));
+      pulse.observe(fakePc(5));
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(61_000);
+      // 30 rounds of 2 samples: the first flush (at 10 s) takes the 8 of four rounds; from then on the size threshold
+      // sends 10 at a time, and the rounds that land during a request wait for the next one (before: 8, 2, 8, 2, …).
+      expect(sizes).toEqual([8, 10, 10, 10, 10, 10]);
+      // stop() takes a last round and sends everything still waiting: the events (the end among them) first, on their own.
+      const stopped = pulse.stop();
+      await vi.advanceTimersByTimeAsync(100);
+      await stopped;
+      expect(sizes.slice(6)).toEqual([0, 4]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
