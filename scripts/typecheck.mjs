@@ -15,6 +15,7 @@ const projects = [
   'collector/fault/tsconfig.json',
   'collector/bench/tsconfig.json',
   'dashboards/tsconfig.json',
+  'dashboards/bench/tsconfig.json',
   'alerts/tsconfig.json',
   'examples/tsconfig.json',
   'examples/lab/tsconfig.json',

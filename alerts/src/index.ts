@@ -32,6 +32,7 @@ export {
   participantHoursSql,
   participantSecondsSql,
   sampleSecondsSql,
+  sampleSpanSql,
 } from './runbook/volume.js';
 export { FAILED_AFTER_ONLINE_SQL, NETWORK_DROP_SQL } from './runbook/entry-consent-expiry.js';
 export { CONSENT_LOOKBACK_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from './runbook/consent-sql.js';

@@ -24,15 +24,26 @@ export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_MINUTE = 60_000;
 
 /**
- * The Unix seconds one `samples` row covers, as a ClickHouse
- * `Array(Int64)`: from `ts - dur_ms` up to (excluding) `ts`, at 1-second
- * resolution, so a 2 s sample covers 2 seconds and back-to-back samples
- * neither overlap nor leave a gap. Pass column expressions to read them
- * from a subquery or under another name.
+ * The span of Unix seconds one `samples` row covers, as two ClickHouse
+ * `Int64` expressions: `start` (the second holding `ts - dur_ms`) and
+ * `end` (the second holding `ts`, excluded). The row covers every second
+ * `s` with `start <= s < end`, none when `start >= end`.
+ */
+export function sampleSpanSql(ts = 'ts', durMs = 'dur_ms'): { readonly start: string; readonly end: string } {
+  const endMs = `toUnixTimestamp64Milli(${ts})`;
+  return { start: `intDiv(${endMs} - toInt64(${durMs}), 1000)`, end: `intDiv(${endMs}, 1000)` };
+}
+
+/**
+ * The Unix seconds one `samples` row covers ({@link sampleSpanSql}), as a
+ * ClickHouse `Array(Int64)`: from `ts - dur_ms` up to (excluding) `ts`, at
+ * 1-second resolution, so a 2 s sample covers 2 seconds and back-to-back
+ * samples neither overlap nor leave a gap. Pass column expressions to read
+ * them from a subquery or under another name.
  */
 export function sampleSecondsSql(ts = 'ts', durMs = 'dur_ms'): string {
-  const endMs = `toUnixTimestamp64Milli(${ts})`;
-  return `range(intDiv(${endMs} - toInt64(${durMs}), 1000), intDiv(${endMs}, 1000))`;
+  const { start, end } = sampleSpanSql(ts, durMs);
+  return `range(${start}, ${end})`;
 }
 
 /**
