@@ -16,11 +16,24 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 const repoPath = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
+/**
+ * A repeat of the stop signal sooner than this after the first is the same
+ * stop, not an operator's second one: Ctrl-C in a terminal and systemd's
+ * `KillMode=control-group` signal the whole process group, and `npm start`
+ * passes the signal on to the server as well, so one stop arrives twice
+ * within a millisecond.
+ */
+const REPEAT_SIGNAL_MS = 1000;
+
 function closeOnSignals(app: CollectorApp): void {
-  let closing = false;
+  let closingSince: number | undefined;
   const close = (signal: NodeJS.Signals): void => {
-    if (closing) process.exit(1); // a second signal: stop waiting
-    closing = true;
+    if (closingSince !== undefined) {
+      // A later signal: stop waiting for the drain.
+      if (Date.now() - closingSince >= REPEAT_SIGNAL_MS) process.exit(1);
+      return;
+    }
+    closingSince = Date.now();
     app.log.info({ signal }, 'closing');
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
     app.close().then(

@@ -8,7 +8,8 @@ export interface RtcPulseOptions {
    * query, so the SDK adds `key=<tenant>` (URL-encoded) unless the URL already
    * has a `key` parameter, which it then leaves exactly as given. Only the
    * built-in transport posts here; a `send` passed to `createRtcPulse` gets
-   * the body alone.
+   * the body alone. A `URL` object is taken as its text. Give no `#fragment`:
+   * the key would be appended after it, and a fragment is never sent.
    */
   endpoint: string;
   /** The tenant's public ingest key: sent as the query's `key` (see `endpoint`) and as every batch's `tenant`. */

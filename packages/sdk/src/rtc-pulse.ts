@@ -115,7 +115,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
           .then((hash) => (identity.participantId = hash ?? `anon-${randomId()}`));
   // The collector checks the key before it reads the body, from the query: added unless the endpoint has one.
   // The endpoint is otherwise left as given (a fragment, which no endpoint needs, would swallow the key).
-  let endpoint = o.endpoint;
+  let endpoint = `${o.endpoint}`;
   if (!/[?&]key=/.test(endpoint)) endpoint += `${endpoint.includes('?') ? '&' : '?'}key=${encodeURIComponent(identity.tenant)}`;
   const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
     maxBatchSamples,

@@ -43,7 +43,11 @@ describe('the ingest key on the endpoint', () => {
         pulse.start();
         await pulse.stop();
       }
-      expect(urls).toEqual(cases.map(([, expected]) => expected));
+      // A URL object, as apps build one from `location`: taken as its text, not thrown on.
+      const fromUrl = createRtcPulse({ endpoint: new URL(base) as unknown as string, tenant, ...identity });
+      fromUrl.start();
+      await fromUrl.stop();
+      expect(urls).toEqual([...cases.map(([, expected]) => expected), `/v1/reports?key=${encoded}`]);
     } finally {
       collector.close();
     }
