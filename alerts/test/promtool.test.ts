@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NAMING_PATHS } from '../src/index.js';
 import { GENERATED_DIR, committedFiles } from './generated-files.js';
+import { promtool as runPromtool } from './promtool-run.js';
 
-const PROMTOOL = '/usr/bin/promtool';
-
-/** Runs promtool without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
-function promtool(args: string[]): Promise<{ status: number | null; output: string }> {
-  if (!existsSync(PROMTOOL)) {
-    throw new Error(`${PROMTOOL} is missing: install Debian's "prometheus" package (npm run test:all does it)`);
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL, args, { cwd: GENERATED_DIR });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
+/** promtool run in the generated directory (paths below are relative to it). */
+const promtool = (args: string[]) => runPromtool(args, GENERATED_DIR);
 
 describe.each(NAMING_PATHS)('promtool on the %s naming path', (path) => {
   const files = committedFiles().filter((f) => f.startsWith(`prometheus/${path}/`));
