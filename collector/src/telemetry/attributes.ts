@@ -37,11 +37,6 @@ export function attributeValue(attribute: MetricAttribute, value: string | undef
   return !closed || closed.known.has(value) ? value : closed.otherwise;
 }
 
-/** The selected candidate type as the `candidate.type` attribute (see {@link attributeValue}). */
-export function candidateTypeAttribute(value: string | undefined): string | undefined {
-  return attributeValue('candidate.type', value);
-}
-
 /** Rename registry attributes to their OpenTelemetry keys, dropping empty values. */
 export function toOtelAttributes(attributes: RegistryAttributes): Attributes {
   const result: Attributes = {};

@@ -13,7 +13,7 @@ import {
   type Sample,
   type StreamKey,
 } from '@rtcpulse/schema';
-import { attributeValue, candidateTypeAttribute, type RegistryAttributes } from './attributes.js';
+import { attributeValue, type RegistryAttributes } from './attributes.js';
 import { SESSION_VALUES, type SessionValue } from './session-values.js';
 
 /** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
@@ -85,7 +85,7 @@ function eventAttributes(event: ReportEvent, path: RegistryAttributes): Registry
   return {
     ...path,
     // An older SDK that did not name it: the last sample of the connection in the batch, as before.
-    ...(named ? { 'candidate.type': candidateTypeAttribute(named(event)) ?? path['candidate.type'] } : {}),
+    ...(named ? { 'candidate.type': attributeValue('candidate.type', named(event)) ?? path['candidate.type'] } : {}),
     'error.stage': attributeValue('error.stage', event.stage),
     'error.name': attributeValue('error.name', event.name),
     'failure.stage': FAILURE_STAGE[event.type],
