@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { seededRandom } from './sdk-reports.js';
 
 /** One fuzzed request: what to send and what kind of damage it carries. */
 export interface FuzzCase {
@@ -10,18 +11,6 @@ export interface FuzzCase {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Random = () => number;
-
-/** A small seeded PRNG (mulberry32), so a failing case can be replayed by seed and index. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
