@@ -34,6 +34,6 @@ export class SnapshotRebuilder {
     this.states.set(pc, state);
     const index = this.counts.get(pc) ?? 0;
     this.counts.set(pc, index + 1);
-    return { pc, index, ts: entry.ts, iceState: this.iceStates.get(pc), snapshot: toSnapshot(state) };
+    return { pc, index, ts: entry.ts, iceState: this.iceStates.get(pc), snapshot: toSnapshot(new Map(Object.entries(state))) };
   }
 }

@@ -1,6 +1,6 @@
 export { createRtcPulse } from './rtc-pulse.js';
 export type { RtcPulse } from './rtc-pulse.js';
 export type { RtcPulseOptions } from './options.js';
-export { DEFAULT_SAMPLE_INTERVAL_MS, SDK_VERSION } from './constants.js';
+export { SDK_VERSION } from './constants.js';
 export { createFetchSender } from './transport/send-report.js';
 export type { SendOutcome, SendReport } from './transport/send-report.js';

@@ -57,7 +57,8 @@ export interface RtcPulse {
   /** Runbook entry 7: the app's measured offset between the WebRTC path and the LL-HLS path (positive: WebRTC ahead). */
   reportAvOffset(offsetMs: number): void;
   /**
-   * Runbook entry 12: post-call feedback, sent at once (also after `stop()`).
+   * Runbook entry 12: post-call feedback, sent at once (also after `stop()`;
+   * behind a batch waiting for its retry, if one is).
    * `rating` 1..5 (rounded, clamped); complaint tags such as
    * `audio-wrong-device` (at most 16; tags that are not lower-case words go
    * as `other`); `details` platform details, as `sendFeedback` in

@@ -119,12 +119,12 @@ describe('extractSample on hand-built snapshots', () => {
 });
 
 describe('toSnapshot', () => {
-  it('accepts a Map-like report and a plain object keyed by id, skipping non-stats values', () => {
+  it('accepts a Map-like report, giving an entry without an id its key and skipping non-stats values', () => {
     const fields = { type: 'transport', timestamp: 5, bytesSent: 1 };
     const fromMap = toSnapshot(new Map([['T', { id: 'T', ...fields }]]));
-    const fromObject = toSnapshot({ T: fields, timestamp: 99 });
+    const fromDump = toSnapshot(new Map(Object.entries({ T: fields, timestamp: 99 })));
     expect(fromMap.get('T')).toEqual({ id: 'T', ...fields });
-    expect(fromObject.get('T')).toEqual({ id: 'T', ...fields });
-    expect(fromObject.size).toBe(1);
+    expect(fromDump.get('T')).toEqual({ id: 'T', ...fields });
+    expect(fromDump.size).toBe(1);
   });
 });

@@ -104,3 +104,45 @@ describe('requests with the default settings', () => {
     }
   });
 });
+
+describe('after the session ended, with the collector failing', () => {
+  it('retries the last batches and sends post-call feedback once the collector is back, with no further calls from the app', async () => {
+    vi.useFakeTimers();
+    try {
+      const delivered: ReportBatch[] = [];
+      let requests = 0;
+      // The collector answers 503 (Retry-After 20 s) for the first minute of (fake) time.
+      const t0 = Date.UTC(2026, 0, 1);
+      let sampled = 0;
+      const options: RtcPulseOptions = { endpoint: '/v1/reports', tenant: 't', ...identity, onSample: () => sampled++ };
+      const pulse = createRtcPulse(options, (body) => {
+        requests++;
+        if (Date.now() < t0 + 60_000) return Promise.resolve({ ok: false, retryable: true, status: 503, retryAfterMs: 20_000 });
+        delivered.push(JSON.parse(body) as ReportBatch);
+        return Promise.resolve({ ok: true });
+      });
+      vi.setSystemTime(t0);
+      pulse.observe(fakePc());
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(4_000);
+      await pulse.stop();
+      // Post-call feedback, given while the final batch waits out its backoff.
+      await pulse.feedback(2, ['audio-wrong-device']);
+      await vi.advanceTimersByTimeAsync(120_000);
+      const events = delivered.flatMap((b) => b.events.map((e) => e.type));
+      expect(events).toContain('session.end');
+      expect(events).toContain('feedback');
+      expect(events).toContain('feedback.complaint');
+      // The final send's second batch could not wait for a retry too (one batch waits at a time): its samples are counted.
+      const samples = delivered.flatMap((b) => b.samples).length + delivered.reduce((n, b) => n + b.dropped.samples, 0);
+      expect(sampled).toBeGreaterThan(0);
+      expect(samples).toBe(sampled);
+      // Each batch once, and only a handful of attempts (Retry-After: 20 s) while the collector refused.
+      const seqs = delivered.map((b) => b.batchSeq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(requests).toBeLessThan(10);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

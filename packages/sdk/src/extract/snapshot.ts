@@ -9,27 +9,27 @@ interface MapLikeReport {
   forEach(callback: (value: unknown, key: string) => void): void;
 }
 
-/** What {@link toSnapshot} accepts: a live report or a plain object keyed by stats id (as in dumps). */
-export type RawStatsReport = RTCStatsReport | MapLikeReport | Readonly<Record<string, unknown>>;
+/**
+ * What {@link toSnapshot} accepts: a live report, or any map-like keyed by
+ * stats id (a dump's plain object goes in as `new Map(Object.entries(it))`).
+ */
+export type RawStatsReport = RTCStatsReport | MapLikeReport;
 
 /**
  * Copy a stats report into an immutable-by-convention snapshot.
  *
- * Accepts a live `RTCStatsReport` (or any Map-like with `forEach`) or a plain
- * object keyed by stats id. Values that are not stats dictionaries (no string
- * `type`, such as a dump's top-level `timestamp`) are skipped. An entry without
- * a string `id` takes its key; one without a finite numeric `timestamp` gets 0.
+ * Values that are not stats dictionaries (no string `type`, such as a
+ * dump's top-level `timestamp`) are skipped. An entry without a string `id`
+ * takes its key; one without a finite numeric `timestamp` gets 0.
  * Well-formed entries are kept as they are (never modified), so a live
  * report costs one pass and no copies.
  */
 export function toSnapshot(report: RawStatsReport): StatsSnapshot {
   const snapshot = new Map<string, StatsEntry>();
-  const add = (value: unknown, key: string): void => {
+  (report as MapLikeReport).forEach((value, key) => {
     const entry = asEntry(value, key);
     if (entry) snapshot.set(entry.id, entry);
-  };
-  if (typeof (report as MapLikeReport).forEach === 'function') (report as MapLikeReport).forEach(add);
-  else Object.keys(report).forEach((key) => add((report as Record<string, unknown>)[key], key));
+  });
   return snapshot;
 }
 

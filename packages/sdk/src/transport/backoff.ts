@@ -9,5 +9,5 @@ export function backoffDelay(attempt: number, random: () => number, retryAfterMs
   const cap = 60_000;
   const exponential = Math.min(cap, base * 2 ** (attempt - 1));
   const jittered = (exponential * (1 + random())) / 2;
-  return Math.min(cap * 5, Math.max(jittered, retryAfterMs ?? 0));
+  return Math.min(300_000, Math.max(jittered, retryAfterMs ?? 0));
 }

@@ -65,7 +65,8 @@ export interface Reporter {
  * the queue is full the oldest item is dropped and counted; the counts
  * travel in the next batch. A batch that fails with a retryable outcome is
  * kept as it is (same `batchSeq`, so the collector can store it once) and
- * retried after a backoff by the first flush after it; after
+ * retried when its backoff ends (by a timer of its own, so also after the
+ * session's end, when no flush timer runs); after
  * `maxAttempts`, or on a final failure, it is dropped and what was lost is
  * counted.
  */
@@ -80,6 +81,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // Bytes of keepalive requests not answered yet: the browser caps their sum.
   let keptAlive = 0;
   let refused = false;
+  let retryTimer: unknown;
 
   const nextBatch = (maxSamples = settings.maxBatchSamples): ReportBatch => {
     const batch: ReportBatch = {
@@ -134,13 +136,19 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
         pending = { batch: nextBatch(), attempts: 0, notBefore: 0 };
       }
       const p = pending;
-      if (p.notBefore > now()) return;
+      // Waiting out its backoff: retried when the wait ends, whether or not a flush comes then (after
+      // the session's end no timer flushes, and its last batches and post-call feedback would wait).
+      if (p.notBefore > now()) {
+        // (The timer is forgotten as its flush starts: `flush(undefined)` is a plain flush.)
+        retryTimer ??= setTimeout(() => flush((retryTimer = undefined)), p.notBefore - now());
+        return;
+      }
       const outcome = await post(p.batch);
       // Taken over meanwhile by a keepalive flush, which sent it again.
       if (pending !== p) return;
       if (!outcome.ok && outcome.retryable && ++p.attempts < settings.maxAttempts) {
         p.notBefore = now() + backoffDelay(p.attempts, settings.random, outcome.retryAfterMs);
-        return;
+        continue;
       }
       if (!outcome.ok) lost(p.batch);
       pending = undefined;
@@ -160,6 +168,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
       if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.random, outcome.retryAfterMs) };
       else if (!outcome.ok) lost(batch);
     });
+    // A batch left waiting for its retry gets its timer.
+    void flush();
   };
 
   // Flushes run one after another, never two at once: one asked for while another runs starts when
