@@ -42,6 +42,13 @@ describe('the audit HMAC key of a data directory, with a key left at the old def
     expect(keyOf(loaded)).not.toBe(OLD_KEY);
   });
 
+  it('gives a fresh volume (only lost+found in it) a new key: it holds no store', async () => {
+    await mkdir(join(cwd, 'volume/clickhouse/lost+found'), { recursive: true });
+    const loaded = securityFromEnv({}, { cwd, dataDir: 'volume/clickhouse' });
+    expect(loaded.notes[1]).toBe(generated(join(cwd, 'volume/audit-hmac.key')));
+    expect(keyOf(loaded)).not.toBe(OLD_KEY);
+  });
+
   it('keeps the old key for a data directory that already holds a store and has no key beside it', async () => {
     await mkdir(join(cwd, 'existing/clickhouse/metadata'), { recursive: true });
     const loaded = securityFromEnv({}, { cwd, dataDir: 'existing/clickhouse' });

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, type StoreConfig } from '../store/config.js';
 
@@ -51,16 +51,12 @@ function decodeKey(text: string, where: string): Buffer {
 
 /**
  * Whether `store` is an embedded data directory that already holds a store
- * (it exists and is not empty): one that may have been written with the key
- * at the old default place.
+ * (the engine's `metadata` directory is there): one that may have been
+ * written with the key at the old default place. A fresh volume's
+ * `lost+found`, or any other file, does not count.
  */
 function holdsStore(store: StoreConfig | undefined, cwd: string): boolean {
-  if (store?.kind !== 'embedded') return false;
-  try {
-    return readdirSync(resolve(cwd, store.dataDir)).length > 0;
-  } catch {
-    return false;
-  }
+  return store?.kind === 'embedded' && existsSync(join(resolve(cwd, store.dataDir), 'metadata'));
 }
 
 /**
@@ -69,8 +65,8 @@ function holdsStore(store: StoreConfig | undefined, cwd: string): boolean {
  * (`options.keyFile`, else `RTCPULSE_AUDIT_KEY_FILE`, both relative to
  * `cwd`, else {@link defaultAuditKeyFile} of `options.store`), which is
  * created with a random key and mode 0600 when missing. When the default
- * file is missing, the data directory already holds a store (it exists and
- * is not empty) and `cwd`'s `.data/audit-hmac.key` (the default before the
+ * file is missing, the data directory already holds a store (it has the
+ * engine's `metadata` directory) and `cwd`'s `.data/audit-hmac.key` (the default before the
  * key followed the data directory) exists, that key is used, so the
  * pseudonyms already stored keep their meaning; `defaultPath` then says
  * where to move it. A new or empty data directory gets a key of its own:
