@@ -257,6 +257,30 @@ describe('one flush, one request where one will do', () => {
 
   const settings = (maxBatchSamples: number) => ({ maxBatchSamples, maxQueue: 300, maxAttempts: 8, now: () => 0, random: () => 0.5 });
 
+  it('makes every flush asked for while one waits to start that same flush: one queued flush, however many samples arrive', async () => {
+    // A collector answering slowly: each sample past the batch size asks for a flush.
+    const collector = heldSend();
+    const r = createReporter(identity, collector.send, settings(10));
+    r.addSample(sample(0));
+    const first = r.flush();
+    await Promise.resolve();
+    const later = Array.from({ length: 30 }, (_, i) => (r.addSample(sample(i + 1)), r.flush()));
+    expect(new Set(later).size).toBe(1);
+    expect(later[0]).not.toBe(first);
+    let settled = 0;
+    later.forEach((p) => void p.then(() => settled++));
+    await collector.answer();
+    // The queued flush sends the 30 that waited when it started, in three requests; its callers settle after them.
+    await collector.answer();
+    await collector.answer();
+    expect(settled).toBe(0);
+    await collector.answer();
+    await Promise.all([first, ...later]);
+    expect(settled).toBe(30);
+    expect(collector.bodies.map((b) => b.samples.length)).toEqual([1, 10, 10, 10]);
+    expect(collector.mostOpen()).toBe(1);
+  });
+
   it('sends what waited when it started; samples that arrive during the request wait for the next flush', async () => {
     // The default case: two connections sampled every 2 s, the 10 s flush timer firing before the fifth round lands.
     const collector = heldSend();

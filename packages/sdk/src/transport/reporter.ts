@@ -49,7 +49,8 @@ export interface Reporter {
    * added while its requests are open waits for the next flush, so one
    * flush is one request where one will do. A flush asked for while another
    * runs starts when that one ends, with what waits then; its promise
-   * settles after both. With `keepalive` (page hiding or unloading) it
+   * settles after both. Flushes asked for before that one starts are that
+   * same flush (the same promise). With `keepalive` (page hiding or unloading) it
    * sends everything at once, ignoring backoff and without waiting for any
    * answer before the next request, because there may be no later chance:
    * the events (the session's end among them) go first in a batch of their
@@ -173,9 +174,12 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   };
 
   // Flushes run one after another, never two at once: one asked for while another runs starts when
-  // that one ends, with what waits then. The first waits for the identity.
+  // that one ends, with what waits then; asked for again before it starts, it is the same flush (a
+  // collector answering slowly does not pile up a flush per sample). The first waits for the identity.
+  let queued: Promise<void> | undefined;
+  const start = (): Promise<void> => ((queued = undefined), drain());
   const flush = (keepalive = false): Promise<void> =>
-    keepalive ? sendAll() : (inFlight = Promise.resolve(inFlight ?? settings.ready).then(drain, drain));
+    keepalive ? sendAll() : (queued ??= inFlight = Promise.resolve(inFlight ?? settings.ready).then(start, start));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
     if (!refused && list.push(item) > maxQueue) {
