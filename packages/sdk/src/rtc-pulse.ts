@@ -1,4 +1,4 @@
-import type { AuditAction, Complaint, ConsentState, ReportEvent, Sample } from '@rtcpulse/schema';
+import type { ConsentState, ReportEvent, Sample } from '@rtcpulse/schema';
 import {
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -10,62 +10,12 @@ import {
 import { observeConnection, type ObservedConnection } from './observe/observed-connection.js';
 import { now, onNetworkChange, onPageHide, randomId, sha256Hex } from './platform/browser.js';
 import type { RtcPulseOptions } from './options.js';
+import type { RtcPulse } from './rtc-pulse-api.js';
 import { degradedTracker } from './session/degraded.js';
 import { errorEvent } from './session/error-event.js';
 import { watchTargetBitrate } from './session/target-bitrate.js';
 import { createReporter } from './transport/reporter.js';
 import { createFetchSender, type SendReport } from './transport/send-report.js';
-
-/** A running rtcpulse session. Every method is safe: none throws into the app. */
-export interface RtcPulse {
-  readonly sessionId: string;
-  /** False when the session was sampled out (`sampleRate`): it then observes and sends nothing. */
-  readonly sampled: boolean;
-  /**
-   * Starts observing a peer connection; returns the id it is reported under
-   * (`options.id`, else `pc0`, `pc1`, … in order; the same id again for a
-   * connection already observed). Anything that is not a peer connection
-   * (no `getStats` function: `null`, `{}`, …) is ignored: `onError` is
-   * called once with `observe: not a peer connection`, nothing is reported,
-   * no id is used up, and the empty string is returned.
-   */
-  observe(pc: RTCPeerConnection, options?: { id?: string }): string;
-  /** Stops observing a peer connection (after one last sample). */
-  unobserve(pc: RTCPeerConnection): Promise<void>;
-  /** Starts sampling every interval and sending reports; records `audit` `join`. */
-  start(): void;
-  /** Takes a last sample, records `leave`, the session quality and end (reason `closed` by default), sends everything and stops. */
-  stop(reason?: 'closed' | 'navigation' | 'error' | 'timeout'): Promise<void>;
-  /**
-   * Sends what is waiting now (in reports of at most `maxBatchSamples`
-   * samples, one request at a time); settles when they are answered.
-   */
-  flush(): Promise<void>;
-  /**
-   * Reports an error the app caught itself, at a stage such as `getUserMedia`
-   * (see also `captureUserMedia` in `@rtcpulse/sdk/extras`) or `app`. Sent:
-   * the error's name (when it is a word), and its message with IPv4 and IPv6
-   * addresses replaced by `[ip]`, cut to 200 characters. Nothing else is
-   * scrubbed (e-mail addresses, names, tokens and URLs go as they are): put
-   * no personal data in messages passed here.
-   */
-  reportError(error: unknown, stage: string): void;
-  /** Records a client-side audit event. */
-  audit(action: AuditAction): void;
-  /** Records recording consent granted or withdrawn; the state travels on every later batch. */
-  setConsent(granted: boolean): void;
-  /** Runbook entry 7: the app's measured offset between the WebRTC path and the LL-HLS path (positive: WebRTC ahead). */
-  reportAvOffset(offsetMs: number): void;
-  /**
-   * Runbook entry 12: post-call feedback, sent at once (also after `stop()`;
-   * behind a batch waiting for its retry, if one is).
-   * `rating` 1..5 (rounded, clamped); complaint tags such as
-   * `audio-wrong-device` (at most 16; tags that are not lower-case words go
-   * as `other`); `details` platform details, as `sendFeedback` in
-   * `@rtcpulse/sdk/extras` gathers them.
-   */
-  feedback(rating: number, complaints?: readonly (Complaint | (string & {}))[], details?: string): Promise<void>;
-}
 
 /**
  * Audit actions and complaint tags are closed lists in the registry; the SDK

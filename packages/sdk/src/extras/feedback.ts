@@ -1,6 +1,6 @@
 import type { Complaint } from '@rtcpulse/schema';
 import { platformDetails } from '../platform/browser.js';
-import type { RtcPulse } from '../rtc-pulse.js';
+import type { RtcPulse } from '../rtc-pulse-api.js';
 
 /** Post-call feedback (runbook entry 12). */
 export interface Feedback {

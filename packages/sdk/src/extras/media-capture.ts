@@ -1,5 +1,5 @@
 import { mediaDevices } from '../platform/browser.js';
-import type { RtcPulse } from '../rtc-pulse.js';
+import type { RtcPulse } from '../rtc-pulse-api.js';
 
 type Stage = 'getUserMedia' | 'getDisplayMedia';
 
