@@ -1,4 +1,4 @@
-import { toSnapshot, type StatsSnapshot } from '@rtcpulse/sdk/extract';
+import { dumpSnapshot, type StatsSnapshot } from '@rtcpulse/sdk/extract';
 import type { DumpEntry } from './dump-entry.js';
 import { applyStatsDelta, isRecord, type RawState } from './stats-delta.js';
 
@@ -34,6 +34,6 @@ export class SnapshotRebuilder {
     this.states.set(pc, state);
     const index = this.counts.get(pc) ?? 0;
     this.counts.set(pc, index + 1);
-    return { pc, index, ts: entry.ts, iceState: this.iceStates.get(pc), snapshot: toSnapshot(new Map(Object.entries(state))) };
+    return { pc, index, ts: entry.ts, iceState: this.iceStates.get(pc), snapshot: dumpSnapshot(state) };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractSample, toSnapshot, type StatsSnapshot } from '../src/extract/index.js';
+import { dumpSnapshot, extractSample, toSnapshot, type StatsSnapshot } from '../src/extract/index.js';
 
 type Fields = { id: string; type: string; [k: string]: unknown };
 
@@ -119,12 +119,13 @@ describe('extractSample on hand-built snapshots', () => {
 });
 
 describe('toSnapshot', () => {
-  it('accepts a Map-like report, giving an entry without an id its key and skipping non-stats values', () => {
+  it('keeps a live report as it is; a dump snapshot gives an entry without an id its key and skips non-stats values', () => {
     const fields = { type: 'transport', timestamp: 5, bytesSent: 1 };
     const fromMap = toSnapshot(new Map([['T', { id: 'T', ...fields }]]));
-    const fromDump = toSnapshot(new Map(Object.entries({ T: fields, timestamp: 99 })));
+    const fromDump = dumpSnapshot({ T: fields, timestamp: 99, U: { id: 'U', type: 'codec', timestamp: 'x' } });
     expect(fromMap.get('T')).toEqual({ id: 'T', ...fields });
     expect(fromDump.get('T')).toEqual({ id: 'T', ...fields });
-    expect(fromDump.size).toBe(1);
+    expect(fromDump.get('U')).toEqual({ id: 'U', type: 'codec', timestamp: 0 });
+    expect(fromDump.size).toBe(2);
   });
 });

@@ -9,35 +9,39 @@ interface MapLikeReport {
   forEach(callback: (value: unknown, key: string) => void): void;
 }
 
-/**
- * What {@link toSnapshot} accepts: a live report, or any map-like keyed by
- * stats id (a dump's plain object goes in as `new Map(Object.entries(it))`).
- */
+/** What {@link toSnapshot} accepts: a live report, or any map-like of well-formed stats entries keyed by id. */
 export type RawStatsReport = RTCStatsReport | MapLikeReport;
 
 /**
- * Copy a stats report into an immutable-by-convention snapshot.
- *
- * Values that are not stats dictionaries (no string `type`, such as a
- * dump's top-level `timestamp`) are skipped. An entry without a string `id`
- * takes its key; one without a finite numeric `timestamp` gets 0.
- * Well-formed entries are kept as they are (never modified), so a live
- * report costs one pass and no copies.
+ * Copy a live stats report into an immutable-by-convention snapshot. A
+ * browser's entries are well formed (a string `id` equal to their key, a
+ * `type`, a numeric `timestamp`) and are kept as they are, so this is one
+ * pass and no copies. Entries from a dump go through {@link dumpSnapshot}.
  */
 export function toSnapshot(report: RawStatsReport): StatsSnapshot {
   const snapshot = new Map<string, StatsEntry>();
-  (report as MapLikeReport).forEach((value, key) => {
-    const entry = asEntry(value, key);
-    if (entry) snapshot.set(entry.id, entry);
-  });
+  (report as MapLikeReport).forEach((value, key) => snapshot.set(key, value as StatsEntry));
   return snapshot;
 }
 
 /**
- * One value of a report as a stats entry, as {@link toSnapshot} keeps it;
- * undefined for a value that is not a stats dictionary.
+ * A snapshot of a dump's stats object (entries keyed by stats id, as
+ * rtcstats and webrtc-internals keep them). Values that are not stats
+ * dictionaries (no string `type`, such as a dump's top-level `timestamp`)
+ * are skipped; an entry without a string `id` takes its key; one without a
+ * finite numeric `timestamp` gets 0. Well-formed entries are kept as they are.
  */
-export function asEntry(value: unknown, key: string): StatsEntry | undefined {
+export function dumpSnapshot(entries: Readonly<Record<string, unknown>>): StatsSnapshot {
+  const snapshot = new Map<string, StatsEntry>();
+  for (const key of Object.keys(entries)) {
+    const entry = asEntry(entries[key], key);
+    if (entry) snapshot.set(entry.id, entry);
+  }
+  return snapshot;
+}
+
+/** One value of a dump's stats object as a stats entry, as {@link dumpSnapshot} keeps it; undefined for a value that is not one. */
+function asEntry(value: unknown, key: string): StatsEntry | undefined {
   const e = value as Partial<StatsEntry> | null | undefined;
   if (typeof e?.type !== 'string') return undefined;
   const id = typeof e.id === 'string' && e.id ? e.id : key;

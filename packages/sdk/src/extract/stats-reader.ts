@@ -1,5 +1,5 @@
 import { selectedPath } from './connection.js';
-import { asEntry, toSnapshot, type RawStatsReport, type StatsEntry, type StatsSnapshot } from './snapshot.js';
+import { toSnapshot, type RawStatsReport, type StatsEntry, type StatsSnapshot } from './snapshot.js';
 
 /** A live report read by id: an `RTCStatsReport`, or any Map of stats entries. */
 interface ReportById {
@@ -45,7 +45,7 @@ export function createStatsReader(onFullRead?: () => void): (report: RawStatsRep
   const kept = new Map<string, StatsEntry>();
   return (report) => {
     const live = report as ReportById;
-    const byId = (id: string): StatsEntry | undefined => asEntry(live.get?.(id), id);
+    const byId = (id: string): StatsEntry | undefined => live.get?.(id) as StatsEntry | undefined;
     let snapshot = new Map<string, StatsEntry>();
     let entry: StatsEntry | undefined;
     if (live.size === size && ++reads % FULL_READ_EVERY && ids.every((id) => (entry = byId(id)) && snapshot.set(id, entry))) {
