@@ -44,13 +44,16 @@ export interface RtcPulseOptions {
   region?: string;
   /** `p2p`, `sfu` or `mcu`. */
   topology?: string;
-  /** Sampling interval in milliseconds (default 2000). */
+  /** Sampling interval in milliseconds (default 2000; 0 or not a number: the default). */
   intervalMs?: number;
-  /** Send a report once this many samples are waiting, and put at most this many in one report (default 10; held to 1–600). */
+  /** Send a report once this many samples are waiting, and put at most this many in one report (default 10; held to 1–600; 0 or not a number: the default). */
   maxBatchSamples?: number;
-  /** Send whatever is waiting at least this often, in milliseconds (default 10000). */
+  /** Send whatever is waiting at least this often, in milliseconds (default 10000; 0 or not a number: the default). */
   flushIntervalMs?: number;
-  /** Samples and events kept at most while sending fails (default 300); older ones are dropped and counted. */
+  /**
+   * Samples, and separately events, kept at most while sending fails (default 300; held to 1–1000, the
+   * wire's limit on events in one report); older ones are dropped and counted.
+   */
   maxQueue?: number;
   /** Runbook entry 2: report `media.no_inbound` when ICE has been connected this long without inbound RTP (default 5000 ms). */
   noInboundRtpAfterMs?: number;

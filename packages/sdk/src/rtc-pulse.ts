@@ -38,8 +38,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const sampled = Math.random() < (o.sampleRate ?? 1);
   // Out-of-range options would make the collector refuse every batch: held to the wire's limits.
   const sampleRate = o.sampleRate && Math.min(o.sampleRate, 1);
-  const intervalMs = o.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
-  const maxBatchSamples = Math.min(Math.max(o.maxBatchSamples ?? DEFAULT_MAX_BATCH_SAMPLES, 1), 600);
+  const intervalMs = o.intervalMs || DEFAULT_SAMPLE_INTERVAL_MS;
+  const maxBatchSamples = Math.min(Math.max(o.maxBatchSamples || DEFAULT_MAX_BATCH_SAMPLES, 1), 600);
   const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let consent: ConsentState = 'unknown';
   // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
@@ -70,7 +70,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   if (!/[?&]key=/.test(endpoint)) endpoint += `${endpoint.includes('?') ? '&' : '?'}key=${encodeURIComponent(identity.tenant)}`;
   const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
     maxBatchSamples,
-    maxQueue: o.maxQueue ?? DEFAULT_MAX_QUEUE,
+    // At most the wire's limit on events per report (every waiting event goes in one on the last flush).
+    maxQueue: Math.min(Math.max(o.maxQueue || DEFAULT_MAX_QUEUE, 1), 1000),
     maxAttempts: 8,
     now,
     random: Math.random,
@@ -114,7 +115,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   };
   const emit = (event: Omit<ReportEvent, 'ts'>): void => record({ ...event, ts: now() });
   const audit = (action: string): void => {
-    if (TAG.test(action)) emit({ type: 'audit', name: action, state: consent });
+    // As text: `null` passes the pattern as "null" and must not go as null.
+    if (TAG.test(action)) emit({ type: 'audit', name: `${action}`, state: consent });
   };
   const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
@@ -179,7 +181,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     sampled,
     observe(pc, observeOptions) {
       if (typeof pc?.getStats != 'function') return reportError(Error('observe: not a peer connection')), '';
-      const id = connections.get(pc)?.id ?? observeOptions?.id ?? `pc${pcCounter++}`;
+      const id = connections.get(pc)?.id ?? fit(observeOptions?.id ?? `pc${pcCounter++}`);
       if (sampled && !ended && !connections.has(pc)) {
         try {
           connections.set(pc, observeConnection(pc, id, sink));
@@ -196,7 +198,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       connection?.dispose();
     },
     start() {
-      if (startedAt || !sampled) return;
+      if (startedAt || ended || !sampled) return;
       startedAt = now();
       emit({ type: 'session.start' });
       audit('join');
@@ -205,7 +207,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         checkIdle();
       };
       const sampleTimer = setInterval(() => safely(tick), intervalMs);
-      const flushTimer = setInterval(() => safely(() => reporter.flush()), o.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+      const flushTimer = setInterval(() => safely(() => reporter.flush()), o.flushIntervalMs || DEFAULT_FLUSH_INTERVAL_MS);
       stoppers.push(
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
@@ -220,10 +222,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         }),
       );
     },
-    stop: (reason = 'closed') => endSession(reason).catch(reportError),
+    stop: (reason = 'closed') => endSession(fit(reason, 64)).catch(reportError),
     flush: () => reporter.flush().catch(reportError),
     reportError(error, stage) {
-      safely(() => callFailed(error, /^\w{1,40}$/.test(stage) ? stage : 'app'));
+      safely(() => callFailed(error, /^\w{1,40}$/.test(stage) ? `${stage}` : 'app'));
     },
     audit(action) {
       safely(() => audit(action));
@@ -238,10 +240,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       }
     },
     async feedback(rating, complaints = [], details) {
-      const value = Math.min(5, Math.max(1, Math.round(rating)));
       safely(() => {
-        emit({ type: 'feedback', value: value || undefined, message: details?.slice(0, 500) });
-        [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? tag : 'other' }));
+        const value = Math.min(5, Math.max(1, Math.round(rating)));
+        emit({ type: 'feedback', value: value || undefined, message: details && fit(details, 500) });
+        [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

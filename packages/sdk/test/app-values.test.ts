@@ -1,0 +1,123 @@
+import { ReportBatchSchema, type ReportBatch } from '@rtcpulse/schema';
+import { Value } from '@sinclair/typebox/value';
+import { describe, expect, it, vi } from 'vitest';
+import { createRtcPulse } from '../src/rtc-pulse.js';
+import type { RtcPulseOptions } from '../src/options.js';
+
+/** The parts of a peer connection the session reads; `getStats()` answers at once with an empty report. */
+function fakePc() {
+  return {
+    connectionState: 'connected', iceConnectionState: 'connected', iceGatheringState: 'complete', signalingState: 'stable',
+    getStats: () => Promise.resolve(new Map()),
+    getSenders: () => [], getReceivers: () => [], getTransceivers: () => [],
+    addEventListener: () => undefined, removeEventListener: () => undefined,
+  } as unknown as RTCPeerConnection;
+}
+
+/** A session whose every request body is checked against the wire schema the collector validates with. */
+function checkedSession(options: Partial<RtcPulseOptions> = {}) {
+  const bodies: ReportBatch[] = [];
+  const refusals: string[] = [];
+  const errors: unknown[] = [];
+  const pulse = createRtcPulse(
+    { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false, onError: (e) => errors.push(e), ...options },
+    (body) => {
+      const batch = JSON.parse(body) as ReportBatch;
+      const error = Value.Errors(ReportBatchSchema, batch).First();
+      if (error) refusals.push(`${error.path}: ${error.message}`);
+      else bodies.push(batch);
+      return Promise.resolve(error ? { ok: false, retryable: false, status: 400 } : { ok: true });
+    },
+  );
+  return { pulse, bodies, refusals, errors };
+}
+
+// JavaScript callers (and TypeScript ones with casts) pass anything: none of it may get a whole batch refused.
+const any = <T>(value: unknown): T => value as T;
+
+describe('values the app passes in', () => {
+  it('never make the collector refuse a batch: ids, audit actions, error stages, end reasons and feedback are held to the wire', async () => {
+    const { pulse, bodies, refusals, errors } = checkedSession();
+    pulse.start();
+    const ids = [
+      pulse.observe(fakePc(), { id: '' }),
+      pulse.observe(fakePc(), { id: any(42) }),
+      pulse.observe(fakePc(), { id: 'x'.repeat(200) }),
+    ];
+    expect(ids).toEqual(['-', '42', 'x'.repeat(128)]);
+    pulse.audit(any(null));
+    pulse.audit(any(undefined));
+    pulse.reportError(new Error('boom'), any(123));
+    await pulse.flush();
+    await pulse.stop(any('r'.repeat(100)));
+    await pulse.feedback(any(3.4), any([null, 42, 'audio-wrong-device']), any(12345));
+    // start() after stop() does not begin the ended session again.
+    pulse.start();
+    await pulse.flush();
+    expect(refusals).toEqual([]);
+    expect(errors).toEqual([]);
+    const events = bodies.flatMap((b) => b.events);
+    expect(new Set(bodies.flatMap((b) => b.samples.map((s) => s.pc)))).toEqual(new Set(ids));
+    expect(events.filter((e) => e.type === 'audit').map((e) => e.name)).toEqual(['join', 'null', 'undefined', 'leave']);
+    expect(events.filter((e) => e.type === 'session.start')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'error')?.stage).toBe('123');
+    expect(events.find((e) => e.type === 'session.end')?.name).toBe('r'.repeat(64));
+    expect(events.find((e) => e.type === 'feedback')).toMatchObject({ value: 3, message: '12345' });
+    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
+  });
+
+  it('holds maxQueue to the wire limit of 1000 events a report, so the last flush after a long outage is not refused', async () => {
+    vi.useFakeTimers();
+    try {
+      let down = true;
+      const refused: string[] = [];
+      const stored: ReportBatch[] = [];
+      const pulse = createRtcPulse(
+        { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false, maxQueue: 5000 },
+        (body) => {
+          const batch = JSON.parse(body) as ReportBatch;
+          if (down) return Promise.resolve({ ok: false, retryable: true, status: 503 });
+          const error = Value.Errors(ReportBatchSchema, batch).First();
+          if (error) refused.push(`${error.path}: ${error.message}`);
+          else stored.push(batch);
+          return Promise.resolve(error ? { ok: false, retryable: false, status: 400 } : { ok: true });
+        },
+      );
+      pulse.start();
+      for (let i = 0; i < 1500; i++) pulse.reportAvOffset(i);
+      await vi.advanceTimersByTimeAsync(1000);
+      down = false;
+      await pulse.stop();
+      expect(refused).toEqual([]);
+      const offsets = stored.flatMap((b) => b.events).filter((e) => e.type === 'av.offset');
+      const counted = stored.reduce((n, b) => n + b.dropped.events, 0);
+      expect(offsets.length).toBeLessThanOrEqual(1000);
+      // What did not fit is counted, not silently lost (the batch waiting for its retry holds the first events).
+      expect(offsets.length + counted).toBeGreaterThanOrEqual(1500);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('treats 0 or NaN intervals and batch sizes as the defaults instead of sampling or sending without pause', async () => {
+    vi.useFakeTimers();
+    try {
+      let stats = 0;
+      let requests = 0;
+      const pc = { ...fakePc(), getStats: () => (stats++, Promise.resolve(new Map())) } as unknown as RTCPeerConnection;
+      const pulse = createRtcPulse(
+        { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false, intervalMs: 0, flushIntervalMs: NaN, maxBatchSamples: NaN },
+        () => (requests++, Promise.resolve({ ok: true })),
+      );
+      pulse.observe(pc);
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(10_000);
+      // Sampling every 2 s (the default) for 10 s, plus the target-bitrate watch's 20 polls (500 ms apart); one flush at 10 s.
+      expect(stats).toBeLessThanOrEqual(5 + 20);
+      expect(requests).toBe(1);
+      await pulse.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
