@@ -212,7 +212,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
         watchTargetBitrate(() => connections.keys(), emit, now, o.targetBitrateKbps),
-        onPageHide((why) => safely(() => (why === 'hidden' ? reporter.flush(true) : endSession(why, true)))),
+        onPageHide((why) => safely(() => (why === 'hidden' ? reporter.flush(why) : endSession(why, true)))),
         onNetworkChange((state) => {
           emit({ type: 'network', state });
           if (state === 'online') {

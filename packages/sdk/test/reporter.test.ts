@@ -69,6 +69,27 @@ describe('Reporter', () => {
     expect(collector.bodies[1]?.samples).toEqual(collector.bodies[0]?.samples);
   });
 
+  it('sends nothing when the page is hidden while a batch waits out a Retry-After, and everything when the page ends', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: true, status: 429, retryAfterMs: 60_000 }]);
+    const r = reporter(collector.send, clock);
+    r.addSample(sample(0));
+    await r.flush();
+    for (let i = 1; i <= 5; i++) r.addSample(sample(i));
+    r.addEvent({ ts: 1, type: 'network', state: 'offline' });
+    clock.t = 10_000;
+    // Tab switches during the wait: no burst, nothing dropped.
+    await r.flush('hidden');
+    await r.flush('hidden');
+    expect(collector.bodies).toHaveLength(1);
+    expect(r.waitingSamples).toBe(5);
+    // The page ends: the last chance, so everything goes at once, the waiting batch included.
+    await r.flush(true);
+    expect(collector.bodies.slice(1).map((b) => b.samples.length)).toEqual([0, 3, 2, 1]);
+    expect(collector.bodies.slice(1).flatMap((b) => b.samples).map((s) => s.seq).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(collector.bodies.slice(1).flatMap((b) => b.dropped.samples)).toEqual([0, 0, 0, 0]);
+  });
+
   it('gives up on a final 4xx and reports the loss in the next batch', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }]);

@@ -56,8 +56,12 @@ export interface Reporter {
    * the events (the session's end among them) go first in a batch of their
    * own, then the samples, then a batch waiting for its retry. Requests go
    * with `keepalive` while their bodies fit the browser's keepalive quota.
+   * `'hidden'` (the page only hidden: it may come back) is the same, except
+   * that while a batch waits out its backoff nothing is sent: the collector
+   * asked for the wait (a `Retry-After`, or failures), and a burst then
+   * would most likely be refused and cost what it carried.
    */
-  flush(keepalive?: boolean): Promise<void>;
+  flush(keepalive?: boolean | 'hidden'): Promise<void>;
 }
 
 /**
@@ -156,9 +160,9 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     }
   };
 
-  const sendAll = async (): Promise<void> => {
+  const sendAll = async (hidden: boolean): Promise<void> => {
     await settings.ready;
-    if (refused) return;
+    if (refused || (hidden && pending && pending.notBefore > now())) return;
     const batches = events.length || dropped.events || dropped.samples ? [nextBatch(0)] : [];
     while (samples.length) batches.push(nextBatch());
     if (pending) batches.push(pending.batch);
@@ -178,8 +182,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // collector answering slowly does not pile up a flush per sample). The first waits for the identity.
   let queued: Promise<void> | undefined;
   const start = (): Promise<void> => ((queued = undefined), drain());
-  const flush = (keepalive = false): Promise<void> =>
-    keepalive ? sendAll() : (queued ??= inFlight = Promise.resolve(inFlight ?? settings.ready).then(start, start));
+  const flush = (keepalive: boolean | 'hidden' = false): Promise<void> =>
+    keepalive ? sendAll(keepalive == 'hidden') : (queued ??= inFlight = Promise.resolve(inFlight ?? settings.ready).then(start, start));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
     if (!refused && list.push(item) > maxQueue) {
