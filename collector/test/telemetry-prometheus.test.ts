@@ -1,4 +1,5 @@
 import { METRICS, prometheusLabelName, prometheusNames, type MetricDefinition } from '@rtcpulse/schema';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { serverEventsConfig } from '../src/server-events/config.js';
@@ -58,6 +59,19 @@ afterAll(async () => {
 
 const TYPES = { histogram: 'histogram', counter: 'counter', gauge: 'gauge' } as const;
 const SCOPE_LABELS = new Set(['otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url', 'le', 'otel_metric_overflow']);
+
+describe('GET /metrics compressed', () => {
+  it('answers gzip when Prometheus asks for it, with the same page', async () => {
+    const plain = await app.inject({ method: 'GET', url: '/metrics' });
+    const zipped = await app.inject({ method: 'GET', url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toBe('accept-encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+  });
+});
 
 describe('GET /metrics after client and server reports', () => {
   it('exposes every registry metric that received data under its documented pull name', () => {

@@ -1,5 +1,18 @@
 import type { Attributes } from '@opentelemetry/api';
-import { AUDIT_ACTIONS, COMPLAINTS, ERROR_NAMES, ERROR_STAGES, SAMPLE_LABELS, otelAttributeKey, type MetricAttribute } from '@rtcpulse/schema';
+import {
+  AUDIT_ACTIONS,
+  BROWSER_FAMILIES,
+  COMPLAINTS,
+  END_REASONS,
+  ERROR_NAMES,
+  ERROR_STAGES,
+  ICE_RESTART_STATES,
+  OS_FAMILIES,
+  SAMPLE_LABELS,
+  TOPOLOGIES,
+  otelAttributeKey,
+  type MetricAttribute,
+} from '@rtcpulse/schema';
 import type { AttributeSet } from './aggregation.js';
 
 /** Attribute values keyed by registry attribute name; absent or empty values are left out. */
@@ -11,8 +24,8 @@ const labelValues = (key: string): readonly string[] => SAMPLE_LABELS.find((labe
  * Attributes whose values the registry lists, with the value that stands for
  * anything else a client sends: free text there cannot open new series (each
  * metric's attribute sets are capped, and one client's junk would use up
- * everyone's share). Other client-given attributes (region, topology, SDK
- * version) are free text by design and bounded by the cap alone.
+ * everyone's share). The two open ones, region and SDK version, are bounded
+ * by `client-attributes.ts`.
  */
 const CLOSED_ATTRIBUTES: Partial<Record<MetricAttribute, { readonly known: ReadonlySet<string>; readonly otherwise: string }>> = {
   'candidate.type': { known: new Set(labelValues('local_candidate_type')), otherwise: 'other' },
@@ -23,6 +36,11 @@ const CLOSED_ATTRIBUTES: Partial<Record<MetricAttribute, { readonly known: Reado
   'error.stage': { known: new Set(ERROR_STAGES), otherwise: 'app' },
   'audit.action': { known: new Set(AUDIT_ACTIONS), otherwise: 'other' },
   complaint: { known: new Set(COMPLAINTS), otherwise: 'other' },
+  browser: { known: new Set(BROWSER_FAMILIES), otherwise: 'other' },
+  os: { known: new Set(OS_FAMILIES), otherwise: 'other' },
+  topology: { known: new Set(TOPOLOGIES), otherwise: 'other' },
+  // A client event's outcome: an ICE restart's state or a session's end reason.
+  outcome: { known: new Set([...ICE_RESTART_STATES, ...END_REASONS]), otherwise: 'other' },
 };
 
 /**

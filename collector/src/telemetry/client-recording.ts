@@ -14,6 +14,7 @@ import {
   type StreamKey,
 } from '@rtcpulse/schema';
 import { attributeValue, type RegistryAttributes } from './attributes.js';
+import { DEFAULT_OPEN_VALUE_LIMIT, createClientAttributes } from './client-attributes.js';
 import { SESSION_VALUES, type SessionValue } from './session-values.js';
 
 /** Records one value of one registry metric (resolved once, see {@link createBatchRecorder}). */
@@ -90,7 +91,7 @@ function eventAttributes(event: ReportEvent, path: RegistryAttributes): Registry
     'error.name': attributeValue('error.name', event.name),
     'failure.stage': FAILURE_STAGE[event.type],
     // Outcome-like values travel in `state` (ice.restart) or `name` (session.end reason).
-    outcome: event.state ?? event.name,
+    outcome: attributeValue('outcome', event.state ?? event.name),
     'audit.action': attributeValue('audit.action', event.name ?? event.state),
     complaint: attributeValue('complaint', event.name),
   };
@@ -107,7 +108,8 @@ function eventAttributes(event: ReportEvent, path: RegistryAttributes): Registry
  * client (the recorder may key caches on their identity). Attributes beyond a
  * metric's registry list are dropped by the recorder.
  */
-export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch) => void {
+export function createBatchRecorder(resolve: ResolveRecord, openValueLimit = DEFAULT_OPEN_VALUE_LIMIT): (batch: ReportBatch) => void {
+  const clientAttributes = createClientAttributes(openValueLimit);
   const connection = columns(registry.filter(isConnectionMetric), resolve);
   const streamMetrics = registry.filter(isStreamMetric);
   const stream = new Map<StreamKey, Column[]>(
@@ -139,7 +141,7 @@ export function createBatchRecorder(resolve: ResolveRecord): (batch: ReportBatch
       const key = `${clientKey}\u0000${pathKey(sample)}`;
       let found = known.get(key);
       if (!found) {
-        client ??= { region: meta.region, browser: meta.browser, os: meta.os, 'sdk.version': batch.sdkVersion, topology: meta.topology };
+        client ??= clientAttributes(meta, batch.sdkVersion);
         found = { path: pathAttributes(client, sample), streams: new Map() };
         if (known.size >= MAX_KNOWN_PATHS) known.clear();
         known.set(key, found);

@@ -1,3 +1,5 @@
+import { DEFAULT_OPEN_VALUE_LIMIT } from './client-attributes.js';
+
 /** Default number of attribute sets one metric keeps before folding the rest into an overflow series. */
 export const DEFAULT_CARDINALITY_LIMIT = 2000;
 /** Default OTLP push interval (the OpenTelemetry default). */
@@ -19,6 +21,8 @@ export interface TelemetryConfig {
   readonly otlp?: OtlpExportConfig;
   /** Attribute sets kept per metric (`aggregationCardinalityLimit`). */
   readonly cardinalityLimit: number;
+  /** Distinct values kept per open client attribute, region and SDK version (default {@link DEFAULT_OPEN_VALUE_LIMIT}); later ones are `other`. */
+  readonly openValueLimit?: number;
   /** When set, `GET /metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` in its scrape config). */
   readonly metricsToken?: string;
 }
@@ -36,7 +40,7 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
  * `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL, `/v1/metrics` appended) turn the
  * OTLP push on; `OTEL_METRIC_EXPORT_INTERVAL` and
  * `OTEL_METRIC_EXPORT_TIMEOUT` (ms), `OTEL_SERVICE_NAME`, and
- * `RTCPULSE_METRIC_CARDINALITY_LIMIT` tune it. Headers
+ * `RTCPULSE_METRIC_CARDINALITY_LIMIT` and `RTCPULSE_METRIC_OPEN_VALUES` tune it. Headers
  * (`OTEL_EXPORTER_OTLP_HEADERS`) are read by the exporter itself.
  * `RTCPULSE_METRICS_TOKEN` puts `/metrics` behind a bearer token.
  */
@@ -52,6 +56,7 @@ export function telemetryConfigFromEnv(env: Readonly<Record<string, string | und
       DEFAULT_CARDINALITY_LIMIT,
       'RTCPULSE_METRIC_CARDINALITY_LIMIT',
     ),
+    openValueLimit: positiveInt(env.RTCPULSE_METRIC_OPEN_VALUES, DEFAULT_OPEN_VALUE_LIMIT, 'RTCPULSE_METRIC_OPEN_VALUES'),
     ...(url
       ? {
           otlp: {

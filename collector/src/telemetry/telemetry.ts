@@ -133,7 +133,7 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
   const gauges = new NodeGauges();
   const recorders = createRecorders(provider.getMeter(METER_NAME), aggregates, gauges, config.cardinalityLimit);
   const serializer = new PrometheusSerializer();
-  const recordReport = createBatchRecorder((name) => recorders.get(name));
+  const recordReport = createBatchRecorder((name) => recorders.get(name), config.openValueLimit);
 
   const record = (metricName: string, value: number, attributes: RegistryAttributes): void => {
     recorders.get(metricName)?.(value, attributes);

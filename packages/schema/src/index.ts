@@ -6,6 +6,7 @@ export {
   END_REASONS,
   ERROR_NAMES,
   ERROR_STAGES,
+  ICE_RESTART_STATES,
   MOS,
   RATING,
   RUNBOOK_THRESHOLDS,
@@ -19,6 +20,7 @@ export {
   PERCENT,
   SAMPLE_LABELS,
   STREAM_KEYS,
+  TOPOLOGIES,
   describeStream,
   isConnectionMetric,
   isEventMetric,
@@ -95,7 +97,7 @@ export type {
   TurnReport,
 } from './server-report.js';
 export { DEFAULT_PRICING, PricingSchema } from './pricing.js';
-export { parseUserAgent } from './user-agent.js';
+export { BROWSER_FAMILIES, OS_FAMILIES, parseUserAgent } from './user-agent.js';
 export type { UserAgentInfo } from './user-agent.js';
 export type { Pricing } from './pricing.js';
 export { isRetryableStatus, retryAfterMs } from './retry-policy.js';

@@ -23,6 +23,11 @@ const SYSTEMS: ReadonlyArray<[name: string, pattern: RegExp]> = [
   ['linux', /Linux/],
 ];
 
+/** Every browser family {@link parseUserAgent} gives (`other` for the rest). */
+export const BROWSER_FAMILIES: readonly string[] = [...BROWSERS.map(([name]) => name), 'other'];
+/** Every OS family {@link parseUserAgent} gives (`other` for the rest). */
+export const OS_FAMILIES: readonly string[] = [...SYSTEMS.map(([name]) => name), 'other'];
+
 /**
  * Reduce a user-agent string to a browser family, its major version and an
  * OS family: what the collector stores of a browser's `User-Agent` header,

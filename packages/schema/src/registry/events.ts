@@ -50,6 +50,12 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** How an ICE restart went (`ice.restart` `state`), runbook 3. */
+export const ICE_RESTART_STATES = ['started', 'recovered', 'failed', 'timeout'] as const;
+
+/** The call topologies the SDK's `topology` option names (`meta.topology`). */
+export const TOPOLOGIES = ['p2p', 'sfu', 'mcu'] as const;
+
 /** Why a session ended (`session.end` `name`), runbook 10. */
 export const END_REASONS = ['closed', 'pagehide', 'navigation', 'error', 'timeout'] as const;
 

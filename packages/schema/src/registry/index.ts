@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, EVENT_TYPES } from './events.js';
+import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, EVENT_TYPES, ICE_RESTART_STATES, TOPOLOGIES } from './events.js';
 import { SAMPLE_LABELS } from './labels.js';
 import { METRICS } from './metrics.js';
 import type {
@@ -12,7 +12,7 @@ import type {
 } from './types.js';
 
 export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
-export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES };
+export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, ICE_RESTART_STATES, TOPOLOGIES };
 export type { AuditAction, Complaint, ConsentState, EndReason, ErrorStage } from './events.js';
 export type { EventType } from './events.js';
 export type {
