@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK, allRules } from '../src/index.js';
-import { GENERATED_DIR } from './generated-files.js';
+import { GENERATED_DIR, readYaml } from './generated-files.js';
 import { generatedAlerts } from './generated-alerts.js';
 import { readPage, runbookIndex, runbookPages } from './runbook-page-text.js';
 
@@ -109,5 +109,19 @@ describe('pages and generated rule files agree on alert names, severities, forms
       expect(row.severity, row.file).toBe(page.severity);
       expect(row.alerts, row.file).toEqual(page.sections.map((s) => s.alert));
     }
+  });
+
+  it("each Prometheus alert's section gives its exact pull-path expression, ready to paste", () => {
+    const file = readYaml('prometheus/pull/alerts.yml') as { groups: { rules: { alert: string; expr: string; annotations: { runbook_url: string } }[] }[] };
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const rule of file.groups.flatMap((g) => g.rules)) {
+      const page = readPage(rule.annotations.runbook_url.slice(DEFAULT_RUNBOOK_BASE_URL.length + 1)).text;
+      const section = page.slice(page.indexOf(`### ${rule.alert}\n`)).split(/\n### |\n## /)[0] ?? '';
+      if (!section.includes(`\`\`\`promql\n${rule.expr.trim()}\n\`\`\``)) wrong.push(rule.alert);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(wrong).toEqual([]);
   });
 });

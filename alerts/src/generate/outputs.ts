@@ -46,7 +46,7 @@ export function generateOutputs(options: GenerateOptions = {}): Map<string, stri
   }
   files.set('grafana/alert-rules.yml', yaml(grafanaAlertingFile(baseUrl, rules)));
   const status = prometheusStatus(rules);
-  for (const page of RUNBOOK) files.set(`runbook/${page.slug}.md`, renderPage(page, status.ready, status.pending));
+  for (const page of RUNBOOK) files.set(`runbook/${page.slug}.md`, renderPage(page, status.ready, status.pending, status.promql));
   files.set('runbook/README.md', renderIndex(RUNBOOK, rules));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,6 +1,6 @@
 import type { PagedRule } from '../runbook/index.js';
 import type { AlertRule, ConfirmStep, RunbookPage } from '../runbook/types.js';
-import { prometheusAlerts, type PendingAlert, type PrometheusAlert } from '../prometheus/rules.js';
+import { alertExpr, prometheusAlerts, type PendingAlert, type PrometheusAlert } from '../prometheus/rules.js';
 import { quantileTag } from '../prometheus/promql.js';
 import { grafanaSql } from '../grafana/provisioning.js';
 import { silenceLines } from './silence.js';
@@ -40,20 +40,39 @@ function confirmStep(step: ConfirmStep, index: number): string[] {
 }
 
 /** The Markdown runbook page of one entry or family. */
-export function renderPage(page: RunbookPage, ready: ReadonlySet<string>, pending: ReadonlyMap<string, string>): string {
+export function renderPage(
+  page: RunbookPage,
+  ready: ReadonlySet<string>,
+  pending: ReadonlyMap<string, string>,
+  promql: ReadonlyMap<string, string> = new Map(),
+): string {
   const lines: string[] = [GENERATED_NOTE, '', `# ${heading(page)}`, ''];
   lines.push(`**Severity:** ${page.severity} · **Area:** ${page.area}`, '');
   lines.push('## What users feel', '', page.symptom, '');
   lines.push('## Why it happens', '', page.rootCause, '');
   lines.push('## How to confirm', '');
   lines.push(...page.confirm.flatMap(confirmStep), '');
-  lines.push('Or ask the store directly: `npm run alerts:evaluate -- --tenant <tenant>` prints every rule below with its current value.', '');
+  lines.push(
+    'Or ask the store for every rule below with its current value: `GET /v1/alerts/evaluate?tenant=<tenant>` on the collector (with a server key of the tenant that may `read`), or `npm run alerts:evaluate -- --tenant <tenant>` (on the embedded store only while the collector is stopped: the engine locks its data directory).',
+    '',
+  );
   for (const rule of page.rules) {
     lines.push(`### ${rule.alert}`, '');
     lines.push(`- Fires when: ${condition(rule)}`, `- Severity: ${rule.severity}`, `- Forms: ${forms(rule, ready, pending)}`);
     if (rule.prometheus?.measures && ready.has(rule.id)) lines.push(`- What the Prometheus form measures: ${rule.prometheus.measures}`);
     lines.push('');
     lines.push('```sql', grafanaSql(rule), '```', '');
+    const expr = promql.get(rule.id);
+    if (expr) {
+      lines.push(
+        'On Prometheus with the generated rule files loaded (the expression reads their recording rules; the `otlp/` files name the same series with unit suffixes), paste it into the expression browser: each result is a group past the threshold now.',
+        '',
+        '```promql',
+        expr,
+        '```',
+        '',
+      );
+    }
   }
   lines.push('## Fix', '', ...page.fix.map((step) => `- ${step}`), '');
   lines.push('## What catches it', '', page.telemetry, '');
@@ -80,11 +99,12 @@ export function renderIndex(pages: readonly RunbookPage[], rules: readonly Paged
   return lines.join('\n');
 }
 
-/** Rule ids with a generated Prometheus form, and pending ones with their reason. */
-export function prometheusStatus(rules: readonly PagedRule[]): { ready: Set<string>; pending: Map<string, string> } {
+/** Rule ids with a generated Prometheus form (with its pull-path expression), and pending ones with their reason. */
+export function prometheusStatus(rules: readonly PagedRule[]): { ready: Set<string>; pending: Map<string, string>; promql: Map<string, string> } {
   const { ready, pending } = prometheusAlerts(rules);
   return {
     ready: new Set(ready.map((a: PrometheusAlert) => a.rule.id)),
     pending: new Map(pending.map((p: PendingAlert) => [p.rule.id, p.reason])),
+    promql: new Map(ready.map((a: PrometheusAlert) => [a.rule.id, alertExpr(a, 'pull')])),
   };
 }

@@ -81,7 +81,8 @@ export function alertAnnotations(rule: AlertRule, page: RunbookPage, baseUrl: st
   return { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(page, baseUrl) };
 }
 
-function alertExpr(alert: PrometheusAlert, path: NamingPath): string {
+/** The alerting rule's expression for `path` (it reads the recording rules of the same path). */
+export function alertExpr(alert: PrometheusAlert, path: NamingPath): string {
   const { rule, form } = alert;
   switch (form.kind) {
     case 'quantile':
