@@ -3,9 +3,11 @@
  * [--host 127.0.0.1] [--data-dir DIR] [--demo]`. Listens, prints where, and
  * closes with grace on SIGINT/SIGTERM. Everything else lives in `app.ts`.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type CollectorApp } from './app.js';
 import { securityFromEnv } from './auth/config.js';
+import { demoTenantsWithReadKey } from './auth/tenants.js';
 import { parseServerArgs } from './cli/args.js';
 import { serverEventsConfigFromEnv } from './server-events/config.js';
 import { loggingFromEnv } from './logging.js';
@@ -59,12 +61,15 @@ async function main(): Promise<void> {
     store,
   });
   for (const note of security.notes) console.log(`rtcpulse collector: ${note}`);
+  // The zero-config demo tenant gets a read key for this run only, so its data can be read back.
+  const demoReadKey = security.options.tenants ? undefined : randomBytes(24).toString('base64url');
+  const securityOptions = demoReadKey ? { ...security.options, tenants: demoTenantsWithReadKey(demoReadKey) } : security.options;
   const serverEvents = serverEventsConfigFromEnv(process.env);
   if (serverEvents.keys.length > 0) {
     console.log(`rtcpulse collector: server keys: ${serverEvents.keys.length} from RTCPULSE_SERVER_KEYS (scope events)`);
   }
   const app = await buildApp({
-    security: security.options,
+    security: securityOptions,
     serverEvents,
     store,
     ...loggingFromEnv(process.env),
@@ -77,6 +82,10 @@ async function main(): Promise<void> {
   const base = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${port}`;
   console.log(`rtcpulse collector listening on ${base}`);
   if (args.demo) console.log(`demo: ${base}/demo/`);
+  if (demoReadKey) {
+    console.log(`rtcpulse collector: demo tenant read key (this run only): ${demoReadKey}`);
+    console.log(`  curl -H 'Authorization: Bearer ${demoReadKey}' '${base}/v1/alerts/evaluate?tenant=demo'`);
+  }
 }
 
 main().catch((error: unknown) => {

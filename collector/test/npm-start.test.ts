@@ -41,12 +41,21 @@ async function startNpm(): Promise<{ npm: ChildProcess; output: () => string; ex
 }
 
 describe('npm start (the Quick start command)', () => {
-  it('serves the collector and the demo, and a SIGTERM to npm reaches the collector, which drains and exits 0', async () => {
+  it('serves the collector and the demo, prints a read key for the demo tenant, and a SIGTERM to npm reaches the collector, which drains and exits 0', async () => {
     const { npm, output, exited, base, serverPid } = await startNpm();
     try {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/demo/`)).status).toBe(200);
       expect(serverPid).toBeGreaterThan(0);
+      // The demo tenant's read key for this run, as printed: it reads the demo tenant back, and nothing is read without it.
+      const readKey = /demo tenant read key \(this run only\): (\S+)/.exec(output())?.[1];
+      expect(readKey).toBeDefined();
+      const evaluate = `${base}/v1/alerts/evaluate?tenant=demo`;
+      const answer = await fetch(evaluate, { headers: { authorization: `Bearer ${readKey}` } });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { tenant: string; rules: unknown[] }).rules.length).toBeGreaterThan(10);
+      expect((await fetch(evaluate)).status).toBe(401);
+      expect((await fetch(evaluate, { headers: { authorization: 'Bearer not-the-key-0123456789' } })).status).toBe(401);
 
       npm.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -72,11 +72,22 @@ export const DEFAULT_SERVER_RATE_LIMIT: RateLimit = { perSecond: 200, burst: 400
 /**
  * Zero-config tenants for the demo: tenant `demo` whose public key is `demo`,
  * usable from the collector's own origin and from localhost pages. It has no
- * server key, so nothing can be read back without a tenants file.
+ * server key, so nothing can be read back without a tenants file or
+ * {@link demoTenantsWithReadKey}.
  */
 export const DEMO_TENANTS: TenantsConfig = {
   tenants: [{ id: 'demo', publicKeys: [{ key: 'demo', origins: ['self', 'localhost'] }], serverKeys: [] }],
 };
+
+/**
+ * {@link DEMO_TENANTS} plus one server key `demo-read` of scope `read` with
+ * the secret `key`: what the server gives the zero-config demo tenant, with
+ * a random key per run that it prints, so a new user can read their data
+ * back (`GET /v1/alerts/evaluate?tenant=demo`, `GET /v1/sessions/...`).
+ */
+export function demoTenantsWithReadKey(key: string): TenantsConfig {
+  return { tenants: DEMO_TENANTS.tenants.map((tenant) => ({ ...tenant, serverKeys: [{ id: 'demo-read', key, scopes: ['read'] }] })) };
+}
 
 /** A public ingest key as looked up by the collector. */
 export interface PublicKeyGrant {
