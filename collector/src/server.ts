@@ -12,6 +12,7 @@ import { parseServerArgs } from './cli/args.js';
 import { serverEventsConfigFromEnv } from './server-events/config.js';
 import { loggingFromEnv } from './logging.js';
 import { storeConfigFromEnv } from './store/config.js';
+import { telemetryConfigFromEnv } from './telemetry/config.js';
 
 /** How long in-flight requests get to finish after a signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -68,9 +69,16 @@ async function main(): Promise<void> {
   if (serverEvents.keys.length > 0) {
     console.log(`rtcpulse collector: server keys: ${serverEvents.keys.length} from RTCPULSE_SERVER_KEYS (scope events)`);
   }
+  const telemetry = telemetryConfigFromEnv(process.env);
+  console.log(
+    telemetry.otlp
+      ? `rtcpulse collector: OTLP metrics export to ${telemetry.otlp.url} every ${telemetry.otlp.intervalMs / 1000} s; /metrics too`
+      : 'rtcpulse collector: OTLP metrics export off (set OTEL_EXPORTER_OTLP_ENDPOINT); /metrics only',
+  );
   const app = await buildApp({
     security: securityOptions,
     serverEvents,
+    telemetry,
     store,
     ...loggingFromEnv(process.env),
     ...(args.demo ? { demoDir: repoPath('examples/demo'), sdkDir: repoPath('packages/sdk/dist') } : {}),

@@ -50,6 +50,7 @@ describe('npm start (the Quick start command)', () => {
       // The demo tenant's read key for this run, as printed: it reads the demo tenant back, and nothing is read without it.
       const readKey = /demo tenant read key \(this run only\): (\S+)/.exec(output())?.[1];
       expect(readKey).toBeDefined();
+      expect(output()).toContain('OTLP metrics export off (set OTEL_EXPORTER_OTLP_ENDPOINT)');
       const evaluate = `${base}/v1/alerts/evaluate?tenant=demo`;
       const answer = await fetch(evaluate, { headers: { authorization: `Bearer ${readKey}` } });
       expect(answer.status).toBe(200);
