@@ -7,7 +7,8 @@ export interface RtcPulse {
   readonly sampled: boolean;
   /**
    * Starts observing a peer connection; returns the id it is reported under
-   * (`options.id`, else `pc0`, `pc1`, … in order; the same id again for a
+   * (`options.id` as text cut to 128 characters, `-` for an empty one, else
+   * `pc0`, `pc1`, … in order; the same id again for a
    * connection already observed). Anything that is not a peer connection
    * (no `getStats` function: `null`, `{}`, …) is ignored: `onError` is
    * called once with `observe: not a peer connection`, nothing is reported,
