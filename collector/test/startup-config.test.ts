@@ -149,8 +149,8 @@ describe('the audit HMAC key file', () => {
     const dir = join(cwd, 'upgraded');
     await mkdir(join(dir, '.data'), { recursive: true });
     await writeFile(join(dir, '.data/audit-hmac.key'), `${'ab'.repeat(32)}\n`);
-    // A store written before the key moved: the data directory is there and not empty.
-    await mkdir(join(dir, 'var/clickhouse/store'), { recursive: true });
+    // A store written before the key moved: the data directory holds the engine's metadata directory.
+    await mkdir(join(dir, 'var/clickhouse/metadata'), { recursive: true });
     const loaded = securityFromEnv({}, { cwd: dir, dataDir: 'var/clickhouse' });
     expect(keyOf(loaded)).toBe('ab'.repeat(32));
     expect(loaded.notes[1]).toBe(
