@@ -90,7 +90,8 @@ export function rowOfRecord(
     session_id: record.sessionId ?? '',
     call_id: record.callId ?? '',
     object: record.object ?? '',
-    reason: record.reason ?? '',
+    // Reasons may quote what a caller sent: bounded like `source`.
+    reason: (record.reason ?? '').slice(0, 512),
     details: canonicalJson(record.details ?? {}),
     dedup_key: record.dedupKey ?? '',
   };

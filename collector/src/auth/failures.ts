@@ -4,7 +4,12 @@ import { UNKNOWN_TENANT } from '../audit/record.js';
 import { CollectorError } from '../errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
-/** Auth failures audited per second at most; the rest are counted into the next row written. */
+/**
+ * Auth failures audited per second at most, per tenant (refusals of unknown
+ * keys share the `_unknown` budget); the rest are counted into that tenant's
+ * next row. Separate budgets keep a flood of unknown keys from hiding a
+ * tenant's own refusals, and each tenant's chain counts only its own.
+ */
 export const AUTH_FAILURE_AUDIT_LIMIT = { perSecond: 20, burst: 100 } as const;
 
 /** What is known about a refused credential. */
@@ -22,17 +27,20 @@ export interface AuthFailureRecorder {
 
 /** Create an {@link AuthFailureRecorder} writing to `audit`. */
 export function createAuthFailureRecorder(audit: () => AuditLog, limiter: RateLimiter): AuthFailureRecorder {
-  let suppressed = 0;
+  // Refusals not audited since the tenant's last row; tenants are those of configured keys, plus `_unknown`.
+  const suppressedOf = new Map<string, number>();
   return {
     refuse(request, status, reason, known = {}) {
-      const budget = limiter.take('\0auth-failures', AUTH_FAILURE_AUDIT_LIMIT);
+      const tenant = known.tenant ?? UNKNOWN_TENANT;
+      const budget = limiter.take(`\0auth-failures\0${tenant}`, AUTH_FAILURE_AUDIT_LIMIT);
+      const suppressed = suppressedOf.get(tenant) ?? 0;
       if (!budget.ok) {
-        suppressed++;
+        suppressedOf.set(tenant, suppressed + 1);
       } else {
         const origin = request.headers.origin;
         audit().appendLater([
           {
-            tenant: known.tenant ?? UNKNOWN_TENANT,
+            tenant,
             action: 'auth.failure',
             outcome: 'failure',
             ...(known.keyId ? { actor: { kind: known.keyKind ?? 'public_key', id: known.keyId } } : {}),
@@ -42,7 +50,7 @@ export function createAuthFailureRecorder(audit: () => AuditLog, limiter: RateLi
             details: { status, ...(suppressed > 0 ? { suppressed_before: suppressed } : {}) },
           },
         ]);
-        suppressed = 0;
+        suppressedOf.delete(tenant);
       }
       const code = status === 401 ? 'RTCPULSE_UNAUTHENTICATED' : 'RTCPULSE_FORBIDDEN';
       return new CollectorError(status, code, reason);

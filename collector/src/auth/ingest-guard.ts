@@ -52,7 +52,9 @@ export function ingestOnRequest(deps: IngestGuardDeps) {
     const grant = deps.tenants().publicKey(key);
     if (!grant) throw deps.failures.refuse(request, 401, 'unknown ingest key');
     if (typeof origin === 'string' && !isOriginAllowed(grant.origins, origin, request.headers.host)) {
-      throw deps.failures.refuse(request, 403, `origin ${origin} is not allowed for this ingest key`, {
+      // The origin is the caller's text: quoted at most 256 characters long in the answer, the log and the audit row.
+      const quoted = origin.length > 256 ? `${origin.slice(0, 256)}…` : origin;
+      throw deps.failures.refuse(request, 403, `origin ${quoted} is not allowed for this ingest key`, {
         tenant: grant.tenant,
         keyId: grant.keyId,
       });
