@@ -163,21 +163,24 @@ describe('read paths', () => {
 
 describe('auditing refusals under a flood', () => {
   it("keeps each tenant's refusals in its own budget: a flood of unknown keys hides none of a tenant's and lends it no counts", async () => {
-    const before = (await select(app, `SELECT count() AS n FROM audit_log WHERE action = 'auth.failure' AND tenant = 'globex'`, {}))[0]?.n;
+    const count = async (): Promise<number> =>
+      Number((await select<{ n: string }>(app, `SELECT count() AS n FROM audit_log WHERE action = 'auth.failure' AND tenant = 'globex'`))[0]?.n);
+    await app.audit.flush();
+    const before = await count();
     // More than the per-second budget (burst 100) of refusals for unknown keys, from a client without any key.
     for (let i = 0; i < 150; i++) expect((await post(`/v1/reports?key=pk_flood_${i}`, 'x')).statusCode).toBe(401);
     for (let i = 0; i < 3; i++) {
       expect((await post('/v1/reports?key=pk_globex', makeBatch({ tenant: 'pk_globex' }), { origin: `https://flooded-${i}.test` })).statusCode).toBe(403);
     }
     await app.audit.flush();
-    const rows = await select(
+    const rows = await select<{ reason: string; details: string }>(
       app,
       `SELECT reason, details FROM audit_log WHERE action = 'auth.failure' AND tenant = 'globex' ORDER BY seq DESC LIMIT 3`,
       {},
     );
-    expect(Number((await select(app, `SELECT count() AS n FROM audit_log WHERE action = 'auth.failure' AND tenant = 'globex'`, {}))[0]?.n) - Number(before)).toBe(3);
+    expect((await count()) - before).toBe(3);
     expect(rows.map((r) => r.reason).reverse()).toEqual([0, 1, 2].map((i) => `origin https://flooded-${i}.test is not allowed for this ingest key`));
-    for (const row of rows) expect(JSON.parse(String(row.details))).toEqual({ status: 403 });
+    for (const row of rows) expect(JSON.parse(row.details)).toEqual({ status: 403 });
   });
 
   it('quotes at most 256 characters of a refused origin, in the answer and in the audit row', async () => {

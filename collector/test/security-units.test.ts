@@ -183,6 +183,26 @@ describe('audit chain verification (pure)', () => {
     expect(verifyAuditChain(rows.slice(2)).findings).toEqual([expect.objectContaining({ kind: 'deleted', missingSeqs: [1, 2] })]);
     expect(verifyAuditChain(rows.slice(2), undefined, { prunedStart: true }).ok).toBe(true);
   });
+
+  it('stays bounded when a seq is rewritten to a huge number, and names the renumbered row', () => {
+    const rows = chain(200);
+    // Row 150 deleted, row 151 renumbered to the largest safe integer: before, a gap of 9e15 seqs was built as an array.
+    const far = rows.filter((r) => r.seq !== 150).map((r) => (r.seq === 151 ? { ...r, seq: Number.MAX_SAFE_INTEGER } : r));
+    const findings = verifyAuditChain(far).findings;
+    const deleted = findings.find((f) => f.kind === 'deleted');
+    // Judged by seq order the break sits after seq 200; the reorder finding names the renumbered row and its place.
+    expect(deleted?.message).toBe(`rows seq 201 to ${Number.MAX_SAFE_INTEGER - 1} (${Number.MAX_SAFE_INTEGER - 201} rows) were deleted (between seq 200 and seq ${Number.MAX_SAFE_INTEGER})`);
+    expect(findings.find((f) => f.kind === 'reordered')?.message).toMatch(
+      new RegExp(`most likely renumbered: row seq ${Number.MAX_SAFE_INTEGER} sits in the chain between seq 149 and seq 152$`),
+    );
+    expect(deleted?.kind === 'deleted' && deleted.missingSeqs.length).toBe(1000);
+    for (const f of findings) expect(f.message.length).toBeLessThan(2000);
+    // One row moved far ahead (20 → 21000): the finding names it and where the chain has it, not only the 181 rows it jumped.
+    const moved = rows.map((r) => (r.seq === 20 ? { ...r, seq: 21_000 } : r));
+    const reordered = verifyAuditChain(moved).findings.find((f) => f.kind === 'reordered');
+    expect(reordered?.message).toMatch(/ and \d+ more are out of order: .*; most likely renumbered: row seq 21000 sits in the chain between seq 19 and seq 21$/);
+    expect(reordered?.message.length).toBeLessThan(2000);
+  });
 });
 
 describe('UTF-8 check of streamed bodies', () => {

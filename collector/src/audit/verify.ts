@@ -16,7 +16,47 @@ export interface AuditVerification {
   readonly findings: readonly AuditFinding[];
 }
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+/** Seqs listed at most in one finding; a wider gap is described by its ends and size (a seq can be rewritten to any number). */
+const MAX_LISTED = 1000;
+
+/** The seqs from `from` up to `to` (excluded), at most {@link MAX_LISTED} of them. */
+const range = (from: number, to: number): number[] => Array.from({ length: Math.min(MAX_LISTED, Math.max(0, to - from)) }, (_, i) => from + i);
+
+/** `seq 4`, `seq 4, 5, 6`, or `seq 4 to 9999 (9996 rows)`: the seqs from `from` up to `to` (excluded), for a message. */
+function describeGap(from: number, to: number): string {
+  const count = to - from;
+  return count > 10 ? `seq ${from} to ${to - 1} (${count} rows)` : `seq ${range(from, to).join(', ')}`;
+}
+
+/** A list of seqs for a message: all of them up to 20, else the first 20 and how many more. */
+function listSeqs(seqs: readonly number[]): string {
+  return seqs.length > 20 ? `${seqs.slice(0, 20).join(', ')} and ${seqs.length - 20} more` : seqs.join(', ');
+}
+
+/**
+ * The rows out of place in `chainSeqs` (seqs in chain order): those outside
+ * one longest increasing run through it, the fewest rows whose moving
+ * explains the order (one row renumbered far away, not every row it jumped).
+ */
+function displaced(chainSeqs: readonly number[]): Set<number> {
+  const tails: number[] = [];
+  const previous: number[] = [];
+  for (let i = 0; i < chainSeqs.length; i++) {
+    const seq = chainSeqs[i] as number;
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((chainSeqs[tails[mid] as number] as number) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    previous[i] = lo > 0 ? (tails[lo - 1] as number) : -1;
+    tails[lo] = i;
+  }
+  const kept = new Set<number>();
+  for (let i = tails[tails.length - 1] ?? -1; i >= 0; i = previous[i] as number) kept.add(i);
+  return new Set(chainSeqs.filter((_, i) => !kept.has(i)));
+}
 
 /** Follow `prev_hash` links from the genesis, restarting at rows whose predecessor is gone. */
 function walkChain(rows: readonly AuditRow[]): { order: AuditRow[]; orphans: AuditRow[]; strays: AuditRow[] } {
@@ -46,11 +86,21 @@ function reorderFinding(order: readonly AuditRow[]): AuditFinding | undefined {
   const first = sortedSeqs.findIndex((seq, i) => chainSeqs[i] !== seq);
   const last = sortedSeqs.length - 1 - [...sortedSeqs].reverse().findIndex((seq, i) => chainSeqs[chainSeqs.length - 1 - i] !== seq);
   const chainOrder = chainSeqs.slice(first, last + 1);
+  const message = `rows seq ${listSeqs(moved)} are out of order: the hash chain links them as ${
+    chainOrder.length > 20 ? `${chainOrder.slice(0, 20).join(' -> ')} -> … (${chainOrder.length} rows)` : chainOrder.join(' -> ')
+  }`;
+  // When many rows are out of order because a few were renumbered, name those with their place in the chain.
+  const outOfPlace = moved.length > 2 ? [...displaced(chainSeqs)] : [];
+  const where = outOfPlace.slice(0, 10).map((seq) => {
+    const i = chainSeqs.indexOf(seq);
+    const between = [chainSeqs[i - 1], chainSeqs[i + 1]].filter((n) => n !== undefined).map((n) => `seq ${n}`);
+    return `row seq ${seq} sits in the chain ${between.length === 2 ? `between ${between.join(' and ')}` : `next to ${between.join('')}`}`;
+  });
   return {
     kind: 'reordered',
-    seqs: moved,
-    chainOrder,
-    message: `rows seq ${moved.join(', ')} are out of order: the hash chain links them as ${chainOrder.join(' -> ')}`,
+    seqs: moved.slice(0, MAX_LISTED),
+    chainOrder: chainOrder.slice(0, MAX_LISTED),
+    message: outOfPlace.length > 0 && outOfPlace.length < moved.length ? `${message}; most likely renumbered: ${where.join('; ')}` : message,
   };
 }
 
@@ -81,7 +131,7 @@ export function verifyAuditChain(
   const firstRow = rows[0];
   if (firstRow && !options.prunedStart && firstRow.prev_hash !== GENESIS_HASH && orphans.includes(firstRow) && firstRow.seq > 1) {
     const missing = range(1, firstRow.seq);
-    findings.push({ kind: 'deleted', afterSeq: 0, beforeSeq: firstRow.seq, missingSeqs: missing, message: `rows seq ${missing.join(', ')} were deleted (the chain starts at seq ${firstRow.seq})` });
+    findings.push({ kind: 'deleted', afterSeq: 0, beforeSeq: firstRow.seq, missingSeqs: missing, message: `rows ${describeGap(1, firstRow.seq)} were deleted (the chain starts at seq ${firstRow.seq})` });
   }
   for (const orphan of orphans) {
     const before = rows[(bySeqIndex.get(orphan) ?? 0) - 1];
@@ -89,7 +139,7 @@ export function verifyAuditChain(
     const missing = range(before.seq + 1, orphan.seq);
     const message =
       missing.length > 0
-        ? `row${missing.length > 1 ? 's' : ''} seq ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} deleted (between seq ${before.seq} and seq ${orphan.seq})`
+        ? `row${missing.length > 1 ? 's' : ''} ${describeGap(before.seq + 1, orphan.seq)} ${missing.length > 1 ? 'were' : 'was'} deleted (between seq ${before.seq} and seq ${orphan.seq})`
         : `the chain breaks between seq ${before.seq} and seq ${orphan.seq}: a row was deleted and renumbered around, or seq ${before.seq} was rewritten with a new hash`;
     findings.push({ kind: 'deleted', afterSeq: before.seq, beforeSeq: orphan.seq, missingSeqs: missing, message });
   }
