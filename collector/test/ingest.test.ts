@@ -174,6 +174,23 @@ describe('POST /v1/reports with an invalid batch', () => {
     expect(await countsFor(app, 'far-future')).toEqual({ samples: 0, events: 0, batches: 0 });
   });
 
+  it('rejects text with a lone surrogate escape, naming where (stored, it would turn into U+FFFD), and keeps escaped pairs', async () => {
+    const batch = makeBatch({ sessionId: 'lone-surrogate', callId: 'call-x' });
+    const send = (text: string) =>
+      app.inject({ method: 'POST', url: `/v1/reports?key=${encodeURIComponent(batch.tenant)}`, headers: { 'content-type': 'application/json' }, payload: text });
+    const lone = await send(JSON.stringify(batch).replace('"call-x"', '"call-\\ud800"'));
+    expect(lone.statusCode).toBe(400);
+    expect(lone.json<{ message: string }>().message).toBe('body/callId is not well-formed Unicode (a lone surrogate escape such as \\ud800)');
+    const lowOnly = await send(JSON.stringify({ ...batch, events: [{ ts: T0, type: 'audit', name: 'join', state: 'x' }] }).replace('"state":"x"', '"state":"\\udc00"'));
+    expect(lowOnly.json<{ message: string }>().message).toMatch(/^body\/events\/0\/state is not well-formed Unicode/);
+    expect(await countsFor(app, 'lone-surrogate')).toEqual({ samples: 0, events: 0, batches: 0 });
+    // A pair written as escapes (🎥) is well formed and stored as sent.
+    const paired = await send(JSON.stringify(batch).replace('"call-x"', '"call-\\ud83c\\udfa5"'));
+    expect(paired.statusCode).toBe(202);
+    const [row] = await select<{ call_id: string }>(app, `SELECT any(call_id) AS call_id FROM samples WHERE session_id = 'lone-surrogate'`);
+    expect(row?.call_id).toBe('call-🎥');
+  });
+
   it('rejects malformed JSON, unsupported content types and oversized bodies', async () => {
     const malformed = await post('{"v":1,');
     expect(malformed.statusCode).toBe(400);
