@@ -1,5 +1,6 @@
 import { batchIdsHash, type IngestRecord } from '../store/record.js';
 import type { Store } from '../store/store.js';
+import { isRecordError } from './record-error.js';
 import type { Spool, SpoolGroup } from './spool.js';
 import { newJob, WRITER_DEFAULTS, type Job, type WriterLog, type WriterOptions } from './writer-job.js';
 
@@ -11,9 +12,10 @@ export type { WriterLog, WriterOptions } from './writer-job.js';
  * after an outage) several are inserted as one, after a group manifest is
  * fsync'd, so that a crash mid-way replays the same group with the same
  * tokens. A failed insert is retried with exponential backoff until
- * ClickHouse takes it; records ClickHouse keeps refusing while otherwise
- * healthy are quarantined (moved aside in the spool) so they cannot block
- * the ones behind them.
+ * ClickHouse takes it; records ClickHouse keeps refusing for their data (a
+ * parse or type error, see `isRecordError`) while otherwise healthy are
+ * quarantined (moved aside in the spool) so they cannot block the ones
+ * behind them. Any other failure (a full disk, a memory limit) only waits.
  */
 export class RecordWriter {
   readonly #queue: Job[] = [];
@@ -180,9 +182,12 @@ export class RecordWriter {
         this.onIdle?.();
         failures += 1;
         this.log.warn({ err: error, seq: head.seq, failures }, 'insert failed; the records stay spooled');
-        if (failures >= this.#options.quarantineAfter && (await this.store.isReady())) {
+        // Only a record ClickHouse cannot take (its data: a parse or type error) is moved aside; a full
+        // disk, a memory limit or a timeout is the server's state, and its records wait for it, however long.
+        if (failures >= this.#options.quarantineAfter && isRecordError(error) && (await this.store.isReady())) {
           await this.#quarantine(error);
           failures = 0;
+          backoff = this.#options.minBackoffMs;
           continue;
         }
         if (this.#stopped) break;
