@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleColumns, SAMPLE_LABELS } from '@rtcpulse/schema';
 import { DEDUP_WINDOW_BLOCKS, type CollectorApp } from '../src/index.js';
@@ -63,6 +65,27 @@ describe('migrations', () => {
     current = await restart();
     expect(await countsFor(current, 'kept')).toEqual({ samples: 10, events: 6, batches: 1 });
     expect(await samplesColumns(current)).toEqual(samplesTable().columns.map((c) => c.name));
+  });
+
+  it('rewrite no table metadata on a start that changes nothing (a no-op ALTER would, and a full disk then leaves it empty)', async () => {
+    await restart();
+    const metadata = (): Map<string, number> => {
+      const files = new Map<string, number>();
+      const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else if (entry.name.endsWith('.sql')) files.set(path, statSync(path).mtimeMs);
+        }
+      };
+      walk(join(dataDir, 'store'));
+      return files;
+    };
+    const before = metadata();
+    expect(before.size).toBeGreaterThanOrEqual(allTables().length);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await restart();
+    expect(metadata()).toEqual(before);
   });
 
   it('still drop a retry of a batch stored before the restart', async () => {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SchemaOptions } from './config.js';
 import { migrationStatements, tables } from './ddl.js';
+import { neededStatements } from './needed-alters.js';
 import { VIEW_MARKER, rollupTables, rollupViews } from './rollups.js';
 import { onCluster, physicalTable } from './table-sql.js';
 import { reconcileTtl } from './ttl.js';
@@ -56,11 +57,13 @@ async function dropStaleViews(client: ClickHouseClient, options: SchemaOptions):
  * Bring the schema up to the registry and the options: create what is
  * missing, add columns the registry gained, keep deduplication on, replace
  * rollup views whose query changed, and set each table's TTL to the
- * configured retention (changed only when it differs). Safe on every start.
+ * configured retention (changed only when it differs). Safe on every start,
+ * and a start that changes nothing alters nothing.
  */
 export async function migrate(client: ClickHouseClient, options: SchemaOptions = {}): Promise<void> {
   await checkVersion(client);
-  for (const query of migrationStatements(options)) {
+  // Only what changes something: a no-op ALTER still rewrites metadata (see `neededStatements`).
+  for (const query of await neededStatements(client, migrationStatements(options))) {
     await client.command({ query });
   }
   await dropStaleViews(client, options);
