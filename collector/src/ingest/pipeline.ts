@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { reportKey, type AcceptedReport } from '../store/record.js';
 import type { Store } from '../store/store.js';
 import { Batcher } from './batcher.js';
 import type { IngestOptions } from './options.js';
 import { RecentReports, loadRecentReportKeys } from './recent-reports.js';
-import { Spool } from './spool.js';
+import { DAMAGED_DIR, Spool } from './spool.js';
 import { RecordWriter, type WriterLog, type WriterOptions } from './writer.js';
 
 /** Why a report was not accepted: every case is answered 503 with `Retry-After`. */
@@ -74,7 +75,7 @@ export class IngestPipeline {
   constructor(
     private readonly store: Store,
     readonly options: IngestOptions,
-    log: WriterLog,
+    private readonly log: WriterLog,
     writerOptions: Partial<WriterOptions> = {},
   ) {
     this.spool = new Spool(options.spoolDir, options.spoolMaxBytes);
@@ -99,6 +100,12 @@ export class IngestPipeline {
    */
   async start(): Promise<void> {
     const entries = await this.spool.open();
+    for (const { name, reason } of this.spool.setAside) {
+      this.log.error(
+        { file: name, reason, movedTo: join(this.spool.dir, DAMAGED_DIR) },
+        'spool file could not be read at start (it may hold an acknowledged record); moved aside for an operator',
+      );
+    }
     this.#lastSeq = Math.max(await this.spool.maxSeq(), await this.store.maxRecordSeq());
     for (const key of await loadRecentReportKeys(this.store.client, this.options.recentWindowMinutes, this.options.recentReports)) {
       this.#recent.add(key);

@@ -8,6 +8,10 @@ const SUFFIX = '.rec';
 const GROUP_SUFFIX = '.grp';
 /** Quarantined records (refused by ClickHouse while it was up) are moved here, never deleted. */
 export const QUARANTINE_DIR = 'quarantine';
+/** Files found in the spool at start that are complete but unreadable, or not records at all: moved here, never deleted. */
+export const DAMAGED_DIR = 'damaged';
+/** A record's file name: its sequence number, zero-padded. */
+const RECORD_NAME = /^\d{17}\.rec$/;
 
 /** A record on disk: its sequence number and size. */
 export interface SpoolEntry {
@@ -40,15 +44,46 @@ export function encodeRecord(record: IngestRecord): Buffer {
   return Buffer.concat(encodeParts(record));
 }
 
+/**
+ * What a record file holds: the record; `torn` when its write never
+ * finished (empty, a header cut short, or a body shorter than the header
+ * says: a crash while writing, so never acknowledged); or why a complete
+ * file cannot be read (another header, a checksum that fails, a body that
+ * is not a record), which may be a record that was acknowledged.
+ */
+export type RecordFile = { readonly record: IngestRecord } | { readonly torn: true } | { readonly damaged: string };
+
+/** Read a file {@link encodeRecord} wrote; see {@link RecordFile}. */
+export function readRecordFile(data: Buffer): RecordFile {
+  const newline = data.indexOf(0x0a);
+  if (newline < 0) return MAGIC.startsWith(data.toString('latin1', 0, MAGIC.length)) && data.length < 64 ? { torn: true } : { damaged: 'no header line' };
+  const [magic, version, length, checksum] = data.subarray(0, newline).toString().split(' ');
+  if (`${magic} ${version}` !== MAGIC) return { damaged: 'not a spool record (unknown header)' };
+  const body = data.subarray(newline + 1);
+  if (body.length < Number(length)) return { torn: true };
+  if (body.length !== Number(length)) return { damaged: `body of ${body.length} bytes where the header says ${length}` };
+  if (crc32(body) !== Number(checksum)) return { damaged: 'checksum mismatch' };
+  let record: unknown;
+  try {
+    record = JSON.parse(body.toString());
+  } catch {
+    return { damaged: 'body is not JSON' };
+  }
+  const shaped = record as Partial<IngestRecord> | null;
+  if (typeof shaped?.seq !== 'number' || !Array.isArray(shaped.reports)) return { damaged: 'body is not a record (no seq or reports)' };
+  return { record: shaped as IngestRecord };
+}
+
 /** Decode what {@link encodeRecord} wrote; `undefined` for a torn or damaged file. */
 export function decodeRecord(data: Buffer): IngestRecord | undefined {
-  const newline = data.indexOf(0x0a);
-  if (newline < 0) return undefined;
-  const [magic, version, length, checksum] = data.subarray(0, newline).toString().split(' ');
-  if (`${magic} ${version}` !== MAGIC) return undefined;
-  const body = data.subarray(newline + 1);
-  if (body.length !== Number(length) || crc32(body) !== Number(checksum)) return undefined;
-  return JSON.parse(body.toString()) as IngestRecord;
+  const file = readRecordFile(data);
+  return 'record' in file ? file.record : undefined;
+}
+
+/** A file set aside at start, and why. */
+export interface SetAside {
+  readonly name: string;
+  readonly reason: string;
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -95,25 +130,40 @@ export class Spool {
     return this.#usedBytes + bytes <= this.maxBytes;
   }
 
+  /** Files {@link Spool.open} moved to `damaged/`, with why (for the start-up log). */
+  readonly setAside: SetAside[] = [];
+
   /**
    * Create the directory and list the records left by an earlier run, oldest
-   * first. Torn files (a crash while writing, so never acknowledged) are deleted.
+   * first. Torn files (a crash while writing, so never acknowledged) are
+   * deleted. A complete file that cannot be read (a failing checksum, a body
+   * that is not a record), a `.rec` that is not named like a record, or a
+   * directory in its place is moved to `damaged/` and listed in
+   * {@link Spool.setAside}: it may hold an acknowledged record, and one bad
+   * file must not stop the start.
    */
   async open(): Promise<SpoolEntry[]> {
     await mkdir(join(this.dir, QUARANTINE_DIR), { recursive: true });
-    const all = await readdir(this.dir);
-    const names = all.filter((n) => n.endsWith(SUFFIX)).sort();
+    const all = await readdir(this.dir, { withFileTypes: true });
     const entries: SpoolEntry[] = [];
-    for (const name of names) {
-      const path = join(this.dir, name);
-      const data = await readFile(path);
-      if (!decodeRecord(data)) {
+    for (const item of all.filter((d) => d.name.endsWith(SUFFIX)).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(this.dir, item.name);
+      const file: RecordFile = !item.isFile()
+        ? { damaged: 'not a regular file' }
+        : !RECORD_NAME.test(item.name)
+          ? { damaged: 'not named like a spool record' }
+          : readRecordFile(await readFile(path));
+      if ('torn' in file) {
         await unlink(path);
-        continue;
+      } else if ('damaged' in file) {
+        await mkdir(join(this.dir, DAMAGED_DIR), { recursive: true });
+        await rename(path, join(this.dir, DAMAGED_DIR, item.name));
+        this.setAside.push({ name: item.name, reason: file.damaged });
+      } else {
+        const entry = { seq: Number(item.name.slice(0, -SUFFIX.length)), bytes: (await stat(path)).size };
+        this.#track(entry);
+        entries.push(entry);
       }
-      const entry = { seq: Number(name.slice(0, -SUFFIX.length)), bytes: data.length };
-      this.#track(entry);
-      entries.push(entry);
     }
     return entries;
   }
@@ -123,11 +173,17 @@ export class Spool {
     const names = (await readdir(this.dir)).filter((n) => n.endsWith(GROUP_SUFFIX)).sort();
     const groups: SpoolGroup[] = [];
     for (const name of names) {
+      let group: Partial<SpoolGroup> | null = null;
       try {
-        groups.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as SpoolGroup);
+        group = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as Partial<SpoolGroup> | null;
       } catch {
-        // A manifest torn by a crash was never followed by its insert: its records replay one by one.
-        await unlink(join(this.dir, name));
+        // Torn or unreadable: handled below.
+      }
+      if (Number.isInteger(group?.seq) && Array.isArray(group?.seqs) && group.seqs.every(Number.isInteger) && typeof group.tokenSeed === 'string') {
+        groups.push(group as SpoolGroup);
+      } else {
+        // A manifest torn by a crash was never followed by its insert (nor is one of another shape): its records replay one by one.
+        await unlink(join(this.dir, name)).catch(() => undefined);
       }
     }
     return groups;
