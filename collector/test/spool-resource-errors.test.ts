@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUARANTINE_DIR } from '../src/ingest/spool.js';
 import { clickhouseCode, isRecordError } from '../src/ingest/record-error.js';
 import type { CollectorApp } from '../src/index.js';
-import { appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import { T0, appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
 
 /**
  * The real engine refusing inserts for its own state, not the record's: a
@@ -12,6 +13,7 @@ import { appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir } from '
  * (252) while `SELECT 1` still answers, as a full disk (243) does. Acknowledged
  * reports must wait for the engine, never be moved aside.
  */
+const SPOOL_CAP = 400_000;
 let app: CollectorApp;
 let dataDir: string;
 let spoolDir: string;
@@ -19,7 +21,7 @@ let spoolDir: string;
 beforeAll(async () => {
   dataDir = await tempDataDir();
   spoolDir = join(dataDir, 'spool');
-  app = await appOn(dataDir, { ingest: { spoolDir, ackWaitMs: 0 } });
+  app = await appOn(dataDir, { ingest: { spoolDir, ackWaitMs: 0, spoolMaxBytes: SPOOL_CAP } });
 });
 afterAll(async () => {
   await app?.close();
@@ -70,5 +72,33 @@ describe('spooled records while ClickHouse refuses inserts for its own state', (
     expect(parse).toBeDefined();
     expect(isRecordError(parse)).toBe(true);
     expect(isRecordError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }))).toBe(false);
+  });
+
+  it('counts a gzip-compressed report at its decompressed size against the spool cap, so the cap holds', async () => {
+    await app.store.client.command({ query: 'ALTER TABLE samples MODIFY SETTING parts_to_throw_insert = 1' });
+    try {
+      const statuses: number[] = [];
+      // Very compressible, as repetitive JSON is: 40 error events with the same long message.
+      const events = Array.from({ length: 40 }, (_, k) => ({ ts: T0 + k, type: 'error' as const, stage: 'app', name: 'Error', message: 'x'.repeat(500) }));
+      const send = (i: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/reports?key=acme-public-key',
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          payload: gzipSync(JSON.stringify(makeBatch({ sessionId: `gzip-${i}`, events }))),
+        });
+      // Waves of 40 at once, as many clients send: each in-flight report must count at its real size.
+      for (let wave = 0; wave < 10 && !statuses.includes(503); wave++) {
+        const answers = await Promise.all(Array.from({ length: 40 }, (_, k) => send(wave * 40 + k)));
+        statuses.push(...answers.map((a) => a.statusCode));
+      }
+      expect(statuses).toContain(503);
+      expect(statuses.filter((s) => s === 202).length).toBeGreaterThan(10);
+      const onDisk = readdirSync(spoolDir).filter((n) => n.endsWith('.rec')).reduce((sum, n) => sum + statSync(join(spoolDir, n)).size, 0);
+      expect(onDisk).toBeLessThanOrEqual(SPOOL_CAP);
+    } finally {
+      await app.store.client.command({ query: 'ALTER TABLE samples MODIFY SETTING parts_to_throw_insert = 3000' });
+    }
+    expect(await waitFor(async () => readdirSync(spoolDir).filter((n) => n.endsWith('.rec')).length === 0, 30_000)).toBe(true);
   });
 });

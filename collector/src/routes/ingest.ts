@@ -13,12 +13,13 @@ export const AcceptedResponseSchema = Type.Object({
   durable: Type.Optional(Type.Union([Type.Literal('stored'), Type.Literal('spooled'), Type.Literal('duplicate')])),
 });
 
-/** Bodies sent compressed are counted at this multiple of their wire size against the spool cap. */
-const COMPRESSED_SIZE_FACTOR = 4;
-
+/**
+ * What a report counts against the spool cap: the bytes of its JSON as
+ * parsed, after any decompression, whatever `Content-Length` said (a
+ * gzip'd or chunked body's wire size says little about what is spooled).
+ */
 function bodyBytes(request: FastifyRequest): number {
-  const length = Number(request.headers['content-length'] ?? 0) || 0;
-  return request.headers['content-encoding'] ? length * COMPRESSED_SIZE_FACTOR : length;
+  return request.decodedBodyBytes ?? (Number(request.headers['content-length'] ?? 0) || 0);
 }
 
 /**

@@ -3,6 +3,13 @@ import { CollectorError } from '../errors.js';
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** UTF-8 bytes of the JSON body as parsed (after any decompression), set by {@link explainedJsonParser}. */
+    decodedBodyBytes?: number;
+  }
+}
+
 /** A JSON escape of a UTF-16 surrogate (`\ud83c`): only escapes can put a lone one into a parsed string. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 /** A surrogate without its other half. */
@@ -36,6 +43,7 @@ function illFormedText(value: unknown, path: string): string | undefined {
 export function explainedJsonParser(fastify: FastifyInstance): (request: FastifyRequest, body: string, done: ParserDone) => void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   return (request, body, done) => {
+    request.decodedBodyBytes = Buffer.byteLength(body);
     void parse(request, body, (error, value) => {
       if (!error) {
         const where = SURROGATE_ESCAPE.test(body) ? illFormedText(value, 'body') : undefined;
