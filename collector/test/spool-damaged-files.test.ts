@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAMAGED_DIR, encodeRecord } from '../src/ingest/spool.js';
@@ -85,5 +85,19 @@ describe('the spool at start, with damaged and unexpected files in it', () => {
         ['old-records.rec', 'not a regular file'],
       ]),
     );
+  });
+
+  it('makes the spool directory again when it was removed while running, and keeps accepting', async () => {
+    const current = app as CollectorApp;
+    await rm(spoolDir, { recursive: true, force: true });
+    const response = await current.inject({
+      method: 'POST',
+      url: '/v1/reports?key=acme-public-key',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(makeBatch({ sessionId: 'after-rm' })),
+    });
+    expect(response.statusCode).toBe(202);
+    expect(await waitFor(async () => ((await countsFor(current, 'after-rm')).batches ?? 0) > 0, 30_000)).toBe(true);
+    expect(existsSync(join(spoolDir, 'quarantine'))).toBe(true);
   });
 });

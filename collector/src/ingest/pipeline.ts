@@ -198,7 +198,13 @@ export class IngestPipeline {
 
   async #flush(items: Pending[]): Promise<Flushed> {
     const record = { seq: this.#nextSeq(), reports: items.map((i) => i.report) };
-    await this.spool.append(record);
+    try {
+      await this.spool.append(record);
+    } catch (error) {
+      // Its reports are answered 503 (`spool-error`); the reason is said here, once per record.
+      this.log.error({ err: error, dir: this.spool.dir, reports: items.length }, 'could not write to the spool; reports refused with 503');
+      throw error;
+    }
     return { inserted: this.writer.enqueue(record.seq, record) };
   }
 }

@@ -217,15 +217,24 @@ export class Spool {
     // Header and body written one after the other: records are megabytes, not worth copying into one buffer.
     const parts = encodeParts(record);
     const path = join(this.dir, fileName(record.seq));
-    const file = await open(path, 'wx');
+    // A spool directory removed while running is made again (the quarantine with it).
+    const file = await open(path, 'wx').catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(join(this.dir, QUARANTINE_DIR), { recursive: true });
+      return open(path, 'wx');
+    });
     try {
       await file.writeFile(parts[0]);
       await file.writeFile(parts[1]);
       await file.sync();
-    } finally {
       await file.close();
+      await fsyncDir(this.dir);
+    } catch (error) {
+      // Never acknowledged: a partial file would only hold space (a full disk) until the next start.
+      await file.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw error;
     }
-    await fsyncDir(this.dir);
     const entry = { seq: record.seq, bytes: parts[0].length + parts[1].length };
     this.#track(entry);
     return entry;
