@@ -162,3 +162,13 @@ export async function countsFor(app: CollectorApp, sessionId: string): Promise<R
   }
   return counts;
 }
+
+/** Polls `done` every 200 ms for at most `ms`; resolves with its last answer. */
+export async function waitFor(done: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await done()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return done();
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAMAGED_DIR, encodeRecord } from '../src/ingest/spool.js';
 import type { CollectorApp } from '../src/index.js';
 import type { IngestRecord } from '../src/store/record.js';
-import { appOn, countsFor, makeBatch, removeDir, tempDataDir } from './fixtures.js';
+import { appOn, countsFor, makeBatch, removeDir, tempDataDir, waitFor } from './fixtures.js';
 
 /**
  * What an earlier run (or an operator) left in the spool directory, read by
@@ -53,15 +53,6 @@ afterAll(async () => {
   await app?.close();
   await removeDir(dataDir);
 });
-
-const waitFor = async (done: () => Promise<boolean>, ms: number): Promise<boolean> => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return done();
-};
 
 describe('the spool at start, with damaged and unexpected files in it', () => {
   it('starts, and replays the intact records exactly once', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUARANTINE_DIR } from '../src/ingest/spool.js';
 import { clickhouseCode, isRecordError } from '../src/ingest/record-error.js';
 import type { CollectorApp } from '../src/index.js';
-import { T0, appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import { T0, appOn, countsFor, makeBatch, postBatch, removeDir, tempDataDir, waitFor } from './fixtures.js';
 
 /**
  * The real engine refusing inserts for its own state, not the record's: a
@@ -27,15 +27,6 @@ afterAll(async () => {
   await app?.close();
   await removeDir(dataDir);
 });
-
-const waitFor = async (done: () => Promise<boolean>, ms: number): Promise<boolean> => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return done();
-};
 
 describe('spooled records while ClickHouse refuses inserts for its own state', () => {
   it('keeps them spooled through many failed attempts (no quarantine) and inserts them once the engine takes inserts again', async () => {
