@@ -6,6 +6,7 @@
  * back over earlier samples and into gaps), plus a few hand-made sessions
  * that reach into gaps in known ways. Deterministic for a given seed.
  */
+import { seededRandom } from '@rtcpulse/collector/fault/sdk-reports';
 
 /** One `samples` row as the test inserts it. */
 export interface SampleRow {
@@ -31,18 +32,6 @@ interface Sample {
   readonly tsMs: number;
   readonly durMs: number;
   readonly candidate: string;
-}
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CANDIDATES = ['host', 'srflx', 'relay'] as const;
@@ -119,7 +108,7 @@ function rows(tenant: string, sessionId: string, region: string, samples: readon
  * tenants; each session has a region of its own, so result rows name it.
  */
 export function generateSessions(seed: number, count: number, t0: number): SampleRow[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const out: SampleRow[] = [];
   for (let i = 0; i < count; i++) {
     const id = `s${seed}-${i}`;
