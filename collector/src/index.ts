@@ -41,7 +41,7 @@ export { KEY_HEADER, verifyServerKey } from './auth/credentials.js';
 export type { AuthRefusal, ServerKeyCheck } from './auth/credentials.js';
 export { requireServerKey } from './auth/server-guard.js';
 export { isOriginAllowed } from './auth/origins.js';
-export { CLOCK_SKEW_TOLERANCE_MS, correctBatchTimestamps, correctTimestamp, measureClockSkew } from './auth/clock-skew.js';
+export { CLOCK_SKEW_TOLERANCE_MS, batchClockSkew, correctBatchTimestamps, correctTimestamp, measureClockSkew } from './auth/clock-skew.js';
 export type { ClockSkew } from './auth/clock-skew.js';
 export { DEFAULT_TIMEOUTS, hardenedServerOptions } from './auth/server-options.js';
 export type { TimeoutOptions } from './auth/server-options.js';

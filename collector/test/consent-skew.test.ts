@@ -57,6 +57,20 @@ describe('consent, sampling rate and clock skew', () => {
     ]);
   });
 
+  it('stores a batch whose sentAt disagrees with its own timestamps as sent, with the skew it measured', async () => {
+    // sentAt 0 while the samples carry real times: shifting them by the
+    // measured skew would have stored them ~56 years ahead.
+    await post({ sessionId: 'c-zero-sent', batchSeq: 0, sentAt: 0 });
+    const [batch] = await select<Record<string, unknown>>(app, "SELECT clock_skew_ms FROM batches WHERE session_id = 'c-zero-sent'");
+    expect(Number(batch?.clock_skew_ms)).toBe(COLLECTOR_NOW);
+    const [range] = await select<{ first: number; last: number }>(
+      app,
+      "SELECT toUnixTimestamp64Milli(min(ts)) AS first, toUnixTimestamp64Milli(max(ts)) AS last FROM samples WHERE session_id = 'c-zero-sent'",
+    );
+    const sent = makeBatch().samples.map((s) => s.ts);
+    expect([Number(range?.first), Number(range?.last)]).toEqual([Math.min(...sent), Math.max(...sent)]);
+  });
+
   it('keeps the session at unknown consent and no rate until the SDK sends them, then the latest', async () => {
     await post({ sessionId: 'c-session', batchSeq: 0 });
     expect(await session('c-session')).toEqual({ consent: 'unknown', sample_rate: null, batch_count: 1 });

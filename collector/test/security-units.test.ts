@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, rowHash, type AuditRow } from '../src/audit/canonical.js';
 import { verifyAuditChain } from '../src/audit/verify.js';
 import { WRITER_ID_FILE, checkWriterId, loadWriterId } from '../src/audit/writer-id.js';
-import { correctBatchTimestamps, measureClockSkew } from '../src/auth/clock-skew.js';
+import { batchClockSkew, correctBatchTimestamps, measureClockSkew } from '../src/auth/clock-skew.js';
 import { securityFromEnv } from '../src/auth/config.js';
 import { verifyServerKey } from '../src/auth/credentials.js';
 import { checkUtf8 } from '../src/auth/decompress.js';
@@ -70,6 +70,17 @@ describe('clock skew', () => {
     const batch = makeBatch();
     expect(correctBatchTimestamps(batch, skew)).toBe(batch);
     expect(measureClockSkew(T0 + 60_000, T0)).toEqual({ skewMs: -60_000, appliedMs: -60_000 });
+  });
+
+  it('does not shift a batch whose timestamps are later than its own sentAt', () => {
+    const batch = makeBatch({ sentAt: T0 + 10_000 });
+    const newest = Math.max(...batch.samples.map((s) => s.ts), ...batch.events.map((e) => e.ts));
+    const receivedAt = T0 + 10_000 + 3_600_000;
+    expect(batchClockSkew(batch, receivedAt)).toEqual({ skewMs: 3_600_000, appliedMs: 3_600_000 });
+    expect(batchClockSkew({ ...batch, sentAt: 0 }, receivedAt)).toEqual({ skewMs: receivedAt, appliedMs: 0 });
+    // Within the tolerance a timestamp after sentAt is latency and rounding, not a second clock.
+    expect(batchClockSkew({ ...batch, sentAt: newest - 1_999 }, receivedAt).appliedMs).toBe(receivedAt - newest + 1_999);
+    expect(batchClockSkew({ ...batch, sentAt: newest - 2_001 }, receivedAt).appliedMs).toBe(0);
   });
 });
 

@@ -24,6 +24,24 @@ export function measureClockSkew(sentAtMs: number, receivedAtMs: number, toleran
   return { skewMs, appliedMs: Math.abs(skewMs) >= toleranceMs ? skewMs : 0 };
 }
 
+/**
+ * The clock skew of one batch: {@link measureClockSkew} of its `sentAt`,
+ * applied only when the batch's own timestamps agree with that clock. A
+ * sample or event stamped later than `sentAt` (beyond `toleranceMs`) means
+ * `sentAt` and the timestamps were not read from one clock (a client that
+ * sends `sentAt: 0`, or a wall clock stepped back between sampling and
+ * sending); shifting by `receivedAt - sentAt` would then move good
+ * timestamps by years. Such a batch keeps its timestamps as sent; the
+ * measured skew is still reported (and stored).
+ */
+export function batchClockSkew(batch: ReportBatch, receivedAtMs: number, toleranceMs = CLOCK_SKEW_TOLERANCE_MS): ClockSkew {
+  const skew = measureClockSkew(batch.sentAt, receivedAtMs, toleranceMs);
+  if (skew.appliedMs === 0) return skew;
+  const latestAllowed = batch.sentAt + toleranceMs;
+  const agrees = batch.samples.every((s) => s.ts <= latestAllowed) && batch.events.every((e) => e.ts <= latestAllowed);
+  return agrees ? skew : { skewMs: skew.skewMs, appliedMs: 0 };
+}
+
 /** A client timestamp on the collector's clock. */
 export function correctTimestamp(clientMs: number, skew: ClockSkew): number {
   return clientMs + skew.appliedMs;

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { exposeIngestAnswer } from '../plugins/cors.js';
 import { withUserAgent } from '../ingest/client-meta.js';
-import { correctBatchTimestamps, measureClockSkew, type ClockSkew } from './clock-skew.js';
+import { batchClockSkew, correctBatchTimestamps, type ClockSkew } from './clock-skew.js';
 import { keyFromHeaders, keyFromQuery } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
 import { isOriginAllowed } from './origins.js';
@@ -79,7 +79,7 @@ export function ingestPreHandler(deps: IngestGuardDeps) {
     if (batch.tenant !== grant.keyId) {
       throw deps.failures.refuse(request, 403, 'body/tenant does not match the ingest key', { tenant: grant.tenant, keyId: grant.keyId });
     }
-    const skew = measureClockSkew(batch.sentAt, deps.now(), deps.clockSkewToleranceMs);
+    const skew = batchClockSkew(batch, deps.now(), deps.clockSkewToleranceMs);
     const meta = withUserAgent(batch.meta, request.headers['user-agent']);
     const stored = { ...correctBatchTimestamps(batch, skew), tenant: grant.tenant, meta };
     request.body = stored;
