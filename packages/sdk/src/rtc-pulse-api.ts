@@ -37,7 +37,7 @@ export interface RtcPulse {
   reportError(error: unknown, stage: string): void;
   /** Records a client-side audit event. */
   audit(action: AuditAction): void;
-  /** Records recording consent granted or withdrawn; the state travels on every later batch. */
+  /** Records recording consent granted (only `true`) or withdrawn (anything else); the state travels on every later batch. */
   setConsent(granted: boolean): void;
   /** Runbook entry 7: the app's measured offset between the WebRTC path and the LL-HLS path (positive: WebRTC ahead). */
   reportAvOffset(offsetMs: number): void;

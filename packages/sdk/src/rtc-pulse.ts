@@ -231,7 +231,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => audit(action));
     },
     setConsent(granted) {
-      consent = granted ? 'granted' : 'withdrawn';
+      consent = granted === true ? 'granted' : 'withdrawn';
       safely(() => audit(`recording.consent.${consent}`));
     },
     reportAvOffset(offsetMs) {

@@ -66,6 +66,18 @@ describe('values the app passes in', () => {
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
   });
 
+  it('grants recording consent only for true: a string such as "false" withdraws it', async () => {
+    const { pulse, bodies } = checkedSession();
+    pulse.start();
+    pulse.setConsent(true);
+    pulse.setConsent(any('false'));
+    await pulse.flush();
+    const audits = bodies.flatMap((b) => b.events).filter((e) => e.name?.startsWith('recording.consent'));
+    expect(audits.map((e) => e.name)).toEqual(['recording.consent.granted', 'recording.consent.withdrawn']);
+    expect(bodies.at(-1)?.consent).toBe('withdrawn');
+    await pulse.stop();
+  });
+
   it('holds maxQueue to the wire limit of 1000 events a report, so the last flush after a long outage is not refused', async () => {
     vi.useFakeTimers();
     try {
