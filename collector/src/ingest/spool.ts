@@ -103,6 +103,7 @@ async function fsyncDir(dir: string): Promise<void> {
  */
 export class Spool {
   #usedBytes = 0;
+  #setAsideFiles = 0;
   readonly #sizes = new Map<number, number>();
 
   constructor(
@@ -118,6 +119,11 @@ export class Spool {
   /** Records on disk. */
   get recordCount(): number {
     return this.#sizes.size;
+  }
+
+  /** Files set aside for an operator: in `quarantine/` and `damaged/` (counted at open, then as they are moved). */
+  get setAsideFiles(): number {
+    return this.#setAsideFiles;
   }
 
   /** Size of a record on disk (0 when unknown). */
@@ -165,6 +171,8 @@ export class Spool {
         entries.push(entry);
       }
     }
+    const count = async (sub: string) => (await readdir(join(this.dir, sub)).catch(() => [] as string[])).filter((n) => n.endsWith(SUFFIX)).length;
+    this.#setAsideFiles = (await count(QUARANTINE_DIR)) + (await count(DAMAGED_DIR));
     return entries;
   }
 
@@ -259,6 +267,7 @@ export class Spool {
   async quarantine(seq: number): Promise<void> {
     await rename(join(this.dir, fileName(seq)), join(this.dir, QUARANTINE_DIR, fileName(seq)));
     this.#untrack(seq);
+    this.#setAsideFiles += 1;
   }
 
   /** Size of the spool directory's records as the file system sees them (for checks). */

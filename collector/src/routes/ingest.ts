@@ -52,6 +52,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         throw new CollectorError(400, 'RTCPULSE_TIMESTAMP_RANGE', `${unstorable} must be a time between 1970 and 2299`);
       }
       const outcome = await fastify.ingest.accept(batch, receivedAt, bodyBytes(request), request.clockSkew?.skewMs);
+      request.ingestOutcome = outcome.status === 'unavailable' ? outcome.reason : outcome.status;
       if (outcome.status === 'unavailable') {
         request.log.warn({ reason: outcome.reason }, 'report refused: ingest is at capacity');
         return reply

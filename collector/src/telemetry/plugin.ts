@@ -1,8 +1,9 @@
-import type { ReportBatch } from '@rtcpulse/schema';
+import { COLLECTOR_METRIC_NAMES, type ReportBatch } from '@rtcpulse/schema';
 import { timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import fp from 'fastify-plugin';
+import { observeIngest, reportOutcome, type IngestOutcome } from './collector-health.js';
 import type { TelemetryConfig } from './config.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 
@@ -14,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the ingest route when the report retries one already durable: stored once, so counted once. */
     reportIsRetry: boolean;
+    /** Set by the ingest route: what became of the report (absent when it was refused before the route). */
+    ingestOutcome: IngestOutcome | undefined;
   }
 }
 
@@ -42,7 +45,9 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  * `GET /metrics` (Prometheus text), records every client report answered
  * with a 2xx on `POST /v1/reports` once the reply is sent, batched per tick
  * (register this plugin before the ingest routes so the hook reaches them),
- * except retries of reports already durable, and flushes OTLP on close.
+ * except retries of reports already durable, counts every answer to it by
+ * outcome, publishes the spool's gauges (when the store plugin was
+ * registered first), and flushes OTLP on close.
  */
 export const telemetryPlugin = fp<TelemetryPluginOptions>(
   async (fastify, options) => {
@@ -52,10 +57,15 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
       await telemetry.shutdown();
     });
 
+    if (fastify.hasDecorator('ingest')) observeIngest(telemetry, fastify.ingest);
+
     fastify.decorateRequest('reportIsRetry', false);
+    fastify.decorateRequest('ingestOutcome', undefined);
     fastify.addHook('onResponse', (request, reply, done) => {
+      if (request.method !== 'POST' || request.routeOptions.url !== '/v1/reports') return done();
+      telemetry.record(COLLECTOR_METRIC_NAMES.reports, 1, { outcome: reportOutcome(reply.statusCode, request.ingestOutcome) });
       const accepted = reply.statusCode >= 200 && reply.statusCode <= 299 && !request.reportIsRetry;
-      if (request.method === 'POST' && accepted && request.routeOptions.url === '/v1/reports') {
+      if (accepted) {
         // Recorded after this tick's replies are written, together with the tick's other reports.
         telemetry.recordBatchLater(request.body as ReportBatch, (error) => {
           request.log.warn({ err: error }, 'could not record report metrics');

@@ -26,6 +26,12 @@ export interface Telemetry {
   record(metricName: string, value: number, attributes: RegistryAttributes): void;
   /** Replace one node's points of a registry gauge, valid for `ttlMs` (see `NodeGauges`). */
   setNodeGauge(metricName: string, node: string, points: readonly NodeGaugePoint[], ttlMs: number): void;
+  /**
+   * Read a collector gauge (a registry metric of scope `collector`) from
+   * `read` whenever metrics are collected; a later call for the same name
+   * replaces the reader. Unknown names are ignored.
+   */
+  observeCollector(metricName: string, read: () => number): void;
   /** Record every registry metric an accepted client report carries, now. */
   recordBatch(batch: ReportBatch): void;
   /**
@@ -56,6 +62,7 @@ function createRecorders(
   meter: Meter,
   aggregates: RegistryAggregates,
   gauges: NodeGauges,
+  selfGauges: ReadonlyMap<string, () => number>,
   cardinalityLimit: number,
 ): Map<string, BoundRecord> {
   const registry: readonly MetricDefinition[] = METRICS;
@@ -73,9 +80,18 @@ function createRecorders(
   };
   for (const metric of registry) {
     if (metric.instrument === 'gauge') {
-      meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description }).addCallback((result) => {
-        for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
-      });
+      const gauge = meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description });
+      if (metric.scope === 'collector') {
+        // This process's own value: absent until something reads it (a collector without a store has no spool).
+        gauge.addCallback((result) => {
+          const value = selfGauges.get(metric.name)?.();
+          if (value !== undefined && Number.isFinite(value)) result.observe(value);
+        });
+      } else {
+        gauge.addCallback((result) => {
+          for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
+        });
+      }
       continue;
     }
     const allowed = attributeCache(metric.attributes);
@@ -131,7 +147,8 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
     readers,
   });
   const gauges = new NodeGauges();
-  const recorders = createRecorders(provider.getMeter(METER_NAME), aggregates, gauges, config.cardinalityLimit);
+  const selfGauges = new Map<string, () => number>();
+  const recorders = createRecorders(provider.getMeter(METER_NAME), aggregates, gauges, selfGauges, config.cardinalityLimit);
   const serializer = new PrometheusSerializer();
   const recordReport = createBatchRecorder((name) => recorders.get(name), config.openValueLimit);
 
@@ -165,6 +182,9 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
         valid.map((p) => ({ value: p.value, attributes: toOtelAttributes(p.attributes) })),
         ttlMs,
       );
+    },
+    observeCollector(metricName, read) {
+      if (METRICS.some((m) => m.name === metricName && m.scope === 'collector' && m.instrument === 'gauge')) selfGauges.set(metricName, read);
     },
     recordBatch(batch) {
       recordReport(batch);

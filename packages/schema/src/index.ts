@@ -1,6 +1,8 @@
 export {
   AUDIO_LEVEL,
   AUDIT_ACTIONS,
+  COLLECTOR_METRIC_NAMES,
+  COLLECTOR_REPORT_OUTCOMES,
   COMPLAINTS,
   CONSENT_STATES,
   END_REASONS,
@@ -22,6 +24,7 @@ export {
   STREAM_KEYS,
   TOPOLOGIES,
   describeStream,
+  isCollectorMetric,
   isConnectionMetric,
   isEventMetric,
   isServerMetric,
@@ -32,6 +35,8 @@ export {
 } from './registry/index.js';
 export type {
   AuditAction,
+  CollectorMetric,
+  CollectorReportOutcome,
   Complaint,
   ConsentState,
   EndReason,

@@ -2,6 +2,7 @@ import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ER
 import { SAMPLE_LABELS } from './labels.js';
 import { METRICS } from './metrics.js';
 import type {
+  CollectorMetric,
   ConnectionMetric,
   EventMetric,
   MetricDefinition,
@@ -12,10 +13,13 @@ import type {
 } from './types.js';
 
 export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
+export { COLLECTOR_METRIC_NAMES, COLLECTOR_REPORT_OUTCOMES } from './metrics/collector.js';
+export type { CollectorReportOutcome } from './metrics/collector.js';
 export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, ICE_RESTART_STATES, TOPOLOGIES };
 export type { AuditAction, Complaint, ConsentState, EndReason, ErrorStage } from './events.js';
 export type { EventType } from './events.js';
 export type {
+  CollectorMetric,
   ConnectionMetric,
   EventMetric,
   InstrumentKind,
@@ -75,6 +79,9 @@ export function isSessionMetric(m: MetricDefinition): m is SessionMetric {
 }
 export function isServerMetric(m: MetricDefinition): m is ServerMetric {
   return m.scope === 'server';
+}
+export function isCollectorMetric(m: MetricDefinition): m is CollectorMetric {
+  return m.scope === 'collector';
 }
 
 /** One numeric column of the samples table, with the metric behind it. */

@@ -1,3 +1,4 @@
+import { COLLECTOR_METRICS } from './metrics/collector.js';
 import { COMPLIANCE_METRICS } from './metrics/compliance.js';
 import { COST_METRICS } from './metrics/cost.js';
 import { ERROR_METRICS } from './metrics/errors.js';
@@ -16,4 +17,5 @@ export const METRICS = [
   ...COST_METRICS,
   ...COMPLIANCE_METRICS,
   ...SERVER_METRICS,
+  ...COLLECTOR_METRICS,
 ] as const;

@@ -5,7 +5,7 @@
  */
 
 /** The four metric families of the observability model. */
-export type MetricFamily = 'quality' | 'errors' | 'cost' | 'compliance';
+export type MetricFamily = 'quality' | 'errors' | 'cost' | 'compliance' | 'collector';
 
 /**
  * Attributes a metric may carry once it leaves the collector. The set is
@@ -110,7 +110,16 @@ export interface ServerMetric extends MetricBase {
   readonly source: 'sfu' | 'turn' | 'recorder' | 'node' | 'cost';
 }
 
-export type MetricDefinition = ConnectionMetric | StreamMetric | EventMetric | SessionMetric | ServerMetric;
+/**
+ * A value about the collector itself (what it answered, how full its spool
+ * is), recorded by each collector process: on `/metrics` every instance is
+ * its own scrape target; over OTLP its resource tells instances apart.
+ */
+export interface CollectorMetric extends MetricBase {
+  readonly scope: 'collector';
+}
+
+export type MetricDefinition = ConnectionMetric | StreamMetric | EventMetric | SessionMetric | ServerMetric | CollectorMetric;
 
 /** A categorical value recorded per sample (a string column, never a metric). */
 export interface SampleLabelDefinition {
