@@ -12,7 +12,7 @@ describe.each(NAMING_PATHS)('promtool on the %s naming path', (path) => {
 
   it('accepts every rule file (promtool check rules)', { timeout: 60_000 }, async () => {
     const ruleFiles = files.filter((f) => !f.includes('/tests/'));
-    expect(ruleFiles).toEqual([`prometheus/${path}/alerts.yml`, `prometheus/${path}/recording.yml`]);
+    expect(ruleFiles).toEqual([`prometheus/${path}/alerts.yml`, `prometheus/${path}/collector.yml`, `prometheus/${path}/recording.yml`]);
     const { status, output } = await promtool(['check', 'rules', ...ruleFiles]);
     expect(output).not.toMatch(/FAILED/);
     expect(status).toBe(0);

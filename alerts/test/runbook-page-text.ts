@@ -76,10 +76,13 @@ export function readPage(file: string): RunbookPageText {
   };
 }
 
-/** Every generated page except the index, by file name. */
+/** The collector's own page: not a runbook entry (see `collector-rules.test.ts`). */
+export const COLLECTOR_PAGE = 'collector-health.md';
+
+/** Every generated runbook page, except the index and the collector's page, by file name. */
 export function runbookPages(): RunbookPageText[] {
   return readdirSync(RUNBOOK_DIR)
-    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .filter((f) => f.endsWith('.md') && f !== 'README.md' && f !== COLLECTOR_PAGE)
     .sort()
     .map(readPage);
 }

@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
 import { grafanaAlertingFile } from '../grafana/provisioning.js';
+import { renderCollectorPage } from '../pages/collector-page.js';
 import { renderIndex, renderPage, prometheusStatus } from '../pages/render.js';
+import { collectorAlertGroups, collectorAlertTests } from '../prometheus/collector-rules.js';
 import { NAMING_PATHS } from '../prometheus/naming.js';
 import { alertingGroups, prometheusAlerts, recordingGroups } from '../prometheus/rules.js';
 import { alertTestGroups } from '../prometheus/tests.js';
@@ -34,6 +36,8 @@ export function generateOutputs(options: GenerateOptions = {}): Map<string, stri
     const dir = `prometheus/${path}`;
     files.set(`${dir}/recording.yml`, yaml({ groups: recordingGroups(ready, path) }));
     files.set(`${dir}/alerts.yml`, yaml({ groups: alertingGroups(ready, path, baseUrl) }));
+    files.set(`${dir}/collector.yml`, yaml({ groups: collectorAlertGroups(path, baseUrl) }));
+    files.set(`${dir}/tests/collector.test.yml`, yaml({ rule_files: ['../collector.yml'], evaluation_interval: '1m', tests: collectorAlertTests(path, baseUrl) }));
     for (const page of RUNBOOK) {
       const alerts = ready.filter((a) => a.page.slug === page.slug);
       if (alerts.length === 0) continue;
@@ -48,5 +52,6 @@ export function generateOutputs(options: GenerateOptions = {}): Map<string, stri
   const status = prometheusStatus(rules);
   for (const page of RUNBOOK) files.set(`runbook/${page.slug}.md`, renderPage(page, status.ready, status.pending, status.promql));
   files.set('runbook/README.md', renderIndex(RUNBOOK, rules));
+  files.set('runbook/collector-health.md', renderCollectorPage());
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

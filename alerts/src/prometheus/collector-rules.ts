@@ -1,0 +1,136 @@
+import { COLLECTOR_METRIC_NAMES, metricByName, type MetricDefinition } from '@rtcpulse/schema';
+import type { Duration, Severity } from '../runbook/types.js';
+import { prometheusName, type NamingPath } from './naming.js';
+import type { AlertingRule, RuleGroup } from './rules.js';
+import type { InputSeries, PromtoolTestGroup } from './tests.js';
+
+/**
+ * Alerts on the collector itself (not on calls): its spool filling towards
+ * the cap at which browsers are answered 503, reports shed, files set aside
+ * for an operator, ClickHouse not taking inserts, and `/metrics` series
+ * beyond the cardinality limit. They read the registry's collector metrics
+ * (scope `collector`), one series set per collector instance.
+ */
+export interface CollectorAlert {
+  readonly alert: string;
+  readonly id: string;
+  readonly severity: Severity;
+  readonly for: Duration;
+  readonly summary: string;
+  readonly description: string;
+  /** What on-call does, for the runbook page. */
+  readonly action: string;
+  readonly expr: (path: NamingPath) => string;
+  /** Input series (at a 1 m interval) that make it fire by minute 20, and ones that keep it silent. */
+  readonly fires: (path: NamingPath) => readonly InputSeries[];
+  readonly silent: (path: NamingPath) => readonly InputSeries[];
+  /** Labels the fired alert carries beyond `severity` and `rule_id`. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The runbook page of these alerts (`runbook/<slug>.md`). */
+export const COLLECTOR_PAGE_SLUG = 'collector-health';
+
+const n = (name: string, path: NamingPath): string => prometheusName(metricByName(name) as MetricDefinition, path);
+const N = COLLECTOR_METRIC_NAMES;
+const INSTANCE = 'instance="collector-1:8080"';
+const SHED = 'spool_full|queue_full|spool_error';
+
+export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
+  {
+    alert: 'CollectorSpoolFilling',
+    id: 'collector-spool-filling',
+    severity: 'warn',
+    for: '5m',
+    summary: 'Collector {{ $labels.instance }}: spool over half full',
+    description: 'Accepted reports are waiting in the local spool for ClickHouse. At the cap the collector answers browsers 503 and the SDKs hold their reports until they are dropped.',
+    action: 'Find why ClickHouse is not taking inserts (CollectorClickHouseDown, the collector log `insert failed`); grow `RTCPULSE_SPOOL_MAX_MB` only if the disk has room.',
+    expr: (p) => `max by (instance) (${n(N.spoolUsage, p)} / ${n(N.spoolLimit, p)}) > 0.5`,
+    fires: (p) => [
+      { series: `${n(N.spoolUsage, p)}{${INSTANCE}}`, values: '0+20000000x20' },
+      { series: `${n(N.spoolLimit, p)}{${INSTANCE}}`, values: '536870912x20' },
+    ],
+    silent: (p) => [
+      { series: `${n(N.spoolUsage, p)}{${INSTANCE}}`, values: '0+1000000x20' },
+      { series: `${n(N.spoolLimit, p)}{${INSTANCE}}`, values: '536870912x20' },
+    ],
+    labels: { instance: 'collector-1:8080' },
+  },
+  {
+    alert: 'CollectorSheddingReports',
+    id: 'collector-shedding-reports',
+    severity: 'page',
+    for: '5m',
+    summary: 'Collector {{ $labels.instance }} is answering reports 503',
+    description: 'Reports are refused because the spool or the in-memory queue is full, or the spool cannot be written. Browsers retry with backoff and drop (and count) what they cannot keep: telemetry is being lost.',
+    action: 'Check the `outcome` split of `rtcpulse_collector_reports_total`: `spool_full` means ClickHouse is behind (see CollectorSpoolFilling); `queue_full` means more load than this instance takes (add instances); `spool_error` means the spool disk (full, read-only).',
+    expr: (p) => `sum by (instance) (rate(${n(N.reports, p)}{outcome=~"${SHED}"}[5m])) > 0`,
+    fires: (p) => [{ series: `${n(N.reports, p)}{${INSTANCE},outcome="spool_full"}`, values: '0+10x20' }],
+    silent: (p) => [
+      { series: `${n(N.reports, p)}{${INSTANCE},outcome="spool_full"}`, values: '3x20' },
+      { series: `${n(N.reports, p)}{${INSTANCE},outcome="stored"}`, values: '0+100x20' },
+    ],
+    labels: { instance: 'collector-1:8080' },
+  },
+  {
+    alert: 'CollectorRecordsSetAside',
+    id: 'collector-records-set-aside',
+    severity: 'warn',
+    for: '1m',
+    summary: 'Collector {{ $labels.instance }} has spool files set aside for an operator',
+    description: 'Spool files ClickHouse refused (spool/quarantine/) or that could not be read at start (spool/damaged/). They may hold acknowledged reports that are not in ClickHouse.',
+    action: 'Read the collector log line that names each file and its reason; fix the cause and insert the record by hand, or keep the file for the incident record. The alert stays until the files are moved out of the spool directory.',
+    expr: (p) => `max by (instance) (${n(N.spoolSetAside, p)}) > 0`,
+    fires: (p) => [{ series: `${n(N.spoolSetAside, p)}{${INSTANCE}}`, values: '0x5 1x15' }],
+    silent: (p) => [{ series: `${n(N.spoolSetAside, p)}{${INSTANCE}}`, values: '0x20' }],
+    labels: { instance: 'collector-1:8080' },
+  },
+  {
+    alert: 'CollectorClickHouseDown',
+    id: 'collector-clickhouse-down',
+    severity: 'warn',
+    for: '5m',
+    summary: 'Collector {{ $labels.instance }}: ClickHouse is not taking inserts',
+    description: 'The collector keeps accepting into its spool, so nothing is lost yet, but dashboards and SQL alerts see no new data and the spool fills.',
+    action: 'Check ClickHouse (server: its log and `system.errors`; embedded: the collector log). The spool replays by itself once inserts succeed.',
+    expr: (p) => `max by (instance) (${n(N.clickhouseUp, p)}) < 1`,
+    fires: (p) => [{ series: `${n(N.clickhouseUp, p)}{${INSTANCE}}`, values: '1x5 0x15' }],
+    silent: (p) => [{ series: `${n(N.clickhouseUp, p)}{${INSTANCE}}`, values: '1x8 0x2 1x10' }],
+    labels: { instance: 'collector-1:8080' },
+  },
+];
+
+/** The alerting rule group of {@link COLLECTOR_ALERTS} for `path`. */
+function annotations(a: CollectorAlert, baseUrl: string): Record<string, string> {
+  return { summary: a.summary, description: a.description, runbook_url: `${baseUrl.replace(/\/+$/, '')}/${COLLECTOR_PAGE_SLUG}.md` };
+}
+
+export function collectorAlertGroups(path: NamingPath, baseUrl: string): RuleGroup<AlertingRule>[] {
+  const rules = COLLECTOR_ALERTS.map((a) => ({
+    alert: a.alert,
+    expr: a.expr(path),
+    for: a.for,
+    labels: { severity: a.severity, rule_id: a.id },
+    annotations: annotations(a, baseUrl),
+  }));
+  return [{ name: 'rtcpulse-collector-health', rules }];
+}
+
+/** promtool cases for each collector alert: it fires on its series, and stays silent on the others. */
+export function collectorAlertTests(path: NamingPath, baseUrl: string): PromtoolTestGroup[] {
+  const expanded = (a: CollectorAlert): Record<string, string> => {
+    const text = annotations(a, baseUrl);
+    for (const [key, value] of Object.entries(text)) text[key] = value.replaceAll('{{ $labels.instance }}', a.labels.instance ?? '');
+    return text;
+  };
+  return COLLECTOR_ALERTS.flatMap((a) => [
+    {
+      interval: '1m',
+      input_series: a.fires(path),
+      alert_rule_test: [
+        { eval_time: '20m', alertname: a.alert, exp_alerts: [{ exp_labels: { severity: a.severity, rule_id: a.id, ...a.labels }, exp_annotations: expanded(a) }] },
+      ],
+    },
+    { interval: '1m', input_series: a.silent(path), alert_rule_test: [{ eval_time: '20m', alertname: a.alert, exp_alerts: [] }] },
+  ]);
+}
