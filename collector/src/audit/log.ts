@@ -84,7 +84,8 @@ export function createAuditLog(
   logger: AuditLogger,
   now: () => number = Date.now,
 ): AuditLog {
-  const client = storage.client;
+  // Read at each use: a store may replace its client (the fault suite's outage store does).
+  const client = (): AuditStorage['client'] => storage.client;
   const chains = new Map<string, Chain>();
   const pending = new Set<Promise<unknown>>();
   const chainOf = (tenant: string): Chain => {
@@ -98,9 +99,9 @@ export function createAuditLog(
 
   const appendTenant = async (tenant: string, records: readonly AuditRecord[]): Promise<AuditRow[]> => {
     const chain = chainOf(tenant);
-    chain.head ??= await readHead(client, tenant, context.writer);
+    chain.head ??= await readHead(client(), tenant, context.writer);
     const keys = records.flatMap((r) => (r.dedupKey ? [r.dedupKey] : []));
-    const seen = await knownKeys(client, tenant, keys);
+    const seen = await knownKeys(client(), tenant, keys);
     const rows: AuditRow[] = [];
     let { seq, hash } = chain.head;
     const recordedAt = clampTime(now());
@@ -157,7 +158,7 @@ export function createAuditLog(
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     async head(tenant) {
-      return chainOf(tenant).queue.run(() => readHead(client, tenant, context.writer));
+      return chainOf(tenant).queue.run(() => readHead(client(), tenant, context.writer));
     },
   };
 }

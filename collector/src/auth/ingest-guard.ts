@@ -21,6 +21,8 @@ declare module 'fastify' {
     clockSkew?: ClockSkew;
     /** Audit records the accepted batch carries; appended before the 202 leaves. */
     pendingAudit?: AuditRecord[];
+    /** The report was accepted but its audit records could not be appended (answered 503). */
+    auditFailed?: boolean;
   }
 }
 
@@ -93,10 +95,16 @@ export function ingestPreHandler(deps: IngestGuardDeps) {
   };
 }
 
+/** `Retry-After` of a report whose audit events could not be appended. */
+export const AUDIT_RETRY_AFTER_SECONDS = 5;
+
 /**
  * `onSend` of `POST /v1/reports`: once the batch is accepted, its audit
- * records are appended before the answer leaves. A failed append is logged
- * with the records' count; the report itself stays accepted.
+ * records are appended before the answer leaves. When the append fails
+ * (ClickHouse down: the report itself went to the spool), the answer
+ * becomes 503 with `Retry-After`: a 2xx would tell the SDK its join or
+ * consent was kept. Its retry is recognised as a duplicate report and only
+ * appends the audit records, which are written once (`dedupKey`).
  */
 export function ingestOnSend(deps: IngestGuardDeps) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
@@ -105,7 +113,13 @@ export function ingestOnSend(deps: IngestGuardDeps) {
       try {
         await deps.audit().append(records);
       } catch (error) {
-        request.log.error({ err: error, records: records.length }, 'audit append failed for an accepted report');
+        request.log.error({ err: error, records: records.length }, 'audit append failed for an accepted report; answered 503 so that it is sent again');
+        request.auditFailed = true;
+        reply.code(503).header('retry-after', String(AUDIT_RETRY_AFTER_SECONDS));
+        return JSON.stringify({
+          error: 'Service Unavailable',
+          message: 'The report is kept, but its audit events could not be written to the audit log; send it again later (only its audit events are then written).',
+        });
       }
     }
     return payload;

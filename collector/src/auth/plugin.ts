@@ -75,7 +75,12 @@ export const securityPlugin = fp<SecurityOptions>(
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
     fastify.log.info({ writer }, 'audit log: this instance appends to its own chain of each tenant');
     const audit = createAuditLog(
-      { client: store.client, insertRows: (table, rows, token) => store.insertRows(table, rows, token) },
+      {
+        get client() {
+          return store.client;
+        },
+        insertRows: (table, rows, token) => store.insertRows(table, rows, token),
+      },
       { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '', writer },
       fastify.log,
     );

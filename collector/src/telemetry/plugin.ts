@@ -63,8 +63,11 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
     fastify.decorateRequest('ingestOutcome', undefined);
     fastify.addHook('onResponse', (request, reply, done) => {
       if (request.method !== 'POST' || request.routeOptions.url !== '/v1/reports') return done();
-      telemetry.record(COLLECTOR_METRIC_NAMES.reports, 1, { outcome: reportOutcome(reply.statusCode, request.ingestOutcome) });
-      const accepted = reply.statusCode >= 200 && reply.statusCode <= 299 && !request.reportIsRetry;
+      const outcome = request.auditFailed ? 'audit_error' : reportOutcome(reply.statusCode, request.ingestOutcome);
+      telemetry.record(COLLECTOR_METRIC_NAMES.reports, 1, { outcome });
+      // A report kept while its audit append failed (answered 503) is recorded now: its retry is a duplicate.
+      const kept = (reply.statusCode >= 200 && reply.statusCode <= 299) || request.auditFailed === true;
+      const accepted = kept && !request.reportIsRetry;
       if (accepted) {
         // Recorded after this tick's replies are written, together with the tick's other reports.
         telemetry.recordBatchLater(request.body as ReportBatch, (error) => {
