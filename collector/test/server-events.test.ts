@@ -168,8 +168,9 @@ describe('storage and cost', () => {
       const response = await postServer(app, path, body);
       expect(response.statusCode, `${path}: ${response.body}`).toBe(202);
     }
-    // The same SFU report again, as a retry: stored once.
+    // The same SFU report and finished recording again, as retries: stored once, counted once.
     expect((await postServer(app, 'sfu', sfuReport())).statusCode).toBe(202);
+    expect((await postServer(app, 'recordings', recordingEvent({ ts: S0 + 31 * 60_000, state: 'finished', durationMs: 30 * 60_000, bytes: 2e9 }))).statusCode).toBe(202);
   });
 
   it('stores one row per report part, under the key\'s tenant, once per report', async () => {
@@ -261,8 +262,8 @@ describe('storage and cost', () => {
     expect(value('webrtc_turn_allocations', { region: 'eu-west' })).toBe(4);
     expect(value('webrtc_sfu_participants', { region: 'eu-west' })).toBe(10);
     expect(value('webrtc_sfu_forwarded_streams', { media_kind: 'video', layer: 'f' })).toBe(6);
-    // Counters include the retried SFU report: metrics count what was posted, the table stores it once.
-    expect(value('webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' })).toBe(60e6);
+    // The retried SFU report and recording count once, as the table stores them once.
+    expect(value('webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' })).toBe(30e6);
     expect(value('webrtc_turn_relayed_total', { region: 'eu-west' })).toBe(50e6);
     expect(value('webrtc_recording_jobs_total', { outcome: 'succeeded' })).toBe(1);
     expect(value('webrtc_recording_jobs_total', { outcome: 'failed' })).toBe(1);
@@ -270,6 +271,6 @@ describe('storage and cost', () => {
     expect(value('webrtc_cost_storage_total', { webrtc_service: 'recorder' })).toBeCloseTo(0.12, 9);
     expect(value('webrtc_cost_egress_total', { webrtc_service: 'turn' })).toBeCloseTo(0.01, 9);
     expect(value('webrtc_server_memory_usage', { webrtc_service: 'recorder' })).toBe(8e9);
-    expect(value('webrtc_server_cpu_utilization', { webrtc_service: 'sfu' }, 'webrtc_server_cpu_utilization_count')).toBe(2);
+    expect(value('webrtc_server_cpu_utilization', { webrtc_service: 'sfu' }, 'webrtc_server_cpu_utilization_count')).toBe(1);
   });
 });

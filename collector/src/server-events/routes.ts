@@ -14,6 +14,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import { auditRecordOfRecording } from '../audit/from-server.js';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import { RecentReports } from '../ingest/recent-reports.js';
 import { SERVER_AUDIT_ANY_SCOPE, SERVER_AUDIT_PATH, serverAuditRoute, serverRequestSource } from './audit-route.js';
 import type { ServerEventsConfig } from './config.js';
 import { costBreakdown } from './cost.js';
@@ -35,6 +36,9 @@ export const RecordingAcceptedSchema = Type.Object({ accepted: Type.Object({ row
 
 /** Latest instant a `DateTime64(3)` column holds. */
 const MAX_STORABLE_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+
+/** Server reports remembered to recognise a retry (~100 bytes each). */
+const RECENT_SERVER_REPORTS = 10_000;
 
 const RangeQuery = Type.Object(
   {
@@ -75,19 +79,29 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     return request.serverGrant.tenant;
   };
 
-  const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<number> => {
+  // Tokens of reports stored lately (or being stored): a retry is stored once by ClickHouse and must count once on /metrics.
+  const recentTokens = new RecentReports(RECENT_SERVER_REPORTS);
+  /** Store a report's rows; `retry` when the same report was stored lately (its metrics are not recorded again). */
+  const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<{ rows: number; retry: boolean }> => {
     if (!(body.ts <= MAX_STORABLE_MS)) {
       throw new CollectorError(400, 'RTCPULSE_TIMESTAMP_RANGE', 'body/ts must be a time between 1970 and 2299');
     }
     // The same report posted again (a retry) carries the same token and is stored once.
     const token = createHash('sha256').update(JSON.stringify([tenant, path, body])).digest('hex');
-    await fastify.store.client.insert({
-      table: 'server_events',
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: token },
-    });
-    return rows.length;
+    const retry = recentTokens.has(token);
+    recentTokens.add(token);
+    try {
+      await fastify.store.client.insert({
+        table: 'server_events',
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: { insert_deduplication_token: token },
+      });
+    } catch (error) {
+      if (!retry) recentTokens.delete(token);
+      throw error;
+    }
+    return { rows: rows.length, retry };
   };
 
   const accepted = { 202: ServerAcceptedSchema, ...responses };
@@ -95,16 +109,16 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   fastify.post('/sfu', { schema: { body: SfuReportSchema, response: accepted } }, async (request, reply) => {
     const tenant = tenantOf(request);
     const report = request.body as SfuReport;
-    const rows = await store(tenant, 'sfu', report, sfuRows(tenant, report, new Date()));
-    metrics.sfu(tenant, report);
+    const { rows, retry } = await store(tenant, 'sfu', report, sfuRows(tenant, report, new Date()));
+    if (!retry) metrics.sfu(tenant, report);
     return reply.code(202).send({ accepted: { rows } });
   });
 
   fastify.post('/turn', { schema: { body: TurnReportSchema, response: accepted } }, async (request, reply) => {
     const tenant = tenantOf(request);
     const report = request.body as TurnReport;
-    const rows = await store(tenant, 'turn', report, turnRows(tenant, report, new Date()));
-    metrics.turn(tenant, report);
+    const { rows, retry } = await store(tenant, 'turn', report, turnRows(tenant, report, new Date()));
+    if (!retry) metrics.turn(tenant, report);
     return reply.code(202).send({ accepted: { rows } });
   });
 
@@ -113,17 +127,17 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
   fastify.post('/recordings', { schema: recordingSchema }, async (request, reply) => {
     const tenant = tenantOf(request);
     const event = request.body as RecordingEvent;
-    const rows = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
+    const { rows, retry } = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
     const audit = await fastify.audit.append([auditRecordOfRecording(event, serverRequestSource(request))]);
-    metrics.recording(event);
+    if (!retry) metrics.recording(event);
     return reply.code(202).send({ accepted: { rows, audit: audit.length } });
   });
 
   fastify.post('/node', { schema: { body: NodeReportSchema, response: accepted } }, async (request, reply) => {
     const tenant = tenantOf(request);
     const report = request.body as NodeReport;
-    const rows = await store(tenant, 'node', report, nodeReportRows(tenant, report, new Date()));
-    metrics.node(tenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
+    const { rows, retry } = await store(tenant, 'node', report, nodeReportRows(tenant, report, new Date()));
+    if (!retry) metrics.node(tenant, report.service, report.nodeId, report.region, report.usage, report.intervalMs);
     return reply.code(202).send({ accepted: { rows } });
   });
 
