@@ -42,6 +42,7 @@ export { NAMING_PATHS, prometheusName } from './prometheus/naming.js';
 export type { NamingPath } from './prometheus/naming.js';
 export { quantileRecordName } from './prometheus/promql.js';
 export { DEFAULT_RUNBOOK_BASE_URL, generateOutputs } from './generate/outputs.js';
+export { pricesFromEnv } from './generate/prices-env.js';
 export { grafanaSql } from './grafana/provisioning.js';
 export type { GenerateOptions } from './generate/outputs.js';
 export { evaluateRules } from './evaluate/evaluate.js';

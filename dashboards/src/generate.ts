@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Prices } from '@rtcpulse/alerts';
 import type { GeneratedBoard } from './boards/board.js';
 import { complianceBoard } from './boards/compliance.js';
 import { costBoard } from './boards/cost.js';
@@ -11,7 +12,7 @@ import { sessionBoard } from './boards/session.js';
 
 /** Every dashboard, built from the registry as it is now. */
 export function generateDashboards(options: WriteDashboardsOptions = {}): GeneratedBoard[] {
-  return [overviewBoard(), qualityBoard(), errorsBoard(), costBoard(), complianceBoard(), runbookBoard(options.runbookBaseUrl), sessionBoard()];
+  return [overviewBoard(), qualityBoard(), errorsBoard(), costBoard(options.prices), complianceBoard(), runbookBoard(options.runbookBaseUrl, options.prices), sessionBoard()];
 }
 
 /** The file text of a dashboard: stable two-space JSON with a trailing newline. */
@@ -23,6 +24,8 @@ export function dashboardFileText(board: GeneratedBoard): string {
 export interface WriteDashboardsOptions {
   /** Where the runbook pages are served (the `runbook_base` constant); default the generated pages in this repository. */
   readonly runbookBaseUrl?: string;
+  /** Prices of the cost panels' constants and the runbook's cost rules (default `DEFAULT_PRICES`); the collector's, from `pricesFromEnv`. */
+  readonly prices?: Prices;
 }
 
 /** Write every dashboard into `dir` (created if missing); returns the file names. */

@@ -60,7 +60,7 @@ export function grafanaSql(rule: AlertRule, prices: Prices = DEFAULT_PRICES): st
   return `SELECT now() AS time, ${columns}\nFROM (\n${inner}\n)\nORDER BY time`;
 }
 
-function grafanaRule(paged: PagedRule, baseUrl: string): GrafanaRule {
+function grafanaRule(paged: PagedRule, baseUrl: string, prices: Prices): GrafanaRule {
   const { rule, page } = paged;
   const expression = (refId: string, model: Record<string, unknown>): GrafanaRuleData => ({
     refId,
@@ -86,7 +86,7 @@ function grafanaRule(paged: PagedRule, baseUrl: string): GrafanaRule {
           editorType: 'sql',
           format: 0,
           queryType: 'timeseries',
-          rawSql: grafanaSql(rule),
+          rawSql: grafanaSql(rule, prices),
           intervalMs: 60_000,
           maxDataPoints: 43_200,
         },
@@ -107,12 +107,12 @@ function grafanaRule(paged: PagedRule, baseUrl: string): GrafanaRule {
 }
 
 /** Grafana-managed rules for every rule flagged `grafana`, one group per runbook page. */
-export function grafanaAlertingFile(baseUrl: string, rules: readonly PagedRule[] = allRules()): GrafanaAlertingFile {
+export function grafanaAlertingFile(baseUrl: string, rules: readonly PagedRule[] = allRules(), prices: Prices = DEFAULT_PRICES): GrafanaAlertingFile {
   const groups = new Map<string, GrafanaRule[]>();
   for (const paged of rules) {
     if (!paged.rule.grafana) continue;
     const list = groups.get(paged.page.slug) ?? [];
-    list.push(grafanaRule(paged, baseUrl));
+    list.push(grafanaRule(paged, baseUrl, prices));
     groups.set(paged.page.slug, list);
   }
   return {

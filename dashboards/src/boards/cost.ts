@@ -1,4 +1,4 @@
-import { GB, SERVER_KIND, TABLE } from '@rtcpulse/alerts';
+import { GB, SERVER_KIND, TABLE, type Prices } from '@rtcpulse/alerts';
 import { clientScope, tenantScope } from '../sql/filters.js';
 import { COST_NEEDS, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
@@ -72,9 +72,9 @@ ORDER BY time`;
 export const COST_DECOMPOSED_SQL = COST_PER_PARTICIPANT_HOUR_SQL;
 
 /** Cost: participant-minutes, egress by layer, TURN relay share and GB, cost per participant-hour. */
-export function costBoard(): GeneratedBoard {
+export function costBoard(prices?: Prices): GeneratedBoard {
   const catalog = new QueryCatalog();
-  const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables([...fleetVariables(catalog), ...priceVariables()]);
+  const board = newBoard('rtcpulse-cost', 'rtcpulse · Cost', 'What the traffic costs: participant-minutes, egress by simulcast layer, TURN relay share and volume, cost per participant-hour by component.', ['cost']).variables([...fleetVariables(catalog), ...priceVariables(prices)]);
   board.withRow(row('Usage'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in each interval (the union of the sample intervals of each session over its peer connections: parallel connections once, a reconnect added), in minutes.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per participant-minute (time the sessions were present in the interval), by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));

@@ -1,4 +1,4 @@
-import { DEFAULT_PRICES, allRules, ruleSql, type SqlTarget } from '@rtcpulse/alerts';
+import { DEFAULT_PRICES, allRules, ruleSql, type Prices, type SqlTarget } from '@rtcpulse/alerts';
 import { priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { RUNBOOK_SIGNALS } from '../sql/runbook-signals.js';
@@ -8,7 +8,6 @@ import { fleetVariables, runbookBaseVariable } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 
 /** The alert rules' SQL forms evaluated at the end of the dashboard's range, as Grafana would (default prices, as the Grafana-managed rules use). */
-const GRAFANA_NOW: SqlTarget = { now: 'toDateTime64($__toTime, 3)', oneTenant: false, prices: DEFAULT_PRICES };
 
 /**
  * The rule forms name their result `value`, which is also an `events`
@@ -23,9 +22,10 @@ const RULE_SETTINGS = 'SETTINGS prefer_column_name_to_alias = 1';
  * rule's own SQL form evaluated now against its threshold, and a link to the
  * runbook page.
  */
-export function runbookBoard(runbookBaseUrl?: string): GeneratedBoard {
+export function runbookBoard(runbookBaseUrl?: string, prices: Prices = DEFAULT_PRICES): GeneratedBoard {
+  const grafanaNow: SqlTarget = { now: 'toDateTime64($__toTime, 3)', oneTenant: false, prices };
   const catalog = new QueryCatalog();
-  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable(runbookBaseUrl), ...priceVariables()]);
+  const board = newBoard('rtcpulse-runbook', 'rtcpulse · Runbook', 'The twelve-entry failure-mode runbook: each row shows the signal that catches the failure, its alert threshold, and a link to the runbook page.', ['runbook']).variables([...fleetVariables(catalog), runbookBaseVariable(runbookBaseUrl), ...priceVariables(prices)]);
   const rules = allRules();
   for (const entry of RUNBOOK_ENTRIES) {
     const signal = RUNBOOK_SIGNALS.find((s) => s.entry === entry.entry);
@@ -63,7 +63,7 @@ export function runbookBoard(runbookBaseUrl?: string): GeneratedBoard {
             threshold: threshold(rule.id),
             links,
           },
-          tableSql(`${ruleSql(rule, GRAFANA_NOW)}\n${RULE_SETTINGS}`, { tables: rule.sql.requires, mayBeEmpty: true }),
+          tableSql(`${ruleSql(rule, grafanaNow)}\n${RULE_SETTINGS}`, { tables: rule.sql.requires, mayBeEmpty: true }),
         ),
       );
     }

@@ -6,6 +6,7 @@
  * the operator's prices from its environment; these are the defaults.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 
 const Price = Type.Number({ minimum: 0, maximum: 1e6 });
 
@@ -40,3 +41,38 @@ export const DEFAULT_PRICING: Pricing = {
   storageGbMonth: 0.023,
   storageRetentionMonths: 1,
 };
+
+/** The environment variable that sets each price (over `RTCPULSE_PRICING_FILE`). */
+export const PRICE_ENV_NAMES: Readonly<Record<keyof Pricing, string>> = {
+  egressPerGb: 'RTCPULSE_PRICE_EGRESS_PER_GB',
+  turnPerGb: 'RTCPULSE_PRICE_TURN_PER_GB',
+  cpuHour: 'RTCPULSE_PRICE_CPU_HOUR',
+  ramGbHour: 'RTCPULSE_PRICE_RAM_GB_HOUR',
+  storageGbMonth: 'RTCPULSE_PRICE_STORAGE_GB_MONTH',
+  storageRetentionMonths: 'RTCPULSE_STORAGE_RETENTION_MONTHS',
+};
+
+/**
+ * The operator's prices as the collector and the generators read them:
+ * {@link DEFAULT_PRICING}, overlaid with `file` (the parsed JSON of
+ * `RTCPULSE_PRICING_FILE`, any subset of the fields), then with each
+ * variable of {@link PRICE_ENV_NAMES} set in `env`. Not yet checked: see
+ * {@link pricingProblem}.
+ */
+export function overlayPricing(env: Readonly<Record<string, string | undefined>>, file?: unknown): Record<string, unknown> {
+  if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
+    throw new Error(`${env.RTCPULSE_PRICING_FILE ?? 'the pricing file'}: pricing must be a JSON object`);
+  }
+  const pricing: Record<string, unknown> = { ...DEFAULT_PRICING, ...(file as object | undefined) };
+  for (const [field, name] of Object.entries(PRICE_ENV_NAMES)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') pricing[field] = Number(raw);
+  }
+  return pricing;
+}
+
+/** The first thing wrong with `value` as a {@link Pricing} (`/field message`), or `undefined` when it is one. */
+export function pricingProblem(value: unknown): string | undefined {
+  const error = Value.Errors(PricingSchema, value).First();
+  return error ? `${error.path || '/'} ${error.message}` : undefined;
+}
