@@ -195,6 +195,23 @@ describe('audit chain verification (pure)', () => {
     expect(verifyAuditChain(rows.slice(2), undefined, { prunedStart: true }).ok).toBe(true);
   });
 
+  it('names a forged row with a valid hash as the inserted one, and keeps the real head', () => {
+    const rows = chain(20);
+    const after4 = rows[3] as AuditRow;
+    const forgedBase = { ...after4, seq: 5, action: 'consent.granted', actor: 'forger', prev_hash: after4.hash };
+    const forged = { ...forgedBase, hash: rowHash(forgedBase) };
+    for (const input of [[...rows, forged], [forged, ...rows]]) {
+      const result = verifyAuditChain(input);
+      expect(result.head).toEqual({ seq: 20, hash: rows[19]?.hash });
+      expect(result.findings).toEqual([expect.objectContaining({ kind: 'inserted', seq: 5, message: expect.stringContaining(forged.hash.slice(0, 12)) })]);
+    }
+    // Without renumbering room, a forged row at the end of a short branch is named, not the 16 rows after it.
+    const early = { ...(rows[0] as AuditRow), seq: 2, actor: 'forger', prev_hash: (rows[0] as AuditRow).hash };
+    const earlyForged = { ...early, hash: rowHash(early) };
+    const findings = verifyAuditChain([earlyForged, ...rows]).findings;
+    expect(findings.map((f) => f.kind)).toEqual(['inserted']);
+  });
+
   it('stays bounded when a seq is rewritten to a huge number, and names the renumbered row', () => {
     const rows = chain(200);
     // Row 150 deleted, row 151 renumbered to the largest safe integer: before, a gap of 9e15 seqs was built as an array.

@@ -58,21 +58,59 @@ function displaced(chainSeqs: readonly number[]): Set<number> {
   return new Set(chainSeqs.filter((_, i) => !kept.has(i)));
 }
 
-/** Follow `prev_hash` links from the genesis, restarting at rows whose predecessor is gone. */
+/**
+ * For each row, how many rows the longest run of `prev_hash` links starting
+ * at it reaches (itself included); links that would close a loop are ignored.
+ */
+function branchLengths(rows: readonly AuditRow[], successors: ReadonlyMap<string, readonly AuditRow[]>): Map<AuditRow, number> {
+  const length = new Map<AuditRow, number>();
+  const open = new Set<AuditRow>();
+  for (const root of rows) {
+    const stack: AuditRow[] = [root];
+    while (stack.length > 0) {
+      const row = stack[stack.length - 1] as AuditRow;
+      if (length.has(row)) {
+        stack.pop();
+        continue;
+      }
+      const next = successors.get(row.hash) ?? [];
+      if (!open.has(row)) {
+        open.add(row);
+        stack.push(...next.filter((r) => !length.has(r) && !open.has(r)));
+        continue;
+      }
+      length.set(row, 1 + next.reduce((most, r) => Math.max(most, length.get(r) ?? 0), 0));
+      open.delete(row);
+      stack.pop();
+    }
+  }
+  return length;
+}
+
+/**
+ * Follow `prev_hash` links from the genesis, restarting at rows whose
+ * predecessor is gone. Where two rows link to the same predecessor (a
+ * fork: a row inserted with a valid hash), the branch that reaches more rows
+ * is the chain and the other is reported as inserted rows; ties go to the
+ * lower `seq`.
+ */
 function walkChain(rows: readonly AuditRow[]): { order: AuditRow[]; orphans: AuditRow[]; strays: AuditRow[] } {
   const hashes = new Set(rows.map((r) => r.hash));
   const successors = new Map<string, AuditRow[]>();
   for (const row of rows) successors.set(row.prev_hash, [...(successors.get(row.prev_hash) ?? []), row]);
+  const length = branchLengths(rows, successors);
+  const best = (candidates: readonly AuditRow[]): AuditRow | undefined =>
+    [...candidates].sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a.seq - b.seq)[0];
   const orphans = rows.filter((r) => r.prev_hash !== GENESIS_HASH && !hashes.has(r.prev_hash));
-  const starts = [...(successors.get(GENESIS_HASH) ?? []).slice(0, 1), ...orphans].sort((a, b) => a.seq - b.seq);
+  const genesis = best(successors.get(GENESIS_HASH) ?? []);
+  const starts = [...(genesis ? [genesis] : []), ...orphans].sort((a, b) => a.seq - b.seq);
   const visited = new Set<AuditRow>();
   const order: AuditRow[] = [];
   for (const start of starts) {
     for (let row: AuditRow | undefined = start; row && !visited.has(row); ) {
       visited.add(row);
       order.push(row);
-      const next: AuditRow[] = (successors.get(row.hash) ?? []).filter((r) => !visited.has(r));
-      row = next.sort((a, b) => a.seq - b.seq)[0];
+      row = best((successors.get(row.hash) ?? []).filter((r) => !visited.has(r)));
     }
   }
   return { order, orphans, strays: rows.filter((r) => !visited.has(r)) };
@@ -144,7 +182,7 @@ export function verifyAuditChain(
     findings.push({ kind: 'deleted', afterSeq: before.seq, beforeSeq: orphan.seq, missingSeqs: missing, message });
   }
   for (const stray of strays) {
-    findings.push({ kind: 'inserted', seq: stray.seq, message: `row seq ${stray.seq} is not part of the chain (inserted or duplicated)` });
+    findings.push({ kind: 'inserted', seq: stray.seq, message: `row seq ${stray.seq} (hash ${stray.hash.slice(0, 12)}…) is not part of the chain (inserted or duplicated)` });
   }
   const reordered = reorderFinding(order);
   if (reordered) findings.push(reordered);
