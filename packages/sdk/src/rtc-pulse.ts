@@ -12,7 +12,7 @@ import { now, onNetworkChange, onPageHide, randomId, sha256Hex } from './platfor
 import type { RtcPulseOptions } from './options.js';
 import type { RtcPulse } from './rtc-pulse-api.js';
 import { degradedTracker } from './session/degraded.js';
-import { errorEvent } from './session/error-event.js';
+import { errorEvent, withoutIps } from './session/error-event.js';
 import { watchTargetBitrate } from './session/target-bitrate.js';
 import { createReporter } from './transport/reporter.js';
 import { createFetchSender, type SendReport } from './transport/send-report.js';
@@ -242,7 +242,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     async feedback(rating, complaints = [], details) {
       safely(() => {
         const value = Math.min(5, Math.max(1, Math.round(rating)));
-        emit({ type: 'feedback', value: value || undefined, message: details && fit(details, 500) });
+        emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`), 500) });
         [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);

@@ -78,6 +78,17 @@ describe('values the app passes in', () => {
     await pulse.stop();
   });
 
+  it('keeps IP addresses out of feedback details, and within the wire limit however many there were', async () => {
+    const { pulse, bodies, refusals } = checkedSession();
+    pulse.start();
+    await pulse.stop();
+    await pulse.feedback(2, [], 'my IP is 203.0.113.5, my router fe80::1; ' + '::'.repeat(400));
+    expect(refusals).toEqual([]);
+    const message = bodies.flatMap((b) => b.events).find((e) => e.type === 'feedback')?.message ?? '';
+    expect(message.startsWith('my IP is [ip], my router [ip]; ')).toBe(true);
+    expect(message.length).toBeLessThanOrEqual(500);
+  });
+
   it('holds maxQueue to the wire limit of 1000 events a report, so the last flush after a long outage is not refused', async () => {
     vi.useFakeTimers();
     try {

@@ -39,6 +39,11 @@ describe('error events', () => {
     expect(errorEvent(null, 'app').message?.length).toBeLessThanOrEqual(200);
   });
 
+  it('redacts addresses glued to other text or written with dashes', () => {
+    const message = errorEvent(new Error('relay 198.51.100.7_5000 via x10.9.8.7 on ip-10-1-2-3.ec2.internal'), 'app').message ?? '';
+    expect(message).toBe('relay [ip]_5000 via x[ip] on ip-[ip].ec2.internal');
+  });
+
   it('redacts before cutting, and the shortened IPv6 forms too', () => {
     // An address straddling the 200th character is not left half there.
     const cut = errorEvent(new Error(`${'x'.repeat(191)} 192.168.1.20 rest`), 'app').message ?? '';
