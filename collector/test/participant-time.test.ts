@@ -52,6 +52,30 @@ describe('participant time from the batches of a session', () => {
     expect(minutes(batches(samples).map(covered))).toBeCloseTo((199 * INTERVAL) / 60_000, 9);
   });
 
+  it('counts an older batch that arrives after newer ones (a retried batch, the burst at page hide)', () => {
+    const covered = createCoveredMinutes();
+    const sent = batches(rounds(['pc-a', 'pc-b'], ticks(0, 60)));
+    const late = sent.splice(2, 1);
+    const total = minutes([...sent, ...late].map(covered));
+    expect(total).toBeCloseTo((59 * INTERVAL) / 60_000, 9);
+    // Sent again, every batch adds nothing.
+    expect(minutes(sent.map(covered))).toBe(0);
+  });
+
+  it('keeps at most a bounded number of stretches per session, losing no time but the gaps it joins', () => {
+    const covered = createCoveredMinutes();
+    // Every other 10-sample batch of one connection first (40 separate stretches), then the ones between.
+    const sent = batches(rounds(['pc'], ticks(0, 800)));
+    const odd = sent.filter((_, i) => i % 2 === 1);
+    const even = sent.filter((_, i) => i % 2 === 0);
+    const first = minutes(odd.map(covered));
+    expect(first).toBeCloseTo((odd.length * 10 * INTERVAL) / 60_000, 9);
+    const total = first + minutes(even.map(covered));
+    // Joined gaps count as covered: at most the whole call, and no less than all the odd batches.
+    expect(total).toBeLessThanOrEqual((799 * INTERVAL) / 60_000 + 1e-9);
+    expect(total).toBeGreaterThan(first);
+  });
+
   it('keeps sessions apart, forgets the oldest beyond its bound, and records nothing for a batch without intervals', () => {
     const covered = createCoveredMinutes(2);
     const one = (sessionId: string, from: number): number | undefined => covered(batches(rounds(['pc'], ticks(from, from + 6)), sessionId, 6)[0]!);
