@@ -25,7 +25,11 @@ const now = Date.now();
 const PANEL = queryOf('rtcpulse-compliance', 'Recordings without prior consent');
 const RULE = ruleById('recording-without-consent').rule;
 
-type Step = { readonly at: number } & ({ readonly session: string; readonly audit: 'join' | 'leave' | 'granted' | 'withdrawn' } | { readonly recording: string });
+type Step = { readonly at: number } & (
+  | { readonly session: string; readonly audit: 'join' | 'leave' | 'granted' | 'withdrawn' }
+  | { readonly recording: string }
+  | { readonly stop: string }
+);
 
 interface Case {
   readonly tenant: string;
@@ -69,6 +73,39 @@ const CASES: readonly Case[] = [
     expected: { 'job-p-early': ['p-1'] },
   },
   {
+    tenant: 'c-late-joiner',
+    says: 'a participant who joins while the recording runs and never consents: reported',
+    steps: [join_('lj-1', t0), { session: 'lj-1', audit: 'granted', at: t0 + 1000 }, { recording: 'job-lj', at: t0 + 10_000 }, join_('lj-2', t0 + 20_000), { stop: 'job-lj', at: t0 + 300_000 }],
+    expected: { 'job-lj': ['lj-2'] },
+  },
+  {
+    tenant: 'c-late-granted',
+    says: 'a participant who joins while the recording runs and consents within the grace: nothing to report',
+    steps: [{ recording: 'job-lg', at: t0 + 10_000 }, join_('lg-1', t0 + 20_000), { session: 'lg-1', audit: 'granted', at: t0 + 50_000 }, { stop: 'job-lg', at: t0 + 300_000 }],
+    expected: {},
+  },
+  {
+    tenant: 'c-withdrawn-during',
+    says: 'consent withdrawn while the recording goes on: reported',
+    steps: [join_('wd-1', t0), { session: 'wd-1', audit: 'granted', at: t0 + 1000 }, { recording: 'job-wd', at: t0 + 10_000 }, { session: 'wd-1', audit: 'withdrawn', at: t0 + 30_000 }, { stop: 'job-wd', at: t0 + 300_000 }],
+    expected: { 'job-wd': ['wd-1'] },
+  },
+  {
+    tenant: 'c-after-stop',
+    says: 'a participant without consent who joins after the recording stopped, or who withdraws just before the stop: nothing to report',
+    steps: [
+      join_('as-1', t0), { session: 'as-1', audit: 'granted', at: t0 + 1000 }, { recording: 'job-as', at: t0 + 10_000 },
+      { session: 'as-1', audit: 'withdrawn', at: t0 + 50_000 }, { stop: 'job-as', at: t0 + 60_000 }, join_('as-2', t0 + 100_000),
+    ],
+    expected: {},
+  },
+  {
+    tenant: 'c-still-recording',
+    says: 'a late joiner without consent in a recording that has not stopped: reported',
+    steps: [{ recording: 'job-sr', at: t0 + 10_000 }, join_('sr-1', t0 + 20_000)],
+    expected: { 'job-sr': ['sr-1'] },
+  },
+  {
     tenant: 'c-joined-early',
     says: 'a participant who joined before the time range and never consented: reported',
     steps: [join_('e-1', now - 2 * HOUR), { recording: 'job-e', at: now - 10 * MINUTE }],
@@ -99,8 +136,9 @@ async function seed(c: Case): Promise<void> {
     await post(`/v1/reports?key=${c.tenant}`, batch);
   }
   for (const s of c.steps) {
-    if (!('recording' in s)) continue;
-    const event: RecordingEvent = { v: 1, nodeId: 'rec-1', region: 'eu-west', jobId: s.recording, sessionId: `call-${c.tenant}`, ts: s.at, state: 'started' };
+    if ('session' in s) continue;
+    const job = 'recording' in s ? { jobId: s.recording, state: 'started' as const } : { jobId: s.stop, state: 'finished' as const, durationMs: 60_000, bytes: 1e6 };
+    const event: RecordingEvent = { v: 1, nodeId: 'rec-1', region: 'eu-west', sessionId: `call-${c.tenant}`, ts: s.at, ...job };
     await post('/v1/server/recordings', event, `Bearer ${serverKey(c.tenant)}`);
   }
 }

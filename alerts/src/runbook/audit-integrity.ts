@@ -9,13 +9,13 @@ const RECENT_RECORDINGS_SECONDS = 3600;
 
 /**
  * Recordings started in the last hour without the consent of every
- * participant present (`recordingConsentSql`, the definition the
+ * participant present while they ran (`recordingConsentSql`, the definition the
  * Compliance dashboard and the collector share), per tenant with any
  * recording in that hour. The rule's window reaches the consent lookback
  * further back, so each start is judged on its whole lookback.
  */
 function recordingsWithoutConsentSql(ctx: SqlContext): string {
-  const recordings = recordingConsentSql(inWindow(ctx)).replace(/^/gm, '  ');
+  const recordings = recordingConsentSql(inWindow(ctx), `toUnixTimestamp64Milli(toDateTime64(${ctx.now}, 3))`).replace(/^/gm, '  ');
   return `SELECT tenant, toFloat64(countIf(notEmpty(sessions_without_consent))) AS value
 FROM (
 ${recordings}
@@ -39,7 +39,7 @@ export const AUDIT_INTEGRITY: RunbookPage = {
     'Find the exit path that skips the leave entry (same paths that skip `pc.close()`, entry 10) and write the leave from the server when the session times out.',
   ],
   telemetry:
-    'The audit log, per call: a recording start lacks consent when any session of that call that had joined and not yet left at that moment (looking back 24 hours) does not have a consent grant as its latest consent event, because it never granted consent or withdrew it. A recorder reports its start with the call id only, so the start is checked against everyone present in the call. Also: sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
+    'The audit log, per call: a recording start lacks consent when any session of that call that had joined and not yet left at that moment (looking back 24 hours) does not have a consent grant as its latest consent event, because it never granted consent or withdrew it; or when, before the call\'s next recording stop, a session joins or withdraws consent and stays present without consent for more than a minute. A recorder reports its starts and stops with the call id only, so they are checked against everyone in the call. Also: sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
   confirm: [
     {
       dashboard: DASHBOARD.compliance,

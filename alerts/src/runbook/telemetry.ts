@@ -53,6 +53,7 @@ export const AUDIT_ACTION = {
   join: 'session.join',
   leave: 'session.leave',
   recordingStart: 'recording.start',
+  recordingStop: 'recording.stop',
   consentGranted: 'consent.granted',
   consentWithdrawn: 'consent.withdrawn',
 } as const;

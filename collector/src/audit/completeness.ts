@@ -30,7 +30,9 @@ ORDER BY tenant, session_id`;
  * `recordingConsentSql` of `@rtcpulse/alerts`, the one definition the
  * `RecordingWithoutConsent` rule and the Compliance dashboard use too (per
  * call: at a `recording.start`, every session of the call that had joined
- * and not left must have `consent.granted` as its latest consent event).
+ * and not left must have `consent.granted` as its latest consent event, and
+ * a session that joins or withdraws consent before the call's next
+ * `recording.stop` must have it again within a minute).
  * The starts from `{since}` on are reported, each judged on the audit rows
  * of the `CONSENT_LOOKBACK_SECONDS` before it. Columns: `tenant`,
  * `call_id`, `recording_ms`, `sessions_without_consent` (array of session ids).
@@ -38,7 +40,7 @@ ORDER BY tenant, session_id`;
 export const RECORDINGS_WITHOUT_CONSENT_SQL = `
 SELECT tenant, call_id, recording_ms, sessions_without_consent
 FROM (
-${recordingConsentSql(`${TENANT_FILTER} AND ts >= {since:DateTime64(3)} - INTERVAL ${CONSENT_LOOKBACK_SECONDS} SECOND`)}
+${recordingConsentSql(`${TENANT_FILTER} AND ts >= {since:DateTime64(3)} - INTERVAL ${CONSENT_LOOKBACK_SECONDS} SECOND`, 'toUnixTimestamp64Milli(now64(3))')}
 )
 WHERE recording_at >= {since:DateTime64(3)} AND notEmpty(sessions_without_consent)
 ORDER BY tenant, call_id, recording_ms`;

@@ -47,13 +47,14 @@ ORDER BY joined_without_leave DESC`;
  * Consent integrity: the recordings `RecordingWithoutConsent` counts, by the
  * one definition in `@rtcpulse/alerts` (`recordingConsentSql`: per call,
  * every session present at a recording start must have consent granted as
- * its latest consent event). One row per recording start in the time range
+ * its latest consent event, and one that joins or withdraws while it
+ * records must have it within a minute). One row per recording start in the time range
  * and session present without consent; the rows read reach the consent
  * lookback before the range, so a participant who joined before it counts.
  */
 export const RECORDINGS_WITHOUT_CONSENT_SQL = `SELECT tenant, call_id, recording_at, session_id
 FROM (
-${recordingConsentSql(consentRows()).replace(/^/gm, '  ')}
+${recordingConsentSql(consentRows(), 'toUnixTimestamp64Milli(toDateTime64($__toTime, 3))').replace(/^/gm, '  ')}
 )
 ARRAY JOIN sessions_without_consent AS session_id
 WHERE $__timeFilter(recording_at)
