@@ -4,6 +4,9 @@ import { inWindow, lastSeconds, percent } from './sql.js';
 import { AUDIT_ACTION, TABLE } from './telemetry.js';
 import type { RunbookPage, SqlContext } from './types.js';
 
+/** How old a join must be before a missing leave counts (the alert, the collector's completeness count and the dashboard share it). */
+export const JOIN_LEAVE_GRACE_SECONDS = 4 * 3600;
+
 /** The recordings the consent rule counts: those started in the last hour. */
 const RECENT_RECORDINGS_SECONDS = 3600;
 
@@ -107,7 +110,7 @@ FROM (
   WHERE ${inWindow(ctx)} AND session_id != ''
     AND action IN ('${AUDIT_ACTION.join}', '${AUDIT_ACTION.leave}')
   GROUP BY tenant, session_id
-  HAVING joins > 0 AND last_join <= ${ctx.now} - INTERVAL 4 HOUR
+  HAVING joins > 0 AND last_join <= ${ctx.now} - INTERVAL ${JOIN_LEAVE_GRACE_SECONDS} SECOND
 )
 GROUP BY tenant`,
       },

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { CONSENT_LOOKBACK_SECONDS, recordingConsentSql } from '@rtcpulse/alerts';
+import { CONSENT_LOOKBACK_SECONDS, JOIN_LEAVE_GRACE_SECONDS, recordingConsentSql } from '@rtcpulse/alerts';
 import { AUDIT_TABLE } from './table.js';
 
 /**
@@ -57,7 +57,7 @@ export interface CompletenessOptions {
   readonly tenant?: string;
   /** Look at rows from this instant on (default: the last 7 days). */
   readonly sinceMs?: number;
-  /** A join younger than this is not yet missing its leave (default 6 h). */
+  /** A join younger than this is not yet missing its leave (default 4 h, as the `AuditJoinWithoutLeave` rule). */
   readonly graceSeconds?: number;
 }
 
@@ -67,7 +67,7 @@ export function completenessParams(options: CompletenessOptions = {}, nowMs = Da
   return {
     tenant: options.tenant ?? '',
     since: new Date(since).toISOString().replace('T', ' ').replace('Z', ''),
-    graceSeconds: options.graceSeconds ?? 6 * 3600,
+    graceSeconds: options.graceSeconds ?? JOIN_LEAVE_GRACE_SECONDS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { CONSENT_LOOKBACK_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from '@rtcpulse/alerts';
+import { CONSENT_LOOKBACK_SECONDS, JOIN_LEAVE_GRACE_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from '@rtcpulse/alerts';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope, variableFilter } from '../sql/filters.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { AUDIT_LOG, SESSIONS } from '../sql/server-tables.js';
@@ -28,17 +28,20 @@ FROM (
 
 /**
  * Audit completeness, per tenant: sessions with a `session.join` in range
- * and how many of them have no `session.leave` (the actions as the
- * collector's audit log names them; a live session has not left yet).
+ * and how many of them have no `session.leave` although their last join is
+ * older than the grace `AuditJoinWithoutLeave` allows (4 h: a live session
+ * has not left yet), as the rule counts them.
  */
-export const JOINS_WITHOUT_LEAVE_SQL = `SELECT tenant, count() AS joined, countIf(leaves = 0) AS joined_without_leave
+export const JOINS_WITHOUT_LEAVE_SQL = `SELECT tenant, count() AS joined,
+  countIf(leaves < joins AND last_join <= toDateTime64($__toTime, 3) - INTERVAL ${JOIN_LEAVE_GRACE_SECONDS} SECOND) AS joined_without_leave
 FROM (
-  SELECT tenant, session_id, countIf(action = 'session.leave') AS leaves
+  SELECT tenant, session_id, countIf(action = 'session.join') AS joins, countIf(action = 'session.leave') AS leaves,
+    maxIf(ts, action = 'session.join') AS last_join
   FROM audit_log
   WHERE ${tenantScope('ts').replace(/\n/g, '\n  ')}
     AND action IN ('session.join', 'session.leave')
   GROUP BY tenant, session_id
-  HAVING countIf(action = 'session.join') > 0
+  HAVING joins > 0
 )
 GROUP BY tenant
 ORDER BY joined_without_leave DESC`;
@@ -99,7 +102,7 @@ export function complianceBoard(): GeneratedBoard {
   const board = newBoard('rtcpulse-compliance', 'rtcpulse · Compliance', 'What an auditor sees: audit-log completeness, consent integrity and hash-chain verification per tenant.', ['compliance']).variables(fleetVariables(catalog));
   board.withRow(row('Completeness'));
   board.withPanel(statPanel(catalog, { title: 'Sessions without an end', description: 'Client sessions that reported a start but no end (session end beacons lost).', unit: 'percent', w: 8, h: 6 }, tableSql(SESSIONS_WITHOUT_END_SQL, { tables: EVENTS })));
-  board.withPanel(tablePanel(catalog, { title: 'Joins without a leave', description: 'Audit log: sessions that joined but never left, per tenant.', unit: 'short', w: 16, h: 6 }, tableSql(JOINS_WITHOUT_LEAVE_SQL, { tables: AUDIT })));
+  board.withPanel(tablePanel(catalog, { title: 'Joins without a leave', description: 'Audit log: sessions that joined in the range, and those of them that never left although their last join is over 4 hours old (as AuditJoinWithoutLeave counts them), per tenant.', unit: 'short', w: 16, h: 6 }, tableSql(JOINS_WITHOUT_LEAVE_SQL, { tables: AUDIT })));
   board.withRow(row('Consent'));
   board.withPanel(tablePanel(catalog, { title: 'Recordings without prior consent', description: 'Recording starts in the range while a participant present in the call had not granted consent or had withdrawn it, one row per such participant (the rule behind RecordingWithoutConsent). Should be empty.', unit: 'none', w: 16, h: 8 }, tableSql(RECORDINGS_WITHOUT_CONSENT_SQL, { tables: RECORDING_CONSENT })));
   board.withPanel(tablePanel(catalog, { title: 'Sessions by consent state', description: "Each session's latest reported consent state (granted, withdrawn, unknown).", unit: 'short', w: 8, h: 8 }, tableSql(CONSENT_STATES_SQL, { tables: { [SESSIONS.table]: ['tenant', 'first_seen', 'consent'] } })));
