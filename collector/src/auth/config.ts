@@ -54,6 +54,7 @@ export function securityFromEnv(
       auditKey,
       ...(env.RTCPULSE_REGION ? { region: env.RTCPULSE_REGION } : {}),
       ...(env.RTCPULSE_INSTANCE_ID ? { auditWriter: checkWriterId(env.RTCPULSE_INSTANCE_ID) } : {}),
+      ...(env.RTCPULSE_AUDIT_KEY_CHANGED === '1' ? { auditKeyChanged: true } : {}),
     },
     notes,
   };

@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
+import { checkAuditKeyFingerprint } from '../audit/key-fingerprint.js';
 import { loadWriterId } from '../audit/writer-id.js';
 import { BROWSER_ROUTE } from '../plugins/cors.js';
 import { CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
@@ -39,6 +40,8 @@ export interface SecurityOptions {
    * kept in the spool directory (see `loadWriterId`).
    */
   readonly auditWriter?: string;
+  /** Accept an audit key other than the one this instance appended with (`RTCPULSE_AUDIT_KEY_CHANGED=1`; see `checkAuditKeyFingerprint`). */
+  readonly auditKeyChanged?: boolean;
   /** Clock skews below this are not corrected (default {@link CLOCK_SKEW_TOLERANCE_MS}). */
   readonly clockSkewToleranceMs?: number;
   /** Clock for rate limits and skew (tests). */
@@ -73,6 +76,10 @@ export const securityPlugin = fp<SecurityOptions>(
     }
     const store = fastify.store;
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
+    const keyCheck = checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
+    if (keyCheck === 'changed-on-purpose') {
+      fastify.log.warn('audit HMAC key: changed on purpose (RTCPULSE_AUDIT_KEY_CHANGED); actors get new pseudonyms from now on');
+    }
     fastify.log.info({ writer }, 'audit log: this instance appends to its own chain of each tenant');
     const audit = createAuditLog(
       {
