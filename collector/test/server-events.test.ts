@@ -251,6 +251,10 @@ describe('storage and cost', () => {
       });
     expect((await query(SERVER_KEYS[0].key)).json()).toMatchObject({ started: 2, finished: 1, failed: 1, successRate: 0.5 });
     expect((await query(SERVER_KEYS[1].key)).json()).toMatchObject({ started: 0, finished: 0, failed: 0, successRate: null });
+    // A reversed or empty range is a mistake, said so, not zero usage.
+    const reversed = await app.inject({ method: 'GET', url: `/v1/server/cost?from=${S0 + 3_600_000}&to=${S0}`, headers: { authorization: `Bearer ${SERVER_KEYS[0].key}` } });
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json<{ message: string }>().message).toMatch(/from .* must be before querystring\/to/);
   });
 
   it('exports the reports as registry metrics on /metrics', async () => {

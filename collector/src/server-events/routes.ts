@@ -20,7 +20,7 @@ import type { ServerEventsConfig } from './config.js';
 import { costBreakdown } from './cost.js';
 import { createServerMetrics } from './metrics.js';
 import { CostResponseSchema, RecordingOutcomesResponseSchema } from './responses.js';
-import { queryEgressByLayer, queryRecordingOutcomes, queryUsage } from './queries.js';
+import { queryEgressByLayer, queryRecordingOutcomes, queryUsage, type ServerRange } from './queries.js';
 import { nodeReportRows, recordingRows, sfuRows, turnRows, type ServerEventRow } from './rows.js';
 
 /** Options of {@link serverEventsRoutes}. */
@@ -106,6 +106,13 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
 
   const accepted = { 202: ServerAcceptedSchema, ...responses };
 
+  /** The request's range under its key's tenant; an empty or reversed range is a mistake, not zero usage. */
+  const rangeOf = (request: FastifyRequest, query: { from: number; to: number }): ServerRange => {
+    const { from, to } = query;
+    if (!(from < to)) throw new CollectorError(400, 'RTCPULSE_RANGE', `querystring/from (${from}) must be before querystring/to (${to})`);
+    return { tenant: tenantOf(request), from, to };
+  };
+
   fastify.post('/sfu', { schema: { body: SfuReportSchema, response: accepted } }, async (request, reply) => {
     const tenant = tenantOf(request);
     const report = request.body as SfuReport;
@@ -145,7 +152,7 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
 
   const costSchema = { querystring: RangeQuery, response: { 200: CostResponseSchema, ...responses } };
   fastify.get('/cost', { schema: costSchema }, async (request) => {
-    const range = { tenant: tenantOf(request), from: request.query.from, to: request.query.to };
+    const range = rangeOf(request, request.query);
     const usage = await queryUsage(fastify.store.client, range);
     const egressByLayer = await queryEgressByLayer(fastify.store.client, range, usage.participantHours);
     return { from: range.from, to: range.to, pricing, ...costBreakdown(usage, pricing), egressByLayer };
@@ -153,7 +160,7 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
 
   const recordingsSchema = { querystring: RangeQuery, response: { 200: RecordingOutcomesResponseSchema, ...responses } };
   fastify.get('/recordings', { schema: recordingsSchema }, async (request) => {
-    const range = { tenant: tenantOf(request), from: request.query.from, to: request.query.to };
+    const range = rangeOf(request, request.query);
     return { from: range.from, to: range.to, ...(await queryRecordingOutcomes(fastify.store.client, range)) };
   });
 };
