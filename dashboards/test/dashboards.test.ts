@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parser } from '@prometheus-io/lezer-promql';
-import { METRICS, type MetricDefinition } from '@rtcpulse/schema';
+import { METRICS, prometheusNames, type MetricDefinition } from '@rtcpulse/schema';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ALERT_THRESHOLDS, CLICKHOUSE_UID, GRID_COLUMNS, PROMETHEUS_UID, collectQueries, generateDashboards, grafanaUnit, threshold, writeDashboards } from '../src/index.js';
@@ -142,6 +142,16 @@ describe('generated dashboards', () => {
       tree.iterate({ enter: (node) => void (node.type.isError && (error = true)) });
       expect(error, expr).toBe(false);
     }
+  });
+
+  it('every metric a PromQL panel reads is a registry metric, under the name /metrics gives it', () => {
+    const registry: readonly MetricDefinition[] = METRICS;
+    const families = registry.map((m) => prometheusNames(m, 'pull').family);
+    const known = new Set(families.flatMap((f) => [f, `${f}_bucket`, `${f}_sum`, `${f}_count`]));
+    const exprs = boards.flatMap((b) => allPanels(b).flatMap((p) => (p.targets ?? []).map((t) => String(t.expr ?? ''))));
+    const names = new Set(exprs.flatMap((e) => e.match(/\b(?:webrtc|rtcpulse)_[a-z0-9_]+/g) ?? []));
+    expect([...names].filter((n) => n.startsWith('rtcpulse_collector_'))).toHaveLength(5);
+    for (const name of names) expect(known.has(name), name).toBe(true);
   });
 
   it('draws the alert rules\' own thresholds', () => {

@@ -15,6 +15,7 @@ import { promPanel, statPanel, tablePanel, timeSeriesPanel } from '../panels.js'
 import { threshold } from '../thresholds.js';
 import { fleetVariables } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
+import { collectorPanels } from './collector-panels.js';
 
 const SAMPLES = { samples: [...CLIENT_SCOPE_COLUMNS, 'call_id', 'session_id'] };
 const EVENTS = { events: [...CLIENT_SCOPE_COLUMNS, 'session_id', 'pc_id', 'type', 'state'] };
@@ -83,7 +84,7 @@ LIMIT 20`;
 export function overviewBoard(): GeneratedBoard {
   const catalog = new QueryCatalog();
   const degradedNeeds = { tables: { samples: [...CLIENT_SCOPE_COLUMNS, 'session_id', ...degradedColumns()] } };
-  const board = newBoard('rtcpulse-overview', 'rtcpulse · Overview', 'Fleet health at a glance: live calls, participant-minutes, call-setup success, degraded sessions and firing alerts.', ['overview']).variables(fleetVariables(catalog));
+  const board = newBoard('rtcpulse-overview', 'rtcpulse · Overview', 'Fleet health at a glance: live calls, participant-minutes, call-setup success, degraded sessions, firing alerts and the collectors themselves.', ['overview']).variables(fleetVariables(catalog));
   board.withRow(row('Now'));
   board.withPanel(statPanel(catalog, { title: 'Live calls', description: 'Calls with a sample in the last 30 s of the range.', unit: 'short', w: 6, h: 5 }, tableSql(LIVE_CALLS_SQL, { tables: SAMPLES })));
   board.withPanel(statPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in range (the union of the sample intervals of each session over its peer connections: parallel connections once, a reconnect added), in minutes.', unit: 'short', w: 6, h: 5 }, tableSql(PARTICIPANT_MINUTES_SQL, { tables: { samples: [...PARTICIPANT_TIME_COLUMNS] } })));
@@ -96,6 +97,8 @@ export function overviewBoard(): GeneratedBoard {
   board.withRow(row('Trends'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Calls and participants', description: 'Distinct calls and sessions sampling per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(CALLS_OVER_TIME_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Call-setup success', description: 'Peer connections that reached connected, of those that reached connected or failed.', unit: 'percent', w: 12, h: 8, threshold: threshold('call-setup') }, [timeSeriesSql(SETUP_SUCCESS_SQL, { tables: EVENTS })]));
+  board.withRow(row('Collector'));
+  for (const panel of collectorPanels()) board.withPanel(panel);
   board.withRow(row('Sessions needing attention'));
   board.withPanel(tablePanel(catalog, { title: 'Most degraded sessions', description: `Share of each session's media intervals that were degraded by the SDK's rule, live sessions included (a session is degraded with ${DEGRADED_RULE_TEXT}). Click a session id to open its drill-down.`, unit: 'none', w: 24, h: 10 }, tableSql(degradedSessionsSql(), degradedNeeds)));
   return finishBoard('overview.json', board, catalog);
