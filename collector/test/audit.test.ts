@@ -100,6 +100,9 @@ describe('audit events from reports', () => {
     expect(verified).toMatchObject({ ok: true, rows: 4 });
     expect(onlyChain(verified)).toMatchObject({ writer: rows[0]?.writer, head: { seq: 4 } });
     expect(rows[0]?.writer).toMatch(/^[0-9a-f]{12}$/);
+    // The heads this instance moved, as the hourly (and closing) `audit chain heads` log line gives them: once.
+    expect(app.audit.takeNewHeads()).toEqual([{ tenant: TENANT, writer: rows[0]?.writer, seq: 4, hash: rows[3]?.hash }]);
+    expect(app.audit.takeNewHeads()).toEqual([]);
   });
 });
 

@@ -25,6 +25,12 @@ export interface AuditLog {
   flush(): Promise<void>;
   /** The last row of this writer's chain of a tenant, as stored. */
   head(tenant: string): Promise<ChainHead>;
+  /**
+   * The heads this writer appended since the last call (per tenant, in
+   * memory, nothing read): for logging them outside the store, where they
+   * anchor `audit:verify --expect-head`.
+   */
+  takeNewHeads(): { tenant: string; writer: string; seq: number; hash: string }[];
 }
 
 /** Where failures of {@link AuditLog.appendLater} go. */
@@ -87,6 +93,7 @@ export function createAuditLog(
   // Read at each use: a store may replace its client (the fault suite's outage store does).
   const client = (): AuditStorage['client'] => storage.client;
   const chains = new Map<string, Chain>();
+  const moved = new Set<string>();
   const pending = new Set<Promise<unknown>>();
   const chainOf = (tenant: string): Chain => {
     let chain = chains.get(tenant);
@@ -125,6 +132,7 @@ export function createAuditLog(
       throw error;
     }
     chain.head = { seq, hash };
+    moved.add(tenant);
     return rows;
   };
 
@@ -156,6 +164,14 @@ export function createAuditLog(
     },
     async flush() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    takeNewHeads() {
+      const heads = [...moved].flatMap((tenant) => {
+        const head = chains.get(tenant)?.head;
+        return head ? [{ tenant, writer: context.writer, seq: head.seq, hash: head.hash }] : [];
+      });
+      moved.clear();
+      return heads;
     },
     async head(tenant) {
       return chainOf(tenant).queue.run(() => readHead(client(), tenant, context.writer));

@@ -42,11 +42,16 @@ export interface SecurityOptions {
   readonly auditWriter?: string;
   /** Accept an audit key other than the one this instance appended with (`RTCPULSE_AUDIT_KEY_CHANGED=1`; see `checkAuditKeyFingerprint`). */
   readonly auditKeyChanged?: boolean;
+  /** How often the heads of the chains this instance appended to are logged (default {@link AUDIT_HEAD_LOG_MS}). */
+  readonly auditHeadLogMs?: number;
   /** Clock skews below this are not corrected (default {@link CLOCK_SKEW_TOLERANCE_MS}). */
   readonly clockSkewToleranceMs?: number;
   /** Clock for rate limits and skew (tests). */
   readonly now?: () => number;
 }
+
+/** Default interval of the `audit chain heads` log line: hourly. */
+export const AUDIT_HEAD_LOG_MS = 3_600_000;
 
 /** Whether a request announces a body (a length above zero, or chunked). */
 function hasBody(headers: IncomingHttpHeaders): boolean {
@@ -91,6 +96,18 @@ export const securityPlugin = fp<SecurityOptions>(
       { hmacKey: auditKey.key, service: 'rtcpulse-collector', region: options.region ?? '', writer },
       fastify.log,
     );
+    // Chain heads go to the log from time to time and at close: an anchor kept outside the store for `audit:verify --expect-head`.
+    const logHeads = (): void => {
+      const heads = audit.takeNewHeads();
+      if (heads.length > 0) fastify.log.info({ auditHeads: heads.map((h) => `${h.tenant} ${h.writer}:${h.seq}:${h.hash}`) }, 'audit chain heads');
+    };
+    const headTimer = setInterval(logHeads, options.auditHeadLogMs ?? AUDIT_HEAD_LOG_MS);
+    headTimer.unref();
+    fastify.addHook('onClose', async () => {
+      clearInterval(headTimer);
+      await audit.flush();
+      logHeads();
+    });
     const limiter: RateLimiter = createRateLimiter(options.now);
     const failures = createAuthFailureRecorder(() => audit, limiter);
     fastify.decorate('tenants', tenants);
