@@ -106,6 +106,25 @@ const CASES: readonly Case[] = [
     expected: { 'job-sr': ['sr-1'] },
   },
   {
+    tenant: 'c-repeat-withdraw',
+    says: 'consent withdrawn again every 50 s while the recording goes on: the exposure runs from the first withdrawal, reported',
+    steps: [
+      join_('rw-1', t0), { session: 'rw-1', audit: 'granted', at: t0 + 1000 }, { recording: 'job-rw', at: t0 + 10_000 },
+      ...[20_000, 70_000, 120_000, 170_000].map((d): Step => ({ session: 'rw-1', audit: 'withdrawn', at: t0 + d })),
+      { stop: 'job-rw', at: t0 + 220_000 },
+    ],
+    expected: { 'job-rw': ['rw-1'] },
+  },
+  {
+    tenant: 'c-two-recordings',
+    says: 'two recordings of one call, each ended by its own stop: a late joiner after the first stopped counts against the second only',
+    steps: [
+      { recording: 'job-a', at: t0 + 10_000 }, { recording: 'job-b', at: t0 + 20_000 }, { stop: 'job-a', at: t0 + 60_000 },
+      join_('tr-1', t0 + 100_000), { stop: 'job-b', at: t0 + 400_000 },
+    ],
+    expected: { 'job-b': ['tr-1'] },
+  },
+  {
     tenant: 'c-joined-early',
     says: 'a participant who joined before the time range and never consented: reported',
     steps: [join_('e-1', now - 2 * HOUR), { recording: 'job-e', at: now - 10 * MINUTE }],

@@ -42,7 +42,7 @@ export const AUDIT_INTEGRITY: RunbookPage = {
     'Find the exit path that skips the leave entry (same paths that skip `pc.close()`, entry 10) and write the leave from the server when the session times out.',
   ],
   telemetry:
-    'The audit log, per call: a recording start lacks consent when any session of that call that had joined and not yet left at that moment (looking back 24 hours) does not have a consent grant as its latest consent event, because it never granted consent or withdrew it; or when, before the call\'s next recording stop, a session joins or withdraws consent and stays present without consent for more than a minute. A recorder reports its starts and stops with the call id only, so they are checked against everyone in the call. Also: sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
+    'The audit log, per call: a recording start lacks consent when any session of that call that had joined and not yet left at that moment (looking back 24 hours) does not have a consent grant as its latest consent event, because it never granted consent or withdrew it; or when, before that recording\'s own stop (same job id), a session joins or withdraws consent and stays present without consent (until it leaves or grants consent) for more than a minute. A recorder reports its starts and stops with the call id only, so they are checked against everyone in the call. Also: sessions with a join older than 4 hours and no leave. The hash-chain verifier reports tampering separately.',
   confirm: [
     {
       dashboard: DASHBOARD.compliance,

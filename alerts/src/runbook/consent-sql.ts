@@ -11,10 +11,11 @@ import { AUDIT_ACTION, TABLE } from './telemetry.js';
  * - at the start: its latest join or leave at or before the start is a
  *   `session.join` and its latest consent event then is not
  *   `consent.granted` (it never granted consent, or withdrew it); or
- * - later, before the call's next `recording.stop`: it joined, or withdrew
- *   consent, and stayed present without consent for more than
- *   {@link LATE_CONSENT_GRACE_SECONDS} (time to answer the consent prompt)
- *   while the recording went on.
+ * - later, before that recording's `recording.stop` (the same job id, in
+ *   the audit row's `object`): it joined, or withdrew consent, and stayed
+ *   present without consent (until it left or granted consent) for more
+ *   than {@link LATE_CONSENT_GRACE_SECONDS} (time to answer the consent
+ *   prompt) while the recording went on.
  *
  * A recorder writes its starts and stops with the call id and no session
  * id, so they are judged against every participant of the call. Events at
@@ -56,36 +57,41 @@ const quoted = (...values: readonly string[]): string => values.map((v) => `'${v
  */
 export function recordingConsentSql(rowsWhere: string, nowMs: string): string {
   const A = AUDIT_ACTION;
-  const window = `e.1 > rec.1 - ${CONSENT_LOOKBACK_SECONDS * 1000}`;
-  const own = `e.3 = s AND ${window}`;
-  // At the start: the existing state of each session.
-  const atStart = (...actions: readonly string[]) => `arrayLast(e -> ${own} AND e.2 IN (${quoted(...actions)}) AND e.1 <= rec.1, events).2`;
-  // After one of the session's own events `p` during the recording: its state then, and when it next changes.
-  const after = (...actions: readonly string[]) => `arrayLast(e -> ${own} AND e.2 IN (${quoted(...actions)}) AND (e.1, e.4) <= (p.1, p.4), events).2`;
-  const changes = `e.3 = s AND e.2 IN (${quoted(A.join, A.leave, A.consentGranted, A.consentWithdrawn)})`;
-  const nextChange = `arrayFirst(e -> ${changes} AND (e.1, e.4) > (p.1, p.4), events)`;
-  const until = `least(if(${nextChange}.1 > 0, ${nextChange}.1, stop_ms), stop_ms)`;
-  const lateExposure = `arrayExists(p -> p.3 = s AND p.1 > rec.1 AND p.1 < stop_ms AND p.2 IN (${quoted(A.join, A.consentWithdrawn)})
-        AND ${after(A.join, A.leave)} = '${A.join}' AND ${after(A.consentGranted, A.consentWithdrawn)} != '${A.consentGranted}'
-        AND ${until} - p.1 > ${LATE_CONSENT_GRACE_SECONDS * 1000}, events)`;
-  return `SELECT tenant, call_id, rec.1 AS recording_ms, fromUnixTimestamp64Milli(rec.1, 'UTC') AS recording_at,
-  arrayFilter(s -> (${atStart(A.join, A.leave)} = '${A.join}' AND ${atStart(A.consentGranted, A.consentWithdrawn)} != '${A.consentGranted}')
-      OR ${lateExposure},
-    arraySort(arrayDistinct(arrayMap(e -> e.3, arrayFilter(e -> e.2 = '${A.join}' AND e.3 != '' AND e.1 > rec.1 - ${CONSENT_LOOKBACK_SECONDS * 1000} AND e.1 < stop_ms, events))))) AS sessions_without_consent
+  const L = CONSENT_LOOKBACK_SECONDS * 1000;
+  // Each session is judged on its own few events (`t.2`, time order), so the cost grows with sessions × events of the call, not their cube.
+  const latestAt = (actions: readonly string[], until: string) => `arrayLast(e -> e.2 IN (${quoted(...actions)}) AND ${until}, t.2).2`;
+  const presence = [A.join, A.leave];
+  const consent = [A.consentGranted, A.consentWithdrawn];
+  const atOrBeforeP = '(e.1, e.4) <= (p.1, p.4)';
+  // Exposure after `p` ends when the session leaves or grants consent (or the recording stops): other events do not restart the clock.
+  const ends = `e.2 IN (${quoted(A.leave, A.consentGranted)}) AND (e.1, e.4) > (p.1, p.4)`;
+  const exposedUntil = `least(if(arrayExists(e -> ${ends}, t.2), arrayFirst(e -> ${ends}, t.2).1, stop_ms), stop_ms)`;
+  const withoutConsent = `(${latestAt(presence, 'e.1 <= recording_ms')} = '${A.join}' AND ${latestAt(consent, 'e.1 <= recording_ms')} != '${A.consentGranted}')
+      OR arrayExists(p -> p.1 > recording_ms AND p.2 IN (${quoted(A.join, A.consentWithdrawn)})
+        AND ${latestAt(presence, atOrBeforeP)} = '${A.join}' AND ${latestAt(consent, atOrBeforeP)} != '${A.consentGranted}'
+        AND ${exposedUntil} - p.1 > ${LATE_CONSENT_GRACE_SECONDS * 1000}, t.2)`;
+  const stopOf = `e.2 = '${A.recordingStop}' AND e.5 = rec.5 AND e.1 > rec.1`;
+  return `SELECT tenant, call_id, recording_ms, fromUnixTimestamp64Milli(recording_ms, 'UTC') AS recording_at,
+  arrayMap(t -> t.1, arrayFilter(t -> ${withoutConsent},
+    arrayMap(s -> (s, arrayFilter(e -> e.3 = s, near)), arraySort(arrayDistinct(arrayMap(e -> e.3, arrayFilter(e -> e.2 = '${A.join}', near))))))) AS sessions_without_consent
 FROM (
-  SELECT tenant, call_id, events, rec,
-    least(if(arrayExists(e -> e.2 = '${A.recordingStop}' AND e.1 > rec.1, events), arrayFirst(e -> e.2 = '${A.recordingStop}' AND e.1 > rec.1, events).1, ${nowMs}), ${nowMs}) AS stop_ms
+  SELECT tenant, call_id, recording_ms, stop_ms,
+    arrayFilter(e -> e.3 != '' AND e.1 > recording_ms - ${L} AND e.1 < stop_ms, events) AS near
   FROM (
-    SELECT tenant, call_id,
-      arraySort(e -> (e.1, e.4), groupArray((toUnixTimestamp64Milli(ts), action, session_id, seq))) AS events
-    FROM ${TABLE.audit}
-    WHERE (${rowsWhere}) AND call_id != ''
-      AND action IN (${quoted(...ACTIONS)})
-    GROUP BY tenant, call_id
+    SELECT tenant, call_id, events, rec.1 AS recording_ms,
+      least(if(arrayExists(e -> ${stopOf}, events), arrayFirst(e -> ${stopOf}, events).1, ${nowMs}), ${nowMs}) AS stop_ms
+    FROM (
+      SELECT tenant, call_id,
+        arraySort(e -> (e.1, e.4), groupArray((toUnixTimestamp64Milli(ts), action, session_id, seq, object))) AS events
+      FROM ${TABLE.audit}
+      WHERE (${rowsWhere}) AND call_id != ''
+        AND action IN (${quoted(...ACTIONS)})
+      GROUP BY tenant, call_id
+    )
+    ARRAY JOIN arrayFilter(e -> e.2 = '${A.recordingStart}', events) AS rec
   )
-  ARRAY JOIN arrayFilter(e -> e.2 = '${A.recordingStart}', events) AS rec
 )`;
 }
 
 /** Columns of `audit_log` that {@link recordingConsentSql} reads. */
-export const RECORDING_CONSENT_COLUMNS = ['tenant', 'ts', 'seq', 'action', 'session_id', 'call_id'] as const;
+export const RECORDING_CONSENT_COLUMNS = ['tenant', 'ts', 'seq', 'action', 'session_id', 'call_id', 'object'] as const;

@@ -31,7 +31,7 @@ ORDER BY tenant, session_id`;
  * `RecordingWithoutConsent` rule and the Compliance dashboard use too (per
  * call: at a `recording.start`, every session of the call that had joined
  * and not left must have `consent.granted` as its latest consent event, and
- * a session that joins or withdraws consent before the call's next
+ * a session that joins or withdraws consent before that recording's own
  * `recording.stop` must have it again within a minute).
  * The starts from `{since}` on are reported, each judged on the audit rows
  * of the `CONSENT_LOOKBACK_SECONDS` before it. Columns: `tenant`,
