@@ -277,4 +277,26 @@ describe('storage and cost', () => {
     expect(value('webrtc_server_memory_usage', { webrtc_service: 'recorder' })).toBe(8e9);
     expect(value('webrtc_server_cpu_utilization', { webrtc_service: 'sfu' }, 'webrtc_server_cpu_utilization_count')).toBe(1);
   });
+  it('counts a report once when its first post failed after the insert, and when the same report is posted twice at once', async () => {
+    const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    const value = (families: Awaited<ReturnType<typeof scrape>>, family: string, labels: Record<string, string>) =>
+      families.get(family)?.samples.find((s) => s.name === family && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value ?? 0;
+    const before = await scrape();
+    // The audit append fails once after the row is stored: 5xx, and the recorder's retry finds the row already there.
+    const append = app.audit.append.bind(app.audit);
+    let failures = 1;
+    app.audit.append = (records) => (failures-- > 0 ? Promise.reject(new Error('ClickHouse went away')) : append(records));
+    const finished = recordingEvent({ jobId: 'job-retry', ts: S0 + 40 * 60_000, state: 'finished', durationMs: 60_000, bytes: 1e9 });
+    expect((await postServer(app, 'recordings', finished)).statusCode).toBe(500);
+    expect((await postServer(app, 'recordings', finished)).statusCode).toBe(202);
+    app.audit.append = append;
+    // The same SFU report twice at once: stored once, counted once.
+    const twin = sfuReport({ nodeId: 'sfu-twin', ts: S0 + 45 * 60_000 });
+    const answers = await Promise.all([postServer(app, 'sfu', twin), postServer(app, 'sfu', twin)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202]);
+    const after = await scrape();
+    expect(value(after, 'webrtc_recording_jobs_total', { outcome: 'succeeded' }) - value(before, 'webrtc_recording_jobs_total', { outcome: 'succeeded' })).toBe(1);
+    expect(value(after, 'webrtc_cost_storage_total', { webrtc_service: 'recorder' }) - value(before, 'webrtc_cost_storage_total', { webrtc_service: 'recorder' })).toBeCloseTo(0.06, 9);
+    expect(value(after, 'webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' }) - value(before, 'webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' })).toBe(30e6);
+  });
 });

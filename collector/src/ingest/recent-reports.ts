@@ -19,10 +19,6 @@ export class RecentReports {
     return this.#keys.has(key);
   }
 
-  delete(key: string): void {
-    this.#keys.delete(key);
-  }
-
   add(key: string): void {
     if (this.#keys.has(key)) return;
     this.#keys.add(key);

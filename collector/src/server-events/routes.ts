@@ -79,28 +79,36 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     return request.serverGrant.tenant;
   };
 
-  // Tokens of reports stored lately (or being stored): a retry is stored once by ClickHouse and must count once on /metrics.
+  // Tokens of reports stored lately: a retry is stored once by ClickHouse and must count once on /metrics.
   const recentTokens = new RecentReports(RECENT_SERVER_REPORTS);
-  /** Store a report's rows; `retry` when the same report was stored lately (its metrics are not recorded again). */
+  // Inserts under way, by token: the same report posted twice at once waits for the first, then counts as its retry.
+  const inFlight = new Map<string, Promise<unknown>>();
+  /**
+   * Store a report's rows; `retry` when the same report was stored lately
+   * (the caller records its metrics only when it is not, right after this
+   * resolves: before anything else that may fail).
+   */
   const store = async (tenant: string, path: string, body: { ts: number }, rows: ServerEventRow[]): Promise<{ rows: number; retry: boolean }> => {
     if (!(body.ts <= MAX_STORABLE_MS)) {
       throw new CollectorError(400, 'RTCPULSE_TIMESTAMP_RANGE', 'body/ts must be a time between 1970 and 2299');
     }
     // The same report posted again (a retry) carries the same token and is stored once.
     const token = createHash('sha256').update(JSON.stringify([tenant, path, body])).digest('hex');
+    for (let earlier = inFlight.get(token); earlier; earlier = inFlight.get(token)) await earlier.catch(() => undefined);
     const retry = recentTokens.has(token);
-    recentTokens.add(token);
+    const insert = fastify.store.client.insert({
+      table: 'server_events',
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
+    inFlight.set(token, insert);
     try {
-      await fastify.store.client.insert({
-        table: 'server_events',
-        values: rows,
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: token },
-      });
-    } catch (error) {
-      if (!retry) recentTokens.delete(token);
-      throw error;
+      await insert;
+    } finally {
+      inFlight.delete(token);
     }
+    recentTokens.add(token);
     return { rows: rows.length, retry };
   };
 
@@ -135,8 +143,9 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     const tenant = tenantOf(request);
     const event = request.body as RecordingEvent;
     const { rows, retry } = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
-    const audit = await fastify.audit.append([auditRecordOfRecording(event, serverRequestSource(request))]);
+    // Counted once stored: a failed audit append below answers 5xx, and its retry finds the rows already there.
     if (!retry) metrics.recording(event);
+    const audit = await fastify.audit.append([auditRecordOfRecording(event, serverRequestSource(request))]);
     return reply.code(202).send({ accepted: { rows, audit: audit.length } });
   });
 
