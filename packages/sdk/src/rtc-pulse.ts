@@ -242,7 +242,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     async feedback(rating, complaints = [], details) {
       safely(() => {
         const value = Math.min(5, Math.max(1, Math.round(rating)));
-        emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`), 500) });
+        emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
         [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);

@@ -89,6 +89,15 @@ describe('values the app passes in', () => {
     expect(message.length).toBeLessThanOrEqual(500);
   });
 
+  it('keeps feedback details up to 500 characters, and scrubs a long pasted text in bounded time', async () => {
+    const { pulse, bodies } = checkedSession();
+    pulse.start();
+    await pulse.stop();
+    await pulse.feedback(4, [], `${'x'.repeat(490)} 10.1.2.3 ${'a'.repeat(200_000)}`);
+    const message = bodies.flatMap((b) => b.events).find((e) => e.type === 'feedback')?.message ?? '';
+    expect(message).toBe(`${'x'.repeat(490)} [ip] aaaa`);
+  });
+
   it('holds maxQueue to the wire limit of 1000 events a report, so the last flush after a long outage is not refused', async () => {
     vi.useFakeTimers();
     try {

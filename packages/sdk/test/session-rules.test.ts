@@ -42,6 +42,9 @@ describe('error events', () => {
   it('redacts addresses glued to other text or written with dashes', () => {
     const message = errorEvent(new Error('relay 198.51.100.7_5000 via x10.9.8.7 on ip-10-1-2-3.ec2.internal'), 'app').message ?? '';
     expect(message).toBe('relay [ip]_5000 via x[ip] on ip-[ip].ec2.internal');
+    // IPv6 forms (full, shortened, mapped) and fingerprints still go.
+    const six = errorEvent(new Error('a 2001:0db8:85a3:0000:0000:8a2e:0370:7334 b ::1 c ::ffff:192.0.2.1 d AB:CD:EF:01'), 'app').message;
+    expect(six).toBe('a [ip] b [ip] c [ip][ip] d [ip]');
   });
 
   it('redacts before cutting, and the shortened IPv6 forms too', () => {
