@@ -56,6 +56,7 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
       OTEL_METRIC_EXPORT_INTERVAL: '3600000',
       OTEL_SERVICE_NAME: 'rtcpulse-otlp-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test%20lab,service.instance.id=collector-7',
     }),
   });
   const batch = makeBatch({ sessionId: 'otlp-1' });
@@ -95,6 +96,9 @@ describe('OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
     expect(requests[0]?.contentType).toMatch(/application\/json/);
     const resource = requests[0]?.body.resourceMetrics[0]?.resource.attributes ?? [];
     expect(resource).toContainEqual({ key: 'service.name', value: { stringValue: 'rtcpulse-otlp-test' } });
+    // What tells collector instances apart once Prometheus's OTLP receiver makes it the `instance` label.
+    expect(resource).toContainEqual({ key: 'service.instance.id', value: { stringValue: 'collector-7' } });
+    expect(resource).toContainEqual({ key: 'deployment.environment', value: { stringValue: 'test lab' } });
   });
 
   it('exports every registry metric that received data with its registry name, unit and instrument kind', () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DEFAULT_OPEN_VALUE_LIMIT } from './client-attributes.js';
 
 /** Default number of attribute sets one metric keeps before folding the rest into an overflow series. */
@@ -17,6 +18,12 @@ export interface OtlpExportConfig {
 export interface TelemetryConfig {
   /** `service.name` of the exported resource. */
   readonly serviceName: string;
+  /**
+   * Further resource attributes, `service.instance.id` among them: over OTLP
+   * it is what tells collector instances apart (Prometheus's OTLP receiver
+   * makes it the `instance` label the collector alerts group by).
+   */
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
   /** Push OTLP/HTTP (JSON) when set; `/metrics` is always served. */
   readonly otlp?: OtlpExportConfig;
   /** Attribute sets kept per metric (`aggregationCardinalityLimit`). */
@@ -42,14 +49,21 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
  * `OTEL_METRIC_EXPORT_TIMEOUT` (ms), `OTEL_SERVICE_NAME`, and
  * `RTCPULSE_METRIC_CARDINALITY_LIMIT` and `RTCPULSE_METRIC_OPEN_VALUES` tune it. Headers
  * (`OTEL_EXPORTER_OTLP_HEADERS`) are read by the exporter itself.
- * `RTCPULSE_METRICS_TOKEN` puts `/metrics` behind a bearer token.
+ * `RTCPULSE_METRICS_TOKEN` puts `/metrics` behind a bearer token. The
+ * resource carries `OTEL_RESOURCE_ATTRIBUTES` and a `service.instance.id`:
+ * `RTCPULSE_INSTANCE_ID`, else the one in those attributes, else host:pid.
  */
 export function telemetryConfigFromEnv(env: Readonly<Record<string, string | undefined>>): TelemetryConfig {
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const attributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   const url = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || (base ? `${base.replace(/\/+$/, '')}/v1/metrics` : undefined);
   const intervalMs = positiveInt(env.OTEL_METRIC_EXPORT_INTERVAL, DEFAULT_EXPORT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
   return {
-    serviceName: env.OTEL_SERVICE_NAME || 'rtcpulse-collector',
+    serviceName: env.OTEL_SERVICE_NAME || attributes['service.name'] || 'rtcpulse-collector',
+    resourceAttributes: {
+      ...attributes,
+      'service.instance.id': env.RTCPULSE_INSTANCE_ID || attributes['service.instance.id'] || `${hostname()}:${process.pid}`,
+    },
     ...(env.RTCPULSE_METRICS_TOKEN ? { metricsToken: env.RTCPULSE_METRICS_TOKEN } : {}),
     cardinalityLimit: positiveInt(
       env.RTCPULSE_METRIC_CARDINALITY_LIMIT,
@@ -70,4 +84,19 @@ export function telemetryConfigFromEnv(env: Readonly<Record<string, string | und
         }
       : {}),
   };
+}
+
+/** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,key=value`, values percent-encoded) as an object; malformed pairs are skipped. */
+export function parseResourceAttributes(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    try {
+      out[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      // A bad percent escape: the pair is left out.
+    }
+  }
+  return out;
 }

@@ -142,7 +142,7 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
     );
   }
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': config.serviceName }),
+    resource: resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName }),
     views: gaugeViews(config.cardinalityLimit),
     readers,
   });
