@@ -2,7 +2,7 @@ import type { ReportEvent } from '@rtcpulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutageStore, type OutageStore } from '../fault/outage-store.js';
 import type { CollectorApp } from '../src/index.js';
-import { T0, appOn, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { T0, appOn, makeBatch, postBatch, removeDir, select, tempDataDir, waitFor } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 /**
@@ -30,6 +30,9 @@ afterAll(async () => {
   await removeDir(dataDir);
 });
 
+const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+const gauge = (families: Awaited<ReturnType<typeof scrape>>, name: string): number | undefined => families.get(name)?.samples[0]?.value;
+
 describe('audit events in a report sent while ClickHouse is down', () => {
   it('are not acknowledged until they are in the audit log, and are written once', async () => {
     const batch = makeBatch({ sessionId: 'audit-outage', events: AUDIT });
@@ -40,6 +43,11 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     expect(during.json<{ message: string }>().message).toMatch(/audit/);
     // Sent again while still down: the same answer.
     expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(503);
+    // The collector's own gauges show the outage: ClickHouse not taking inserts, the report waiting in the spool.
+    expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_clickhouse_up') === 0, 10_000)).toBe(true);
+    const down = await scrape();
+    expect(gauge(down, 'rtcpulse_collector_spool_records')).toBeGreaterThanOrEqual(1);
+    expect(gauge(down, 'rtcpulse_collector_spool_usage')).toBeGreaterThan(1000);
 
     await store?.bringBack();
     const retry = await postBatch(app, { ...batch, sentAt: Date.now() });
@@ -47,6 +55,8 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     expect(retry.json()).toMatchObject({ durable: 'duplicate' });
     expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(202);
 
+    expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_spool_records') === 0, 30_000)).toBe(true);
+    expect(gauge(await scrape(), 'rtcpulse_collector_clickhouse_up')).toBe(1);
     const rows = await select<{ action: string }>(app, "SELECT action FROM audit_log WHERE session_id = 'audit-outage' ORDER BY seq");
     expect(rows.map((r) => r.action)).toEqual(['session.join', 'consent.granted']);
     // The report itself is stored once.

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
@@ -68,5 +68,8 @@ describe('the collector on /metrics', () => {
     expect(value(families, 'rtcpulse_collector_spool_set_aside')).toBe(1);
     expect(value(families, 'rtcpulse_collector_clickhouse_up')).toBe(1);
     expect(families.get('rtcpulse_collector_spool_usage')?.type).toBe('gauge');
+    // Moved out by an operator: the gauge (and the alert on it) clears without a restart.
+    await rename(join(dataDir, 'spool', 'damaged', 'left-by-hand.rec'), join(dataDir, 'kept-for-the-incident.rec'));
+    expect(value(await scrape(), 'rtcpulse_collector_spool_set_aside')).toBe(0);
   });
 });

@@ -7,9 +7,10 @@ import type { InputSeries, PromtoolTestGroup } from './tests.js';
 /**
  * Alerts on the collector itself (not on calls): its spool filling towards
  * the cap at which browsers are answered 503, reports shed, files set aside
- * for an operator, ClickHouse not taking inserts, and `/metrics` series
- * beyond the cardinality limit. They read the registry's collector metrics
- * (scope `collector`), one series set per collector instance.
+ * for an operator, and ClickHouse not taking inserts. They read the
+ * registry's collector metrics (scope `collector`), one series set per
+ * collector instance (`instance`: the scrape target, or over OTLP the
+ * resource's `service.instance.id`).
  */
 export interface CollectorAlert {
   readonly alert: string;

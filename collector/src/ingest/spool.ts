@@ -1,4 +1,5 @@
 import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { IngestRecord } from '../store/record.js';
@@ -103,7 +104,6 @@ async function fsyncDir(dir: string): Promise<void> {
  */
 export class Spool {
   #usedBytes = 0;
-  #setAsideFiles = 0;
   readonly #sizes = new Map<number, number>();
 
   constructor(
@@ -121,9 +121,19 @@ export class Spool {
     return this.#sizes.size;
   }
 
-  /** Files set aside for an operator: in `quarantine/` and `damaged/` (counted at open, then as they are moved). */
+  /**
+   * Files set aside for an operator, in `quarantine/` and `damaged/`, counted
+   * on disk now: it drops once an operator moves them out.
+   */
   get setAsideFiles(): number {
-    return this.#setAsideFiles;
+    const count = (sub: string): number => {
+      try {
+        return readdirSync(join(this.dir, sub)).filter((n) => n.endsWith(SUFFIX)).length;
+      } catch {
+        return 0;
+      }
+    };
+    return count(QUARANTINE_DIR) + count(DAMAGED_DIR);
   }
 
   /** Size of a record on disk (0 when unknown). */
@@ -171,8 +181,6 @@ export class Spool {
         entries.push(entry);
       }
     }
-    const count = async (sub: string) => (await readdir(join(this.dir, sub)).catch(() => [] as string[])).filter((n) => n.endsWith(SUFFIX)).length;
-    this.#setAsideFiles = (await count(QUARANTINE_DIR)) + (await count(DAMAGED_DIR));
     return entries;
   }
 
@@ -267,7 +275,6 @@ export class Spool {
   async quarantine(seq: number): Promise<void> {
     await rename(join(this.dir, fileName(seq)), join(this.dir, QUARANTINE_DIR, fileName(seq)));
     this.#untrack(seq);
-    this.#setAsideFiles += 1;
   }
 
   /** Size of the spool directory's records as the file system sees them (for checks). */
