@@ -212,6 +212,28 @@ describe('audit chain verification (pure)', () => {
     expect(findings.map((f) => f.kind)).toEqual(['inserted']);
   });
 
+  it('keeps the branch that leads to the expected head at a fork, and decides a tie the same way whatever the read order', () => {
+    const rows = chain(20);
+    const forge = (after: AuditRow, seq: number, actor: string): AuditRow => {
+      const base = { ...after, seq, actor, prev_hash: after.hash };
+      return { ...base, hash: rowHash(base) };
+    };
+    // A forged last row: both branches one row long.
+    const lastForged = forge(rows[18] as AuditRow, 20, 'forger');
+    const genuineHead = { seq: 20, hash: (rows[19] as AuditRow).hash };
+    for (const input of [[...rows, lastForged], [lastForged, ...rows]]) {
+      const anchored = verifyAuditChain(input, genuineHead);
+      expect(anchored.head).toEqual(genuineHead);
+      expect(anchored.findings).toEqual([expect.objectContaining({ kind: 'inserted', message: expect.stringContaining(lastForged.hash.slice(0, 12)) })]);
+    }
+    expect(verifyAuditChain([...rows, lastForged]).head).toEqual(verifyAuditChain([lastForged, ...rows]).head);
+    // A forged branch longer than the genuine rest: the expected head still picks the genuine one.
+    const branch: AuditRow[] = [];
+    for (let i = 0, after = rows[3] as AuditRow; i < 30; i++) branch.push((after = forge(after, 5 + i, `forger-${i}`)));
+    expect(verifyAuditChain([...branch, ...rows], genuineHead).head).toEqual(genuineHead);
+    expect(verifyAuditChain([...branch, ...rows]).head.seq).toBe(34);
+  });
+
   it('stays bounded when a seq is rewritten to a huge number, and names the renumbered row', () => {
     const rows = chain(200);
     // Row 150 deleted, row 151 renumbered to the largest safe integer: before, a gap of 9e15 seqs was built as an array.

@@ -15,7 +15,7 @@ export async function readAuditRows(client: ClickHouseClient, tenant: string): P
     query: `SELECT tenant, writer, seq, toUnixTimestamp64Milli(ts) AS ts_ms, toUnixTimestamp64Milli(recorded_at) AS recorded_at_ms,
                    action, outcome, actor, actor_kind, service, route, region, source, session_id, call_id, object,
                    reason, details, dedup_key, prev_hash, hash
-            FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} ORDER BY writer, seq`,
+            FROM ${AUDIT_TABLE} WHERE tenant = {tenant:String} ORDER BY writer, seq, hash`,
     query_params: { tenant },
     format: 'JSONEachRow',
   });

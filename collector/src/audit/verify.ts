@@ -90,18 +90,25 @@ function branchLengths(rows: readonly AuditRow[], successors: ReadonlyMap<string
 /**
  * Follow `prev_hash` links from the genesis, restarting at rows whose
  * predecessor is gone. Where two rows link to the same predecessor (a
- * fork: a row inserted with a valid hash), the branch that reaches more rows
- * is the chain and the other is reported as inserted rows; ties go to the
- * lower `seq`.
+ * fork: a row inserted with a valid hash), the chain goes on with the branch
+ * that leads to `anchor` (the expected head) when there is one, else the
+ * branch that reaches more rows; ties go to the lower `seq`, then the lower
+ * hash, so the verdict never depends on the order rows were read in. The
+ * other branch is reported as inserted rows.
  */
-function walkChain(rows: readonly AuditRow[]): { order: AuditRow[]; orphans: AuditRow[]; strays: AuditRow[] } {
-  const hashes = new Set(rows.map((r) => r.hash));
+function walkChain(rows: readonly AuditRow[], anchor?: string): { order: AuditRow[]; orphans: AuditRow[]; strays: AuditRow[] } {
+  const byHash = new Map(rows.map((r) => [r.hash, r]));
   const successors = new Map<string, AuditRow[]>();
   for (const row of rows) successors.set(row.prev_hash, [...(successors.get(row.prev_hash) ?? []), row]);
   const length = branchLengths(rows, successors);
+  const anchored = new Set<AuditRow>();
+  for (let row = anchor ? byHash.get(anchor) : undefined; row && !anchored.has(row); row = byHash.get(row.prev_hash)) anchored.add(row);
+  const rank = (row: AuditRow): number => (anchored.has(row) ? 1 : 0);
   const best = (candidates: readonly AuditRow[]): AuditRow | undefined =>
-    [...candidates].sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a.seq - b.seq)[0];
-  const orphans = rows.filter((r) => r.prev_hash !== GENESIS_HASH && !hashes.has(r.prev_hash));
+    [...candidates].sort(
+      (a, b) => rank(b) - rank(a) || (length.get(b) ?? 0) - (length.get(a) ?? 0) || a.seq - b.seq || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0),
+    )[0];
+  const orphans = rows.filter((r) => r.prev_hash !== GENESIS_HASH && !byHash.has(r.prev_hash));
   const genesis = best(successors.get(GENESIS_HASH) ?? []);
   const starts = [...(genesis ? [genesis] : []), ...orphans].sort((a, b) => a.seq - b.seq);
   const visited = new Set<AuditRow>();
@@ -164,7 +171,7 @@ export function verifyAuditChain(
       findings.push({ kind: 'changed', seq: row.seq, message: `row seq ${row.seq} was changed: its content no longer matches its hash` });
     }
   }
-  const { order, orphans, strays } = walkChain(rows);
+  const { order, orphans, strays } = walkChain(rows, expectHead?.hash);
   const bySeqIndex = new Map(rows.map((r, i) => [r, i]));
   const firstRow = rows[0];
   if (firstRow && !options.prunedStart && firstRow.prev_hash !== GENESIS_HASH && orphans.includes(firstRow) && firstRow.seq > 1) {
@@ -181,8 +188,11 @@ export function verifyAuditChain(
         : `the chain breaks between seq ${before.seq} and seq ${orphan.seq}: a row was deleted and renumbered around, or seq ${before.seq} was rewritten with a new hash`;
     findings.push({ kind: 'deleted', afterSeq: before.seq, beforeSeq: orphan.seq, missingSeqs: missing, message });
   }
+  const inChain = new Map(order.map((r) => [r.prev_hash, r]));
   for (const stray of strays) {
-    findings.push({ kind: 'inserted', seq: stray.seq, message: `row seq ${stray.seq} (hash ${stray.hash.slice(0, 12)}…) is not part of the chain (inserted or duplicated)` });
+    const kept = inChain.get(stray.prev_hash);
+    const fork = kept ? `; it links to the same row as seq ${kept.seq} (hash ${kept.hash.slice(0, 12)}…), which the chain kept${expectHead ? '' : ' (the longer branch)'}` : '';
+    findings.push({ kind: 'inserted', seq: stray.seq, message: `row seq ${stray.seq} (hash ${stray.hash.slice(0, 12)}…) is not part of the chain (inserted or duplicated)${fork}` });
   }
   const reordered = reorderFinding(order);
   if (reordered) findings.push(reordered);
