@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditKey } from './actor-key.js';
 
@@ -43,7 +43,15 @@ export function checkAuditKeyFingerprint(dir: string, auditKey: AuditKey, allowC
         'or set RTCPULSE_AUDIT_KEY_CHANGED=1 once to start using this key on purpose.',
     );
   }
+  // Written aside, then renamed over: a crash leaves the old fingerprint or the new one, never half of one.
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path, `${current}\n`);
+  writeFileSync(`${path}.tmp`, `${current}\n`, { flush: true });
+  renameSync(`${path}.tmp`, path);
+  const handle = openSync(dir, 'r');
+  try {
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
   return kept === undefined ? 'recorded' : 'changed-on-purpose';
 }

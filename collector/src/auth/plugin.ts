@@ -84,6 +84,8 @@ export const securityPlugin = fp<SecurityOptions>(
     const keyCheck = checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
     if (keyCheck === 'changed-on-purpose') {
       fastify.log.warn('audit HMAC key: changed on purpose (RTCPULSE_AUDIT_KEY_CHANGED); actors get new pseudonyms from now on');
+    } else if (keyCheck === 'same' && options.auditKeyChanged) {
+      fastify.log.warn('audit HMAC key: RTCPULSE_AUDIT_KEY_CHANGED is still set; remove it, or a later change of key will not be caught');
     }
     fastify.log.info({ writer }, 'audit log: this instance appends to its own chain of each tenant');
     const audit = createAuditLog(
