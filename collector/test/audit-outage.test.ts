@@ -1,15 +1,18 @@
 import type { ReportEvent } from '@rtcpulse/schema';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutageStore, type OutageStore } from '../fault/outage-store.js';
+import { PENDING_AUDIT_DIR } from '../src/audit/pending.js';
 import type { CollectorApp } from '../src/index.js';
 import { T0, appOn, makeBatch, postBatch, removeDir, select, tempDataDir, waitFor } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 /**
  * A report carrying audit events (join, consent) while ClickHouse is down:
- * the report goes to the spool, but its audit rows cannot be appended, so
- * it is not acknowledged; the SDK's retry once ClickHouse is back writes
- * them, once.
+ * the report goes to the spool and its audit records wait on disk; both are
+ * written once ClickHouse is back, also across a restart, and the audit
+ * rows only once however often the SDK sent the report.
  */
 
 let app: CollectorApp;
@@ -21,9 +24,11 @@ const AUDIT: ReportEvent[] = [
   { ts: T0 - 400, type: 'audit', name: 'recording.consent.granted', state: 'granted' },
 ];
 
+const open = () => appOn(dataDir, { ingest: { ackWaitMs: 300, spoolDir: join(dataDir, 'spool') }, openStore: (config) => (store = openOutageStore(config)) });
+
 beforeAll(async () => {
   dataDir = await tempDataDir();
-  app = await appOn(dataDir, { ingest: { ackWaitMs: 300 }, openStore: (config) => (store = openOutageStore(config)) });
+  app = await open();
 });
 afterAll(async () => {
   await app?.close();
@@ -32,17 +37,20 @@ afterAll(async () => {
 
 const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
 const gauge = (families: Awaited<ReturnType<typeof scrape>>, name: string): number | undefined => families.get(name)?.samples[0]?.value;
+const actions = async (session: string) =>
+  (await select<{ action: string }>(app, `SELECT action FROM audit_log WHERE session_id = '${session}' ORDER BY seq`)).map((r) => r.action);
+const pendingFiles = async () => (await readdir(join(dataDir, 'spool', PENDING_AUDIT_DIR))).filter((n) => n.endsWith('.json')).length;
 
 describe('audit events in a report sent while ClickHouse is down', () => {
-  it('are not acknowledged until they are in the audit log, and are written once', async () => {
+  it('are kept on disk with the report (202), and appended once ClickHouse is back, once', async () => {
     const batch = makeBatch({ sessionId: 'audit-outage', events: AUDIT });
     await store?.takeDown();
     const during = await postBatch(app, batch);
-    expect(during.statusCode, during.body).toBe(503);
-    expect(during.headers['retry-after']).toBeDefined();
-    expect(during.json<{ message: string }>().message).toMatch(/audit/);
-    // Sent again while still down: the same answer.
-    expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(503);
+    expect(during.statusCode, during.body).toBe(202);
+    expect(during.json()).toMatchObject({ durable: 'spooled' });
+    // Sent again while still down (an SDK retry after a lost answer): kept again, written once later.
+    expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(202);
+    expect(await pendingFiles()).toBe(2);
     // The collector's own gauges show the outage: ClickHouse not taking inserts, the report waiting in the spool.
     expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_clickhouse_up') === 0, 10_000)).toBe(true);
     const down = await scrape();
@@ -50,25 +58,37 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     expect(gauge(down, 'rtcpulse_collector_spool_usage')).toBeGreaterThan(1000);
 
     await store?.bringBack();
-    const retry = await postBatch(app, { ...batch, sentAt: Date.now() });
-    expect(retry.statusCode, retry.body).toBe(202);
-    expect(retry.json()).toMatchObject({ durable: 'duplicate' });
-    expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(202);
-
+    expect(await waitFor(async () => (await actions('audit-outage')).length >= 2 && (await pendingFiles()) === 0, 60_000)).toBe(true);
+    expect(await actions('audit-outage')).toEqual(['session.join', 'consent.granted']);
     expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_spool_records') === 0, 30_000)).toBe(true);
     expect(gauge(await scrape(), 'rtcpulse_collector_clickhouse_up')).toBe(1);
-    const rows = await select<{ action: string }>(app, "SELECT action FROM audit_log WHERE session_id = 'audit-outage' ORDER BY seq");
-    expect(rows.map((r) => r.action)).toEqual(['session.join', 'consent.granted']);
-    // The report itself is stored once.
     const [batches] = await select<{ n: number }>(app, "SELECT count() AS n FROM batches WHERE session_id = 'audit-outage'");
     expect(Number(batches?.n)).toBe(1);
   });
 
-  it('counts the refusals as audit_error and the report\'s metrics once', async () => {
-    const families = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
-    const outcomes = Object.fromEntries((families.get('rtcpulse_collector_reports_total')?.samples ?? []).map((s) => [s.labels.outcome, s.value]));
-    expect(outcomes).toEqual({ audit_error: 2, duplicate: 2 });
-    const joins = families.get('webrtc_audit_events_total')?.samples.filter((s) => s.labels.audit_action === 'join');
-    expect(joins?.map((s) => s.value)).toEqual([1]);
+  it('are appended after a restart when the collector stopped before ClickHouse came back', async () => {
+    await store?.takeDown();
+    const response = await postBatch(app, makeBatch({ sessionId: 'audit-restart', events: AUDIT }));
+    expect(response.statusCode, response.body).toBe(202);
+    expect(await pendingFiles()).toBe(1);
+    await app.close();
+    app = await open();
+    expect(await waitFor(async () => (await actions('audit-restart')).length >= 2, 30_000)).toBe(true);
+    expect(await actions('audit-restart')).toEqual(['session.join', 'consent.granted']);
+    expect(await pendingFiles()).toBe(0);
+  });
+
+  it('answers 503 (audit_error) only when the records can be neither appended nor kept', async () => {
+    const pending = join(dataDir, 'spool', PENDING_AUDIT_DIR);
+    await rm(pending, { recursive: true });
+    await writeFile(pending, 'not a directory');
+    await store?.takeDown();
+    const response = await postBatch(app, makeBatch({ sessionId: 'audit-nowhere', events: AUDIT }));
+    expect(response.statusCode, response.body).toBe(503);
+    expect(response.headers['retry-after']).toBeDefined();
+    const outcomes = (await scrape()).get('rtcpulse_collector_reports_total')?.samples ?? [];
+    expect(outcomes.find((s) => s.labels.outcome === 'audit_error')?.value).toBe(1);
+    await rm(pending);
+    await store?.bringBack();
   });
 });

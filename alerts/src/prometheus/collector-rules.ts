@@ -64,7 +64,7 @@ export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
     for: '5m',
     summary: 'Collector {{ $labels.instance }} is answering reports 503',
     description: 'Reports are refused because the spool or the in-memory queue is full, or the spool cannot be written. Browsers retry with backoff and drop (and count) what they cannot keep: telemetry is being lost.',
-    action: 'Check the `outcome` split of `rtcpulse_collector_reports_total`: `spool_full` means ClickHouse is behind (see CollectorSpoolFilling); `queue_full` means more load than this instance takes (add instances); `spool_error` means the spool disk (full, read-only); `audit_error` means reports carrying audit events wait for ClickHouse (the audit log).',
+    action: 'Check the `outcome` split of `rtcpulse_collector_reports_total`: `spool_full` means ClickHouse is behind (see CollectorSpoolFilling); `queue_full` means more load than this instance takes (add instances); `spool_error` means the spool disk (full, read-only); `audit_error` means audit events could be neither appended nor kept on the spool disk.',
     expr: (p) => `sum by (instance) (rate(${n(N.reports, p)}{outcome=~"${SHED}"}[5m])) > 0`,
     fires: (p) => [{ series: `${n(N.reports, p)}{${INSTANCE},outcome="spool_full"}`, values: '0+10x20' }],
     silent: (p) => [

@@ -2,6 +2,7 @@ import type { ReportBatch } from '@rtcpulse/schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditRecordsFromBatch } from '../audit/from-batch.js';
 import type { AuditLog } from '../audit/log.js';
+import type { PendingAudit } from '../audit/pending.js';
 import type { AuditRecord } from '../audit/record.js';
 import { exposeIngestAnswer } from '../plugins/cors.js';
 import { withUserAgent } from '../ingest/client-meta.js';
@@ -30,6 +31,8 @@ declare module 'fastify' {
 export interface IngestGuardDeps {
   readonly tenants: () => TenantRegistry;
   readonly audit: () => AuditLog;
+  /** Where audit records wait when the append fails (see `PendingAudit`). */
+  readonly pendingAudit: () => PendingAudit;
   readonly limiter: RateLimiter;
   readonly failures: AuthFailureRecorder;
   readonly clockSkewToleranceMs: number;
@@ -101,10 +104,13 @@ export const AUDIT_RETRY_AFTER_SECONDS = 5;
 /**
  * `onSend` of `POST /v1/reports`: once the batch is accepted, its audit
  * records are appended before the answer leaves. When the append fails
- * (ClickHouse down: the report itself went to the spool), the answer
- * becomes 503 with `Retry-After`: a 2xx would tell the SDK its join or
- * consent was kept. Its retry is recognised as a duplicate report and only
- * appends the audit records, which are written once (`dedupKey`).
+ * (ClickHouse down: the report itself went to the spool), the records are
+ * kept on disk (`PendingAudit`, fsync'd) and appended once ClickHouse is
+ * back, and the answer stays 202. Only when they cannot even be kept (the
+ * disk) does the answer become 503 with `Retry-After`: a 2xx would tell the
+ * SDK its join or consent was kept. Its retry is recognised as a duplicate
+ * report and only appends the audit records, which are written once
+ * (`dedupKey`).
  */
 export function ingestOnSend(deps: IngestGuardDeps) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
@@ -113,7 +119,13 @@ export function ingestOnSend(deps: IngestGuardDeps) {
       try {
         await deps.audit().append(records);
       } catch (error) {
-        request.log.error({ err: error, records: records.length }, 'audit append failed for an accepted report; answered 503 so that it is sent again');
+        try {
+          await deps.pendingAudit().keep(records);
+          request.log.warn({ err: error, records: records.length }, 'audit append failed for an accepted report; the records wait on disk for ClickHouse');
+          return payload;
+        } catch (keepError) {
+          request.log.error({ err: error, keepError, records: records.length }, 'audit append failed and the records could not be kept; answered 503 so that the report is sent again');
+        }
         request.auditFailed = true;
         reply.code(503).header('retry-after', String(AUDIT_RETRY_AFTER_SECONDS));
         return JSON.stringify({

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
 import { checkAuditKeyFingerprint } from '../audit/key-fingerprint.js';
+import { PendingAudit } from '../audit/pending.js';
 import { loadWriterId } from '../audit/writer-id.js';
 import { BROWSER_ROUTE } from '../plugins/cors.js';
 import { CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
@@ -127,9 +128,13 @@ export const securityPlugin = fp<SecurityOptions>(
       return checkUtf8(decodeBody(payload, request.headers['content-encoding'], limit));
     });
 
+    // Audit records of accepted reports that could not be appended wait on disk, appended once ClickHouse is back.
+    const pendingAudit = new PendingAudit(fastify.ingest.spool.dir, (records) => audit.append(records), fastify.log);
+    await pendingAudit.start();
     const ingest: IngestGuardDeps = {
       tenants: () => tenants,
       audit: () => audit,
+      pendingAudit: () => pendingAudit,
       limiter,
       failures,
       clockSkewToleranceMs: options.clockSkewToleranceMs ?? CLOCK_SKEW_TOLERANCE_MS,
@@ -145,6 +150,7 @@ export const securityPlugin = fp<SecurityOptions>(
     // Before any plugin's onClose, so the store is still open for the last appends.
     fastify.addHook('preClose', async () => {
       await audit.flush();
+      await pendingAudit.close();
     });
   },
   { name: 'rtcpulse-security', dependencies: ['rtcpulse-store'] },

@@ -7,8 +7,9 @@ import type { MetricDefinition } from '../types.js';
  * durable. Refused: `invalid` (the body or request: 400, 408, 413, 415),
  * `unauthorized` (key or origin: 401, 403), `rate_limited` (429), and the
  * 503 reasons `spool_full`, `queue_full`, `spool_error`, `closing`, and
- * `audit_error` (the report was kept but its audit events could not be
- * written, so it is to be sent again); `error` for any other answer.
+ * `audit_error` (the report was kept but its audit events could be neither
+ * appended nor kept on disk, so it is to be sent again); `error` for any
+ * other answer.
  */
 export const COLLECTOR_REPORT_OUTCOMES = [
   'stored',
