@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonym, type AuditKey } from '../src/audit/actor-key.js';
 import type { AuditRow } from '../src/audit/canonical.js';
 import { JOINS_WITHOUT_LEAVE_SQL, RECORDINGS_WITHOUT_CONSENT_SQL, auditCompleteness, completenessParams } from '../src/audit/completeness.js';
+import { refreshCompletenessGauges } from '../src/audit/completeness-gauges.js';
 import { createAuditLog } from '../src/audit/log.js';
 import { readAuditRows, verifyTenantAudit, type TenantAuditVerification } from '../src/audit/read.js';
 import type { AuditVerification } from '../src/audit/verify.js';
@@ -14,6 +15,7 @@ import { runAuditVerify } from '../src/cli/audit-verify.js';
 import type { CollectorApp } from '../src/index.js';
 import { toDateTime64 } from '../src/store/rows.js';
 import { TEST_TENANTS, appOn, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { parsePrometheus } from './server-fixtures.js';
 
 const AUDIT_KEY: AuditKey = { key: Buffer.alloc(32, 7), source: 'env' };
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -276,5 +278,26 @@ describe('audit completeness', () => {
       joinsWithoutLeave: 2,
       recordingsWithoutConsent: 2,
     });
+  });
+
+  it('publishes both figures per tenant as registry gauges, on the windows and grace the alert rules use', async () => {
+    const now = Date.now();
+    const at = (minutesAgo: number) => now - minutesAgo * 60_000;
+    const row = (action: AuditRecord['action'], ts: number, sessionId: string, callId: string): AuditRecord => ({
+      tenant: 'gauges', action, outcome: 'success', ts, sessionId, callId,
+    });
+    await app.audit.append([
+      row('session.join', at(300), 'g-old', 'room-g1'), // joined 5 h ago, never left: counted
+      row('session.join', at(300), 'g-left', 'room-g1'),
+      row('session.leave', at(290), 'g-left', 'room-g1'),
+      row('session.join', at(20), 'g-new', 'room-g2'), // within the 4 h grace: not yet
+      row('recording.start', at(10), '', 'room-g2'), // g-new present without consent: counted
+    ]);
+    await refreshCompletenessGauges(app.telemetry, app.store.client, ['gauges', 'tenant-a'], 60_000, now);
+    const families = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    const byTenant = (family: string) => Object.fromEntries((families.get(family)?.samples ?? []).map((s) => [s.labels.rtcpulse_tenant, s.value]));
+    expect(byTenant('webrtc_audit_joins_without_leave')).toMatchObject({ gauges: 1, 'tenant-a': 0 });
+    expect(byTenant('webrtc_audit_recordings_without_consent')).toMatchObject({ gauges: 1, 'tenant-a': 0 });
+    expect(families.get('webrtc_audit_joins_without_leave')?.type).toBe('gauge');
   });
 });

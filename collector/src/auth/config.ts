@@ -55,7 +55,16 @@ export function securityFromEnv(
       ...(env.RTCPULSE_REGION ? { region: env.RTCPULSE_REGION } : {}),
       ...(env.RTCPULSE_INSTANCE_ID ? { auditWriter: checkWriterId(env.RTCPULSE_INSTANCE_ID) } : {}),
       ...(env.RTCPULSE_AUDIT_KEY_CHANGED === '1' ? { auditKeyChanged: true } : {}),
+      ...(completenessSeconds(env.RTCPULSE_COMPLETENESS_INTERVAL_S) ?? {}),
     },
     notes,
   };
+}
+
+/** `RTCPULSE_COMPLETENESS_INTERVAL_S` as the plugin option; throws unless a positive number of seconds. */
+function completenessSeconds(text: string | undefined): { completenessIntervalMs: number } | undefined {
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!(seconds > 0)) throw new Error(`RTCPULSE_COMPLETENESS_INTERVAL_S must be a positive number of seconds, got "${text}"`);
+  return { completenessIntervalMs: seconds * 1000 };
 }

@@ -5,6 +5,7 @@ import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
 import { checkAuditKeyFingerprint } from '../audit/key-fingerprint.js';
 import { PendingAudit } from '../audit/pending.js';
+import { COMPLETENESS_INTERVAL_MS, refreshCompletenessGauges } from '../audit/completeness-gauges.js';
 import { loadWriterId } from '../audit/writer-id.js';
 import { BROWSER_ROUTE } from '../plugins/cors.js';
 import { CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
@@ -43,6 +44,8 @@ export interface SecurityOptions {
   readonly auditWriter?: string;
   /** Accept an audit key other than the one this instance appended with (`RTCPULSE_AUDIT_KEY_CHANGED=1`; see `checkAuditKeyFingerprint`). */
   readonly auditKeyChanged?: boolean;
+  /** How often the audit completeness gauges are computed (default {@link COMPLETENESS_INTERVAL_MS}; `RTCPULSE_COMPLETENESS_INTERVAL_S`). */
+  readonly completenessIntervalMs?: number;
   /** How often the heads of the chains this instance appended to are logged (default {@link AUDIT_HEAD_LOG_MS}). */
   readonly auditHeadLogMs?: number;
   /** Clock skews below this are not corrected (default {@link CLOCK_SKEW_TOLERANCE_MS}). */
@@ -148,7 +151,21 @@ export const securityPlugin = fp<SecurityOptions>(
       appendHook(route, 'onSend', ingestOnSend(ingest));
     });
     // Before any plugin's onClose, so the store is still open for the last appends.
+    // Audit completeness per tenant as registry gauges, so a Prometheus-only deployment sees it too.
+    const completenessMs = options.completenessIntervalMs ?? COMPLETENESS_INTERVAL_MS;
+    const refreshCompleteness = (): void => {
+      if (!fastify.hasDecorator('telemetry')) return;
+      refreshCompletenessGauges(fastify.telemetry, store.client, tenants.tenantIds(), 3 * completenessMs).catch((error: unknown) => {
+        fastify.log.warn({ err: error }, 'audit completeness gauges not refreshed');
+      });
+    };
+    const firstCompleteness = setTimeout(refreshCompleteness, Math.min(30_000, completenessMs));
+    const completenessTimer = setInterval(refreshCompleteness, completenessMs);
+    firstCompleteness.unref();
+    completenessTimer.unref();
     fastify.addHook('preClose', async () => {
+      clearTimeout(firstCompleteness);
+      clearInterval(completenessTimer);
       await audit.flush();
       await pendingAudit.close();
     });

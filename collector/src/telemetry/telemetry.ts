@@ -82,10 +82,12 @@ function createRecorders(
     if (metric.instrument === 'gauge') {
       const gauge = meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description });
       if (metric.scope === 'collector') {
-        // This process's own value: absent until something reads it (a collector without a store has no spool).
+        // This process's own value (absent until something reads it: a collector without a store has no spool),
+        // or its points per attribute set (set as the node `self`, such as audit completeness per tenant).
         gauge.addCallback((result) => {
           const value = selfGauges.get(metric.name)?.();
           if (value !== undefined && Number.isFinite(value)) result.observe(value);
+          for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
         });
       } else {
         gauge.addCallback((result) => {

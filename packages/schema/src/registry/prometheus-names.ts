@@ -56,6 +56,7 @@ export const OTEL_ATTRIBUTE_KEYS: Readonly<Record<MetricAttribute, string>> = {
   outcome: 'outcome',
   complaint: 'complaint',
   service: 'webrtc.service',
+  tenant: 'rtcpulse.tenant',
 };
 
 /** The OpenTelemetry attribute key a registry attribute is exported under. */

@@ -36,7 +36,9 @@ export type MetricAttribute =
   /** Post-call feedback tag from a closed list. */
   | 'complaint'
   /** Server-side component kind: sfu, turn, recorder. */
-  | 'service';
+  | 'service'
+  /** A configured tenant id (bounded by the tenants file); only on metrics the collector computes per tenant. */
+  | 'tenant';
 
 /** Where a sampled metric lives in a report sample. */
 export type StreamKey = 'audio_in' | 'audio_out' | 'video_in' | 'video_out';
@@ -111,9 +113,11 @@ export interface ServerMetric extends MetricBase {
 }
 
 /**
- * A value about the collector itself (what it answered, how full its spool
- * is), recorded by each collector process: on `/metrics` every instance is
- * its own scrape target; over OTLP its resource tells instances apart.
+ * A value each collector process records itself: about the collector (what
+ * it answered, how full its spool is), or computed from the store now and
+ * then (audit completeness, the same on every instance: read it with `max`).
+ * On `/metrics` every instance is its own scrape target; over OTLP its
+ * resource (`service.instance.id`) tells instances apart.
  */
 export interface CollectorMetric extends MetricBase {
   readonly scope: 'collector';

@@ -14,4 +14,26 @@ export const COMPLIANCE_METRICS = [
     attributes: [...CLIENT, 'audit.action'],
     description: 'Client-side audit events: join, leave, recording consent granted or withdrawn, screen share start and stop.',
   },
+  {
+    key: 'audit_joins_without_leave',
+    name: 'webrtc.audit.joins_without_leave',
+    unit: '{session}',
+    family: 'compliance',
+    scope: 'collector',
+    instrument: 'gauge',
+    attributes: ['tenant'],
+    description:
+      'Audit completeness: sessions that joined in the last 28 hours and have no leave although their last join is over 4 hours old (the sessions AuditJoinWithoutLeave counts), per tenant; computed from the audit log by each collector every few minutes.',
+  },
+  {
+    key: 'audit_recordings_without_consent',
+    name: 'webrtc.audit.recordings_without_consent',
+    unit: '{recording}',
+    family: 'compliance',
+    scope: 'collector',
+    instrument: 'gauge',
+    attributes: ['tenant'],
+    description:
+      'Audit completeness: recordings started in the last hour without the consent of every participant present while they ran (what RecordingWithoutConsent counts), per tenant; computed from the audit log by each collector every few minutes.',
+  },
 ] as const satisfies readonly MetricDefinition[];

@@ -1,0 +1,40 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { JOINS_WITHOUT_LEAVE_SQL, RECORDINGS_WITHOUT_CONSENT_SQL, completenessParams } from './completeness.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+
+/** The registry gauges this job sets (compliance family, scope `collector`, per tenant). */
+export const COMPLETENESS_GAUGES = {
+  joinsWithoutLeave: 'webrtc.audit.joins_without_leave',
+  recordingsWithoutConsent: 'webrtc.audit.recordings_without_consent',
+} as const;
+
+/** Default refresh interval of the completeness gauges (`RTCPULSE_COMPLETENESS_INTERVAL_S`). */
+export const COMPLETENESS_INTERVAL_MS = 300_000;
+
+/** Windows the alert rules judge: joins of the last 28 h (past the 4 h grace), recordings started in the last hour. */
+const JOINS_WINDOW_MS = 28 * 3_600_000;
+const RECORDINGS_WINDOW_MS = 3_600_000;
+
+async function countsByTenant(client: ClickHouseClient, sql: string, params: Record<string, string | number>): Promise<Map<string, number>> {
+  const result = await client.query({ query: `SELECT tenant, count() AS n FROM (${sql}) GROUP BY tenant`, query_params: params, format: 'JSONEachRow' });
+  return new Map((await result.json<{ tenant: string; n: number | string }>()).map((r) => [r.tenant, Number(r.n)]));
+}
+
+/**
+ * Query the audit log for both completeness figures of every tenant in
+ * `tenants` (0 where none) and publish them as the registry's gauges, valid
+ * for `ttlMs` (so a collector that stops refreshing stops exporting them).
+ */
+export async function refreshCompletenessGauges(
+  telemetry: Telemetry,
+  client: ClickHouseClient,
+  tenants: readonly string[],
+  ttlMs: number,
+  nowMs = Date.now(),
+): Promise<void> {
+  const joins = await countsByTenant(client, JOINS_WITHOUT_LEAVE_SQL, completenessParams({ sinceMs: nowMs - JOINS_WINDOW_MS }, nowMs));
+  const recordings = await countsByTenant(client, RECORDINGS_WITHOUT_CONSENT_SQL, completenessParams({ sinceMs: nowMs - RECORDINGS_WINDOW_MS }, nowMs));
+  const points = (counts: Map<string, number>) => [...new Set([...tenants, ...counts.keys()])].map((tenant) => ({ value: counts.get(tenant) ?? 0, attributes: { tenant } }));
+  telemetry.setNodeGauge(COMPLETENESS_GAUGES.joinsWithoutLeave, 'self', points(joins), ttlMs);
+  telemetry.setNodeGauge(COMPLETENESS_GAUGES.recordingsWithoutConsent, 'self', points(recordings), ttlMs);
+}
