@@ -80,20 +80,13 @@ function createRecorders(
   };
   for (const metric of registry) {
     if (metric.instrument === 'gauge') {
-      const gauge = meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description });
-      if (metric.scope === 'collector') {
-        // This process's own value (absent until something reads it: a collector without a store has no spool),
-        // or its points per attribute set (set as the node `self`, such as audit completeness per tenant).
-        gauge.addCallback((result) => {
-          const value = selfGauges.get(metric.name)?.();
-          if (value !== undefined && Number.isFinite(value)) result.observe(value);
-          for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
-        });
-      } else {
-        gauge.addCallback((result) => {
-          for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
-        });
-      }
+      // Summed node reports (server gauges), or this process's own value and points (scope `collector`: the spool,
+      // audit completeness per tenant set as the node `self`); a reader is absent until something sets it.
+      meter.createObservableGauge(metric.name, { unit: metric.unit, description: metric.description }).addCallback((result) => {
+        const value = selfGauges.get(metric.name)?.();
+        if (value !== undefined && Number.isFinite(value)) result.observe(value);
+        for (const point of gauges.observe(metric.name)) result.observe(point.value, point.attributes);
+      });
       continue;
     }
     const allowed = attributeCache(metric.attributes);
