@@ -109,11 +109,6 @@ export const securityPlugin = fp<SecurityOptions>(
     };
     const headTimer = setInterval(logHeads, options.auditHeadLogMs ?? AUDIT_HEAD_LOG_MS);
     headTimer.unref();
-    fastify.addHook('onClose', async () => {
-      clearInterval(headTimer);
-      await audit.flush();
-      logHeads();
-    });
     const limiter: RateLimiter = createRateLimiter(options.now);
     const failures = createAuthFailureRecorder(() => audit, limiter);
     fastify.decorate('tenants', tenants);
@@ -150,7 +145,6 @@ export const securityPlugin = fp<SecurityOptions>(
       appendHook(route, 'preHandler', ingestPreHandler(ingest));
       appendHook(route, 'onSend', ingestOnSend(ingest));
     });
-    // Before any plugin's onClose, so the store is still open for the last appends.
     // Audit completeness per tenant as registry gauges, so a Prometheus-only deployment sees it too.
     const completenessMs = options.completenessIntervalMs ?? COMPLETENESS_INTERVAL_MS;
     const refreshCompleteness = (): void => {
@@ -163,11 +157,14 @@ export const securityPlugin = fp<SecurityOptions>(
     const completenessTimer = setInterval(refreshCompleteness, completenessMs);
     firstCompleteness.unref();
     completenessTimer.unref();
+    // Before any plugin's onClose, so the store is still open for the last appends; the heads last, once they are final.
     fastify.addHook('preClose', async () => {
       clearTimeout(firstCompleteness);
       clearInterval(completenessTimer);
+      clearInterval(headTimer);
       await audit.flush();
       await pendingAudit.close();
+      logHeads();
     });
   },
   { name: 'rtcpulse-security', dependencies: ['rtcpulse-store'] },
