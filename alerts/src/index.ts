@@ -35,7 +35,7 @@ export {
   sampleSpanSql,
 } from './runbook/volume.js';
 export { FAILED_AFTER_ONLINE_SQL, NETWORK_DROP_SQL } from './runbook/entry-consent-expiry.js';
-export { JOIN_LEAVE_GRACE_SECONDS } from './runbook/audit-integrity.js';
+export { JOIN_LEAVE_GRACE_SECONDS, JOIN_LEAVE_LOOKBACK_SECONDS, RECENT_RECORDINGS_SECONDS } from './runbook/audit-integrity.js';
 export { CONSENT_LOOKBACK_SECONDS, LATE_CONSENT_GRACE_SECONDS, RECORDING_CONSENT_COLUMNS, recordingConsentSql } from './runbook/consent-sql.js';
 export { CALL_SETUP_SLO, DEGRADED_SESSION_SLO } from './runbook/slo.js';
 export type { Slo } from './runbook/slo.js';

@@ -8,7 +8,10 @@ import type { RunbookPage, SqlContext } from './types.js';
 export const JOIN_LEAVE_GRACE_SECONDS = 4 * 3600;
 
 /** The recordings the consent rule counts: those started in the last hour. */
-const RECENT_RECORDINGS_SECONDS = 3600;
+export const RECENT_RECORDINGS_SECONDS = 3600;
+
+/** The joins `AuditJoinWithoutLeave` looks at: those of the last 28 hours (past the grace). */
+export const JOIN_LEAVE_LOOKBACK_SECONDS = 28 * 3600;
 
 /**
  * Recordings started in the last hour without the consent of every
@@ -101,7 +104,7 @@ export const AUDIT_INTEGRITY: RunbookPage = {
       sql: {
         requires: { [TABLE.audit]: ['tenant', 'ts', 'action', 'session_id'] },
         labels: [],
-        lookbackSeconds: 28 * 3600,
+        lookbackSeconds: JOIN_LEAVE_LOOKBACK_SECONDS,
         query: (ctx) => `SELECT tenant, ${percent('countIf(leaves < joins)', 'count()')} AS value
 FROM (
   SELECT tenant, session_id, countIf(action = '${AUDIT_ACTION.join}') AS joins, countIf(action = '${AUDIT_ACTION.leave}') AS leaves,

@@ -14,6 +14,7 @@ import type {
 
 export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
 export { COLLECTOR_METRIC_NAMES, COLLECTOR_REPORT_OUTCOMES } from './metrics/collector.js';
+export { AUDIT_COMPLETENESS_METRIC_NAMES } from './metrics/compliance.js';
 export type { CollectorReportOutcome } from './metrics/collector.js';
 export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, ICE_RESTART_STATES, TOPOLOGIES };
 export type { AuditAction, Complaint, ConsentState, EndReason, ErrorStage } from './events.js';

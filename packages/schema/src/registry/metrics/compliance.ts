@@ -1,6 +1,12 @@
 import type { MetricDefinition } from '../types.js';
 import { CLIENT } from './attributes.js';
 
+/** The audit completeness gauges' instrument names, for the collector job that sets them. */
+export const AUDIT_COMPLETENESS_METRIC_NAMES = {
+  joinsWithoutLeave: 'webrtc.audit.joins_without_leave',
+  recordingsWithoutConsent: 'webrtc.audit.recordings_without_consent',
+} as const;
+
 /** Compliance: what an auditor sees. The consent state itself travels on every batch (`consent`). */
 export const COMPLIANCE_METRICS = [
   {
@@ -16,7 +22,7 @@ export const COMPLIANCE_METRICS = [
   },
   {
     key: 'audit_joins_without_leave',
-    name: 'webrtc.audit.joins_without_leave',
+    name: AUDIT_COMPLETENESS_METRIC_NAMES.joinsWithoutLeave,
     unit: '{session}',
     family: 'compliance',
     scope: 'collector',
@@ -27,7 +33,7 @@ export const COMPLIANCE_METRICS = [
   },
   {
     key: 'audit_recordings_without_consent',
-    name: 'webrtc.audit.recordings_without_consent',
+    name: AUDIT_COMPLETENESS_METRIC_NAMES.recordingsWithoutConsent,
     unit: '{recording}',
     family: 'compliance',
     scope: 'collector',
