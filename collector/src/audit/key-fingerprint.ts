@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDir } from '../ingest/fsync-dir.js';
 import type { AuditKey } from './actor-key.js';
 
 /** File, in the collector's spool directory beside its writer id, that keeps the fingerprint of the audit key it appends with. */
@@ -24,13 +25,13 @@ export type FingerprintCheck = 'recorded' | 'same' | 'changed-on-purpose';
  * purpose) the new fingerprint is kept instead. A key made up for the
  * process alone (`ephemeral`) is not checked.
  */
-export function checkAuditKeyFingerprint(dir: string, auditKey: AuditKey, allowChange = false): FingerprintCheck | undefined {
+export async function checkAuditKeyFingerprint(dir: string, auditKey: AuditKey, allowChange = false): Promise<FingerprintCheck | undefined> {
   if (auditKey.source === 'ephemeral') return undefined;
   const path = join(dir, KEY_FINGERPRINT_FILE);
   const current = auditKeyFingerprint(auditKey.key);
   let kept: string | undefined;
   try {
-    kept = readFileSync(path, 'utf8').trim() || undefined;
+    kept = (await readFile(path, 'utf8')).trim() || undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -44,14 +45,9 @@ export function checkAuditKeyFingerprint(dir: string, auditKey: AuditKey, allowC
     );
   }
   // Written aside, then renamed over: a crash leaves the old fingerprint or the new one, never half of one.
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${path}.tmp`, `${current}\n`, { flush: true });
-  renameSync(`${path}.tmp`, path);
-  const handle = openSync(dir, 'r');
-  try {
-    fsyncSync(handle);
-  } finally {
-    closeSync(handle);
-  }
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${path}.tmp`, `${current}\n`, { flush: true });
+  await rename(`${path}.tmp`, path);
+  await fsyncDir(dir);
   return kept === undefined ? 'recorded' : 'changed-on-purpose';
 }

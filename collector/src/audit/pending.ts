@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDir } from '../ingest/fsync-dir.js';
 import type { AuditRecord } from './record.js';
 
 /** Sub-directory of the spool directory holding audit records waiting for ClickHouse. */
@@ -13,15 +14,6 @@ export const MAX_PENDING_AUDIT_FILES = 10_000;
 export interface PendingAuditLog {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
-}
-
-async function fsyncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
-  const handle = await open(path, flags);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -76,7 +68,7 @@ export class PendingAudit {
     } finally {
       await handle.close();
     }
-    await fsyncPath(this.#dir, 'r');
+    await fsyncDir(this.#dir);
     this.#count += 1;
     this.#schedule(this.#delayMs);
   }

@@ -85,7 +85,7 @@ export const securityPlugin = fp<SecurityOptions>(
     }
     const store = fastify.store;
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
-    const keyCheck = checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
+    const keyCheck = await checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
     if (keyCheck === 'changed-on-purpose') {
       fastify.log.warn('audit HMAC key: changed on purpose (RTCPULSE_AUDIT_KEY_CHANGED); actors get new pseudonyms from now on');
     } else if (keyCheck === 'same' && options.auditKeyChanged) {

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { IngestRecord } from '../store/record.js';
+import { fsyncDir } from './fsync-dir.js';
 
 const MAGIC = 'RTCPULSE-SPOOL 1';
 const SUFFIX = '.rec';
@@ -85,15 +86,6 @@ export function decodeRecord(data: Buffer): IngestRecord | undefined {
 export interface SetAside {
   readonly name: string;
   readonly reason: string;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
