@@ -1,11 +1,11 @@
 import type { ReportEvent } from '@rtcpulse/schema';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openOutageStore, type OutageStore } from '../fault/outage-store.js';
 import { PENDING_AUDIT_DIR } from '../src/audit/pending.js';
 import type { CollectorApp } from '../src/index.js';
-import { T0, appOn, makeBatch, postBatch, removeDir, select, tempDataDir, waitFor } from './fixtures.js';
+import { T0, appOn, appPerFile, makeBatch, postBatch, select, waitFor } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 /**
@@ -24,16 +24,13 @@ const AUDIT: ReportEvent[] = [
   { ts: T0 - 400, type: 'audit', name: 'recording.consent.granted', state: 'granted' },
 ];
 
-const open = () => appOn(dataDir, { ingest: { ackWaitMs: 300, spoolDir: join(dataDir, 'spool') }, openStore: (config) => (store = openOutageStore(config)) });
-
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await open();
-});
-afterAll(async () => {
-  await app?.close();
-  await removeDir(dataDir);
-});
+const reopen = appPerFile(
+  (dir) => appOn(dir, { ingest: { ackWaitMs: 300, spoolDir: join(dir, 'spool') }, openStore: (config) => (store = openOutageStore(config)) }),
+  (opened, dir) => {
+    app = opened;
+    dataDir = dir;
+  },
+);
 
 const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
 const gauge = (families: Awaited<ReturnType<typeof scrape>>, name: string): number | undefined => families.get(name)?.samples[0]?.value;
@@ -71,8 +68,7 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     const response = await postBatch(app, makeBatch({ sessionId: 'audit-restart', events: AUDIT }));
     expect(response.statusCode, response.body).toBe(202);
     expect(await pendingFiles()).toBe(1);
-    await app.close();
-    app = await open();
+    await reopen();
     expect(await waitFor(async () => (await actions('audit-restart')).length >= 2, 30_000)).toBe(true);
     expect(await actions('audit-restart')).toEqual(['session.join', 'consent.granted']);
     expect(await pendingFiles()).toBe(0);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ReportEvent } from '@rtcpulse/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pseudonym, type AuditKey } from '../src/audit/actor-key.js';
 import type { AuditRow } from '../src/audit/canonical.js';
 import { JOINS_WITHOUT_LEAVE_SQL, RECORDINGS_WITHOUT_CONSENT_SQL, auditCompleteness, completenessParams } from '../src/audit/completeness.js';
@@ -14,7 +14,7 @@ import type { AuditRecord } from '../src/audit/record.js';
 import { runAuditVerify } from '../src/cli/audit-verify.js';
 import type { CollectorApp } from '../src/index.js';
 import { toDateTime64 } from '../src/store/rows.js';
-import { TEST_TENANTS, appOn, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { TEST_TENANTS, appOn, appPerFile, makeBatch, postBatch, select } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 const AUDIT_KEY: AuditKey = { key: Buffer.alloc(32, 7), source: 'env' };
@@ -22,16 +22,13 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 let app: CollectorApp;
 let dataDir: string;
-const start = () => appOn(dataDir, { security: { tenants: TEST_TENANTS, auditKey: AUDIT_KEY, region: 'test-region' } });
-
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await start();
-});
-afterAll(async () => {
-  await app?.close();
-  await removeDir(dataDir);
-});
+const reopen = appPerFile(
+  (dir) => appOn(dir, { security: { tenants: TEST_TENANTS, auditKey: AUDIT_KEY, region: 'test-region' } }),
+  (opened, dir) => {
+    app = opened;
+    dataDir = dir;
+  },
+);
 
 /** The one chain of a tenant written by a single collector. */
 function onlyChain(result: TenantAuditVerification): AuditVerification & { writer: string } {
@@ -91,8 +88,7 @@ describe('audit events from reports', () => {
   });
 
   it('continue the same chain after a restart', async () => {
-    await app.close();
-    app = await start();
+    await reopen();
     const next = makeBatch({ sessionId: 'after-restart', events: [auditEvent(Date.now(), 'join')] });
     expect((await postBatch(app, next)).statusCode).toBe(202);
     const rows = await rowsOf(TENANT);
@@ -158,30 +154,30 @@ describe('tampering, found by the verifier', () => {
   it('reports through `npm run audit:verify` with exit code 1 on tampering and 0 on an intact chain', async () => {
     const intact = onlyChain(await verifyTenantAudit(app.store.client, 'intact'));
     const head = `${intact.writer}:6:${intact.head.hash}`;
-    await app.close();
-    const lines: string[] = [];
-    const code = await runAuditVerify(['--tenant', 'chg', '--tenant', 'del', '--tenant', 'intact', '--data-dir', dataDir], {}, { log: (l) => lines.push(l) });
-    expect(code).toBe(1);
-    expect(lines).toContain('chg: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
-    expect(lines).toContain('    changed: row seq 3 was changed: its content no longer matches its hash');
-    expect(lines).toContain('    deleted: row seq 4 was deleted (between seq 3 and seq 5)');
-    const intactReport = ['intact: OK, 6 rows in 1 chain', `  chain ${intact.writer}: 6 rows, head ${head}`];
-    expect(lines.slice(-2)).toEqual(intactReport);
-    // The head printed, passed back: fine while the chain is whole, with or without the writer named.
-    for (const expected of [head, `6:${intact.head.hash}`]) {
-      const intactLines: string[] = [];
-      expect(await runAuditVerify(['--tenant', 'intact', '--data-dir', dataDir, '--expect-head', expected], {}, { log: (l) => intactLines.push(l) })).toBe(0);
-      expect(intactLines).toEqual(intactReport);
-    }
-    // The npm script, as an operator runs it.
-    const failed = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', '--tenant', 'ord', '--data-dir', dataDir], {
-      cwd: repoRoot,
-      env: { ...process.env, CLICKHOUSE_URL: '' },
-    }).catch((error: { code: number; stdout: string }) => error);
-    expect('code' in failed ? failed.code : 0).toBe(1);
-    expect(failed.stdout).toContain('ord: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
-    expect(failed.stdout).toContain('reordered: rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3');
-    app = await start();
+    await reopen(async () => {
+      const lines: string[] = [];
+      const code = await runAuditVerify(['--tenant', 'chg', '--tenant', 'del', '--tenant', 'intact', '--data-dir', dataDir], {}, { log: (l) => lines.push(l) });
+      expect(code).toBe(1);
+      expect(lines).toContain('chg: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
+      expect(lines).toContain('    changed: row seq 3 was changed: its content no longer matches its hash');
+      expect(lines).toContain('    deleted: row seq 4 was deleted (between seq 3 and seq 5)');
+      const intactReport = ['intact: OK, 6 rows in 1 chain', `  chain ${intact.writer}: 6 rows, head ${head}`];
+      expect(lines.slice(-2)).toEqual(intactReport);
+      // The head printed, passed back: fine while the chain is whole, with or without the writer named.
+      for (const expected of [head, `6:${intact.head.hash}`]) {
+        const intactLines: string[] = [];
+        expect(await runAuditVerify(['--tenant', 'intact', '--data-dir', dataDir, '--expect-head', expected], {}, { log: (l) => intactLines.push(l) })).toBe(0);
+        expect(intactLines).toEqual(intactReport);
+      }
+      // The npm script, as an operator runs it.
+      const failed = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', '--tenant', 'ord', '--data-dir', dataDir], {
+        cwd: repoRoot,
+        env: { ...process.env, CLICKHOUSE_URL: '' },
+      }).catch((error: { code: number; stdout: string }) => error);
+      expect('code' in failed ? failed.code : 0).toBe(1);
+      expect(failed.stdout).toContain('ord: TAMPERED, 6 rows in 1 chain, 1 finding(s)');
+      expect(failed.stdout).toContain('reordered: rows seq 3, 4 are out of order: the hash chain links them as 4 -> 3');
+    });
   });
 });
 
@@ -217,16 +213,13 @@ describe('collectors side by side', () => {
     await interleave('legacy', logAs(''), logAs('collector-a'));
     const before = await verifyTenantAudit(app.store.client, 'legacy');
     const legacyHead = before.chains['']?.head ?? { seq: 0, hash: '' };
-    await app.close();
-    try {
+    await reopen(async () => {
       for (const head of [`:${legacyHead.seq}:${legacyHead.hash}`, `${legacyHead.seq}:${legacyHead.hash}`]) {
         const lines: string[] = [];
         expect(await runAuditVerify(['--tenant', 'legacy', '--data-dir', dataDir, '--expect-head', head], {}, { log: (l) => lines.push(l) }), head).toBe(0);
         expect(lines).toContain(`  chain '' (written before per-writer chains): 3 rows, head :3:${legacyHead.hash}`);
       }
-    } finally {
-      app = await start();
-    }
+    });
   });
 
   it('would fork one shared chain, which is why each has its own', async () => {

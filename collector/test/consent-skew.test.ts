@@ -1,7 +1,7 @@
 import type { ReportBatch } from '@rtcpulse/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { T0, TEST_TENANTS, appOn, makeBatch, postBatch, removeDir, select, tempDataDir } from './fixtures.js';
+import { T0, TEST_TENANTS, appOn, appPerFile, makeBatch, postBatch, select } from './fixtures.js';
 
 /**
  * Consent state, sampling rate and client clock skew reach the store:
@@ -11,13 +11,15 @@ import { T0, TEST_TENANTS, appOn, makeBatch, postBatch, removeDir, select, tempD
  */
 
 let app: CollectorApp;
-let dataDir: string;
 
 /** The collector's clock during these tests: a minute ahead of what the client stamps. */
 const COLLECTOR_NOW = T0 + 100_000;
 const CLIENT_SENT_AT = T0 + 40_000;
 
-const open = () => appOn(dataDir, { security: { tenants: TEST_TENANTS, now: () => COLLECTOR_NOW } });
+const reopen = appPerFile(
+  (dir) => appOn(dir, { security: { tenants: TEST_TENANTS, now: () => COLLECTOR_NOW } }),
+  (opened) => (app = opened),
+);
 
 async function post(overrides: Partial<ReportBatch>): Promise<void> {
   const response = await postBatch(app, makeBatch({ sentAt: CLIENT_SENT_AT, ...overrides }));
@@ -33,14 +35,6 @@ async function session(sessionId: string): Promise<Record<string, unknown> | und
   return row;
 }
 
-beforeAll(async () => {
-  dataDir = await tempDataDir();
-  app = await open();
-});
-afterAll(async () => {
-  await app?.close();
-  await removeDir(dataDir);
-});
 
 describe('consent, sampling rate and clock skew', () => {
   it('stores them on every batch row', async () => {
@@ -84,8 +78,7 @@ describe('consent, sampling rate and clock skew', () => {
   it('never lets a late retry of an older batch undo a newer withdrawal, even after a restart', async () => {
     await post({ sessionId: 'c-late', batchSeq: 0, consent: 'granted' });
     await post({ sessionId: 'c-late', batchSeq: 2, consent: 'withdrawn' });
-    await app.close();
-    app = await open();
+    await reopen();
     await post({ sessionId: 'c-late', batchSeq: 1, consent: 'granted' });
     expect(await session('c-late')).toMatchObject({ consent: 'withdrawn', batch_count: 3 });
     await post({ sessionId: 'c-late', batchSeq: 3, consent: 'granted' });

@@ -53,6 +53,43 @@ export function onAppPerFile(use: (app: CollectorApp) => void, options: Partial<
   });
 }
 
+/**
+ * One collector for the whole test file, opened by `open` on a fresh
+ * {@link tempDataDir} and handed to `use` with that directory (again after
+ * each reopen); closed and removed after the file's tests. The returned
+ * `reopen(between)` closes it, runs `between` while it is closed (a CLI on
+ * the data directory), and opens it again on the same directory, also when
+ * `between` throws.
+ */
+export function appPerFile(
+  open: (dataDir: string) => Promise<CollectorApp>,
+  use: (app: CollectorApp, dataDir: string) => void,
+): (between?: () => Promise<void>) => Promise<void> {
+  let app: CollectorApp | undefined;
+  let dataDir: string | undefined;
+  const start = async (dir: string): Promise<void> => {
+    app = await open(dir);
+    use(app, dir);
+  };
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    await start(dataDir);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await removeDir(dataDir);
+  });
+  return async (between) => {
+    if (!dataDir) throw new Error('reopen before the file\'s collector was opened');
+    await app?.close();
+    try {
+      await between?.();
+    } finally {
+      await start(dataDir);
+    }
+  };
+}
+
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
 
 function sample(pc: string, seq: number, pcIndex: number): Sample {
