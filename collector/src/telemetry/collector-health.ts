@@ -1,4 +1,4 @@
-import { COLLECTOR_METRIC_NAMES, type CollectorReportOutcome } from '@rtcpulse/schema';
+import { COLLECTOR_METRIC_NAMES, COLLECTOR_REPORT_OUTCOMES, type CollectorReportOutcome } from '@rtcpulse/schema';
 import type { IngestPipeline, UnavailableReason } from '../ingest/pipeline.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -24,6 +24,14 @@ export function reportOutcome(statusCode: number, ingest: IngestOutcome | undefi
   if (statusCode >= 400 && statusCode <= 499) return 'invalid';
   return 'error';
 }
+
+/**
+ * The attributes of each outcome, made once: the telemetry resolves an
+ * attribute object once and remembers it, so every answer reuses its set.
+ */
+export const OUTCOME_ATTRIBUTES: Readonly<Record<CollectorReportOutcome, { readonly outcome: CollectorReportOutcome }>> = Object.fromEntries(
+  COLLECTOR_REPORT_OUTCOMES.map((outcome) => [outcome, Object.freeze({ outcome })]),
+) as Record<CollectorReportOutcome, { readonly outcome: CollectorReportOutcome }>;
 
 /** Publish the ingest pipeline's spool and ClickHouse state as the collector's gauges. */
 export function observeIngest(telemetry: Telemetry, ingest: IngestPipeline): void {

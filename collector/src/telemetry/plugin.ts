@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import fp from 'fastify-plugin';
-import { observeIngest, reportOutcome, type IngestOutcome } from './collector-health.js';
+import { OUTCOME_ATTRIBUTES, observeIngest, reportOutcome, type IngestOutcome } from './collector-health.js';
 import type { TelemetryConfig } from './config.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 
@@ -64,7 +64,7 @@ export const telemetryPlugin = fp<TelemetryPluginOptions>(
     fastify.addHook('onResponse', (request, reply, done) => {
       if (request.method !== 'POST' || request.routeOptions.url !== '/v1/reports') return done();
       const outcome = request.auditFailed ? 'audit_error' : reportOutcome(reply.statusCode, request.ingestOutcome);
-      telemetry.record(COLLECTOR_METRIC_NAMES.reports, 1, { outcome });
+      telemetry.record(COLLECTOR_METRIC_NAMES.reports, 1, OUTCOME_ATTRIBUTES[outcome]);
       // A report kept while its audit append failed (answered 503) is recorded now: its retry is a duplicate.
       const kept = (reply.statusCode >= 200 && reply.statusCode <= 299) || request.auditFailed === true;
       const accepted = kept && !request.reportIsRetry;
