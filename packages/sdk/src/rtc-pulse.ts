@@ -33,7 +33,8 @@ const TAG = /^[a-z][a-z.-]{0,39}$/;
  * pulse.start();
  */
 export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): RtcPulse {
-  const o = options;
+  // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
+  const o = options || ({} as RtcPulseOptions);
   const sessionId = o.sessionId ?? randomId();
   const sampled = Math.random() < (o.sampleRate ?? 1);
   // Out-of-range options would make the collector refuse every batch: held to the wire's limits.

@@ -76,6 +76,22 @@ describe('observe() given something that is not a peer connection', () => {
   });
 });
 
+describe('createRtcPulse() called from plain JavaScript without options', () => {
+  it('returns a working session instead of throwing into the app, whose batches carry placeholder identity the collector refuses', async () => {
+    const bodies: ReportBatch[] = [];
+    const send = (body: string) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true }));
+    for (const missing of [undefined, null]) {
+      const pulse = createRtcPulse(missing as unknown as RtcPulseOptions, send);
+      pulse.start();
+      expect(pulse.observe(fakePc())).toBe('pc0');
+      await pulse.stop();
+    }
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    // No tenant given: the placeholder is not a key any collector issues, so the batches are refused (401), not stored under someone's tenant.
+    expect(new Set(bodies.map((b) => b.tenant))).toEqual(new Set(['undefined']));
+  });
+});
+
 describe('requests with the default settings', () => {
   it('two connections every 2 s, a flush every 10 s or 10 samples: each request carries 8 to 10 samples, not 8 and then a straggler pair', async () => {
     vi.useFakeTimers();
