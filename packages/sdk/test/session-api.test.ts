@@ -79,7 +79,7 @@ describe('observe() given something that is not a peer connection', () => {
 describe('createRtcPulse() called from plain JavaScript without options', () => {
   it('returns a working session instead of throwing into the app, whose batches carry placeholder identity the collector refuses', async () => {
     const bodies: ReportBatch[] = [];
-    const send = (body: string) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true }));
+    const send = (body: string) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true } as const));
     for (const missing of [undefined, null]) {
       const pulse = createRtcPulse(missing as unknown as RtcPulseOptions, send);
       pulse.start();
