@@ -80,7 +80,7 @@ export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
     for: '1m',
     summary: 'Collector {{ $labels.instance }} has spool files set aside for an operator',
     description: 'Spool files ClickHouse refused (spool/quarantine/) or that could not be read at start (spool/damaged/). They may hold acknowledged reports that are not in ClickHouse.',
-    action: 'Read the collector log line that names each file and its reason; fix the cause and insert the record by hand, or keep the file for the incident record. The alert stays until the files are moved out of the spool directory.',
+    action: 'Read the collector log line that names each file and its reason. For spool/quarantine/ (ClickHouse refused the rows, e.g. a column altered to another type): fix the cause, run `npm run spool:requeue -- --spool-dir <spool>` on that host and restart the collector, which then stores them exactly once. Files in spool/damaged/ failed their checksum or are not records: keep them for the incident record. The alert stays until the files are out of both directories.',
     expr: (p) => `max by (instance) (${n(N.spoolSetAside, p)}) > 0`,
     fires: (p) => [{ series: `${n(N.spoolSetAside, p)}{${INSTANCE}}`, values: '0x5 1x15' }],
     silent: (p) => [{ series: `${n(N.spoolSetAside, p)}{${INSTANCE}}`, values: '0x20' }],

@@ -13,7 +13,6 @@
  * collector's store; the rules and their evaluation are the alerts package's.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clickhouseRunner, evaluateRules, formatEvaluations } from '@rtcpulse/alerts';
 import type { Pricing } from '@rtcpulse/schema';
@@ -21,11 +20,7 @@ import { pricingFromEnv, validatePricing } from '../server-events/pricing.js';
 import { storeConfigFromEnv } from '../store/config.js';
 import { createStore } from '../store/store.js';
 import { checkEmbeddedStore, openOrExplain } from './store-access.js';
-
-/** Where the command writes. */
-export interface Output {
-  log(line: string): void;
-}
+import { runIfMain, type Output } from './run-command.js';
 
 /** The collector's pricing from `env`, overlaid with the JSON object in `pricesFile` (any subset of the fields). */
 async function pricesFor(env: Readonly<Record<string, string | undefined>>, pricesFile: string | undefined): Promise<Pricing> {
@@ -77,12 +72,4 @@ export async function runAlertsEvaluate(
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runAlertsEvaluate(process.argv.slice(2), process.env, { log: (line) => console.log(line) }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`alerts:evaluate: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, 'alerts:evaluate', runAlertsEvaluate);

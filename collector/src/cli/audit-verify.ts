@@ -11,18 +11,13 @@
  * have open. Exit code 0: intact; 1: tampering found; 2: could not verify
  * (including a named tenant with no audit rows and no `--expect-head`).
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { auditTenants, readAuditRows, verifyTenantRows, type ExpectedHead, type TenantAuditVerification } from '../audit/read.js';
 import { AUDIT_TABLE } from '../audit/table.js';
 import { createClickHouseClient } from '../store/client.js';
 import { storeConfigFromEnv } from '../store/config.js';
 import { checkEmbeddedStore, openOrExplain } from './store-access.js';
-
-/** Where the command writes. */
-export interface Output {
-  log(line: string): void;
-}
+import { runIfMain, type Output } from './run-command.js';
 
 /** An expected head: `WRITER:SEQ:HASH` as printed, or `SEQ:HASH` for a tenant with one chain. */
 interface HeadArgument extends ExpectedHead {
@@ -131,12 +126,4 @@ export async function runAuditVerify(
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runAuditVerify(process.argv.slice(2), process.env, { log: (line) => console.log(line) }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`audit:verify: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, 'audit:verify', runAuditVerify);

@@ -263,10 +263,20 @@ export class Spool {
     this.#untrack(seq);
   }
 
-  /** Move a record ClickHouse refuses out of the way, keeping it for an operator. */
-  async quarantine(seq: number): Promise<void> {
-    await rename(join(this.dir, fileName(seq)), join(this.dir, QUARANTINE_DIR, fileName(seq)));
-    this.#untrack(seq);
+  /**
+   * Move records ClickHouse refuses out of the way, keeping them for an
+   * operator, with the manifest of the group they were inserted as (so that
+   * {@link requeueQuarantined} brings them back as that same group, with
+   * the same deduplication tokens).
+   */
+  async quarantine(seqs: readonly number[], group?: SpoolGroup): Promise<void> {
+    for (const seq of seqs) {
+      await rename(join(this.dir, fileName(seq)), join(this.dir, QUARANTINE_DIR, fileName(seq))).catch(() => undefined);
+      this.#untrack(seq);
+    }
+    if (group) await rename(join(this.dir, fileName(group.seq, GROUP_SUFFIX)), join(this.dir, QUARANTINE_DIR, fileName(group.seq, GROUP_SUFFIX))).catch(() => undefined);
+    await fsyncDir(join(this.dir, QUARANTINE_DIR));
+    await fsyncDir(this.dir);
   }
 
   /** Size of the spool directory's records as the file system sees them (for checks). */
@@ -285,4 +295,47 @@ export class Spool {
     this.#usedBytes -= this.#sizes.get(seq) ?? 0;
     this.#sizes.delete(seq);
   }
+}
+
+/** What {@link requeueQuarantined} did: the files it moved back, and those it left, with why. */
+export interface RequeueResult {
+  readonly moved: readonly string[];
+  readonly left: readonly SetAside[];
+}
+
+/**
+ * Move the records in `<spoolDir>/quarantine/` (and their group manifests)
+ * back into the spool, once an operator has fixed what made ClickHouse
+ * refuse them; the collector replays them at its next start, in sequence
+ * order, a group as the same group (the same deduplication tokens, so rows
+ * an earlier attempt did insert are not stored twice). A file that is not a
+ * readable record, or whose name is already taken in the spool, is left
+ * where it is and listed with the reason. Safe while a collector runs:
+ * it replays them only at its next start, and its own records have higher
+ * sequence numbers.
+ */
+export async function requeueQuarantined(spoolDir: string): Promise<RequeueResult> {
+  const from = join(spoolDir, QUARANTINE_DIR);
+  const names = (await readdir(from)).sort();
+  const taken = new Set(await readdir(spoolDir));
+  const moved: string[] = [];
+  const left: SetAside[] = [];
+  const move = async (name: string, problem: string | undefined): Promise<void> => {
+    const reason = problem ?? (taken.has(name) ? 'a file of that name is already in the spool' : undefined);
+    if (reason) {
+      left.push({ name, reason });
+      return;
+    }
+    await rename(join(from, name), join(spoolDir, name));
+    moved.push(name);
+  };
+  // Records before manifests: a start in between replays the records alone rather than dropping a manifest without its records.
+  for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
+    const file = RECORD_NAME.test(name) ? readRecordFile(await readFile(join(from, name))) : { damaged: 'not named like a spool record' };
+    await move(name, 'record' in file ? undefined : 'torn' in file ? 'the record is cut short' : file.damaged);
+  }
+  for (const name of names.filter((n) => n.endsWith(GROUP_SUFFIX))) await move(name, undefined);
+  await fsyncDir(spoolDir);
+  await fsyncDir(from);
+  return { moved, left };
 }

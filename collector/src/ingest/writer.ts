@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { batchIdsHash, type IngestRecord } from '../store/record.js';
 import type { Store } from '../store/store.js';
 import { isRecordError } from './record-error.js';
-import type { Spool, SpoolGroup } from './spool.js';
+import { QUARANTINE_DIR, type Spool, type SpoolGroup } from './spool.js';
 import { newJob, WRITER_DEFAULTS, type Job, type WriterLog, type WriterOptions } from './writer-job.js';
 
 export type { WriterLog, WriterOptions } from './writer-job.js';
@@ -150,10 +151,15 @@ export class RecordWriter {
   async #quarantine(error: unknown): Promise<void> {
     const head = this.#queue[0] as Job;
     const jobs = head.group ? this.#queue.filter((j) => j.group?.seq === head.group?.seq) : [head];
-    for (const job of jobs) await this.spool.quarantine(job.seq).catch(() => undefined);
-    if (head.group) await this.spool.removeGroup(head.group.seq);
+    await this.spool.quarantine(
+      jobs.map((j) => j.seq),
+      head.group,
+    ).catch((moveError: unknown) => this.log.warn({ err: moveError }, 'could not move or sync the quarantined records'));
     this.#queue.splice(0, jobs.length);
-    this.log.error({ err: error, seqs: jobs.map((j) => j.seq) }, 'ClickHouse keeps refusing spooled records; moved them to the quarantine');
+    this.log.error(
+      { err: error, seqs: jobs.map((j) => j.seq), quarantine: join(this.spool.dir, QUARANTINE_DIR) },
+      'ClickHouse keeps refusing spooled records; moved them to the quarantine (fix the cause, then `npm run spool:requeue` and restart the collector)',
+    );
   }
 
   async #run(): Promise<void> {

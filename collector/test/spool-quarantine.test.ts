@@ -1,0 +1,101 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSpoolRequeue } from '../src/cli/spool-requeue.js';
+import type { CollectorApp } from '../src/index.js';
+import { encodeRecord, QUARANTINE_DIR, Spool } from '../src/ingest/spool.js';
+import type { IngestRecord } from '../src/store/record.js';
+import { appOn, appPerFile, countsFor, makeBatch, postBatch, removeDir, waitFor } from './fixtures.js';
+
+/**
+ * A record ClickHouse keeps refusing for its data is moved to the
+ * quarantine (after 5 attempts) so it cannot block the records behind it;
+ * once the operator has fixed the cause, `npm run spool:requeue` moves it
+ * back and the next start replays it exactly once. The refusal here is
+ * real: a column of `events` altered to a type the rows cannot be parsed
+ * as, so the record's samples go in and its events are refused.
+ */
+let app: CollectorApp;
+let spoolDir: string;
+const logged: string[] = [];
+const reopen = appPerFile(
+  (dir) => appOn(dir, { ingest: { spoolDir: join(dir, 'spool') }, logger: { level: 'error', stream: { write: (line: string) => void logged.push(line) } } }),
+  (opened, dir) => {
+    app = opened;
+    spoolDir = join(dir, 'spool');
+  },
+);
+const quarantined = (): string[] => readdirSync(join(spoolDir, QUARANTINE_DIR)).filter((n) => n.endsWith('.rec'));
+const alterPcId = (type: string): Promise<unknown> =>
+  app.store.client.command({ query: `ALTER TABLE events MODIFY COLUMN pc_id ${type}`, clickhouse_settings: { mutations_sync: '2' } });
+
+describe('a record ClickHouse refuses for its data', () => {
+  it('is answered 202, then moved to the quarantine with its reason logged, keeping what it carries', async () => {
+    await alterPcId('UInt64');
+    const response = await postBatch(app, makeBatch({ sessionId: 'refused-1' }));
+    expect(response.statusCode).toBe(202);
+    expect(await waitFor(async () => quarantined().length === 1, 60_000)).toBe(true);
+    const line = logged.find((l) => l.includes('moved them to the quarantine'));
+    expect(line).toContain('spool:requeue');
+    // The samples insert went in before the events insert was refused; nothing else of it is stored yet.
+    expect(await countsFor(app, 'refused-1')).toEqual({ samples: 10, events: 0, batches: 0 });
+    expect(readdirSync(spoolDir).filter((n) => n.endsWith('.rec'))).toEqual([]);
+  });
+
+  it('goes back with spool:requeue once the cause is fixed, and the next start stores it exactly once', async () => {
+    await alterPcId('String');
+    const lines: string[] = [];
+    let code: number | undefined;
+    await reopen(async () => {
+      code = await runSpoolRequeue(['--spool-dir', spoolDir], {}, { log: (l) => lines.push(l) });
+    });
+    expect(code).toBe(0);
+    expect(lines.at(-1)).toBe(`1 record(s) moved back into ${spoolDir}; restart the collector to replay them`);
+    expect(await waitFor(async () => (await countsFor(app, 'refused-1')).batches === 1, 60_000)).toBe(true);
+    // The samples the first attempt stored are not stored again: the replay carries the same deduplication token.
+    expect(await countsFor(app, 'refused-1')).toEqual({ samples: 10, events: 6, batches: 1 });
+    expect(quarantined()).toEqual([]);
+  });
+
+  it('is named, with what is wrong, when the command finds no quarantine or cannot move a file', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'rtcpulse-requeue-'));
+    try {
+      await expect(runSpoolRequeue(['--spool-dir', elsewhere], {}, { log: () => undefined })).rejects.toThrow(
+        `no quarantine in ${elsewhere}: pass the collector's spool with --spool-dir`,
+      );
+      await expect(runSpoolRequeue(['--spool'], {}, { log: () => undefined })).rejects.toThrow(/Unknown option '--spool'/);
+      // A group of two records quarantined together, a record cut short, and a record whose name the spool already holds.
+      const spool = new Spool(elsewhere, 1 << 20);
+      await spool.open();
+      const record = (seq: number): IngestRecord => ({ seq, reports: [{ batch: makeBatch({ sessionId: `s-${seq}` }), receivedAt: 0 }] });
+      for (const seq of [3, 4]) await spool.append(record(seq));
+      await spool.writeGroup({ seq: 4, seqs: [3, 4], tokenSeed: 'seed' });
+      await spool.quarantine([3, 4], { seq: 4, seqs: [3, 4], tokenSeed: 'seed' });
+      expect((await readdir(join(elsewhere, QUARANTINE_DIR))).sort()).toEqual(['00000000000000003.rec', '00000000000000004.grp', '00000000000000004.rec']);
+      expect(spool.recordCount).toBe(0);
+      await writeFile(join(elsewhere, QUARANTINE_DIR, '00000000000000005.rec'), encodeRecord(record(5)).subarray(0, 60));
+      await mkdir(join(elsewhere, 'keep'));
+      await writeFile(join(elsewhere, '00000000000000006.rec'), encodeRecord(record(6)));
+      await writeFile(join(elsewhere, QUARANTINE_DIR, '00000000000000006.rec'), encodeRecord(record(6)));
+      const lines: string[] = [];
+      expect(await runSpoolRequeue([], { RTCPULSE_SPOOL_DIR: elsewhere }, { log: (l) => lines.push(l) })).toBe(1);
+      expect(lines).toEqual([
+        'moved back: 00000000000000003.rec',
+        'moved back: 00000000000000004.rec',
+        'moved back: 00000000000000004.grp',
+        `left in ${QUARANTINE_DIR}/: 00000000000000005.rec (the record is cut short)`,
+        `left in ${QUARANTINE_DIR}/: 00000000000000006.rec (a file of that name is already in the spool)`,
+        `2 record(s) moved back into ${elsewhere}; restart the collector to replay them`,
+      ]);
+      // The next start re-forms the group from its manifest (same tokens as its first attempt).
+      const reopened = new Spool(elsewhere, 1 << 20);
+      expect((await reopened.open()).map((e) => e.seq)).toEqual([3, 4, 6]);
+      expect(await reopened.groups()).toEqual([{ seq: 4, seqs: [3, 4], tokenSeed: 'seed' }]);
+      expect(existsSync(join(elsewhere, QUARANTINE_DIR, '00000000000000005.rec'))).toBe(true);
+    } finally {
+      await removeDir(elsewhere);
+    }
+  });
+});
