@@ -7,7 +7,8 @@ import type { InputSeries, PromtoolTestGroup } from './tests.js';
 /**
  * Alerts on the collector itself (not on calls): its spool filling towards
  * the cap at which browsers are answered 503, reports shed, files set aside
- * for an operator, and ClickHouse not taking inserts. They read the
+ * for an operator, ClickHouse not taking inserts, and a metric folding new
+ * series into its overflow series (any metric: that label). The others read the
  * registry's collector metrics (scope `collector`), one series set per
  * collector instance (`instance`: the scrape target, or over OTLP the
  * resource's `service.instance.id`).
@@ -97,6 +98,24 @@ export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
     expr: (p) => `max by (instance) (${n(N.clickhouseUp, p)}) < 1`,
     fires: (p) => [{ series: `${n(N.clickhouseUp, p)}{${INSTANCE}}`, values: '1x5 0x15' }],
     silent: (p) => [{ series: `${n(N.clickhouseUp, p)}{${INSTANCE}}`, values: '1x8 0x2 1x10' }],
+    labels: { instance: 'collector-1:8080' },
+  },
+  {
+    alert: 'CollectorMetricOverflow',
+    id: 'collector-metric-overflow',
+    severity: 'warn',
+    for: '1m',
+    summary: 'Collector {{ $labels.instance }}: a metric reached its series limit',
+    description:
+      'A metric on this collector has as many attribute sets as `RTCPULSE_METRIC_CARDINALITY_LIMIT` allows: every new combination (a new region or SDK version among them) is folded into one series labelled `otel_metric_overflow="true"` with no other labels, until the collector restarts. Per-region and per-version rules and panels miss those clients.',
+    action:
+      'Find the metric with `count by (__name__) ({otel_metric_overflow="true"})`, then which attribute grows (`count by (region) (<that metric>)`, the same for `sdk_version`): a key sending made-up values, or a real fleet larger than the limits. Raise `RTCPULSE_METRIC_CARDINALITY_LIMIT` (and `RTCPULSE_METRIC_OPEN_VALUES` for more regions or versions) if the fleet is real, and restart the collector; the stored rows in ClickHouse are complete either way.',
+    expr: () => 'count by (instance) ({otel_metric_overflow="true"}) > 0',
+    fires: (p) => [
+      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},region="eu-west"}`, values: '0+5x20' },
+      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},otel_metric_overflow="true"}`, values: '_x5 1+2x15' },
+    ],
+    silent: (p) => [{ series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},region="eu-west"}`, values: '0+5x20' }],
     labels: { instance: 'collector-1:8080' },
   },
 ];
