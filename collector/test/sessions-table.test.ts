@@ -81,6 +81,23 @@ describe('sessions table', () => {
     expect(Number(versions[0]?.n)).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts distinct peer connections, however many samples and events each sends (past 64 too)', async () => {
+    const many = (seq: number, batchSeq: number): IngestRecord => {
+      const base = record(seq, 'many-pcs', batchSeq);
+      const [report] = base.reports;
+      if (!report) throw new Error('no report');
+      // 100 connections, each in every record with samples and events: ids repeat across records and within one.
+      const samples = Array.from({ length: 200 }, (_, i) => ({ ...report.batch.samples[0]!, pc: `pc${i % 100}`, seq: i }));
+      const events = Array.from({ length: 100 }, (_, i) => ({ type: 'pc.added' as const, pc: `pc${i}`, ts: START + batchSeq * 10_000 }));
+      return { seq, reports: [{ ...report, batch: { ...report.batch, samples, events } }] };
+    };
+    for (const [seq, batchSeq] of [[20, 0], [21, 1], [22, 2]] as const) await app.store.writeRecord(many(seq, batchSeq));
+    const [row] = await sessionRow('many-pcs');
+    expect(Number(row?.pc_count)).toBe(100);
+    expect((row?.pc_ids as string[]).length).toBe(100);
+    expect(Number(row?.sample_count)).toBe(600);
+  });
+
   it('does not count a replayed record twice', async () => {
     const before = await sessionRow('summary');
     await app.store.writeRecord(records[1] as IngestRecord);

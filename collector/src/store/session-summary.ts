@@ -2,8 +2,12 @@ import { sampleColumns, type ReportBatch, type Sample } from '@rtcpulse/schema';
 import { clientMeta, sampleValue } from './rows.js';
 import { SESSION_FIGURES, SESSION_TOTALS } from './sessions-table.js';
 
-/** Most peer connection ids a summary remembers (`pc_count` keeps counting past it). */
-export const MAX_PC_IDS = 64;
+/**
+ * Most peer connection ids a summary remembers, and so counts: `pc_count` is
+ * the number of distinct ids seen, up to this many (a session with more
+ * shows this many); beyond it an id cannot be told from one seen before.
+ */
+export const MAX_PC_IDS = 1024;
 
 interface Figure {
   sum: number;
@@ -80,9 +84,9 @@ function emptySummary(batch: ReportBatch, receivedAt: number): SessionSummary {
 }
 
 function addPc(summary: SessionSummary, pc: string): void {
-  if (summary.pcIds.includes(pc)) return;
-  summary.pcCount += 1;
-  if (summary.pcIds.length < MAX_PC_IDS) summary.pcIds.push(pc);
+  if (summary.pcIds.length >= MAX_PC_IDS || summary.pcIds.includes(pc)) return;
+  summary.pcIds.push(pc);
+  summary.pcCount = summary.pcIds.length;
 }
 
 /** Where a `samples` column's value sits in a sample: the connection's values, or a stream's. */

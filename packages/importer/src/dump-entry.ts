@@ -15,3 +15,18 @@ export interface DumpEntry {
   value: unknown;
   ts: number;
 }
+
+/**
+ * Chrome writes entry values JSON-encoded in both of its exports (a state
+ * change's value is the string `"\"failed\""`, a stats series' `values` the
+ * string `"[1,2]"`): a string that is valid JSON is decoded, anything else
+ * (a plain error message, a non-string) is kept as it is.
+ */
+export function parseJsonText(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -125,6 +125,9 @@ export function eventForEntry(method: string, value: unknown): EventBody | null 
   const stage = FAILURE_STAGES[method];
   if (stage) return { type: 'error', stage, ...errorName(value) };
   if (method === 'create') return { type: 'pc.added' };
-  if (method === 'close') return { type: 'pc.closed' };
+  // Chrome writes `remove` when it drops a peer connection (closed, or
+  // collected without `close()`): its end, the same as `close` (the replay
+  // reports one `pc.closed` per connection).
+  if (method === 'close' || method === 'remove') return { type: 'pc.closed' };
   return KNOWN_WITHOUT_EVENT.has(method) ? null : undefined;
 }

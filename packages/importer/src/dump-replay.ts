@@ -2,7 +2,7 @@ import type { ClientMeta, ReportEvent, Sample } from '@rtcpulse/schema';
 import { extractSample, type StatsSnapshot } from '@rtcpulse/sdk/extract';
 import { metaFromUserAgent, metaFromUserAgentData } from './client-meta.js';
 import type { DumpEntry } from './dump-entry.js';
-import { eventForEntry } from './dump-events.js';
+import { eventForEntry, type EventBody } from './dump-events.js';
 import type { ImportReport, PeerConnectionReport } from './import-report.js';
 import { SnapshotRebuilder } from './snapshots.js';
 import { isRecord } from './stats-delta.js';
@@ -29,6 +29,8 @@ interface PcState {
   previous: StatsSnapshot | undefined;
   gatheringStartedAt: number | undefined;
   pairFormed: boolean;
+  /** A `pc.closed` was reported (Chrome's `remove` after a `close` makes none). */
+  closed: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export class DumpReplay {
     }
     const pc = this.pcState(entry.pc);
     if (timed) this.widen(entry.ts);
-    if (body && timed) {
+    if (body && timed && !this.closedAgain(body, pc)) {
       this.emit({ ...body, pc: entry.pc, ts: entry.ts });
       this.trackPairFormation(entry, pc);
     }
@@ -111,7 +113,7 @@ export class DumpReplay {
   private pcState(id: string): PcState {
     let state = this.pcs.get(id);
     if (!state) {
-      state = { report: { samples: 0, events: 0, legacySamples: 0 }, seq: 0, previous: undefined, gatheringStartedAt: undefined, pairFormed: false };
+      state = { report: { samples: 0, events: 0, legacySamples: 0 }, seq: 0, previous: undefined, gatheringStartedAt: undefined, pairFormed: false, closed: false };
       this.pcs.set(id, state);
       this.report.peerConnections[id] = state.report;
     }
@@ -122,6 +124,14 @@ export class DumpReplay {
     this.sink.event(event);
     this.report.events++;
     if (event.pc !== undefined) this.pcState(event.pc).report.events++;
+  }
+
+  /** True for a second `pc.closed` of one connection (`close`, then Chrome's `remove`): the first one is its end. */
+  private closedAgain(body: EventBody, pc: PcState): boolean {
+    if (body.type !== 'pc.closed') return false;
+    const again = pc.closed;
+    pc.closed = true;
+    return again;
   }
 
   private trackPairFormation(entry: DumpEntry, pc: PcState): void {

@@ -26,7 +26,7 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
 }
 
 /** zlib's error for a gzip stream that ends before its trailer: the file was cut off. */
-function isTruncation(error: unknown): boolean {
+export function isTruncation(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === 'Z_BUF_ERROR' || message === 'unexpected end of file';
 }
@@ -64,18 +64,31 @@ async function* linesOf(input: Readable, onTruncated: () => void): AsyncGenerato
   if (last !== '') yield last;
 }
 
+/** A dump file's content: the file's stream (its bytes as stored) and the content (gunzipped when the file is gzip). */
+export interface DumpContent {
+  file: Readable;
+  content: Readable;
+  gzip: boolean;
+}
+
+/** Opens a dump file's content, gunzipping it when its first bytes say it is gzip (whatever its name). */
+export async function openDumpContent(path: string): Promise<DumpContent> {
+  const gzip = await startsWithGzipMagic(path);
+  const file = createReadStream(path);
+  const content: Readable = gzip ? file.pipe(createGunzip()) : file;
+  if (gzip) file.on('error', (error) => content.destroy(error));
+  return { file, content, gzip };
+}
+
 /** Opens a dump file (plain or gzip-compressed, as Chrome downloads them) as a stream of lines. */
 export async function openDumpSource(path: string): Promise<DumpSource> {
   const totalBytes = (await stat(path)).size;
-  const gzip = await startsWithGzipMagic(path);
-  const file = createReadStream(path);
+  const { file, content: text, gzip } = await openDumpContent(path);
   let read = 0;
   let truncated = false;
-  file.on('data', (chunk) => {
+  file.on('data', (chunk: Buffer) => {
     read += chunk.length;
   });
-  const text: Readable = gzip ? file.pipe(createGunzip()) : file;
-  if (gzip) file.on('error', (error) => text.destroy(error));
   return {
     lines: linesOf(text, () => {
       truncated = true;

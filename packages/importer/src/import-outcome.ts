@@ -62,7 +62,9 @@ export function abortedOutcome(error: ImportAbortedError, file: string): ImportO
   const { identity } = partial;
   const details = [`stopped: ${error.message}`];
   if (!partial.dryRun) details.push(`stored before the failure: ${stored(partial)} in session ${identity.sessionId} (tenant key ${identity.tenant})`);
-  details.push('read before the stop:', ...describeImportReport(partial.report).map((line) => `  ${line}`));
+  details.push('read before the stop:');
+  // One line per peer connection: not spread into push(), which overflows the stack for a large dump.
+  for (const line of describeImportReport(partial.report)) details.push(`  ${line}`);
   if (partial.dryRun) {
     // Nothing was sent: nothing to resume.
   } else if (partial.shiftMs !== 0) {

@@ -1,4 +1,4 @@
-import type { DumpEntry, DumpFormat } from './dump-entry.js';
+import { parseJsonText, type DumpEntry, type DumpFormat } from './dump-entry.js';
 import { parseTime } from './timestamps.js';
 
 /** What the line reader could not use, by kind. */
@@ -79,7 +79,8 @@ export class RtcstatsLineReader {
     return {
       method: method === 'getStats' ? 'getstats' : method,
       pc: typeof pc === 'string' && !method.startsWith('navigator.') ? pc : undefined,
-      value,
+      // Chrome JSON-encodes values (`"\"failed\""`) as in its webrtc-internals export; the rtcstats library does not.
+      value: this.dialect === 'chrome-rtcstats' ? parseJsonText(value) : value,
       ts: this.timestamp(parsed as unknown[]),
     };
   }

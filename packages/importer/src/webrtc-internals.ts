@@ -1,4 +1,4 @@
-import type { DumpEntry } from './dump-entry.js';
+import { parseJsonText, type DumpEntry } from './dump-entry.js';
 import { isRecord, type RawReport, type RawState } from './stats-delta.js';
 import { parseTime } from './timestamps.js';
 
@@ -26,15 +26,6 @@ function normaliseMethod(type: string): string {
   return isEvent && !lower.startsWith('on') ? `on${lower}` : type;
 }
 
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** `<reportId>-<field>`; fields never contain `-`, Chrome's computed `[a-b]` columns do and are skipped. */
 function splitKey(key: string): { reportId: string; field: string } | undefined {
   if (key.includes('-[')) return undefined;
@@ -48,7 +39,7 @@ function readSeries(key: string, raw: unknown): Series | undefined | null {
   const parts = splitKey(key);
   if (!parts) return null;
   if (!isRecord(raw)) return undefined;
-  const values = parseJson(raw['values']);
+  const values = parseJsonText(raw['values']);
   const start = parseTime(raw['startTime']);
   const end = parseTime(raw['endTime']) ?? start;
   if (!Array.isArray(values) || start === undefined || end === undefined || typeof raw['statsType'] !== 'string') return undefined;
@@ -143,7 +134,7 @@ export function readWebrtcInternals(json: unknown): InternalsDump {
         result.unusable++;
         continue;
       }
-      pcEntries.push({ method: normaliseMethod(item['type']), pc, value: parseJson(item['value']), ts });
+      pcEntries.push({ method: normaliseMethod(item['type']), pc, value: parseJsonText(item['value']), ts });
     }
     const series: Series[] = [];
     for (const [key, value] of Object.entries(isRecord(raw['stats']) ? raw['stats'] : {})) {
@@ -156,11 +147,12 @@ export function readWebrtcInternals(json: unknown): InternalsDump {
     for (const { ts, state } of snapshotsFromSeries(series)) pcEntries.push({ method: 'getstats', pc, value: state, ts });
     const first = pcEntries.reduce((min, e) => Math.min(min, e.ts), Number.POSITIVE_INFINITY);
     if (Number.isFinite(first)) pcEntries.push({ method: 'create', pc, value: { rtcConfiguration: raw['rtcConfiguration'] }, ts: first });
-    perPc.push(...pcEntries);
+    // One at a time: spreading a large array into push() overflows the call stack (about 100 000 entries).
+    for (const entry of pcEntries) perPc.push(entry);
   }
   perPc.sort((a, b) => a.ts - b.ts || (a.method === 'create' ? -1 : b.method === 'create' ? 1 : 0));
   const start = perPc[0]?.ts ?? 0;
-  if (typeof json['UserAgent'] === 'string') result.entries.push({ method: 'connectionInfo', pc: undefined, value: { userAgent: json['UserAgent'] }, ts: start });
-  result.entries.push(...perPc);
+  if (typeof json['UserAgent'] === 'string') perPc.unshift({ method: 'connectionInfo', pc: undefined, value: { userAgent: json['UserAgent'] }, ts: start });
+  result.entries = perPc;
   return result;
 }

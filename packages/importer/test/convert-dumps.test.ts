@@ -157,6 +157,43 @@ describe('Chromium 156 exports of one call', () => {
     expect(matched.length).toBeGreaterThanOrEqual(20);
     for (const s of matched) expect(local(s)).toEqual(local(nativeByKey.get(key(s))));
   });
+
+  it('derives the same events from both exports: decoded states and the pair formation time', async () => {
+    // Chrome JSON-encodes state values in both exports (`"\"connected\""`).
+    // The export has no creation time (its `pc.added` is at the first entry)
+    // and its samples end earlier, so `pc.added` and the session's span differ.
+    const internals = (await convertDumpText(readText(INTERNALS_FIXTURE))).events;
+    const native = (await convertDumpText(readText(CHROME_NATIVE_FIXTURE))).events;
+    const spanless = (events: ReportEvent[]) => events.filter((e) => !['pc.added', 'session.start', 'session.end'].includes(e.type));
+    expect(spanless(native)).toEqual(spanless(internals));
+    expect(native.filter((e) => e.type === 'pc.added').map((e) => e.pc)).toEqual(['8-1', '8-2']);
+    expect(internals.filter((e) => e.type === 'pc.added').map((e) => e.pc)).toEqual(['8-1', '8-2']);
+    expect(native.filter((e) => e.type === 'connection.state').map((e) => e.state)).toEqual(['connecting', 'connecting', 'connected', 'connected']);
+    expect(native.filter((e) => e.type === 'ice.pair.formed').map((e) => e.pc)).toEqual(['8-2', '8-1']);
+  });
+});
+
+describe("Chrome's remove entry", () => {
+  const T = 1_700_000_000_000;
+  const dump = [
+    'RTCStatsDump',
+    '{"fileFormat":3}',
+    `["create","8-1",{},"http://127.0.0.1/",${T}]`,
+    '["create","8-2",{},"http://127.0.0.1/",1]',
+    '["close","8-1",null,100]',
+    '["remove","8-1",null,50]',
+    '["remove","8-2",null,50]',
+  ].join('\n');
+
+  it('is the end of a peer connection: one pc.closed, from close or else from remove, and nothing unread', async () => {
+    const { events, report } = await convertDumpText(dump);
+    expect(events.filter((e) => e.type === 'pc.closed').map((e) => [e.pc, e.ts])).toEqual([
+      ['8-1', T + 101],
+      ['8-2', T + 201],
+    ]);
+    expect(report.unknownMethods).toEqual({});
+    expect(readEverything(report)).toBe(true);
+  });
 });
 
 describe('what it cannot read', () => {
