@@ -12,8 +12,8 @@ import { regionInputSeries } from './scraped-series.js';
  * exported, and has promtool assert that each rule's value and alert agree
  * with what its SQL form computed on the same reports.
  *
- * Timeline in promtool: the scrape before the reports at 0m, the scrape
- * after them from 1m on. Values and alerts are read at 2m plus the alert's
+ * Timeline in promtool: the first scrape after the reports (their series at
+ * 0, as the collector first shows a series) at 0m, the next from 1m on. Values and alerts are read at 2m plus the alert's
  * `for`, inside every checked rule's window, so each window holds the whole
  * increase and `rate()` scales all series alike (every one starts at 0 at
  * 0m): ratios of rates are the ratios of what the collector counted. A

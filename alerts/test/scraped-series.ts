@@ -1,8 +1,7 @@
 /**
  * The collector's `/metrics` text turned into promtool input series: the
- * samples of one region as scraped before and after the reports were
- * posted, placed one minute apart, then held (no traffic after the second
- * scrape).
+ * samples of one region as scraped twice after the reports were posted,
+ * placed one minute apart, then held (no traffic after the second scrape).
  */
 
 /** One sample line of the Prometheus text format. */
@@ -48,20 +47,15 @@ export function parseExposition(text: string): ScrapedSample[] {
 
 /**
  * Input series (interval 1m) for the samples of `region`: the value of the
- * scrape before the reports at 0m, the value of the scrape after them from
- * 1m on, held for `minutes` more minutes.
- *
- * A counter missing from the first scrape is written as 0 there: the
- * collector creates it at zero when the first report feeds it (cumulative
- * temporality), which is what a scrape just before that report would have
- * read. A gauge missing from the first scrape has no sample there (`_`).
+ * first scrape at 0m, the value of the second from 1m on, held for
+ * `minutes` more minutes. A series missing from the first scrape has no
+ * sample there (`_`): Prometheus reads it from its first sample on.
+ * (The collector shows each new series at 0 in the first scrape that sees it,
+ * so a first scrape taken after the reports holds them all at 0.)
  */
 export function regionInputSeries(before: string, after: string, region: string, minutes: number): InputSeries[] {
   const earlier = new Map(parseExposition(before).map((s) => [s.series, s.value]));
   return parseExposition(after)
     .filter((s) => s.labels.region === region)
-    .map((s) => {
-      const first = earlier.get(s.series) ?? (s.kind === 'counter' ? 0 : '_');
-      return { series: s.series, values: `${first} ${s.value}x${minutes}` };
-    });
+    .map((s) => ({ series: s.series, values: `${earlier.get(s.series) ?? '_'} ${s.value}x${minutes}` }));
 }

@@ -15,20 +15,18 @@ import { clickhouseRunner, evaluateRules, ruleById, type RuleEvaluation } from '
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 const serverKey = (tenant: string) => `${tenant}-server-key-for-tests`;
 
-/** A collector under test, the instant its SQL forms are evaluated at, and what it exported before any report. */
+/** A collector under test and the instant its SQL forms are evaluated at. */
 export interface TestCollector {
   readonly app: CollectorApp;
   /** The evaluation instant of the SQL forms (reports are stamped before it). */
   readonly now: number;
-  /** `/metrics` as scraped before anything was seeded. */
-  readonly scrapeBefore: string;
   /** POST or GET with the tenant's server key; throws on a status of 300 or more. */
   send(method: 'GET' | 'POST', url: string, tenant: string, body?: unknown): Promise<string>;
   /** POST a report batch as the SDK does (public key, a Chrome user agent); throws unless accepted. */
   postBatch(body: ReportBatch): Promise<void>;
   /** The SQL form of one rule for one tenant at `now`; throws when the query errs. */
   evaluate(tenant: string, ruleId: string): Promise<RuleEvaluation>;
-  /** `GET /metrics` now. */
+  /** `GET /metrics` now (a series new since the last scrape shows 0 in its first). */
   scrape(): Promise<string>;
   close(): Promise<void>;
 }
@@ -57,7 +55,6 @@ export async function startCollector(tenants: readonly string[]): Promise<TestCo
   return {
     app,
     now,
-    scrapeBefore: await scrape(),
     scrape,
     async send(method, url, tenant, body) {
       const response = await app.inject({

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openOutageStore, type OutageStore } from '../fault/outage-store.js';
 import { PENDING_AUDIT_DIR } from '../src/audit/pending.js';
 import type { CollectorApp } from '../src/index.js';
-import { T0, appOn, appPerFile, makeBatch, postBatch, select, waitFor } from './fixtures.js';
+import { appOn, appPerFile, makeBatch, postBatch, scrapeMetrics, select, T0, waitFor } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 /**
@@ -32,7 +32,7 @@ const reopen = appPerFile(
   },
 );
 
-const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+const scrape = async () => parsePrometheus((await scrapeMetrics(app)).body);
 const gauge = (families: Awaited<ReturnType<typeof scrape>>, name: string): number | undefined => families.get(name)?.samples[0]?.value;
 const actions = async (session: string) =>
   (await select<{ action: string }>(app, `SELECT action FROM audit_log WHERE session_id = '${session}' ORDER BY seq`)).map((r) => r.action);

@@ -209,3 +209,14 @@ export async function waitFor(done: () => Promise<boolean>, ms: number): Promise
   }
   return done();
 }
+
+/**
+ * `GET /metrics` with every series at its value: a series goes out at zero
+ * the first time a scrape sees it (so that Prometheus counts its first
+ * increase, see `RegistryAggregates.producer`), so this scrapes twice and
+ * answers the second scrape.
+ */
+export async function scrapeMetrics(app: CollectorApp, headers: Record<string, string> = {}) {
+  await app.inject({ method: 'GET', url: '/metrics', headers });
+  return app.inject({ method: 'GET', url: '/metrics', headers });
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { serverEventsConfig } from '../src/server-events/config.js';
-import { TEST_SERVER_KEY, TEST_TENANTS, appOn, removeDir, select, tempDataDir } from './fixtures.js';
+import { appOn, removeDir, scrapeMetrics, select, tempDataDir, TEST_SERVER_KEY, TEST_TENANTS } from './fixtures.js';
 import {
   S0,
   SERVER_KEYS,
@@ -258,7 +258,7 @@ describe('storage and cost', () => {
   });
 
   it('exports the reports as registry metrics on /metrics', async () => {
-    const families = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    const families = parsePrometheus((await scrapeMetrics(app)).body);
     const value = (family: string, labels: Record<string, string>, series = family) =>
       families
         .get(family)
@@ -278,7 +278,7 @@ describe('storage and cost', () => {
     expect(value('webrtc_server_cpu_utilization', { webrtc_service: 'sfu' }, 'webrtc_server_cpu_utilization_count')).toBe(1);
   });
   it('counts a report once when its first post failed after the insert, and when the same report is posted twice at once', async () => {
-    const scrape = async () => parsePrometheus((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    const scrape = async () => parsePrometheus((await scrapeMetrics(app)).body);
     const value = (families: Awaited<ReturnType<typeof scrape>>, family: string, labels: Record<string, string>) =>
       families.get(family)?.samples.find((s) => s.name === family && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value ?? 0;
     const before = await scrape();

@@ -1,7 +1,7 @@
 import { METRICS, prometheusLabelName, prometheusNames, type MetricDefinition, type ReportEvent } from '@rtcpulse/schema';
 import { describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { T0, makeBatch, onAppPerFile, postBatch } from './fixtures.js';
+import { makeBatch, onAppPerFile, postBatch, scrapeMetrics, T0 } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 let app: CollectorApp;
@@ -17,7 +17,7 @@ const metric = (name: string): MetricDefinition => {
 async function seriesLabels(metricName: string, labels: readonly string[]): Promise<string[]> {
   const definition = metric(metricName);
   const names = prometheusNames(definition, 'pull');
-  const scrape = await app.inject({ method: 'GET', url: '/metrics' });
+  const scrape = await scrapeMetrics(app);
   const family = parsePrometheus(scrape.body).get(names.family);
   const keys = labels.map((l) => prometheusLabelName(l as never));
   return (family?.samples ?? []).map((s) => keys.map((k) => s.labels[k] ?? '-').join('/')).sort();

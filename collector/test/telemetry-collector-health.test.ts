@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { appOn, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import { appOn, makeBatch, postBatch, removeDir, scrapeMetrics, tempDataDir } from './fixtures.js';
 import { parsePrometheus, type ScrapedFamily } from './server-fixtures.js';
 
 /**
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<Map<string, ScrapedFamily>> {
-  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  const response = await scrapeMetrics(app);
   expect(response.statusCode).toBe(200);
   return parsePrometheus(response.body);
 }

@@ -1,7 +1,7 @@
 import { METRICS, prometheusLabelName, prometheusNames, type MetricDefinition, type ReportEvent } from '@rtcpulse/schema';
 import { describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
-import { T0, makeBatch, onAppPerFile, postBatch } from './fixtures.js';
+import { makeBatch, onAppPerFile, postBatch, scrapeMetrics, T0 } from './fixtures.js';
 import { parsePrometheus } from './server-fixtures.js';
 
 const FORMATION = METRICS.find((m: MetricDefinition) => m.name === 'webrtc.ice.pair_formation_time');
@@ -18,7 +18,7 @@ const formed = (pc: string, local: string, ms: number): ReportEvent => ({ pc, ts
 
 /** `_count` of the formation-time histogram per region and candidate type (absent label: `-`). */
 async function formationCounts(): Promise<Record<string, number>> {
-  const scrape = await app.inject({ method: 'GET', url: '/metrics' });
+  const scrape = await scrapeMetrics(app);
   const family = parsePrometheus(scrape.body).get(prometheusNames(FORMATION as MetricDefinition, 'pull').family);
   const counts: Record<string, number> = {};
   for (const sample of family?.samples ?? []) {

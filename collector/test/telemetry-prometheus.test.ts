@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { serverEventsConfig } from '../src/server-events/config.js';
 import { createTelemetry } from '../src/telemetry/telemetry.js';
-import { appOn, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+import { appOn, makeBatch, postBatch, removeDir, scrapeMetrics, tempDataDir } from './fixtures.js';
 import {
   SERVER_KEYS,
   TEST_PRICING,
@@ -47,7 +47,7 @@ beforeAll(async () => {
   for (const m of registry) if (m.scope === 'server') fed.add(m.name);
   // A refused report feeds nothing.
   expect((await postBatch(app, { ...batch, sessionId: 'prom-bad', v: 99 })).statusCode).toBe(400);
-  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  const response = await scrapeMetrics(app);
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   families = parsePrometheus(response.body);
@@ -62,7 +62,7 @@ const SCOPE_LABELS = new Set(['otel_scope_name', 'otel_scope_version', 'otel_sco
 
 describe('GET /metrics compressed', () => {
   it('answers gzip when Prometheus asks for it, with the same page', async () => {
-    const plain = await app.inject({ method: 'GET', url: '/metrics' });
+    const plain = await scrapeMetrics(app);
     const zipped = await app.inject({ method: 'GET', url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
     expect(zipped.statusCode).toBe(200);
     expect(zipped.headers['content-encoding']).toBe('gzip');
@@ -125,11 +125,34 @@ describe('cardinality limit', () => {
     for (let i = 0; i < 50; i++) {
       telemetry.recordBatch(makeBatch({ meta: { browser: 'chrome', os: 'linux', region: `region-${i}`, topology: 'p2p' } }));
     }
+    await telemetry.scrape(); // the series' zeros (see 'a new series')
     const scraped = parsePrometheus(await telemetry.scrape());
     const counts = scraped.get('webrtc_connection_rtt')?.samples.filter((s) => s.name === 'webrtc_connection_rtt_count') ?? [];
     expect(counts.length).toBeLessThanOrEqual(5);
     expect(counts.some((s) => s.labels.otel_metric_overflow === 'true')).toBe(true);
     expect(counts.reduce((sum, s) => sum + s.value, 0)).toBe(50 * 10);
+    await telemetry.shutdown();
+  });
+});
+
+describe('a new series', () => {
+  it('goes out at zero in the first scrape that sees it, so that Prometheus counts its first increase; from then on at its value', async () => {
+    const telemetry = createTelemetry({ serviceName: 'zero-first', cardinalityLimit: 100 });
+    const failures = (text: string): Record<string, number> =>
+      Object.fromEntries(
+        (parsePrometheus(text).get('webrtc_connection_failures_total')?.samples ?? []).map((s) => [s.labels.region ?? '', s.value]),
+      );
+    const failed = (region: string) =>
+      makeBatch({ meta: { browser: 'chrome', os: 'linux', region, topology: 'p2p' }, samples: [], events: [{ ts: Date.now(), type: 'connection.state', state: 'failed', pc: 'pc-a' }] });
+    telemetry.recordBatch(failed('eu-west'));
+    telemetry.recordBatch(failed('eu-west'));
+    expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 0 });
+    expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 2 });
+    // A series already scraped shows each increase at once; another region's first failure starts at zero.
+    telemetry.recordBatch(failed('eu-west'));
+    telemetry.recordBatch(failed('us-east'));
+    expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 3, 'us-east': 0 });
+    expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 3, 'us-east': 1 });
     await telemetry.shutdown();
   });
 });
@@ -148,6 +171,7 @@ describe('participant time', () => {
       parsePrometheus(await telemetry.scrape())
         .get(prometheusNames(PARTICIPANT_TIME, 'pull').family)
         ?.samples.find((s) => s.name === 'webrtc_participant_time_total')?.value;
+    expect(await total()).toBe(0); // the new series' zero (see 'a new series')
     expect(await total()).toBeCloseTo(8 / 60, 9);
     // The session's end (30 minutes long, by its own clock) adds nothing more: its time was counted as it went.
     telemetry.recordBatch(makeBatch({ batchSeq: 1, samples: [], events: [{ ts: Date.now(), type: 'session.end', name: 'closed', value: 30 }] }));

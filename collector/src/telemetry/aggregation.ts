@@ -64,7 +64,19 @@ abstract class Series<C> {
     return cell;
   }
 
-  abstract metricData(endTime: HrTime): MetricData | undefined;
+  /**
+   * The series' data points for one reader. A cell that reader has not
+   * collected before (`shown`) is handed out at zero this once, and added
+   * to `shown`; see {@link RegistryAggregates.producer}.
+   */
+  abstract metricData(endTime: HrTime, shown: WeakSet<object>): MetricData | undefined;
+}
+
+/** Whether `cell` goes out at zero in this collection of the reader that has `shown` (and marks it shown). */
+function firstShown(cell: object, shown: WeakSet<object>): boolean {
+  if (shown.has(cell)) return false;
+  shown.add(cell);
+  return true;
 }
 
 /** An explicit-bucket histogram with min and max, as the SDK's `EXPLICIT_BUCKET_HISTOGRAM` aggregation keeps it. */
@@ -101,7 +113,7 @@ export class HistogramSeries extends Series<HistogramCell> {
     (cell.counts[lo] as number) += 1;
   }
 
-  metricData(endTime: HrTime): HistogramMetricData | undefined {
+  metricData(endTime: HrTime, shown: WeakSet<object>): HistogramMetricData | undefined {
     if (this.cells.size === 0) return undefined;
     const boundaries = [...this.boundaries];
     return {
@@ -112,12 +124,14 @@ export class HistogramSeries extends Series<HistogramCell> {
         attributes: cell.attributes,
         startTime: cell.startTime,
         endTime,
-        value: {
-          buckets: { boundaries, counts: [...cell.counts] },
-          sum: cell.sum,
-          count: cell.count,
-          ...(cell.count > 0 ? { min: cell.min, max: cell.max } : {}),
-        },
+        value: firstShown(cell, shown)
+          ? { buckets: { boundaries, counts: cell.counts.map(() => 0) }, sum: 0, count: 0 }
+          : {
+              buckets: { boundaries, counts: [...cell.counts] },
+              sum: cell.sum,
+              count: cell.count,
+              ...(cell.count > 0 ? { min: cell.min, max: cell.max } : {}),
+            },
       })),
     };
   }
@@ -134,28 +148,34 @@ export class CounterSeries extends Series<SumCell> {
     this.cell(set).value += value;
   }
 
-  metricData(endTime: HrTime): SumMetricData | undefined {
+  metricData(endTime: HrTime, shown: WeakSet<object>): SumMetricData | undefined {
     if (this.cells.size === 0) return undefined;
     return {
       descriptor: this.descriptor,
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
-      dataPoints: [...this.cells.values()].map((cell) => ({ attributes: cell.attributes, startTime: cell.startTime, endTime, value: cell.value })),
+      dataPoints: [...this.cells.values()].map((cell) => ({
+        attributes: cell.attributes,
+        startTime: cell.startTime,
+        endTime,
+        value: firstShown(cell, shown) ? 0 : cell.value,
+      })),
     };
   }
 }
 
 /**
  * The collector's histograms and counters, aggregated in place and handed
- * to the readers as a `MetricProducer` under the meter's scope. The SDK's
- * synchronous instruments hash the attribute set on every call; here a call
- * finds its series by a precomputed key, which makes recording the ~275
- * values of a report cheap. The data handed out is what the SDK's views
- * would produce: cumulative, the same buckets, sum, count, min and max, and
- * the same overflow series.
+ * to each reader by a `MetricProducer` of its own ({@link producer}) under
+ * the meter's scope. The SDK's synchronous instruments hash the attribute
+ * set on every call; here a call finds its series by a precomputed key,
+ * which makes recording the ~275 values of a report cheap. The data handed
+ * out is what the SDK's views would produce (cumulative, the same buckets,
+ * sum, count, min and max, and the same overflow series), except that a
+ * series goes out at zero the first time a reader collects it.
  */
-export class RegistryAggregates implements MetricProducer {
+export class RegistryAggregates {
   readonly #series: Series<unknown>[] = [];
   readonly #resource = resourceFromAttributes({});
 
@@ -173,11 +193,27 @@ export class RegistryAggregates implements MetricProducer {
     return series;
   }
 
-  collect(): Promise<CollectionResult> {
+  /**
+   * A producer for one reader. Each series (an attribute set of a metric)
+   * goes out at zero in the first collection of that reader that sees it,
+   * and with its values from the next one on. A series appears when its
+   * first value is recorded; shown straight away with that value, the
+   * first scrape after it would already read, say, 2 failures, and
+   * Prometheus's `rate()` and `increase()` count from the first sample
+   * they see, so that first increase would never count: the first failure
+   * of every new region, browser or SDK version would be missed by the
+   * alerts. The zero costs that reader one interval of delay for the series' first values.
+   */
+  producer(): MetricProducer {
+    const shown = new WeakSet<object>();
+    return { collect: () => this.#collect(shown) };
+  }
+
+  #collect(shown: WeakSet<object>): Promise<CollectionResult> {
     const endTime = millisToHrTime(Date.now());
     const metrics: MetricData[] = [];
     for (const series of this.#series) {
-      const data = series.metricData(endTime);
+      const data = series.metricData(endTime, shown);
       if (data) metrics.push(data);
     }
     return Promise.resolve({

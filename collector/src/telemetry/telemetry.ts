@@ -119,7 +119,7 @@ function createRecorders(
  */
 export function createTelemetry(config: TelemetryConfig): Telemetry {
   const aggregates = new RegistryAggregates(METER_NAME);
-  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [aggregates] });
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [aggregates.producer()] });
   const readers: IMetricReader[] = [prometheus];
   if (config.otlp) {
     const exporter = new OTLPMetricExporter({
@@ -132,7 +132,7 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
         exporter,
         exportIntervalMillis: config.otlp.intervalMs,
         exportTimeoutMillis: config.otlp.timeoutMs,
-        metricProducers: [aggregates],
+        metricProducers: [aggregates.producer()],
       }),
     );
   }
