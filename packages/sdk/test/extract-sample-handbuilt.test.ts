@@ -87,6 +87,31 @@ describe('extractSample on hand-built snapshots', () => {
     expect(body.labels.quality_limitation_reason).toBe('bandwidth');
   });
 
+  it('takes no jitter from a stream that received nothing in the interval (a probing SSRC keeps its old value)', () => {
+    const before = snap(1000, ...path, video('LIVE', { packetsReceived: 1000, bytesReceived: 1e6 }), video('PROBE', { packetsReceived: 0, bytesReceived: 0 }));
+    const after = snap(3000, ...path,
+      video('LIVE', { packetsReceived: 1200, bytesReceived: 1.2e6, jitter: 0.013 }),
+      video('PROBE', { packetsReceived: 0, bytesReceived: 0, jitter: 0.038 }));
+    expect(extractSample(before, after).streams.video_in?.jitter_ms).toBe(13);
+    // With nothing to compare against (the first sample) every stream's jitter counts.
+    expect(extractSample(undefined, after).streams.video_in?.jitter_ms).toBe(38);
+  });
+
+  it('takes no loss, jitter or RTT from a receiver report whose time did not move (a paused simulcast layer)', () => {
+    const layer = (id: string, remoteId: string, sent: number): Fields =>
+      ({ id, type: 'outbound-rtp', kind: 'video', rid: id, packetsSent: sent, bytesSent: sent * 1000, remoteId });
+    const report = (id: string, ts: number, rtt: number, lost: number) =>
+      [id, { id, type: 'remote-inbound-rtp', kind: 'video', timestamp: ts, packetsLost: lost, jitter: rtt / 10, roundTripTime: rtt }] as const;
+    const withReports = (snapshot: StatsSnapshot, ...reports: ReturnType<typeof report>[]): StatsSnapshot => new Map([...snapshot, ...reports]);
+    const before = withReports(snap(1000, ...path, layer('h', 'RH', 100), layer('q', 'RQ', 500)), report('RH', 900, 0.204, 7), report('RQ', 900, 0.03, 0));
+    // The high layer is paused: its report keeps its old time and values; the live layer's report moved.
+    const after = withReports(snap(3000, ...path, layer('h', 'RH', 100), layer('q', 'RQ', 700)), report('RH', 900, 0.204, 9), report('RQ', 2900, 0.032, 2));
+    const out = extractSample(before, after).streams.video_out;
+    expect(out?.rtt_ms).toBe(32);
+    expect(out?.jitter_ms).toBe(3.2);
+    expect(out?.packets_lost).toBe(2);
+  });
+
   it('gives no interval values when time did not advance', () => {
     const entries = [...path, video('V1', { packetsReceived: 10, bytesReceived: 100 })];
     const body = extractSample(snap(5000, ...entries), snap(5000, ...entries));

@@ -39,7 +39,8 @@ export function addInbound(totals: StreamTotals, interval: Interval, entry: Stat
   c.set('packets', received);
   c.set('packets_lost', lost);
   if (received !== undefined) c.ratio('packet_loss_pct', scale(lost, 100), (lost ?? 0) + received);
-  c.set('jitter_ms', scale(r.v('jitter'), 1000));
+  // A stream that received no packets this interval (a probing SSRC, a paused layer) only repeats an old jitter.
+  if (received !== 0) c.set('jitter_ms', scale(r.v('jitter'), 1000));
   c.set('bitrate_kbps', perSecond(interval, scale(r.d('bytesReceived'), 0.008)));
   c.ratio('jitter_buffer_delay_ms', scale(r.d('jitterBufferDelay'), 1000), r.d('jitterBufferEmittedCount'));
   if (kind === 'audio') {
@@ -84,7 +85,8 @@ export function addOutbound(totals: StreamTotals, interval: Interval, entry: Sta
   c.set('bitrate_kbps', perSecond(interval, scale(bytes, 0.008)));
 
   const remote = remoteInbound(interval.current, remotes, entry);
-  if (remote) {
+  // A receiver report whose time did not move (a paused simulcast layer) repeats old loss, jitter and RTT.
+  if (remote && counterDelta(interval, remote, 'timestamp') !== 0) {
     const lost = counterDelta(interval, remote, 'packetsLost');
     c.set('packets_lost', lost);
     // Expected = lost + what the peer received, else what we sent.
