@@ -3,6 +3,7 @@ import type { DumpFormat } from './dump-entry.js';
 import { DumpReplay, type ReplaySpan } from './dump-replay.js';
 import { emptyImportReport, type ImportReport } from './import-report.js';
 import { RtcstatsLineReader } from './rtcstats-lines.js';
+import { MAX_LINE_CHARS, tooLongError } from './text-limit.js';
 import { readWebrtcInternals } from './webrtc-internals.js';
 
 /** Called for every sample and event the replay produces, in dump order, and with the client facts once read. */
@@ -37,9 +38,13 @@ type AfterStep = (progress: ConvertProgress) => Promise<void> | void;
 
 const BOM = /^\uFEFF/;
 
+/** An rtcstats `{"fileFormat":3}` header is a few bytes: a longer object line is an export, not parsed twice to tell. */
+const MAX_HEADER_CHARS = 1024;
+
 function looksLikeInternals(firstLine: string): boolean {
   const text = firstLine.trim();
   if (!text.startsWith('{')) return false;
+  if (text.length > MAX_HEADER_CHARS) return true;
   try {
     const parsed = JSON.parse(text) as Record<string, unknown>;
     return !('fileFormat' in parsed);
@@ -52,6 +57,10 @@ function parseInternals(text: string, lines: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
+    // An export ends with its object's `}`: one that does not was cut off, said as for a cut-off .gz export (import-dump.ts).
+    if (!text.trimEnd().endsWith('}')) {
+      throw new Error(`the file is truncated (it ends before the export's JSON does): a webrtc-internals export cannot be read in part (${lines} lines; ${String(error)})`);
+    }
     throw new Error(`the file starts like a webrtc-internals export but is not valid JSON (${lines} lines): ${String(error)}`);
   }
 }
@@ -67,11 +76,17 @@ export class DumpConverter {
   private readonly reader = new RtcstatsLineReader();
   private replay: DumpReplay | undefined;
   private internalsText: string[] | undefined;
+  /** Characters of the export once joined (plus one). */
+  private internalsChars = 0;
   private current: ImportReport = emptyImportReport('rtcstats');
   private lineCount = 0;
   private contentLines = 0;
 
-  constructor(private readonly sink: ConvertSink) {}
+  /** `maxTextChars`: the longest webrtc-internals export read (it is parsed as one string). */
+  constructor(
+    private readonly sink: ConvertSink,
+    private readonly maxTextChars = MAX_LINE_CHARS,
+  ) {}
 
   /** Lines fed so far. */
   get lines(): number {
@@ -120,6 +135,9 @@ export class DumpConverter {
       this.current = emptyImportReport('webrtc-internals');
     }
     if (this.internalsText) {
+      // Refused here, with the limit named, rather than by the join with V8's bare "Invalid string length".
+      this.internalsChars += text.length + 1;
+      if (this.internalsChars - 1 > this.maxTextChars) throw tooLongError('the webrtc-internals export', this.maxTextChars);
       this.internalsText.push(text);
       return;
     }

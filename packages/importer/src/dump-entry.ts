@@ -16,6 +16,9 @@ export interface DumpEntry {
   ts: number;
 }
 
+/** How a JSON text can start (after whitespace): an object, array, string, number, `true`, `false` or `null`. */
+const JSON_START = /^\s*[{["\-0-9tfn]/;
+
 /**
  * Chrome writes entry values JSON-encoded in both of its exports (a state
  * change's value is the string `"\"failed\""`, a stats series' `values` the
@@ -23,7 +26,8 @@ export interface DumpEntry {
  * (a plain error message, a non-string) is kept as it is.
  */
 export function parseJsonText(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
+  // Most texts that are not JSON (candidates, error messages, '') are told by their first character, without a throw per entry.
+  if (typeof text !== 'string' || !JSON_START.test(text)) return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { MAX_LINE_CHARS, tooLongError } from './text-limit.js';
 
 /** A dump file opened for reading: its lines, and how far into the file reading has come. */
 export interface DumpSource {
@@ -36,14 +37,29 @@ export function isTruncation(error: unknown): boolean {
  * off before its end stops the lines after the last complete one was
  * given, with the partial last line given as a line (as a cut-off plain
  * file would), and sets `onTruncated`; any other stream error is thrown.
+ * A line longer than `maxLineChars` is refused as soon as it is (joining it
+ * would fail with V8's bare "Invalid string length").
  */
-async function* linesOf(input: Readable, onTruncated: () => void): AsyncGenerator<string> {
+async function* linesOf(input: Readable, onTruncated: () => void, maxLineChars: number): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   // The pieces of the line being read, so that a long line is joined once.
   let pieces: string[] = [];
+  let pending = 0;
+  let lineNumber = 1;
+  const check = (length: number): void => {
+    if (length > maxLineChars) throw tooLongError(`line ${lineNumber} of the file`, maxLineChars);
+  };
+  const hold = (piece: string): void => {
+    pending += piece.length;
+    check(pending);
+    pieces.push(piece);
+  };
   const take = (last: string): string => {
+    check(pending + last.length);
     const line = pieces.length ? pieces.join('') + last : last;
     pieces = [];
+    pending = 0;
+    lineNumber++;
     return line.endsWith('\r') ? line.slice(0, -1) : line;
   };
   try {
@@ -54,7 +70,7 @@ async function* linesOf(input: Readable, onTruncated: () => void): AsyncGenerato
         yield take(text.slice(start, at));
         start = at + 1;
       }
-      if (start < text.length) pieces.push(text.slice(start));
+      if (start < text.length) hold(text.slice(start));
     }
   } catch (error) {
     if (!isTruncation(error)) throw error;
@@ -80,8 +96,8 @@ export async function openDumpContent(path: string): Promise<DumpContent> {
   return { file, content, gzip };
 }
 
-/** Opens a dump file (plain or gzip-compressed, as Chrome downloads them) as a stream of lines. */
-export async function openDumpSource(path: string): Promise<DumpSource> {
+/** Opens a dump file (plain or gzip-compressed, as Chrome downloads them) as a stream of lines of at most `maxLineChars`. */
+export async function openDumpSource(path: string, maxLineChars = MAX_LINE_CHARS): Promise<DumpSource> {
   const totalBytes = (await stat(path)).size;
   const { file, content: text, gzip } = await openDumpContent(path);
   let read = 0;
@@ -90,9 +106,13 @@ export async function openDumpSource(path: string): Promise<DumpSource> {
     read += chunk.length;
   });
   return {
-    lines: linesOf(text, () => {
-      truncated = true;
-    }),
+    lines: linesOf(
+      text,
+      () => {
+        truncated = true;
+      },
+      maxLineChars,
+    ),
     bytesRead: () => read,
     totalBytes,
     gzip,

@@ -5,6 +5,7 @@ import { openDumpSource } from './dump-source.js';
 import type { ImportReport } from './import-report.js';
 import { postBatch, type PostOptions } from './send-batch.js';
 import { defaultSessionId } from './session-id.js';
+import { MAX_LINE_CHARS } from './text-limit.js';
 
 /**
  * Progress of an import, reported when the percent or the phase changes.
@@ -52,6 +53,8 @@ export interface ImportOptions extends Omit<PostOptions, 'url'> {
   onBatch?: (batch: ReportBatch) => void;
   /** Build batches but do not send them. */
   dryRun?: boolean;
+  /** The longest line (and webrtc-internals export, read as one string) in characters; default and at most {@link MAX_LINE_CHARS}. */
+  maxLineChars?: number;
 }
 
 /** Outcome of an import (or, in an {@link ImportAbortedError}, what it had done when it stopped). */
@@ -84,9 +87,9 @@ export class ImportAbortedError extends Error {
 }
 
 /** The shift that makes the call end now: a first pass over the file. */
-async function shiftToNow(path: string, now: () => number, onProgress: ImportOptions['onProgress']): Promise<number> {
-  const source = await openDumpSource(path);
-  const converter = new DumpConverter({ sample: () => undefined, event: () => undefined });
+async function shiftToNow(path: string, now: () => number, onProgress: ImportOptions['onProgress'], maxLineChars: number): Promise<number> {
+  const source = await openDumpSource(path, maxLineChars);
+  const converter = new DumpConverter({ sample: () => undefined, event: () => undefined }, maxLineChars);
   let lastPercent = -1;
   for await (const line of source.lines) {
     converter.addLine(line);
@@ -109,7 +112,8 @@ async function shiftToNow(path: string, now: () => number, onProgress: ImportOpt
  */
 export async function importDumpFile(path: string, options: ImportOptions): Promise<ImportResult> {
   const now = options.now ?? Date.now;
-  const shiftMs = options.shiftMs ?? (options.shiftToNow ? await shiftToNow(path, now, options.onProgress) : 0);
+  const maxLineChars = Math.min(options.maxLineChars ?? MAX_LINE_CHARS, MAX_LINE_CHARS);
+  const shiftMs = options.shiftMs ?? (options.shiftToNow ? await shiftToNow(path, now, options.onProgress, maxLineChars) : 0);
   const sessionId = options.sessionId ?? (await defaultSessionId(path, shiftMs));
   const identity: ImportIdentity = {
     tenant: options.tenant,
@@ -123,13 +127,16 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
   };
   let meta: ClientMeta = { browser: 'other', os: 'other' };
   const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now);
-  const converter = new DumpConverter({
-    sample: (s) => batcher.addSample(shiftMs ? { ...s, ts: s.ts + shiftMs } : s),
-    event: (e) => batcher.addEvent(shiftMs ? { ...e, ts: e.ts + shiftMs } : e),
-    meta: (m) => {
-      meta = m;
+  const converter = new DumpConverter(
+    {
+      sample: (s) => batcher.addSample(shiftMs ? { ...s, ts: s.ts + shiftMs } : s),
+      event: (e) => batcher.addEvent(shiftMs ? { ...e, ts: e.ts + shiftMs } : e),
+      meta: (m) => {
+        meta = m;
+      },
     },
-  });
+    maxLineChars,
+  );
   const result: ImportResult = {
     identity,
     derivedSessionId: options.sessionId === undefined,
@@ -142,7 +149,9 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
     eventsSent: 0,
     batchesDuplicate: 0,
   };
-  const source = await openDumpSource(path);
+  const source = await openDumpSource(path, maxLineChars);
+  // Set once the whole dump was read and converted (only its last batches remained to send).
+  let readAll = false;
   let phase: ImportProgress['phase'] = 'reading';
   let lastShown = '';
   const progress = (percent: number): void => {
@@ -164,6 +173,9 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
   const finalise = (): ImportResult => {
     result.report = converter.report;
     result.report.truncated = source.truncated();
+    // A stop before the end says nothing of what followed: the report must not say "everything was read" or "the file is empty".
+    result.report.stopped = !readAll;
+    if (!readAll) result.report.empty = false;
     result.meta = { ...(converter.meta ?? meta), ...extra };
     return result;
   };
@@ -178,6 +190,7 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
       if (batcher.full) await send();
       progress(p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 0);
     });
+    readAll = true;
     while (batcher.pending) await send();
   } catch (error) {
     const partial = finalise();

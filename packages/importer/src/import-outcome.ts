@@ -1,15 +1,17 @@
+import { isRetryableStatus } from '@rtcpulse/schema';
 import type { ImportAbortedError, ImportResult } from './import-dump.js';
 import { describeImportReport, readEverything } from './import-report.js';
+import { ImportSendError } from './send-batch.js';
 
 /** The command's exit codes (README "Exit codes"). */
 export const EXIT_CODES = {
   /** Everything in the dump was read and is stored (or converted, in a dry run). */
   ok: 0,
-  /** Nothing was imported (empty file, nothing readable), or the import stopped (batch not delivered, file unreadable). */
+  /** Nothing was imported (empty file, nothing readable), or the import stopped, whatever it stored (batch not delivered, file unreadable or cut off). */
   failed: 1,
   /** Wrong command line. */
   usage: 2,
-  /** Imported, but not everything: something could not be read, the file is truncated, or the dump had no stats samples. */
+  /** Imported, but not everything: something could not be read, the file (an rtcstats dump) is truncated, or the dump had no stats samples. */
   partial: 3,
   /** Every batch was already stored: nothing new was written. */
   nothingNew: 4,
@@ -56,7 +58,29 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   return { exitCode: readEverything(report) ? EXIT_CODES.ok : EXIT_CODES.partial, summary, details };
 }
 
-/** What the command prints and returns when an import stopped part-way: what is stored, what was read, and that re-running is safe. */
+/**
+ * What to do after a stop. Re-running helps only when the batch could not
+ * be delivered for a passing reason (network, 408, 429, 5xx); a refusal
+ * (400, 401, 403, …) or a dump that cannot be read stops the same way again.
+ */
+function afterStop(error: ImportAbortedError): string {
+  const { identity, shiftMs } = error.partial;
+  const cause = error.cause;
+  const rerun = shiftMs !== 0 ? `re-running with --session ${identity.sessionId} --shift-ms ${shiftMs}` : 're-running the same command';
+  const shifted = shiftMs !== 0 ? ' (a new --shift-to-now would start a new session)' : '';
+  if (!(cause instanceof ImportSendError)) return 'the dump itself could not be read: re-running stops the same way';
+  if (cause.status !== undefined && !isRetryableStatus(cause.status)) {
+    return `the collector refused the batch: ${rerun} stops the same way until the cause is fixed (for 401 or 403, the --tenant key); after that it is safe, batches already stored are kept once${shifted}`;
+  }
+  return `${rerun} is safe: it uses the same session and batch numbers, and batches already stored are kept once${shifted}`;
+}
+
+/**
+ * What the command prints and returns when an import stopped part-way:
+ * what is stored, what was read, and whether re-running helps. Always exit
+ * 1, whatever was stored and whether the file is compressed (README "Exit
+ * codes").
+ */
 export function abortedOutcome(error: ImportAbortedError, file: string): ImportOutcome {
   const { partial } = error;
   const { identity } = partial;
@@ -65,16 +89,7 @@ export function abortedOutcome(error: ImportAbortedError, file: string): ImportO
   details.push('read before the stop:');
   // One line per peer connection: not spread into push(), which overflows the stack for a large dump.
   for (const line of describeImportReport(partial.report)) details.push(`  ${line}`);
-  if (partial.dryRun) {
-    // Nothing was sent: nothing to resume.
-  } else if (partial.shiftMs !== 0) {
-    details.push(
-      `re-running is safe: batches already stored are kept once. To continue this session re-run with --session ${identity.sessionId} --shift-ms ${partial.shiftMs}` +
-        ' (a new --shift-to-now would start a new session)',
-    );
-  } else {
-    details.push('re-running the same command is safe: it uses the same session and batch numbers, and batches already stored are kept once');
-  }
-  const exitCode = partial.report.truncated ? EXIT_CODES.partial : EXIT_CODES.failed;
-  return { exitCode, summary: `import of ${file} stopped after ${stored(partial)}`, details };
+  // A dry run sent nothing: nothing to resume.
+  if (!partial.dryRun) details.push(afterStop(error));
+  return { exitCode: EXIT_CODES.failed, summary: `import of ${file} stopped after ${stored(partial)}`, details };
 }

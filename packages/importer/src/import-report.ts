@@ -28,6 +28,8 @@ export interface ImportReport {
   empty: boolean;
   /** The file ends early (a gzip stream cut off): what followed could not be read. */
   truncated: boolean;
+  /** The import stopped before the end of the dump (a batch not delivered, a line that cannot be read): what followed was not read. */
+  stopped: boolean;
   /** Header lines understood and skipped. */
   headerLines: number;
   /** Line numbers of the first few unparseable, malformed or untimed lines. */
@@ -56,6 +58,7 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
     untimedEntries: 0,
     empty: false,
     truncated: false,
+    stopped: false,
     headerLines: 0,
     exampleLines: [],
     unknownMethods: {},
@@ -65,11 +68,12 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
   };
 }
 
-/** True when everything in the dump was read (false for an empty or truncated file). */
+/** True when everything in the dump was read (false for an empty or truncated file, or an import that stopped). */
 export function readEverything(report: ImportReport): boolean {
   return (
     !report.empty &&
     !report.truncated &&
+    !report.stopped &&
     report.untimedEntries === 0 &&
     report.unparseableLines === 0 &&
     report.malformedLines === 0 &&
@@ -81,7 +85,7 @@ export function readEverything(report: ImportReport): boolean {
 
 /** The report as lines of text for people (the command prints it on stderr). */
 export function describeImportReport(report: ImportReport): string[] {
-  if (report.empty) return ['the file is empty'];
+  if (report.empty && !report.stopped) return ['the file is empty'];
   const lines = [
     `format ${report.format}: ${report.entries} entries, ${report.samples} samples and ${report.events} events from ${Object.keys(report.peerConnections).length} peer connection(s)`,
   ];
@@ -102,6 +106,7 @@ export function describeImportReport(report: ImportReport): string[] {
   const types = Object.entries(report.unknownStatsTypes);
   if (types.length) unread.push(`unknown stats types (ignored): ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
   if (report.truncated) unread.unshift('the rest of the file: it is truncated (the gzip stream ends early)');
+  if (report.stopped) unread.unshift('what follows the stop (the import stopped before the end of the dump)');
   lines.push(unread.length ? `could not read: ${unread.join('; ')}` : 'everything in the dump was read');
   return lines;
 }

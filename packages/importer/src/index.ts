@@ -18,7 +18,8 @@ export {
 export { convertDumpText, convertLines, DumpConverter, type ConvertProgress, type ConvertResult, type ConvertSink } from './convert-dump.js';
 export { Batcher, DEFAULT_BATCH_SAMPLES, IMPORTER_VERSION, type ImportIdentity } from './batcher.js';
 export { describeFetchFailure, ImportSendError, INGEST_PATH, postBatch, resolveIngestUrl, type Durability, type PostOptions } from './send-batch.js';
-export { openDumpSource, type DumpSource } from './dump-source.js';
+export { openDumpContent, openDumpSource, type DumpContent, type DumpSource } from './dump-source.js';
+export { MAX_LINE_CHARS } from './text-limit.js';
 export { defaultSessionId } from './session-id.js';
 export { ImportAbortedError, importDumpFile, type ImportOptions, type ImportProgress, type ImportResult } from './import-dump.js';
 export { abortedOutcome, EXIT_CODES, importOutcome, type ImportOutcome } from './import-outcome.js';

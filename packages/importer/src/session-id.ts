@@ -10,8 +10,8 @@ import { isTruncation, openDumpContent } from './dump-source.js';
  * stored a second time. The whole content counts, so a cut-off copy is
  * another session rather than one whose last batch clashes with the
  * complete dump's. Importing with `--shift-to-now` gives a new id each
- * time, since its samples are new. Reads the file once more (about a
- * second per 200 MB).
+ * time, since its samples are new. Reads the file once more (0.6 s per
+ * 200 MB plain, about 2 s gzipped).
  */
 export async function defaultSessionId(path: string, shiftMs = 0): Promise<string> {
   const hash = createHash('sha256');

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, storeConfigFromEnv, type CollectorApp } from '@rtcpulse/collector';
 import { importDumpFile, type ImportResult } from '../src/index.js';
@@ -80,14 +81,26 @@ describe('importing real dumps into the real collector', () => {
     expect(byType['connection.state'] ?? byType['ice.connection.state']).toBeGreaterThan(0);
   });
 
-  it('stores a re-imported file once (same session, same batch numbers)', async () => {
+  it('stores a re-imported file once (same session, same batch numbers), under any name, plain or gzip', async () => {
     const file = `${SHARED_DUMPS}firefox-standard-stats-sfu.rtcstats`;
+    // The copy a customer re-sends: renamed and gzipped (the session id is a digest of the content).
+    const copyDir = await mkdtemp(join(tmpdir(), 'rtcpulse-import-copy-'));
+    const copy = join(copyDir, 'dump (1).rtcstats.gz');
+    await writeFile(copy, gzipSync(await readFile(file)));
     const first = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
     const second = await importDumpFile(file, { url, tenant: 'again', batchSamples: 30 });
+    const third = await importDumpFile(copy, { url, tenant: 'again', batchSamples: 30 }).finally(() => rm(copyDir, { recursive: true, force: true }));
     expect(second.identity.sessionId).toBe(first.identity.sessionId);
+    expect(third.identity.sessionId).toBe(first.identity.sessionId);
     // The collector answers `durable: duplicate` for every batch it already holds, and the importer says so.
     expect(first.batchesDuplicate).toBe(0);
     expect(second.batchesDuplicate).toBe(second.batchesSent);
+    expect(third.batchesDuplicate).toBe(third.batchesSent);
     expect((await samplesBySession(second)).map((r) => Number(r.n))).toEqual([79]);
+    const sessions = await app.store.client.query({
+      query: `SELECT uniqExact(session_id) AS n FROM samples WHERE tenant = 'again'`,
+      format: 'JSONEachRow',
+    });
+    expect(Number((await sessions.json<{ n: number | string }>())[0]?.n)).toBe(1);
   });
 });

@@ -1,10 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { abortedOutcome, defaultSessionId, ImportAbortedError, importDumpFile, importOutcome, postBatch, resolveIngestUrl } from '../src/index.js';
+import {
+  abortedOutcome,
+  defaultSessionId,
+  ImportAbortedError,
+  importDumpFile,
+  importOutcome,
+  postBatch,
+  readEverything,
+  resolveIngestUrl,
+} from '../src/index.js';
 import { accepted, answeringServer, type AnsweringServer } from './answering-server.js';
 import { INTERNALS_FIXTURE, SHARED_DUMPS } from './dump-files.js';
 
@@ -43,6 +52,26 @@ describe('importing again', () => {
     expect(outcome.details).toContain('1 of 3 batches were already stored (kept once); the rest is new');
   });
 
+  it('derives the session id from the content: a renamed or gzipped copy is the same session, a cut-off copy another', async () => {
+    // A customer re-sends `dump (1).rtcstats`, or the .gz Chrome downloads: the same call, not a second one.
+    const text = await readFile(SAFARI);
+    const renamed = join(dir, 'dump (1).rtcstats');
+    const gzipped = join(dir, 'safari.rtcstats.gz');
+    const cut = join(dir, 'safari-cut.rtcstats');
+    await writeFile(renamed, text);
+    await writeFile(gzipped, gzipSync(text));
+    await writeFile(cut, text.subarray(0, text.length - 1000));
+    const original = await defaultSessionId(SAFARI);
+    expect(await defaultSessionId(renamed)).toBe(original);
+    expect(await defaultSessionId(gzipped)).toBe(original);
+    expect(await defaultSessionId(cut)).not.toBe(original);
+    // So the collector answers every batch of the copy as a duplicate, and the command says nothing new was written (exit 4).
+    server = await answeringServer([accepted('duplicate')]);
+    const again = await importDumpFile(gzipped, { url: server.url, tenant: 't' });
+    expect(again.identity.sessionId).toBe(original);
+    expect(importOutcome(again, 'safari.rtcstats.gz', 1).exitCode).toBe(4);
+  });
+
   it('derives a new session id for a shifted import, the same one for a plain re-import', async () => {
     expect(await defaultSessionId(SAFARI)).toBe(await defaultSessionId(SAFARI, 0));
     expect(await defaultSessionId(SAFARI, 5_000)).not.toBe(await defaultSessionId(SAFARI));
@@ -54,18 +83,32 @@ describe('importing again', () => {
 });
 
 describe('an import that stops', () => {
-  it('says what was stored before a batch could not be delivered, and that re-running is safe', async () => {
-    server = await answeringServer([accepted('stored'), accepted('stored'), { status: 400, body: '{"message":"bad batch"}' }]);
-    const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 }).catch((e: unknown) => e);
+  it('says what was stored before a batch could not be delivered, that the rest was not read, and that re-running is safe', async () => {
+    // Batch 2 of 5 fails while the file is still being read (the collector was killed, say).
+    server = await answeringServer([accepted('stored'), accepted('stored'), { status: 503 }]);
+    const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 20, maxAttempts: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportAbortedError);
     const { partial } = error as ImportAbortedError;
-    expect(partial).toMatchObject({ batchesSent: 2, samplesSent: 60, batchesDuplicate: 0 });
+    expect(partial).toMatchObject({ batchesSent: 2, samplesSent: 40, batchesDuplicate: 0 });
+    expect(readEverything(partial.report)).toBe(false);
     const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.details[0]).toMatch(/^stopped: collector refused batch 2: HTTP 400/);
-    expect(outcome.details[1]).toMatch(/^stored before the failure: 2 batch\(es\) \(60 samples, \d+ events\) in session import-/);
+    expect(outcome.details[0]).toMatch(/^stopped: batch 2 not delivered after 1 attempts: HTTP 503/);
+    expect(outcome.details[1]).toMatch(/^stored before the failure: 2 batch\(es\) \(40 samples, \d+ events\) in session import-/);
     expect(outcome.details.slice(2, 4)).toEqual(['read before the stop:', expect.stringMatching(/^ {2}format rtcstats: \d+ entries/)]);
-    expect(outcome.details.at(-1)).toMatch(/re-running the same command is safe/);
+    expect(outcome.details).toContainEqual(expect.stringMatching(/^ {2}could not read: what follows the stop/));
+    expect(outcome.details).not.toContainEqual(expect.stringMatching(/everything in the dump was read/));
+    expect(outcome.details.at(-1)).toMatch(/^re-running the same command is safe/);
+  });
+
+  it('does not call re-running safe after a refusal that would come again (401)', async () => {
+    server = await answeringServer([accepted('stored'), { status: 401, body: '{"message":"unknown ingest key"}' }]);
+    const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 }).catch((e: unknown) => e);
+    const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.details[0]).toMatch(/^stopped: collector refused batch 1: HTTP 401/);
+    expect(outcome.details.at(-1)).toMatch(/^the collector refused the batch: re-running the same command stops the same way until the cause is fixed/);
+    expect(outcome.details.join('\n')).not.toMatch(/is safe:/);
   });
 
   it('names the URL and the cause when the collector cannot be reached', async () => {
@@ -93,15 +136,21 @@ describe('an import that stops', () => {
     expect(outcome.details).toContain('the file is truncated (the gzip stream ends early): what came before the cut was imported');
   });
 
-  it('stops with a clear message on a truncated .gz webrtc-internals export (exit 3)', async () => {
-    const whole = await readFile(INTERNALS_FIXTURE);
-    const path = join(dir, 'cut-internals.json.gz');
-    await writeFile(path, whole.subarray(0, Math.floor(whole.length * 0.8)));
-    const error = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true }).catch((e: unknown) => e);
+  it.each([
+    ['cut-internals.json.gz', (whole: Buffer) => whole.subarray(0, Math.floor(whole.length * 0.8)), /^stopped: the file is truncated \(the gzip stream ends early\)/],
+    ['cut-internals.json', (whole: Buffer) => gunzipSync(whole).subarray(0, Math.floor(gunzipSync(whole).length * 0.8)), /^stopped: the file is truncated \(it ends/],
+  ])('stops on a truncated webrtc-internals export (%s) the same way, plain or .gz: exit 1, nothing "read"', async (name, cut, message) => {
+    const path = join(dir, name);
+    await writeFile(path, cut(await readFile(INTERNALS_FIXTURE)));
+    server = await answeringServer([accepted('stored')]);
+    const error = await importDumpFile(path, { url: server.url, tenant: 't' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportAbortedError);
-    const outcome = abortedOutcome(error as ImportAbortedError, 'cut-internals.json.gz');
-    expect(outcome.details[0]).toMatch(/^stopped: the file is truncated \(the gzip stream ends early\)/);
-    expect(outcome.exitCode).toBe(3);
+    const outcome = abortedOutcome(error as ImportAbortedError, name);
+    expect(outcome.details[0]).toMatch(message);
+    expect(outcome.details[0]).toMatch(/a webrtc-internals export cannot be read in part/);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.details).not.toContainEqual(expect.stringMatching(/everything in the dump was read|the file is empty/));
+    expect(outcome.details.at(-1)).toBe('the dump itself could not be read: re-running stops the same way');
   });
 });
 
