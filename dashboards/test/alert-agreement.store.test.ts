@@ -1,8 +1,8 @@
-import { DEFAULT_PRICES, DEGRADED_SESSION_SLO, ruleById, ruleSql, type SqlTarget } from '@rtcpulse/alerts';
+import { CALL_SETUP_SLO, DEFAULT_PRICES, DEGRADED_SESSION_SLO, ruleById, ruleSql, type SqlTarget } from '@rtcpulse/alerts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandQuery, type PanelQuery, type VariableValue } from '../src/index.js';
 import { ALL_VARIABLES, contextAt, one, openSeededStore, queryOf, type SeededStore } from './seeded-store.js';
-import { PROFILES, degradedIntervalPct } from './seed.js';
+import { PROFILES, degradedIntervalPct, seedBatches } from './seed.js';
 import { parseExposition, qualityPromPanels, type Series } from './prom-panels.js';
 
 /**
@@ -15,13 +15,29 @@ let store: SeededStore;
 let target: SqlTarget;
 
 beforeAll(async () => {
-  store = await openSeededStore();
+  store = await openSeededStore(setupOutcomes);
   target = { now: `fromUnixTimestamp64Milli(${store.now + 60_000})`, oneTenant: false, prices: DEFAULT_PRICES };
 });
 
 afterAll(async () => {
   await store?.close();
 });
+
+/**
+ * Beside the seed, a tenant of its own with four connections: two connect
+ * and stay up, one connects and fails mid-call, one fails before it ever
+ * connects: call setup succeeded for three of four.
+ */
+function setupOutcomes(now: number) {
+  const [template] = seedBatches(now);
+  const at = (ms: number) => now - 60_000 + ms;
+  const pc = (id: string, states: readonly string[]) => [
+    { pc: id, ts: at(0), type: 'pc.added' as const },
+    ...states.map((state, i) => ({ pc: id, ts: at(10_000 * (i + 1)), type: 'connection.state' as const, state })),
+  ];
+  const events = [...pc('up-1', ['connected']), ...pc('up-2', ['connected']), ...pc('mid-call', ['connected', 'failed']), ...pc('setup', ['failed'])];
+  return [{ ...template!, tenant: 'tenant-setup', sessionId: 'sess-setup', samples: [], events, dropped: { samples: 0, events: 0 } }];
+}
 
 /** Grafana intervals from a wide screen over minutes to a narrow one over days. */
 const INTERVALS_MS = [2_000, 10_000, 60_000, 3_600_000];
@@ -98,6 +114,17 @@ describe('cost: participant time (SFU egress per participant-hour: sfu-egress.st
       const rows = await panelRows(panel, intervalMs);
       expect(rows.reduce((sum, r) => sum + Number(r.participant_minutes), 0), `${intervalMs} ms`).toBeCloseTo(Number(total?.participant_minutes), 9);
     }
+  });
+});
+
+describe('call-setup success: the SLO\'s definition', () => {
+  it('counts a connection that failed after connecting as set up, and one that failed before as not', async () => {
+    const panel = queryOf('rtcpulse-overview', 'Call-setup success');
+    const rows = await panelRows(panel, 2_000, { ...ALL_VARIABLES, tenant: one('tenant-setup') });
+    expect(rows.map((r) => Number(r.setup_success_pct))).toEqual([75]);
+    // The SLO's own ratio on the same rows: one bad connection of four.
+    const setup = (await store.run(CALL_SETUP_SLO.ratios({ ...target, lookbackSeconds: 16 * 60 }, 300))).find((r) => r.tenant === 'tenant-setup');
+    expect(Number(setup?.long_ratio)).toBe(0.25);
   });
 });
 

@@ -40,16 +40,25 @@ ${indentSql(sessionBucketsSql([]))}
 )`;
 
 /**
- * Call-setup success: of the peer connections that reached an outcome in
- * range, the share whose connection state reached `connected` before or
- * without failing.
+ * Call-setup success, as the call-setup SLO counts it: of the peer
+ * connections created in each interval (`pc.added`), the share that did not
+ * fail without ever connecting. A connection that connected and failed
+ * later is a mid-call failure (ConnectionFailures, MidCallFailures), not a
+ * setup failure; one still connecting counts as set up, as in the SLO.
  */
-export const SETUP_SUCCESS_SQL = `SELECT $__timeInterval(ts) AS time,
-  100 * uniqExactIf((session_id, pc_id), state = 'connected')
-    / greatest(uniqExactIf((session_id, pc_id), state IN ('connected', 'failed')), 1) AS setup_success_pct
-FROM events
-WHERE ${clientScope()}
-  AND type = 'connection.state'
+export const SETUP_SUCCESS_SQL = `SELECT $__timeInterval(added_at) AS time,
+  100 * countIf(NOT setup_failed) / greatest(count(), 1) AS setup_success_pct
+FROM (
+  SELECT minIf(ts, type = 'pc.added') AS added_at,
+    countIf(type = 'connection.state' AND state = 'failed') > 0
+      AND countIf(type = 'connection.state' AND state = 'connected') = 0 AS setup_failed
+  FROM events
+  WHERE ${clientScope()}
+    AND pc_id != ''
+    AND type IN ('pc.added', 'connection.state')
+  GROUP BY tenant, session_id, pc_id
+  HAVING countIf(type = 'pc.added') > 0
+)
 GROUP BY time
 ORDER BY time`;
 
@@ -96,7 +105,7 @@ export function overviewBoard(): GeneratedBoard {
   );
   board.withRow(row('Trends'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Calls and participants', description: 'Distinct calls and sessions sampling per interval.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(CALLS_OVER_TIME_SQL, { tables: SAMPLES })]));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Call-setup success', description: 'Peer connections that reached connected, of those that reached connected or failed.', unit: 'percent', w: 12, h: 8, threshold: threshold('call-setup') }, [timeSeriesSql(SETUP_SUCCESS_SQL, { tables: EVENTS })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Call-setup success', description: 'Peer connections created in each interval that did not fail before ever connecting, as the call-setup SLO counts them (a failure after connecting is a mid-call failure).', unit: 'percent', w: 12, h: 8, threshold: threshold('call-setup') }, [timeSeriesSql(SETUP_SUCCESS_SQL, { tables: EVENTS })]));
   board.withRow(row('Collector'));
   for (const panel of collectorPanels()) board.withPanel(panel);
   board.withRow(row('Sessions needing attention'));
