@@ -29,6 +29,8 @@ interface PcState {
   previous: StatsSnapshot | undefined;
   gatheringStartedAt: number | undefined;
   pairFormed: boolean;
+  /** The `ice.pair.formed` event waiting for the next stats snapshot's selected pair (its candidate types), as the SDK reads them. */
+  pendingPair: ReportEvent | undefined;
   /** A `pc.closed` was reported (Chrome's `remove` after a `close` makes none). */
   closed: boolean;
 }
@@ -38,7 +40,8 @@ interface PcState {
  * stats snapshot goes through the SDK's own `extractSample` against the
  * previous one of its peer connection; lifecycle entries become events
  * (including the SDK's `ice.pair.formed`: from the start of ICE gathering to
- * the first `connected`); at the end a `session.start` and a
+ * the first `connected`, sent with the local and remote candidate types of
+ * the connection's next stats, as the SDK reads them after connecting); at the end a `session.start` and a
  * `session.end` (name `imported`) at the earliest and latest time of the
  * call: the times of the peer connections' entries, of the samples and of
  * page-level error events. Page-level header entries (`connectionInfo`,
@@ -88,6 +91,8 @@ export class DumpReplay {
 
   /** Starts and ends the session at the call's earliest and latest time. */
   finish(): void {
+    // A connection whose dump ends before its next stats: its formation time without candidate types.
+    for (const pc of this.pcs.values()) this.emitPendingPair(pc, undefined);
     const span = this.span;
     if (!span) return;
     this.emit({ ts: span.start, type: 'session.start' });
@@ -113,7 +118,7 @@ export class DumpReplay {
   private pcState(id: string): PcState {
     let state = this.pcs.get(id);
     if (!state) {
-      state = { report: { samples: 0, events: 0, legacySamples: 0 }, seq: 0, previous: undefined, gatheringStartedAt: undefined, pairFormed: false, closed: false };
+      state = { report: { samples: 0, events: 0, legacySamples: 0 }, seq: 0, previous: undefined, gatheringStartedAt: undefined, pairFormed: false, pendingPair: undefined, closed: false };
       this.pcs.set(id, state);
       this.report.peerConnections[id] = state.report;
     }
@@ -140,8 +145,18 @@ export class DumpReplay {
     if (entry.value !== 'connected' && entry.value !== 'completed') return;
     pc.pairFormed = true;
     if (pc.gatheringStartedAt !== undefined && entry.pc !== undefined) {
-      this.emit({ pc: entry.pc, ts: entry.ts, type: 'ice.pair.formed', value: Math.max(0, entry.ts - pc.gatheringStartedAt) });
+      pc.pendingPair = { pc: entry.pc, ts: entry.ts, type: 'ice.pair.formed', value: Math.max(0, entry.ts - pc.gatheringStartedAt) };
     }
+  }
+
+  /** Emits a waiting `ice.pair.formed` with the local and remote candidate types of `labels` (a sample's), as the SDK names them. */
+  private emitPendingPair(pc: PcState, labels: Sample['labels'] | undefined): void {
+    const event = pc.pendingPair;
+    if (!event) return;
+    pc.pendingPair = undefined;
+    const name = labels?.local_candidate_type;
+    const stage = labels?.remote_candidate_type;
+    this.emit({ ...event, ...(name ? { name } : {}), ...(stage ? { stage } : {}) });
   }
 
   private replayStats(entry: DumpEntry, pc: PcState): void {
@@ -162,6 +177,7 @@ export class DumpReplay {
     // A gap over the wire's one-hour limit gives an interval-less sample (extractSample's own rule).
     const body = extractSample(pc.previous, rebuilt.snapshot);
     pc.previous = rebuilt.snapshot;
+    this.emitPendingPair(pc, body.labels);
     if (body.ts > 0) this.widen(body.ts);
     this.sink.sample({ ...body, pc: entry.pc, seq: pc.seq++ });
     pc.report.samples++;

@@ -111,6 +111,22 @@ describe('what the replay derives', () => {
     for (const e of formed) expect(e.value).toBeGreaterThanOrEqual(0);
   });
 
+  it.each(['chrome-relay.rtcstats', 'firefox-relay.rtcstats', 'safari-relay.rtcstats'])(
+    'names the selected pair\'s candidate types on the formation event of %s, as the SDK does (runbook entry 1 splits on them)',
+    async (name) => {
+      const { events, samples } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
+      const formed = events.filter((e) => e.type === 'ice.pair.formed');
+      expect(formed.length).toBeGreaterThan(0);
+      for (const event of formed) {
+        // The types of the connection's first sample after it connected.
+        const next = samples.find((s) => s.pc === event.pc && s.labels.local_candidate_type !== undefined);
+        expect(event.name, `${event.pc ?? ''}`).toBe(next?.labels.local_candidate_type);
+        expect(event.stage).toBe(next?.labels.remote_candidate_type);
+      }
+      expect(formed.some((e) => e.name === 'relay')).toBe(true);
+    },
+  );
+
   it.each(['chrome-relay.rtcstats', 'firefox-relay.rtcstats', 'safari-relay.rtcstats'])('sees the TURN relay in %s', async (name) => {
     const { samples } = await convertDumpText(readText(`${SHARED_DUMPS}${name}`));
     expect(samples.some((s) => s.labels.local_candidate_type === 'relay')).toBe(true);
@@ -169,7 +185,7 @@ describe('Chromium 156 exports of one call', () => {
     expect(native.filter((e) => e.type === 'pc.added').map((e) => e.pc)).toEqual(['8-1', '8-2']);
     expect(internals.filter((e) => e.type === 'pc.added').map((e) => e.pc)).toEqual(['8-1', '8-2']);
     expect(native.filter((e) => e.type === 'connection.state').map((e) => e.state)).toEqual(['connecting', 'connecting', 'connected', 'connected']);
-    expect(native.filter((e) => e.type === 'ice.pair.formed').map((e) => e.pc)).toEqual(['8-2', '8-1']);
+    expect(native.filter((e) => e.type === 'ice.pair.formed').map((e) => e.pc).sort()).toEqual(['8-1', '8-2']);
   });
 });
 
