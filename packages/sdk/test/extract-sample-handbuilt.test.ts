@@ -97,15 +97,16 @@ describe('extractSample on hand-built snapshots', () => {
     expect(extractSample(undefined, after).streams.video_in?.jitter_ms).toBe(38);
   });
 
-  it('takes no loss, jitter or RTT from a receiver report whose time did not move (a paused simulcast layer)', () => {
+  it('takes no loss, jitter or RTT from the receiver report of a stream that sent nothing (a paused simulcast layer)', () => {
     const layer = (id: string, remoteId: string, sent: number): Fields =>
       ({ id, type: 'outbound-rtp', kind: 'video', rid: id, packetsSent: sent, bytesSent: sent * 1000, remoteId });
     const report = (id: string, ts: number, rtt: number, lost: number) =>
       [id, { id, type: 'remote-inbound-rtp', kind: 'video', timestamp: ts, packetsLost: lost, jitter: rtt / 10, roundTripTime: rtt }] as const;
     const withReports = (snapshot: StatsSnapshot, ...reports: ReturnType<typeof report>[]): StatsSnapshot => new Map([...snapshot, ...reports]);
     const before = withReports(snap(1000, ...path, layer('h', 'RH', 100), layer('q', 'RQ', 500)), report('RH', 900, 0.204, 7), report('RQ', 900, 0.03, 0));
-    // The high layer is paused: its report keeps its old time and values; the live layer's report moved.
-    const after = withReports(snap(3000, ...path, layer('h', 'RH', 100), layer('q', 'RQ', 700)), report('RH', 900, 0.204, 9), report('RQ', 2900, 0.032, 2));
+    // The high layer is paused (nothing sent) while its peer still reports its old values; the live layer sent 200 packets.
+    // The live layer's report did not move in this interval (reports come every few seconds): its values still count.
+    const after = withReports(snap(3000, ...path, layer('h', 'RH', 100), layer('q', 'RQ', 700)), report('RH', 2900, 0.204, 9), report('RQ', 900, 0.032, 2));
     const out = extractSample(before, after).streams.video_out;
     expect(out?.rtt_ms).toBe(32);
     expect(out?.jitter_ms).toBe(3.2);

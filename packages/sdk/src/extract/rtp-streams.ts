@@ -85,8 +85,9 @@ export function addOutbound(totals: StreamTotals, interval: Interval, entry: Sta
   c.set('bitrate_kbps', perSecond(interval, scale(bytes, 0.008)));
 
   const remote = remoteInbound(interval.current, remotes, entry);
-  // A receiver report whose time did not move (a paused simulcast layer) repeats old loss, jitter and RTT.
-  if (remote && counterDelta(interval, remote, 'timestamp') !== 0) {
+  // The peer's report on a stream that sent nothing this interval (a paused simulcast layer) repeats old loss, jitter and RTT.
+  // (Its timestamp is no guide: receiver reports arrive every few seconds, paused or not.)
+  if (remote && sent !== 0) {
     const lost = counterDelta(interval, remote, 'packetsLost');
     c.set('packets_lost', lost);
     // Expected = lost + what the peer received, else what we sent.
