@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorApp } from '../src/index.js';
 import { serverEventsConfig } from '../src/server-events/config.js';
 import { createTelemetry } from '../src/telemetry/telemetry.js';
+import { RegistryAggregates } from '../src/telemetry/aggregation.js';
 import { appOn, makeBatch, postBatch, removeDir, scrapeMetrics, tempDataDir } from './fixtures.js';
 import {
   SERVER_KEYS,
@@ -154,6 +155,30 @@ describe('a new series', () => {
     expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 3, 'us-east': 0 });
     expect(failures(await telemetry.scrape())).toEqual({ 'eu-west': 3, 'us-east': 1 });
     await telemetry.shutdown();
+  });
+
+  it('stays at zero for the hold after it was made, so that every scraper of /metrics reads a zero first', async () => {
+    const telemetry = createTelemetry({ serviceName: 'zero-hold', cardinalityLimit: 100, newSeriesHoldMs: 500 });
+    const failures = async (): Promise<number | undefined> =>
+      parsePrometheus(await telemetry.scrape()).get('webrtc_connection_failures_total')?.samples[0]?.value;
+    telemetry.recordBatch(makeBatch({ samples: [], events: [{ ts: Date.now(), type: 'connection.state', state: 'failed', pc: 'pc-a' }] }));
+    // Two scrapers (say two Prometheus replicas) within the hold: both read 0.
+    expect(await failures()).toBe(0);
+    expect(await failures()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await failures()).toBe(1);
+    await telemetry.shutdown();
+  });
+
+  it('goes out at its value in the collections after finish() (the last OTLP export at shutdown)', async () => {
+    const aggregates = new RegistryAggregates('finish');
+    const counter = aggregates.counter('webrtc.connection.failures', '', '{event}', 100);
+    const producer = aggregates.producer(60_000);
+    counter.add(2, { key: 'a', attributes: { region: 'eu-west' } });
+    const value = async () => (await producer.collect()).resourceMetrics.scopeMetrics[0]?.metrics[0]?.dataPoints[0]?.value;
+    expect(await value()).toBe(0);
+    aggregates.finish();
+    expect(await value()).toBe(2);
   });
 });
 

@@ -21,7 +21,12 @@ export interface AttributeSet {
 /** Where values go once a metric holds its cardinality limit of attribute sets (the SDK's overflow series). */
 const OVERFLOW: AttributeSet = { key: '\u0001otel.metric.overflow', attributes: Object.freeze({ 'otel.metric.overflow': true }) };
 
-interface HistogramCell {
+/** When a cell (one attribute set's series) was made, ms since the epoch, beside its OpenTelemetry start time. */
+interface Created {
+  readonly createdMs: number;
+}
+
+interface HistogramCell extends Created {
   readonly attributes: Attributes;
   readonly startTime: HrTime;
   readonly counts: number[];
@@ -31,7 +36,7 @@ interface HistogramCell {
   max: number;
 }
 
-interface SumCell {
+interface SumCell extends Created {
   readonly attributes: Attributes;
   readonly startTime: HrTime;
   value: number;
@@ -64,19 +69,8 @@ abstract class Series<C> {
     return cell;
   }
 
-  /**
-   * The series' data points for one reader. A cell that reader has not
-   * collected before (`shown`) is handed out at zero this once, and added
-   * to `shown`; see {@link RegistryAggregates.producer}.
-   */
-  abstract metricData(endTime: HrTime, shown: WeakSet<object>): MetricData | undefined;
-}
-
-/** Whether `cell` goes out at zero in this collection of the reader that has `shown` (and marks it shown). */
-function firstShown(cell: object, shown: WeakSet<object>): boolean {
-  if (shown.has(cell)) return false;
-  shown.add(cell);
-  return true;
+  /** The series' data points for one collection; `atZero` says which cells go out at zero this time (see {@link RegistryAggregates.producer}). */
+  abstract metricData(endTime: HrTime, atZero: (cell: Created) => boolean): MetricData | undefined;
 }
 
 /** An explicit-bucket histogram with min and max, as the SDK's `EXPLICIT_BUCKET_HISTOGRAM` aggregation keeps it. */
@@ -91,7 +85,8 @@ export class HistogramSeries extends Series<HistogramCell> {
 
   protected create(attributes: Attributes): HistogramCell {
     const counts = new Array<number>(this.boundaries.length + 1).fill(0);
-    return { attributes, startTime: millisToHrTime(Date.now()), counts, sum: 0, count: 0, min: Infinity, max: -Infinity };
+    const createdMs = Date.now();
+    return { attributes, createdMs, startTime: millisToHrTime(createdMs), counts, sum: 0, count: 0, min: Infinity, max: -Infinity };
   }
 
   /** Record one value (the caller has checked it is finite and not negative). */
@@ -113,7 +108,7 @@ export class HistogramSeries extends Series<HistogramCell> {
     (cell.counts[lo] as number) += 1;
   }
 
-  metricData(endTime: HrTime, shown: WeakSet<object>): HistogramMetricData | undefined {
+  metricData(endTime: HrTime, atZero: (cell: Created) => boolean): HistogramMetricData | undefined {
     if (this.cells.size === 0) return undefined;
     const boundaries = [...this.boundaries];
     return {
@@ -124,7 +119,7 @@ export class HistogramSeries extends Series<HistogramCell> {
         attributes: cell.attributes,
         startTime: cell.startTime,
         endTime,
-        value: firstShown(cell, shown)
+        value: atZero(cell)
           ? { buckets: { boundaries, counts: cell.counts.map(() => 0) }, sum: 0, count: 0 }
           : {
               buckets: { boundaries, counts: [...cell.counts] },
@@ -140,7 +135,8 @@ export class HistogramSeries extends Series<HistogramCell> {
 /** A monotonic sum (counter). */
 export class CounterSeries extends Series<SumCell> {
   protected create(attributes: Attributes): SumCell {
-    return { attributes, startTime: millisToHrTime(Date.now()), value: 0 };
+    const createdMs = Date.now();
+    return { attributes, createdMs, startTime: millisToHrTime(createdMs), value: 0 };
   }
 
   /** Add a value (the caller has checked it is finite and not negative). */
@@ -148,7 +144,7 @@ export class CounterSeries extends Series<SumCell> {
     this.cell(set).value += value;
   }
 
-  metricData(endTime: HrTime, shown: WeakSet<object>): SumMetricData | undefined {
+  metricData(endTime: HrTime, atZero: (cell: Created) => boolean): SumMetricData | undefined {
     if (this.cells.size === 0) return undefined;
     return {
       descriptor: this.descriptor,
@@ -159,7 +155,7 @@ export class CounterSeries extends Series<SumCell> {
         attributes: cell.attributes,
         startTime: cell.startTime,
         endTime,
-        value: firstShown(cell, shown) ? 0 : cell.value,
+        value: atZero(cell) ? 0 : cell.value,
       })),
     };
   }
@@ -178,6 +174,7 @@ export class CounterSeries extends Series<SumCell> {
 export class RegistryAggregates {
   readonly #series: Series<unknown>[] = [];
   readonly #resource = resourceFromAttributes({});
+  #finished = false;
 
   constructor(private readonly scopeName: string) {}
 
@@ -196,24 +193,39 @@ export class RegistryAggregates {
   /**
    * A producer for one reader. Each series (an attribute set of a metric)
    * goes out at zero in the first collection of that reader that sees it,
-   * and with its values from the next one on. A series appears when its
-   * first value is recorded; shown straight away with that value, the
-   * first scrape after it would already read, say, 2 failures, and
-   * Prometheus's `rate()` and `increase()` count from the first sample
-   * they see, so that first increase would never count: the first failure
-   * of every new region, browser or SDK version would be missed by the
-   * alerts. The zero costs that reader one interval of delay for the series' first values.
+   * and for `holdMs` after it was made, and with its values from then on.
+   * A series appears when its first value is recorded; shown straight away
+   * with that value, the first scrape after it would already read, say, 2
+   * failures, and Prometheus's `rate()` and `increase()` count from the
+   * first sample they see, so that first increase would never count: the
+   * first failure of every new region, browser or SDK version would be
+   * missed by the alerts. The first-collection rule covers one consumer per
+   * reader; the hold covers several scrapers of one `/metrics` (two
+   * Prometheus replicas, someone with curl), each of which scrapes at least
+   * every `holdMs`. After {@link finish} (the last export, at shutdown)
+   * everything goes out at its value, since no later collection follows.
    */
-  producer(): MetricProducer {
+  producer(holdMs = 0): MetricProducer {
     const shown = new WeakSet<object>();
-    return { collect: () => this.#collect(shown) };
+    const atZero = (cell: Created): boolean => {
+      if (this.#finished) return false;
+      const first = !shown.has(cell);
+      shown.add(cell);
+      return first || Date.now() - cell.createdMs < holdMs;
+    };
+    return { collect: () => this.#collect(atZero) };
   }
 
-  #collect(shown: WeakSet<object>): Promise<CollectionResult> {
+  /** The last collections are about to run (shutdown): no series goes out at zero any more. */
+  finish(): void {
+    this.#finished = true;
+  }
+
+  #collect(atZero: (cell: Created) => boolean): Promise<CollectionResult> {
     const endTime = millisToHrTime(Date.now());
     const metrics: MetricData[] = [];
     for (const series of this.#series) {
-      const data = series.metricData(endTime, shown);
+      const data = series.metricData(endTime, atZero);
       if (data) metrics.push(data);
     }
     return Promise.resolve({

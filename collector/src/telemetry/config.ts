@@ -32,6 +32,26 @@ export interface TelemetryConfig {
   readonly openValueLimit?: number;
   /** When set, `GET /metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` in its scrape config). */
   readonly metricsToken?: string;
+  /**
+   * How long a new counter or histogram series goes out at zero, in ms
+   * (default 0: only in each reader's first collection of it); see
+   * `RegistryAggregates`. From the environment: `RTCPULSE_METRIC_NEW_SERIES_HOLD_S`, default {@link DEFAULT_NEW_SERIES_HOLD_S} s.
+   */
+  readonly newSeriesHoldMs?: number;
+}
+
+/**
+ * Seconds a new series goes out at zero by default: every scraper of
+ * `/metrics` (two Prometheus replicas, a person with curl) scraping at least
+ * this often reads its zero before its first value.
+ */
+export const DEFAULT_NEW_SERIES_HOLD_S = 60;
+
+function nonNegative(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return parsed;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -47,7 +67,8 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
  * `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL, `/v1/metrics` appended) turn the
  * OTLP push on; `OTEL_METRIC_EXPORT_INTERVAL` and
  * `OTEL_METRIC_EXPORT_TIMEOUT` (ms), `OTEL_SERVICE_NAME`, and
- * `RTCPULSE_METRIC_CARDINALITY_LIMIT` and `RTCPULSE_METRIC_OPEN_VALUES` tune it. Headers
+ * `RTCPULSE_METRIC_CARDINALITY_LIMIT`, `RTCPULSE_METRIC_OPEN_VALUES` and
+ * `RTCPULSE_METRIC_NEW_SERIES_HOLD_S` tune it. Headers
  * (`OTEL_EXPORTER_OTLP_HEADERS`) are read by the exporter itself.
  * `RTCPULSE_METRICS_TOKEN` puts `/metrics` behind a bearer token. The
  * resource carries `OTEL_RESOURCE_ATTRIBUTES` and a `service.instance.id`:
@@ -71,6 +92,7 @@ export function telemetryConfigFromEnv(env: Readonly<Record<string, string | und
       'RTCPULSE_METRIC_CARDINALITY_LIMIT',
     ),
     openValueLimit: positiveInt(env.RTCPULSE_METRIC_OPEN_VALUES, DEFAULT_OPEN_VALUE_LIMIT, 'RTCPULSE_METRIC_OPEN_VALUES'),
+    newSeriesHoldMs: 1000 * nonNegative(env.RTCPULSE_METRIC_NEW_SERIES_HOLD_S, DEFAULT_NEW_SERIES_HOLD_S, 'RTCPULSE_METRIC_NEW_SERIES_HOLD_S'),
     ...(url
       ? {
           otlp: {

@@ -119,7 +119,7 @@ function createRecorders(
  */
 export function createTelemetry(config: TelemetryConfig): Telemetry {
   const aggregates = new RegistryAggregates(METER_NAME);
-  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [aggregates.producer()] });
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [aggregates.producer(config.newSeriesHoldMs)] });
   const readers: IMetricReader[] = [prometheus];
   if (config.otlp) {
     const exporter = new OTLPMetricExporter({
@@ -132,7 +132,7 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
         exporter,
         exportIntervalMillis: config.otlp.intervalMs,
         exportTimeoutMillis: config.otlp.timeoutMs,
-        metricProducers: [aggregates.producer()],
+        metricProducers: [aggregates.producer(config.newSeriesHoldMs)],
       }),
     );
   }
@@ -205,6 +205,8 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
       if (stopped) return;
       drain();
       stopped = true;
+      // The OTLP reader's last export: new series at their values, as no later export would carry them.
+      aggregates.finish();
       await provider.shutdown();
     },
   };
