@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSpoolRequeue } from '../src/cli/spool-requeue.js';
 import type { CollectorApp } from '../src/index.js';
-import { encodeRecord, QUARANTINE_DIR, Spool } from '../src/ingest/spool.js';
+import { encodeRecord, QUARANTINE_DIR, REQUEUED_DIR, Spool } from '../src/ingest/spool.js';
 import type { IngestRecord } from '../src/store/record.js';
-import { appOn, appPerFile, countsFor, makeBatch, postBatch, removeDir, waitFor } from './fixtures.js';
+import { appOn, appPerFile, countsFor, makeBatch, postBatch, removeDir, select, waitFor } from './fixtures.js';
 
 /**
  * A record ClickHouse keeps refusing for its data is moved to the
@@ -44,19 +44,29 @@ describe('a record ClickHouse refuses for its data', () => {
     expect(readdirSync(spoolDir).filter((n) => n.endsWith('.rec'))).toEqual([]);
   });
 
-  it('goes back with spool:requeue once the cause is fixed, and the next start stores it exactly once', async () => {
+  it('goes back with spool:requeue once the cause is fixed, and the next start stores it exactly once, in its session\'s summary too', async () => {
     await alterPcId('String');
+    // The session goes on meanwhile: its next batch is stored (a later record) before the refused one is requeued.
+    expect((await postBatch(app, makeBatch({ sessionId: 'refused-1', batchSeq: 1 }))).statusCode).toBe(202);
+    expect(await waitFor(async () => (await countsFor(app, 'refused-1')).batches === 1, 30_000)).toBe(true);
     const lines: string[] = [];
     let code: number | undefined;
     await reopen(async () => {
       code = await runSpoolRequeue(['--spool-dir', spoolDir], {}, { log: (l) => lines.push(l) });
     });
     expect(code).toBe(0);
-    expect(lines.at(-1)).toBe(`1 record(s) moved back into ${spoolDir}; restart the collector to replay them`);
-    expect(await waitFor(async () => (await countsFor(app, 'refused-1')).batches === 1, 60_000)).toBe(true);
+    expect(lines.at(-1)).toBe(`1 record(s) requeued in ${join(spoolDir, 'requeued')}; restart the collector to store them`);
+    expect(await waitFor(async () => (await countsFor(app, 'refused-1')).batches === 2, 60_000)).toBe(true);
     // The samples the first attempt stored are not stored again: the replay carries the same deduplication token.
-    expect(await countsFor(app, 'refused-1')).toEqual({ samples: 10, events: 6, batches: 1 });
+    expect(await countsFor(app, 'refused-1')).toEqual({ samples: 20, events: 12, batches: 2 });
+    // Taken back under a new sequence number, so the session's summary (versioned by it) counts it as well.
+    const [summary] = await select<{ batch_count: number | string; sample_count: number | string }>(
+      app,
+      "SELECT batch_count, sample_count FROM sessions FINAL WHERE session_id = 'refused-1'",
+    );
+    expect({ batches: Number(summary?.batch_count), samples: Number(summary?.sample_count) }).toEqual({ batches: 2, samples: 20 });
     expect(quarantined()).toEqual([]);
+    expect(readdirSync(join(spoolDir, 'requeued'))).toEqual([]);
   });
 
   it('is named, with what is wrong, when the command finds no quarantine or cannot move a file', async () => {
@@ -66,7 +76,7 @@ describe('a record ClickHouse refuses for its data', () => {
         `no quarantine in ${elsewhere}: pass the collector's spool with --spool-dir`,
       );
       await expect(runSpoolRequeue(['--spool'], {}, { log: () => undefined })).rejects.toThrow(/Unknown option '--spool'/);
-      // A group of two records quarantined together, a record cut short, and a record whose name the spool already holds.
+      // A group of two records quarantined together, a record cut short, and a record whose name requeued/ already holds.
       const spool = new Spool(elsewhere, 1 << 20);
       await spool.open();
       const record = (seq: number): IngestRecord => ({ seq, reports: [{ batch: makeBatch({ sessionId: `s-${seq}` }), receivedAt: 0 }] });
@@ -76,23 +86,30 @@ describe('a record ClickHouse refuses for its data', () => {
       expect((await readdir(join(elsewhere, QUARANTINE_DIR))).sort()).toEqual(['00000000000000003.rec', '00000000000000004.grp', '00000000000000004.rec']);
       expect(spool.recordCount).toBe(0);
       await writeFile(join(elsewhere, QUARANTINE_DIR, '00000000000000005.rec'), encodeRecord(record(5)).subarray(0, 60));
-      await mkdir(join(elsewhere, 'keep'));
-      await writeFile(join(elsewhere, '00000000000000006.rec'), encodeRecord(record(6)));
+      await mkdir(join(elsewhere, REQUEUED_DIR));
+      await writeFile(join(elsewhere, REQUEUED_DIR, '00000000000000006.rec'), encodeRecord(record(6)));
       await writeFile(join(elsewhere, QUARANTINE_DIR, '00000000000000006.rec'), encodeRecord(record(6)));
       const lines: string[] = [];
       expect(await runSpoolRequeue([], { RTCPULSE_SPOOL_DIR: elsewhere }, { log: (l) => lines.push(l) })).toBe(1);
       expect(lines).toEqual([
-        'moved back: 00000000000000003.rec',
-        'moved back: 00000000000000004.rec',
-        'moved back: 00000000000000004.grp',
+        'requeued: 00000000000000003.rec',
+        'requeued: 00000000000000004.rec',
+        'requeued: 00000000000000004.grp',
         `left in ${QUARANTINE_DIR}/: 00000000000000005.rec (the record is cut short)`,
-        `left in ${QUARANTINE_DIR}/: 00000000000000006.rec (a file of that name is already in the spool)`,
-        `2 record(s) moved back into ${elsewhere}; restart the collector to replay them`,
+        `left in ${QUARANTINE_DIR}/: 00000000000000006.rec (a file of that name is already in ${REQUEUED_DIR}/)`,
+        `2 record(s) requeued in ${join(elsewhere, REQUEUED_DIR)}; restart the collector to store them`,
       ]);
-      // The next start re-forms the group from its manifest (same tokens as its first attempt).
+      // Until the next start they still count as set aside (nothing of them is in ClickHouse yet).
       const reopened = new Spool(elsewhere, 1 << 20);
-      expect((await reopened.open()).map((e) => e.seq)).toEqual([3, 4, 6]);
-      expect(await reopened.groups()).toEqual([{ seq: 4, seqs: [3, 4], tokenSeed: 'seed' }]);
+      expect(reopened.setAsideFiles).toBe(5);
+      // The next start takes them under new numbers, in their order, and re-forms the group with its token seed.
+      await reopened.open();
+      let next = 100;
+      expect((await reopened.adoptRequeued(() => next++)).map((e) => e.seq)).toEqual([100, 101, 102]);
+      expect(await reopened.groups()).toEqual([{ seq: 101, seqs: [100, 101], tokenSeed: 'seed' }]);
+      expect((await reopened.read(100)).seq).toBe(100);
+      expect((await reopened.read(100)).reports[0]?.batch.sessionId).toBe('s-3');
+      expect(readdirSync(join(elsewhere, REQUEUED_DIR))).toEqual([]);
       expect(existsSync(join(elsewhere, QUARANTINE_DIR, '00000000000000005.rec'))).toBe(true);
     } finally {
       await removeDir(elsewhere);

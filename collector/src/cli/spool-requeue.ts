@@ -1,9 +1,9 @@
 /**
- * `npm run spool:requeue -- [--spool-dir DIR | --data-dir DIR]`: move the
+ * `npm run spool:requeue -- [--spool-dir DIR | --data-dir DIR]`: requeue the
  * records the collector quarantined (`<spool>/quarantine/`, records
- * ClickHouse kept refusing for their data) back into the spool once the
- * cause is fixed; the collector replays them at its next start, exactly
- * once. The spool is found as the collector finds it: `--spool-dir`, else
+ * ClickHouse kept refusing for their data) once the cause is fixed: they go
+ * to `<spool>/requeued/`, and the collector takes them back at its next
+ * start, under new sequence numbers, and stores them exactly once. The spool is found as the collector finds it: `--spool-dir`, else
  * `RTCPULSE_SPOOL_DIR`, else `.data/spool` with `CLICKHOUSE_URL`, else
  * `<--data-dir, default .data/clickhouse>/rtcpulse-spool`. Exit code 0: all
  * moved (or nothing to move); 1: some files were left, each named with why;
@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultSpoolDir } from '../ingest/options.js';
-import { QUARANTINE_DIR, requeueQuarantined } from '../ingest/spool.js';
+import { QUARANTINE_DIR, REQUEUED_DIR, requeueQuarantined } from '../ingest/spool.js';
 import { storeConfigFromEnv } from '../store/config.js';
 import { runIfMain, type Output } from './run-command.js';
 
@@ -38,12 +38,12 @@ export async function runSpoolRequeue(argv: readonly string[], env: Readonly<Rec
     throw new Error(`no quarantine in ${spoolDir}: pass the collector's spool with --spool-dir (or its data directory with --data-dir)`);
   }
   const { moved, left } = await requeueQuarantined(spoolDir);
-  for (const name of moved) out.log(`moved back: ${name}`);
+  for (const name of moved) out.log(`requeued: ${name}`);
   for (const { name, reason } of left) out.log(`left in ${QUARANTINE_DIR}/: ${name} (${reason})`);
   const records = moved.filter((n) => n.endsWith('.rec')).length;
   out.log(
     records > 0
-      ? `${records} record(s) moved back into ${spoolDir}; restart the collector to replay them`
+      ? `${records} record(s) requeued in ${join(spoolDir, REQUEUED_DIR)}; restart the collector to store them`
       : `no quarantined records to move in ${spoolDir}`,
   );
   return left.length > 0 ? 1 : 0;

@@ -107,6 +107,9 @@ export class IngestPipeline {
       );
     }
     this.#lastSeq = Math.max(await this.spool.maxSeq(), await this.store.maxRecordSeq());
+    const requeued = await this.spool.adoptRequeued(() => this.#nextSeq());
+    if (requeued.length > 0) this.log.warn({ records: requeued.length }, 'took back records requeued from the quarantine');
+    entries.push(...requeued);
     for (const key of await loadRecentReportKeys(this.store.client, this.options.recentWindowMinutes, this.options.recentReports)) {
       this.#recent.add(key);
     }

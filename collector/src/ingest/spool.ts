@@ -12,6 +12,8 @@ const GROUP_SUFFIX = '.grp';
 export const QUARANTINE_DIR = 'quarantine';
 /** Files found in the spool at start that are complete but unreadable, or not records at all: moved here, never deleted. */
 export const DAMAGED_DIR = 'damaged';
+/** Quarantined records an operator moved back (`spool:requeue`), taken into the spool at the next start under new sequence numbers. */
+export const REQUEUED_DIR = 'requeued';
 /** A record's file name: its sequence number, zero-padded. */
 const RECORD_NAME = /^\d{17}\.rec$/;
 
@@ -114,8 +116,9 @@ export class Spool {
   }
 
   /**
-   * Files set aside for an operator, in `quarantine/` and `damaged/`, counted
-   * on disk now: it drops once an operator moves them out.
+   * Files set aside for an operator, in `quarantine/` and `damaged/`, and
+   * those requeued but not yet taken back (until the next start), counted on
+   * disk now: it drops once they are moved out or taken back.
    */
   get setAsideFiles(): number {
     const count = (sub: string): number => {
@@ -125,7 +128,7 @@ export class Spool {
         return 0;
       }
     };
-    return count(QUARANTINE_DIR) + count(DAMAGED_DIR);
+    return count(QUARANTINE_DIR) + count(DAMAGED_DIR) + count(REQUEUED_DIR);
   }
 
   /** Size of a record on disk (0 when unknown). */
@@ -248,11 +251,45 @@ export class Spool {
     return entry;
   }
 
-  /** Read a record back. */
+  /** Read a record back; its sequence number is its file's (a requeued record is renamed to a new one, its body kept). */
   async read(seq: number): Promise<IngestRecord> {
     const record = decodeRecord(await readFile(join(this.dir, fileName(seq))));
     if (!record) throw new Error(`spool record ${seq} is damaged`);
-    return record;
+    return record.seq === seq ? record : { ...record, seq };
+  }
+
+  /**
+   * Take the records an operator requeued ({@link requeueQuarantined}) into
+   * the spool under new sequence numbers from `nextSeq`, in their old
+   * order: a session summary is versioned by sequence number, so under its
+   * old number a record would count as applied already when later records
+   * of its session were stored meanwhile. Their group manifests are
+   * rewritten first, with the new numbers and the same token seed (so the
+   * group inserts with the same deduplication tokens), then each record is
+   * renamed (atomic: a crash never leaves it twice), then the old manifests
+   * go. Call before {@link Spool.groups}. Returns the records taken.
+   */
+  async adoptRequeued(nextSeq: () => number): Promise<SpoolEntry[]> {
+    const from = join(this.dir, REQUEUED_DIR);
+    const names = (await readdir(from).catch(() => [] as string[])).sort();
+    const renumbered = new Map(names.filter((n) => RECORD_NAME.test(n)).map((n) => [Number(n.slice(0, -SUFFIX.length)), nextSeq()] as const));
+    const manifests = names.filter((n) => n.endsWith(GROUP_SUFFIX));
+    for (const name of manifests) {
+      const group = await readFile(join(from, name), 'utf8').then((text) => JSON.parse(text) as Partial<SpoolGroup> | null, () => null);
+      const seqs = (Array.isArray(group?.seqs) ? group.seqs : []).flatMap((old) => renumbered.get(old) ?? []);
+      if (seqs.length > 0 && typeof group?.tokenSeed === 'string') await this.writeGroup({ seq: Math.max(...seqs), seqs, tokenSeed: group.tokenSeed });
+    }
+    const entries: SpoolEntry[] = [];
+    for (const [old, seq] of renumbered) {
+      await rename(join(from, fileName(old)), join(this.dir, fileName(seq)));
+      const entry = { seq, bytes: (await stat(join(this.dir, fileName(seq)))).size };
+      this.#track(entry);
+      entries.push(entry);
+    }
+    await fsyncDir(this.dir);
+    for (const name of manifests) await unlink(join(from, name));
+    if (manifests.length > 0) await fsyncDir(from);
+    return entries;
   }
 
   /** Delete a record once ClickHouse has it. */
@@ -305,28 +342,30 @@ export interface RequeueResult {
 
 /**
  * Move the records in `<spoolDir>/quarantine/` (and their group manifests)
- * back into the spool, once an operator has fixed what made ClickHouse
- * refuse them; the collector replays them at its next start, in sequence
- * order, a group as the same group (the same deduplication tokens, so rows
- * an earlier attempt did insert are not stored twice). A file that is not a
- * readable record, or whose name is already taken in the spool, is left
- * where it is and listed with the reason. Safe while a collector runs:
- * it replays them only at its next start, and its own records have higher
- * sequence numbers.
+ * to `<spoolDir>/requeued/`, once an operator has fixed what made
+ * ClickHouse refuse them; the collector takes them back at its next start
+ * ({@link Spool.adoptRequeued}) and stores them exactly once, a group as
+ * the same group (the same deduplication tokens, so rows an earlier attempt
+ * did insert are not stored twice, within ClickHouse's deduplication
+ * window). A file that is not a readable record, or whose name is already
+ * taken in `requeued/`, is left where it is and listed with the reason.
+ * Safe while a collector runs: it takes them only at its next start.
  */
 export async function requeueQuarantined(spoolDir: string): Promise<RequeueResult> {
   const from = join(spoolDir, QUARANTINE_DIR);
+  const to = join(spoolDir, REQUEUED_DIR);
   const names = (await readdir(from)).sort();
-  const taken = new Set(await readdir(spoolDir));
+  await mkdir(to, { recursive: true });
+  const taken = new Set(await readdir(to));
   const moved: string[] = [];
   const left: SetAside[] = [];
   const move = async (name: string, problem: string | undefined): Promise<void> => {
-    const reason = problem ?? (taken.has(name) ? 'a file of that name is already in the spool' : undefined);
+    const reason = problem ?? (taken.has(name) ? `a file of that name is already in ${REQUEUED_DIR}/` : undefined);
     if (reason) {
       left.push({ name, reason });
       return;
     }
-    await rename(join(from, name), join(spoolDir, name));
+    await rename(join(from, name), join(to, name));
     moved.push(name);
   };
   // Records before manifests: a start in between replays the records alone rather than dropping a manifest without its records.
@@ -335,7 +374,7 @@ export async function requeueQuarantined(spoolDir: string): Promise<RequeueResul
     await move(name, 'record' in file ? undefined : 'torn' in file ? 'the record is cut short' : file.damaged);
   }
   for (const name of names.filter((n) => n.endsWith(GROUP_SUFFIX))) await move(name, undefined);
-  await fsyncDir(spoolDir);
+  await fsyncDir(to);
   await fsyncDir(from);
   return { moved, left };
 }
