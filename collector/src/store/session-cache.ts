@@ -26,6 +26,7 @@ function fromRow(row: Stored): SessionSummary {
   }
   const meta: Record<string, string> = {};
   for (const key of ['sdk_version', 'browser', 'browser_version', 'os', 'region', 'topology']) meta[key] = String(row[key] ?? '');
+  const pcIds = Array.isArray(row.pc_ids) ? row.pc_ids.map(String) : [];
   return {
     tenant: String(row.tenant),
     sessionId: String(row.session_id),
@@ -39,8 +40,9 @@ function fromRow(row: Stored): SessionSummary {
     firstReceivedAt: num(row.first_received_at_ms),
     lastReceivedAt: num(row.last_received_at_ms),
     meta,
-    pcIds: Array.isArray(row.pc_ids) ? row.pc_ids.map(String) : [],
-    pcCount: num(row.pc_count),
+    pcIds,
+    // The count is the listed ids: rows written before it was (past 64 ids every sample added one) are mended at their next update.
+    pcCount: pcIds.length,
     sampleCount: num(row.sample_count),
     eventCount: num(row.event_count),
     errorCount: num(row.error_count),
