@@ -27,7 +27,8 @@ describe.each(NAMING_PATHS)('collector alerts on the %s path', (path) => {
       'CollectorSpoolFilling', 'CollectorSheddingReports', 'CollectorRecordsSetAside', 'CollectorClickHouseDown', 'CollectorMetricOverflow',
     ]);
     // The overflow alert reads any metric by the label the OpenTelemetry SDK gives its overflow series.
-    expect(rules.at(-1)?.expr).toBe('count by (instance) ({otel_metric_overflow="true"}) > 0');
+    const scope = path === 'pull' ? ',otel_scope_name="rtcpulse-collector"' : '';
+    expect(rules.at(-1)?.expr).toBe(`count by (instance) ({otel_metric_overflow="true"${scope}}) > 0`);
     for (const rule of rules.slice(0, -1)) {
       const names = rule.expr.match(/\brtcpulse_[a-z_]+/g) ?? [];
       expect(names.length, rule.alert).toBeGreaterThan(0);

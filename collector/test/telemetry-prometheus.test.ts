@@ -131,6 +131,8 @@ describe('cardinality limit', () => {
     const counts = scraped.get('webrtc_connection_rtt')?.samples.filter((s) => s.name === 'webrtc_connection_rtt_count') ?? [];
     expect(counts.length).toBeLessThanOrEqual(5);
     expect(counts.some((s) => s.labels.otel_metric_overflow === 'true')).toBe(true);
+    // What the generated CollectorMetricOverflow rule selects on the pull path.
+    expect(counts.find((s) => s.labels.otel_metric_overflow === 'true')?.labels.otel_scope_name).toBe('rtcpulse-collector');
     expect(counts.reduce((sum, s) => sum + s.value, 0)).toBe(50 * 10);
     await telemetry.shutdown();
   });

@@ -37,6 +37,8 @@ const n = (name: string, path: NamingPath): string => prometheusName(metricByNam
 const N = COLLECTOR_METRIC_NAMES;
 const INSTANCE = 'instance="collector-1:8080"';
 const SHED = 'spool_full|queue_full|spool_error|audit_error';
+/** The label the Prometheus exporter gives the collector's own series (its meter's name). */
+const SCOPE = 'otel_scope_name="rtcpulse-collector"';
 
 export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
   {
@@ -110,10 +112,11 @@ export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
       'A metric on this collector has as many attribute sets as `RTCPULSE_METRIC_CARDINALITY_LIMIT` allows: every new combination (a new region or SDK version among them) is folded into one series labelled `otel_metric_overflow="true"` with no other labels, until the collector restarts. Per-region and per-version rules and panels miss those clients.',
     action:
       'Find the metric with `count by (__name__) ({otel_metric_overflow="true"})`, then which attribute grows (`count by (region) (<that metric>)`, the same for `sdk_version`): a key sending made-up values, or a real fleet larger than the limits. Raise `RTCPULSE_METRIC_CARDINALITY_LIMIT` (and `RTCPULSE_METRIC_OPEN_VALUES` for more regions or versions) if the fleet is real, and restart the collector; the stored rows in ClickHouse are complete either way.',
-    expr: () => 'count by (instance) ({otel_metric_overflow="true"}) > 0',
+    // On the pull path the collector's own series carry its scope name: other jobs' OpenTelemetry overflows are theirs to watch.
+    expr: (p) => `count by (instance) ({otel_metric_overflow="true"${p === 'pull' ? `,${SCOPE}` : ''}}) > 0`,
     fires: (p) => [
-      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},region="eu-west"}`, values: '0+5x20' },
-      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},otel_metric_overflow="true"}`, values: '_x5 1+2x15' },
+      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},${SCOPE},region="eu-west"}`, values: '0+5x20' },
+      { series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},${SCOPE},otel_metric_overflow="true"}`, values: '_x5 1+2x15' },
     ],
     silent: (p) => [{ series: `${n('webrtc.ice.pair_formation_time', p)}_count{${INSTANCE},region="eu-west"}`, values: '0+5x20' }],
     labels: { instance: 'collector-1:8080' },
