@@ -7,7 +7,7 @@ import { GENERATED_DIR, readYaml } from './generated-files.js';
 import { COLLECTOR_PAGE } from './runbook-page-text.js';
 
 interface RuleFile {
-  groups: { name: string; rules: { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
+  groups: { name: string; rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
 }
 
 const registry: readonly MetricDefinition[] = METRICS;
@@ -36,10 +36,11 @@ describe.each(NAMING_PATHS)('collector alerts on the %s path', (path) => {
     }
   });
 
-  it('link to the collector page, which gives each pull-path expression', () => {
+  it("link to their own section of the collector page (the heading's anchor), which gives each pull-path expression", () => {
     for (const rule of rules) {
-      expect(rule.annotations.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${COLLECTOR_PAGE}`);
-      const section = page.slice(page.indexOf(`## ${rule.alert} (${rule.labels.severity},`)).split('\n## ')[0] ?? '';
+      expect(rule.annotations.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${COLLECTOR_PAGE}#${rule.alert.toLowerCase()}`);
+      expect(page).toContain(`\n## ${rule.alert}\n\nSeverity ${rule.labels.severity}, for ${rule.for}.`);
+      const section = page.slice(page.indexOf(`## ${rule.alert}\n`)).split('\n## ')[0] ?? '';
       expect(section, rule.alert).toContain('**What to do:**');
       if (path === 'pull') expect(section, rule.alert).toContain(`\`\`\`promql\n${rule.expr}\n\`\`\``);
     }

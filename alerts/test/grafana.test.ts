@@ -41,7 +41,9 @@ describe('Grafana-managed alert rules (provisioning file)', () => {
       expect(threshold?.model).toMatchObject({ type: 'threshold', expression: 'B' });
       expect(rule.condition).toBe('C');
       expect(['page', 'warn', 'info']).toContain(rule.labels.severity);
-      expect(existsSync(join(GENERATED_DIR, String(rule.annotations.runbook_url).replace('alerts/generated/', '')))).toBe(true);
+      const [file, anchor] = String(rule.annotations.runbook_url).replace('alerts/generated/', '').split('#');
+      expect(existsSync(join(GENERATED_DIR, file ?? ''))).toBe(true);
+      expect(anchor).toBe(rule.title.toLowerCase());
     }
   });
 

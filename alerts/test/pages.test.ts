@@ -75,8 +75,13 @@ describe('pages and generated rule files agree on alert names, severities, forms
 
   it('every generated alert links to an existing page that has a section for it', () => {
     const broken = alerts.flatMap((a) => {
-      const file = a.runbookUrl.slice(DEFAULT_RUNBOOK_BASE_URL.length + 1);
-      const ok = a.runbookUrl.startsWith(`${DEFAULT_RUNBOOK_BASE_URL}/`) && existsSync(join(GENERATED_DIR, 'runbook', file)) && sectionsOf(file).includes(a.alert);
+      // `<page>.md#<alert in lower case>`: the anchor of the alert's own section heading.
+      const [file = '', anchor] = a.runbookUrl.slice(DEFAULT_RUNBOOK_BASE_URL.length + 1).split('#');
+      const ok =
+        a.runbookUrl.startsWith(`${DEFAULT_RUNBOOK_BASE_URL}/`) &&
+        existsSync(join(GENERATED_DIR, 'runbook', file)) &&
+        sectionsOf(file).includes(a.alert) &&
+        anchor === a.alert.toLowerCase();
       return ok ? [] : [`${a.file}: ${a.alert} → ${a.runbookUrl}`];
     });
     expect(broken).toEqual([]);
@@ -116,7 +121,10 @@ describe('pages and generated rule files agree on alert names, severities, forms
     const wrong: string[] = [];
     let checked = 0;
     for (const rule of file.groups.flatMap((g) => g.rules)) {
-      const page = readPage(rule.annotations.runbook_url.slice(DEFAULT_RUNBOOK_BASE_URL.length + 1)).text;
+      const [file, anchor] = rule.annotations.runbook_url.slice(DEFAULT_RUNBOOK_BASE_URL.length + 1).split('#');
+      const page = readPage(file ?? '').text;
+      // The link lands on the alert's own section: the anchor of its heading (`### <alert>`).
+      if (anchor !== rule.alert.toLowerCase()) wrong.push(`${rule.alert}: anchor #${anchor ?? ''}`);
       const section = page.slice(page.indexOf(`### ${rule.alert}\n`)).split(/\n### |\n## /)[0] ?? '';
       if (!section.includes(`\`\`\`promql\n${rule.expr.trim()}\n\`\`\``)) wrong.push(rule.alert);
       checked++;

@@ -88,11 +88,13 @@ describe.each(NAMING_PATHS)('generated Prometheus rules (%s)', (path) => {
     }
   });
 
-  it('every runbook_url points at an existing runbook page', () => {
+  it("every runbook_url points at an existing runbook page, at the alert's section", () => {
     for (const rule of alerts) {
       const url = rule.annotations?.runbook_url ?? '';
+      const [file, anchor] = url.split('#');
       expect(url.startsWith('alerts/generated/runbook/'), url).toBe(true);
-      expect(existsSync(join(GENERATED_DIR, url.replace('alerts/generated/', ''))), url).toBe(true);
+      expect(existsSync(join(GENERATED_DIR, (file ?? '').replace('alerts/generated/', ''))), url).toBe(true);
+      expect(anchor, url).toBe(rule.alert?.toLowerCase());
     }
   });
 });

@@ -114,7 +114,8 @@ describe('native evaluation on the embedded store', () => {
   it('reports each firing group with its value and the runbook link', async () => {
     const results = await evaluateRules(clickhouseRunner(app.store.client), { tenant: 'slow-ice', now: evaluatedAt });
     const ice = results.find((r) => r.alert === 'IcePairFormationSlow');
-    expect(ice?.runbookUrl).toBe('alerts/generated/runbook/01-turn-cold-start.md');
+    expect(ice?.runbookUrl).toBe('alerts/generated/runbook/01-turn-cold-start.md#icepairformationslow');
+    expect(ice?.for).toBe('5m');
     expect(ice?.groups).toEqual([{ labels: { tenant: 'slow-ice', region: 'eu-west' }, value: 1250, firing: true }]);
   });
 

@@ -21,6 +21,12 @@ export interface RuleEvaluation {
   readonly severity: AlertRule['severity'];
   /** `value comparator threshold unit`, for people. */
   readonly condition: string;
+  /**
+   * How long the condition must hold before the generated Prometheus and
+   * Grafana rules fire (`for`). This evaluation is of one instant: `firing`
+   * says the condition holds now, not that it has held that long.
+   */
+  readonly for: string;
   readonly runbookUrl: string;
   /** `firing`: at least one group crosses the threshold; `not-evaluable`: a table or column is missing. */
   readonly status: 'firing' | 'ok' | 'not-evaluable' | 'error';
@@ -72,7 +78,8 @@ export async function evaluateRules(run: SqlRunner, options: EvaluateOptions = {
       alert: rule.alert,
       severity: rule.severity,
       condition: `value ${rule.comparator} ${rule.threshold} ${rule.unit}`,
-      runbookUrl: runbookUrl(page, options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
+      for: rule.for,
+      runbookUrl: runbookUrl(page, options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, rule.alert),
     };
     const missing = missingRequirements(schema, rule.sql.requires);
     if (missing.length > 0) {

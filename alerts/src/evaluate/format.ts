@@ -10,9 +10,12 @@ function labelText(labels: Readonly<Record<string, string>>): string {
 export function formatEvaluations(results: readonly RuleEvaluation[]): string {
   const lines: string[] = [];
   const firing = results.filter((r) => r.status === 'firing');
-  lines.push(`${firing.length} of ${results.length} rules would fire now.`, '');
+  lines.push(
+    `${firing.length} of ${results.length} rules hold their condition now (the Prometheus and Grafana rules fire once it has held for their "for").`,
+    '',
+  );
   for (const r of firing) {
-    lines.push(`FIRING        ${r.alert} [${r.severity}]  (${r.condition})`, `              runbook: ${r.runbookUrl}`);
+    lines.push(`FIRING        ${r.alert} [${r.severity}, for ${r.for}]  (${r.condition})`, `              runbook: ${r.runbookUrl}`);
     for (const g of r.groups.filter((x) => x.firing)) lines.push(`              ${labelText(g.labels)}  value=${+g.value.toFixed(4)}`);
   }
   for (const r of results.filter((x) => x.status !== 'firing')) {

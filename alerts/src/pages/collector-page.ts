@@ -10,7 +10,7 @@ export function renderCollectorPage(): string {
     '',
   );
   for (const a of COLLECTOR_ALERTS) {
-    lines.push(`## ${a.alert} (${a.severity}, for ${a.for})`, '', a.description, '', '```promql', a.expr('pull'), '```', '', `**What to do:** ${a.action}`, '');
+    lines.push(`## ${a.alert}`, '', `Severity ${a.severity}, for ${a.for}.`, '', a.description, '', '```promql', a.expr('pull'), '```', '', `**What to do:** ${a.action}`, '');
   }
   return lines.join('\n');
 }

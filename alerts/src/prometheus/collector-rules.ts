@@ -1,7 +1,7 @@
 import { COLLECTOR_METRIC_NAMES, metricByName, type MetricDefinition } from '@rtcpulse/schema';
 import type { Duration, Severity } from '../runbook/types.js';
 import { prometheusName, type NamingPath } from './naming.js';
-import type { AlertingRule, RuleGroup } from './rules.js';
+import { runbookUrl, type AlertingRule, type RuleGroup } from './rules.js';
 import type { InputSeries, PromtoolTestGroup } from './tests.js';
 
 /**
@@ -125,7 +125,7 @@ export const COLLECTOR_ALERTS: readonly CollectorAlert[] = [
 
 /** The alerting rule group of {@link COLLECTOR_ALERTS} for `path`. */
 function annotations(a: CollectorAlert, baseUrl: string): Record<string, string> {
-  return { summary: a.summary, description: a.description, runbook_url: `${baseUrl.replace(/\/+$/, '')}/${COLLECTOR_PAGE_SLUG}.md` };
+  return { summary: a.summary, description: a.description, runbook_url: runbookUrl({ slug: COLLECTOR_PAGE_SLUG }, baseUrl, a.alert) };
 }
 
 export function collectorAlertGroups(path: NamingPath, baseUrl: string): RuleGroup<AlertingRule>[] {

@@ -59,9 +59,13 @@ export function prometheusAlerts(rules: readonly PagedRule[] = allRules()): { re
   return { ready, pending };
 }
 
-/** Where an alert's `runbook_url` points. */
-export function runbookUrl(page: RunbookPage, baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${page.slug}.md`;
+/**
+ * Where an alert's `runbook_url` points: its page, at the alert's own
+ * section (`#<alert name in lower case>`, the anchor a Markdown renderer such
+ * as GitHub's gives the section's heading, which is the alert's name alone).
+ */
+export function runbookUrl(page: Pick<RunbookPage, 'slug'>, baseUrl: string, alert: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${page.slug}.md#${alert.toLowerCase()}`;
 }
 
 /** Labels every generated alert carries. */
@@ -78,7 +82,7 @@ export function alertGrouping(alert: { readonly form: PrometheusForm }): readonl
 
 /** Annotations every generated alert carries. */
 export function alertAnnotations(rule: AlertRule, page: RunbookPage, baseUrl: string): Record<string, string> {
-  return { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(page, baseUrl) };
+  return { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(page, baseUrl, rule.alert) };
 }
 
 /** The alerting rule's expression for `path` (it reads the recording rules of the same path). */

@@ -17,6 +17,7 @@ const EvaluationSchema = Type.Object({
   alert: Type.String(),
   severity: Type.String(),
   condition: Type.String(),
+  for: Type.String(),
   runbookUrl: Type.String(),
   status: Type.Union([Type.Literal('firing'), Type.Literal('ok'), Type.Literal('not-evaluable'), Type.Literal('error')]),
   reason: Type.Optional(Type.String()),
