@@ -42,12 +42,14 @@ export function silenceLines(page: RunbookPage, ready: ReadonlySet<string>): str
     if (sources.length === 0) lines.push(`# ${rule.alert}: evaluated natively only (npm run alerts:evaluate); no alert to silence.`);
     // Forms that carry the same labels share one command: a silence matches both.
     const commands = new Set<string>();
+    const keptOn: string[] = [];
     for (const source of sources) {
       const missing = plan.by.filter((l) => !source.labels.includes(l));
       const carried = plan.by.filter((l) => source.labels.includes(l));
       const where = `${rule.alert} (${source.form} form)`;
       if (missing.length > 0 && plan.lacking === 'keep') {
         lines.push(`# ${where} carries no ${labelList(missing)} label, so it cannot be silenced that narrowly: leave it on.`);
+        keptOn.push(source.form);
         continue;
       }
       const matchers = [`alertname=${rule.alert}`, ...carried.map((l) => `${l}=<${l}>`)];
@@ -57,6 +59,8 @@ export function silenceLines(page: RunbookPage, ready: ReadonlySet<string>): str
       if (missing.length > 0) {
         lines.push(`# ${where} carries no ${labelList(missing)} label: without that matcher this silence covers every ${labelList(missing)}, in every form of the alert.`);
       }
+      // After a form left on, say which form this one is for: it cannot match the one left on.
+      if (keptOn.length > 0) lines.push(`# ${where} only (the ${keptOn.join(' and ')} form stays on):`);
       lines.push(command);
     }
   }
