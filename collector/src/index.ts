@@ -7,7 +7,7 @@ export { DEFAULT_DATA_DIR, storeConfigFromEnv } from './store/config.js';
 export type { EmbeddedStoreConfig, ServerStoreConfig, StoreConfig } from './store/config.js';
 export { createStore, dedupToken } from './store/store.js';
 export type { InsertedCounts, Store } from './store/store.js';
-export type { SessionSamplesQuery } from './store/read.js';
+export type { SessionSamplesPage, SessionSamplesQuery } from './store/read.js';
 export type { Row } from './store/rows.js';
 export { migrationStatements, DEDUP_WINDOW_BLOCKS } from './store/ddl.js';
 export { createTelemetry, METER_NAME } from './telemetry/telemetry.js';

@@ -111,8 +111,16 @@ describe('POST /v1/reports with a valid batch', () => {
     const body = own.json<{ samples: Record<string, unknown>[] }>();
     expect(body.samples).toHaveLength(10);
     expect(body.samples[0]).toMatchObject({ pc_id: 'pc-a', seq: 0, ts_ms: T0, rtt_ms: 40, call_id: 'call-42' });
-    const limited = await app.inject({ url: '/v1/sessions/valid/samples?tenant=acme-public-key&limit=3', headers: auth });
-    expect(limited.json<{ samples: unknown[] }>().samples).toHaveLength(3);
+    expect(own.json()).toMatchObject({ total: 10 });
+    expect(own.json()).not.toHaveProperty('nextOffset');
+    // Paged: every row once, in order, and a last page that says nothing follows.
+    const page = async (offset: number) =>
+      (await app.inject({ url: `/v1/sessions/valid/samples?tenant=acme-public-key&limit=4&offset=${offset}`, headers: auth })).json<{
+        total: number; nextOffset?: number; samples: Record<string, unknown>[];
+      }>();
+    const pages = [await page(0), await page(4), await page(8)];
+    expect(pages.map((p) => [p.samples.length, p.nextOffset, p.total])).toEqual([[4, 4, 10], [4, 8, 10], [2, undefined, 10]]);
+    expect(pages.flatMap((p) => p.samples)).toEqual(body.samples);
     const other = await app.inject({ url: '/v1/sessions/valid/samples?tenant=someone-else', headers: auth });
     expect(other.statusCode).toBe(403);
     const noTenant = await app.inject({ url: '/v1/sessions/valid/samples', headers: auth });

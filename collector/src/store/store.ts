@@ -4,10 +4,9 @@ import type { ReportBatch } from '@rtcpulse/schema';
 import { createStoreClient, type InsertSettings } from './client.js';
 import type { StoreConfig } from './config.js';
 import { migrate } from './migrate.js';
-import { readSessionSamples, type SessionSamplesQuery } from './read.js';
+import { readSessionSamples, type SessionSamplesPage, type SessionSamplesQuery } from './read.js';
 import { recordDedupToken, recordRows, type AcceptedReport, type IngestRecord } from './record.js';
 import { objectBlock, tsvText, type Block, type EncodedBlock } from './blocks.js';
-import type { Row } from './rows.js';
 import { createSerialQueue } from './serial.js';
 import { SessionCache, loadSummaries } from './session-cache.js';
 import { summaryRow, type SessionRow } from './session-row.js';
@@ -55,7 +54,7 @@ export interface Store {
   /** Highest record sequence number already in `sessions` (0 when empty). */
   maxRecordSeq(): Promise<number>;
   /** Read back a session's samples. */
-  sessionSamples(query: SessionSamplesQuery): Promise<Row[]>;
+  sessionSamples(query: SessionSamplesQuery): Promise<SessionSamplesPage>;
   /** Close the client (and, embedded, the chdb session). */
   close(): Promise<void>;
 }
