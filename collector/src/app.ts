@@ -12,6 +12,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { explainedJsonParser } from './routes/json-body.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { alertRoutes } from './routes/alerts.js';
+import { runbookConfirmRoutes } from './routes/runbook-confirm.js';
 import { serverEventsConfigFromEnv, type ServerEventsConfig } from './server-events/config.js';
 import { serverEventsRoutes } from './server-events/routes.js';
 import { withServerKeys } from './server-events/server-keys.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     await app.register(ingestRoutes);
     await app.register(sessionRoutes);
     await app.register(alertRoutes);
+    await app.register(runbookConfirmRoutes);
     await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
     if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
     if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });

@@ -53,6 +53,12 @@ export function renderPage(
   lines.push('## Why it happens', '', page.rootCause, '');
   lines.push('## How to confirm', '');
   lines.push(...page.confirm.flatMap(confirmStep), '');
+  if (page.confirm.some((step) => 'language' in step && step.language === 'sql')) {
+    lines.push(
+      `The SQL steps run on the running collector too, for one tenant, answered as JSON: \`GET /v1/runbook/${page.slug}/confirm?tenant=<tenant>\` (with a server key of the tenant that may \`read\`); on the embedded store, which only the running collector can open, that is the way to run them.`,
+      '',
+    );
+  }
   lines.push(
     'Or ask the store for every rule below with its current value: `GET /v1/alerts/evaluate?tenant=<tenant>` on the collector (with a server key of the tenant that may `read`), or `npm run alerts:evaluate -- --tenant <tenant>` (on the embedded store only while the collector is stopped: the engine locks its data directory).',
     '',
