@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   if (demoReadKey) {
     console.log(`rtcpulse collector: demo tenant read key (this run only): ${demoReadKey}`);
     console.log(`  curl -H 'Authorization: Bearer ${demoReadKey}' '${base}/v1/alerts/evaluate?tenant=demo'`);
+    console.log(`  a runbook page's confirm queries: ${base}/v1/runbook/<page, e.g. 01-turn-cold-start>/confirm?tenant=demo (same header)`);
   }
 }
 
