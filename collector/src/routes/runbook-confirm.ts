@@ -61,11 +61,11 @@ export const runbookConfirmRoutes: FastifyPluginAsyncTypebox = async (fastify) =
           continue;
         }
         try {
+          // Limits in the statement itself: chdb would keep settings given beside it for the whole embedded session.
           const result = await fastify.store.client.query({
-            query: step.query,
+            query: `SELECT * FROM (\n${step.query}\n) LIMIT ${CONFIRM_ROW_LIMIT + 1} SETTINGS max_execution_time = 30`,
             query_params: { tenant },
             format: 'JSONEachRow',
-            clickhouse_settings: { max_execution_time: 30 },
           });
           const rows = await result.json<Record<string, unknown>>();
           steps.push({ query: step.query, look: step.look, rows: rows.slice(0, CONFIRM_ROW_LIMIT), truncated: rows.length > CONFIRM_ROW_LIMIT });
