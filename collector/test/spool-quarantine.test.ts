@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,14 +102,24 @@ describe('a record ClickHouse refuses for its data', () => {
       // Until the next start they still count as set aside (nothing of them is in ClickHouse yet).
       const reopened = new Spool(elsewhere, 1 << 20);
       expect(reopened.setAsideFiles).toBe(5);
-      // The next start takes them under new numbers, in their order, and re-forms the group with its token seed.
-      await reopened.open();
-      let next = 100;
-      expect((await reopened.adoptRequeued(() => next++)).map((e) => e.seq)).toEqual([100, 101, 102]);
+      // A start that stopped part-way: its plan written, the first record renamed, nothing else.
+      await writeFile(join(elsewhere, REQUEUED_DIR, 'adopt.json'), JSON.stringify([[3, 100], [4, 101], [6, 102]]));
+      await rename(join(elsewhere, REQUEUED_DIR, '00000000000000003.rec'), join(elsewhere, '00000000000000100.rec'));
+      // And a file an operator put there by hand that is no record.
+      await writeFile(join(elsewhere, REQUEUED_DIR, '00000000000000007.rec'), 'not a record');
+      // The next start finishes that same plan (no new numbers), and re-forms the group whole with its token seed.
+      expect((await reopened.open()).map((e) => e.seq)).toEqual([100]);
+      expect((await reopened.adoptRequeued(() => { throw new Error('a new plan was made'); })).map((e) => e.seq)).toEqual([101, 102]);
       expect(await reopened.groups()).toEqual([{ seq: 101, seqs: [100, 101], tokenSeed: 'seed' }]);
       expect((await reopened.read(100)).seq).toBe(100);
       expect((await reopened.read(100)).reports[0]?.batch.sessionId).toBe('s-3');
-      expect(readdirSync(join(elsewhere, REQUEUED_DIR))).toEqual([]);
+      expect(readdirSync(join(elsewhere, REQUEUED_DIR))).toEqual(['00000000000000007.rec']);
+      // Without a plan, a file that is no record is moved to damaged/ instead of stopping the start.
+      const fresh = new Spool(elsewhere, 1 << 20);
+      await fresh.open();
+      expect(await fresh.adoptRequeued(() => 200)).toEqual([]);
+      expect(fresh.setAside).toEqual([{ name: '00000000000000007.rec', reason: 'requeued, but no header line' }]);
+      expect(existsSync(join(elsewhere, 'damaged', '00000000000000007.rec'))).toBe(true);
       expect(existsSync(join(elsewhere, QUARANTINE_DIR, '00000000000000005.rec'))).toBe(true);
     } finally {
       await removeDir(elsewhere);

@@ -100,6 +100,7 @@ export class IngestPipeline {
    */
   async start(): Promise<void> {
     const entries = await this.spool.open();
+    const setAsideAtOpen = this.spool.setAside.length;
     for (const { name, reason } of this.spool.setAside) {
       this.log.error(
         { file: name, reason, movedTo: join(this.spool.dir, DAMAGED_DIR) },
@@ -109,6 +110,11 @@ export class IngestPipeline {
     this.#lastSeq = Math.max(await this.spool.maxSeq(), await this.store.maxRecordSeq());
     const requeued = await this.spool.adoptRequeued(() => this.#nextSeq());
     if (requeued.length > 0) this.log.warn({ records: requeued.length }, 'took back records requeued from the quarantine');
+    for (const { name, reason } of this.spool.setAside.slice(setAsideAtOpen)) {
+      this.log.error({ file: name, reason, movedTo: join(this.spool.dir, DAMAGED_DIR) }, 'requeued spool file could not be read; moved aside for an operator');
+    }
+    // Numbers of a plan an earlier start wrote may be above what the spool and the store hold.
+    this.#lastSeq = Math.max(this.#lastSeq, ...requeued.map((e) => e.seq));
     entries.push(...requeued);
     for (const key of await loadRecentReportKeys(this.store.client, this.options.recentWindowMinutes, this.options.recentReports)) {
       this.#recent.add(key);

@@ -14,6 +14,8 @@ export const QUARANTINE_DIR = 'quarantine';
 export const DAMAGED_DIR = 'damaged';
 /** Quarantined records an operator moved back (`spool:requeue`), taken into the spool at the next start under new sequence numbers. */
 export const REQUEUED_DIR = 'requeued';
+/** The renumbering of the requeued records, written before any is renamed (see `Spool.adoptRequeued`). */
+const ADOPTION_PLAN = 'adopt.json';
 /** A record's file name: its sequence number, zero-padded. */
 const RECORD_NAME = /^\d{17}\.rec$/;
 
@@ -263,16 +265,23 @@ export class Spool {
    * the spool under new sequence numbers from `nextSeq`, in their old
    * order: a session summary is versioned by sequence number, so under its
    * old number a record would count as applied already when later records
-   * of its session were stored meanwhile. Their group manifests are
-   * rewritten first, with the new numbers and the same token seed (so the
-   * group inserts with the same deduplication tokens), then each record is
-   * renamed (atomic: a crash never leaves it twice), then the old manifests
-   * go. Call before {@link Spool.groups}. Returns the records taken.
+   * of its session were stored meanwhile. The renumbering is written first
+   * (`requeued/adopt.json`, fsync'd) and a start that finds it finishes that
+   * same renumbering, so a crash part-way never splits a group between two
+   * manifests with one token seed. Then the group manifests are rewritten
+   * with the new numbers and the same token seed (so a group inserts with
+   * the same deduplication tokens), each record is renamed (atomic), and the
+   * old manifests and the plan go. A file in `requeued/` that is not a
+   * readable record is moved to `damaged/` (listed in {@link Spool.setAside}),
+   * as at {@link Spool.open}. Call after `open()` and before
+   * {@link Spool.groups}. Returns the records taken by this call.
    */
   async adoptRequeued(nextSeq: () => number): Promise<SpoolEntry[]> {
     const from = join(this.dir, REQUEUED_DIR);
     const names = (await readdir(from).catch(() => [] as string[])).sort();
-    const renumbered = new Map(names.filter((n) => RECORD_NAME.test(n)).map((n) => [Number(n.slice(0, -SUFFIX.length)), nextSeq()] as const));
+    if (names.length === 0) return [];
+    const plan = (await this.#adoptionPlan(from)) ?? (await this.#newAdoptionPlan(from, names, nextSeq));
+    const renumbered = new Map(plan);
     const manifests = names.filter((n) => n.endsWith(GROUP_SUFFIX));
     for (const name of manifests) {
       const group = await readFile(join(from, name), 'utf8').then((text) => JSON.parse(text) as Partial<SpoolGroup> | null, () => null);
@@ -280,16 +289,59 @@ export class Spool {
       if (seqs.length > 0 && typeof group?.tokenSeed === 'string') await this.writeGroup({ seq: Math.max(...seqs), seqs, tokenSeed: group.tokenSeed });
     }
     const entries: SpoolEntry[] = [];
-    for (const [old, seq] of renumbered) {
-      await rename(join(from, fileName(old)), join(this.dir, fileName(seq)));
+    for (const [old, seq] of plan) {
+      // Renamed already by a start that stopped part-way: `open()` has it.
+      const renamed = await rename(join(from, fileName(old)), join(this.dir, fileName(seq))).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false;
+          throw error;
+        },
+      );
+      if (!renamed) continue;
       const entry = { seq, bytes: (await stat(join(this.dir, fileName(seq)))).size };
       this.#track(entry);
       entries.push(entry);
     }
     await fsyncDir(this.dir);
     for (const name of manifests) await unlink(join(from, name));
-    if (manifests.length > 0) await fsyncDir(from);
+    await unlink(join(from, ADOPTION_PLAN)).catch(() => undefined);
+    await fsyncDir(from);
     return entries;
+  }
+
+  /** The renumbering a start wrote and did not finish, if any. */
+  async #adoptionPlan(from: string): Promise<Array<[number, number]> | undefined> {
+    const text = await readFile(join(from, ADOPTION_PLAN), 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    const plan = JSON.parse(text) as unknown;
+    const valid = Array.isArray(plan) && plan.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger));
+    if (!valid) throw new Error(`${join(from, ADOPTION_PLAN)} is not a renumbering plan; move it aside to start`);
+    return plan as Array<[number, number]>;
+  }
+
+  /** A renumbering of the readable records in `requeued/`, written and fsync'd before anything is renamed; the rest goes to `damaged/`. */
+  async #newAdoptionPlan(from: string, names: readonly string[], nextSeq: () => number): Promise<Array<[number, number]>> {
+    const plan: Array<[number, number]> = [];
+    for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
+      const file: RecordFile = RECORD_NAME.test(name) ? readRecordFile(await readFile(join(from, name))) : { damaged: 'not named like a spool record' };
+      if ('record' in file) {
+        plan.push([Number(name.slice(0, -SUFFIX.length)), nextSeq()]);
+        continue;
+      }
+      await mkdir(join(this.dir, DAMAGED_DIR), { recursive: true });
+      await rename(join(from, name), join(this.dir, DAMAGED_DIR, name));
+      this.setAside.push({ name, reason: 'torn' in file ? 'requeued, but cut short' : `requeued, but ${file.damaged}` });
+    }
+    const handle = await open(join(from, ADOPTION_PLAN), 'w');
+    try {
+      await handle.writeFile(JSON.stringify(plan));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsyncDir(from);
+    return plan;
   }
 
   /** Delete a record once ClickHouse has it. */
