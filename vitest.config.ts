@@ -30,7 +30,7 @@ export default defineConfig({
           name: 'store',
           include: STORE,
           exclude: [...IGNORED, ...BROWSER],
-          // A new series goes out at zero only in each scrape's first sight of it (no 60 s hold): the hold has tests of its own.
+          // A new series goes out at zero only in each scrape's first sight of it (no 120 s hold): the hold has tests of its own.
           env: { RTCPULSE_METRIC_NEW_SERIES_HOLD_S: '0' },
           pool: 'forks',
           testTimeout: 120_000,

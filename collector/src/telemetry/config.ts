@@ -43,9 +43,10 @@ export interface TelemetryConfig {
 /**
  * Seconds a new series goes out at zero by default: every scraper of
  * `/metrics` (two Prometheus replicas, a person with curl) scraping at least
- * this often reads its zero before its first value.
+ * this often reads its zero before its first value; twice Prometheus's
+ * default scrape interval, so a late scrape does not miss it.
  */
-export const DEFAULT_NEW_SERIES_HOLD_S = 60;
+export const DEFAULT_NEW_SERIES_HOLD_S = 120;
 
 function nonNegative(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
