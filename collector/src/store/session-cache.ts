@@ -40,9 +40,8 @@ function fromRow(row: Stored): SessionSummary {
     firstReceivedAt: num(row.first_received_at_ms),
     lastReceivedAt: num(row.last_received_at_ms),
     meta,
+    // `pc_count` is not read back: it is the listed ids' number, so rows written when it was inflated are mended at their next update.
     pcIds,
-    // The count is the listed ids: rows written before it was (past 64 ids every sample added one) are mended at their next update.
-    pcCount: pcIds.length,
     sampleCount: num(row.sample_count),
     eventCount: num(row.event_count),
     errorCount: num(row.error_count),

@@ -22,7 +22,7 @@ export function summaryRow(s: SessionSummary): SessionRow {
     first_received_at: toDateTime64(s.firstReceivedAt),
     last_received_at: toDateTime64(s.lastReceivedAt),
     ...s.meta,
-    pc_count: s.pcCount,
+    pc_count: s.pcIds.length,
     pc_ids: s.pcIds,
     sample_count: s.sampleCount,
     event_count: s.eventCount,

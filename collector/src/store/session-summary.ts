@@ -30,8 +30,8 @@ export interface SessionSummary {
   firstReceivedAt: number;
   lastReceivedAt: number;
   meta: Record<string, string>;
+  /** Distinct peer connection ids seen, up to {@link MAX_PC_IDS}: the row's `pc_ids`, and `pc_count` is their number. */
   pcIds: string[];
-  pcCount: number;
   sampleCount: number;
   eventCount: number;
   errorCount: number;
@@ -68,7 +68,6 @@ function emptySummary(batch: ReportBatch, receivedAt: number): SessionSummary {
     lastReceivedAt: receivedAt,
     meta: {},
     pcIds: [],
-    pcCount: 0,
     sampleCount: 0,
     eventCount: 0,
     errorCount: 0,
@@ -86,7 +85,6 @@ function emptySummary(batch: ReportBatch, receivedAt: number): SessionSummary {
 function addPc(summary: SessionSummary, pc: string): void {
   if (summary.pcIds.length >= MAX_PC_IDS || summary.pcIds.includes(pc)) return;
   summary.pcIds.push(pc);
-  summary.pcCount = summary.pcIds.length;
 }
 
 /** Where a `samples` column's value sits in a sample: the connection's values, or a stream's. */
