@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clickhouseRunner, evaluateRules } from '@rtcpulse/alerts';
 import { REPORT_LIMITS } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import { requireKeyTenant, tenantParameter } from './tenant-read.js';
 import { pricingFromEnv } from '../server-events/pricing.js';
 
 const GroupSchema = Type.Object({
@@ -31,10 +31,6 @@ const EvaluateResponseSchema = Type.Object({
   rules: Type.Array(EvaluationSchema),
 });
 
-function tenantParameter(request: FastifyRequest): string | undefined {
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.tenant === 'string' ? query.tenant : undefined;
-}
 
 /**
  * `GET /v1/alerts/evaluate?tenant=...[&at=ISO]`: runs the ClickHouse form of
@@ -59,9 +55,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { tenant, at } = request.query;
-      if (tenant !== request.serverGrant?.tenant) {
-        throw new CollectorError(403, 'RTCPULSE_FORBIDDEN', 'this key belongs to another tenant');
-      }
+      requireKeyTenant(request, tenant);
       const now = at === undefined ? new Date() : new Date(at);
       if (Number.isNaN(now.getTime())) throw new CollectorError(400, 'RTCPULSE_BAD_REQUEST', 'at must be an ISO date-time');
       const rules = await evaluateRules(clickhouseRunner(fastify.store.client), { tenant, now, prices });

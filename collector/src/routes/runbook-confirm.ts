@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RUNBOOK } from '@rtcpulse/alerts';
 import { REPORT_LIMITS } from '@rtcpulse/schema';
-import type { FastifyRequest } from 'fastify';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import { requireKeyTenant, tenantParameter } from './tenant-read.js';
 
 /** Rows each query answers with at most: enough to confirm, not a bulk export. */
 export const CONFIRM_ROW_LIMIT = 100;
@@ -21,10 +21,6 @@ const StepSchema = Type.Object({
 
 const ConfirmResponseSchema = Type.Object({ tenant: Type.String(), page: Type.String(), steps: Type.Array(StepSchema) });
 
-function tenantParameter(request: FastifyRequest): string | undefined {
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.tenant === 'string' ? query.tenant : undefined;
-}
 
 /**
  * `GET /v1/runbook/:page/confirm?tenant=...`: runs the SQL steps of one
@@ -49,7 +45,7 @@ export const runbookConfirmRoutes: FastifyPluginAsyncTypebox = async (fastify) =
     },
     async (request) => {
       const { tenant } = request.query;
-      if (tenant !== request.serverGrant?.tenant) throw new CollectorError(403, 'RTCPULSE_FORBIDDEN', 'this key belongs to another tenant');
+      requireKeyTenant(request, tenant);
       const slug = request.params.page.replace(/\.md$/, '');
       const page = pages.get(slug);
       if (!page) throw new CollectorError(404, 'RTCPULSE_NOT_FOUND', `no runbook page ${slug}: one of ${[...pages.keys()].join(', ')}`);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REPORT_LIMITS } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { CollectorError, ErrorResponseSchema } from '../errors.js';
+import { ErrorResponseSchema } from '../errors.js';
+import { requireKeyTenant, tenantParameter } from './tenant-read.js';
 
 const Id = Type.String({ minLength: 1, maxLength: REPORT_LIMITS.maxIdLength });
 
@@ -16,11 +16,6 @@ const SessionSamplesResponseSchema = Type.Object({
   samples: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
 });
 
-/** The raw `tenant` query parameter, checked against the key before validation. */
-function tenantParameter(request: FastifyRequest): string | undefined {
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.tenant === 'string' ? query.tenant : undefined;
-}
 
 /**
  * `GET /v1/sessions/:sessionId/samples?tenant=...[&limit=N][&offset=K]`: the
@@ -48,9 +43,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { sessionId } = request.params;
       const { tenant, limit, offset = 0 } = request.query;
-      if (tenant !== request.serverGrant?.tenant) {
-        throw new CollectorError(403, 'RTCPULSE_FORBIDDEN', 'this key belongs to another tenant');
-      }
+      requireKeyTenant(request, tenant);
       const page = await fastify.store.sessionSamples({ tenant, sessionId, offset, ...(limit ? { limit } : {}) });
       const end = offset + page.rows.length;
       return { tenant, sessionId, total: page.total, ...(end < page.total ? { nextOffset: end } : {}), samples: page.rows };
