@@ -1,7 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import {
   abortedOutcome,
   emptyImportReport,
@@ -12,25 +10,15 @@ import {
   type ImportResult,
 } from '../src/index.js';
 import { tooLongError } from '../src/text-limit.js';
-import { accepted, answeringServer, type AnsweringServer } from './answering-server.js';
+import { accepted } from './answering-server.js';
+import { scratchPerFile } from './scratch.js';
 import { INTERNALS_FIXTURE, readText } from './dump-files.js';
 
 // More entries than a spread into a call can take (the stack gives out near 100 000).
 const MANY = 150_000;
 const T = 1_700_000_000_000;
 
-let dir: string;
-let server: AnsweringServer | undefined;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rtcpulse-importer-large-'));
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const scratch = scratchPerFile('rtcpulse-importer-large-');
 
 describe('a webrtc-internals export with very many entries', () => {
   it('is read whole, one peer connection with 150 000 log entries and 150 000 peer connections alike', { timeout: 10_000 }, () => {
@@ -69,9 +57,9 @@ describe('text longer than a string can be', () => {
     // A pretty-printed export: no line is over the limit, the export (parsed as one string) is.
     ['pretty-internals.json', () => JSON.stringify(JSON.parse(readText(INTERNALS_FIXTURE)), null, 1), /^stopped: the webrtc-internals export is longer than 4096 characters/],
   ])('stops %s with a message naming the limit, never "the file is empty" or "everything was read"', async (name, text, message) => {
-    const path = join(dir, name);
+    const path = scratch.path(name);
     await writeFile(path, text());
-    server = await answeringServer([accepted('stored')]);
+    const server = await scratch.serve([accepted('stored')]);
     const error = await importDumpFile(path, { url: server.url, tenant: 't', maxLineChars: 4_096 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportAbortedError);
     const outcome = abortedOutcome(error as ImportAbortedError, name);

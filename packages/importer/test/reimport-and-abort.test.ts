@@ -1,9 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ReportBatch } from '@rtcpulse/schema';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   abortedOutcome,
   defaultSessionId,
@@ -14,27 +12,16 @@ import {
   readEverything,
   resolveIngestUrl,
 } from '../src/index.js';
-import { accepted, answeringServer, type AnsweringServer } from './answering-server.js';
+import { accepted, answeringServer } from './answering-server.js';
+import { scratchPerFile } from './scratch.js';
 import { INTERNALS_FIXTURE, SHARED_DUMPS } from './dump-files.js';
 
 const SAFARI = `${SHARED_DUMPS}safari-standard-stats.rtcstats`;
-let dir: string;
-let server: AnsweringServer | undefined;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rtcpulse-importer-'));
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const scratch = scratchPerFile('rtcpulse-importer-');
 
 describe('importing again', () => {
   it('says plainly that nothing new was written when the collector already had every batch', async () => {
-    server = await answeringServer([accepted('duplicate')]);
+    const server = await scratch.serve([accepted('duplicate')]);
     const result = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 });
     expect(result.batchesSent).toBe(3);
     expect(result.batchesDuplicate).toBe(3);
@@ -44,7 +31,7 @@ describe('importing again', () => {
   });
 
   it('counts the duplicates of a partly stored import and still exits as for a new one', async () => {
-    server = await answeringServer([accepted('duplicate'), accepted('stored')]);
+    const server = await scratch.serve([accepted('duplicate'), accepted('stored')]);
     const result = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 });
     expect(result.batchesDuplicate).toBe(1);
     const outcome = importOutcome(result, 'safari.rtcstats', 1);
@@ -55,9 +42,9 @@ describe('importing again', () => {
   it('derives the session id from the content: a renamed or gzipped copy is the same session, a cut-off copy another', async () => {
     // A customer re-sends `dump (1).rtcstats`, or the .gz Chrome downloads: the same call, not a second one.
     const text = await readFile(SAFARI);
-    const renamed = join(dir, 'dump (1).rtcstats');
-    const gzipped = join(dir, 'safari.rtcstats.gz');
-    const cut = join(dir, 'safari-cut.rtcstats');
+    const renamed = scratch.path('dump (1).rtcstats');
+    const gzipped = scratch.path('safari.rtcstats.gz');
+    const cut = scratch.path('safari-cut.rtcstats');
     await writeFile(renamed, text);
     await writeFile(gzipped, gzipSync(text));
     await writeFile(cut, text.subarray(0, text.length - 1000));
@@ -66,7 +53,7 @@ describe('importing again', () => {
     expect(await defaultSessionId(gzipped)).toBe(original);
     expect(await defaultSessionId(cut)).not.toBe(original);
     // So the collector answers every batch of the copy as a duplicate, and the command says nothing new was written (exit 4).
-    server = await answeringServer([accepted('duplicate')]);
+    const server = await scratch.serve([accepted('duplicate')]);
     const again = await importDumpFile(gzipped, { url: server.url, tenant: 't' });
     expect(again.identity.sessionId).toBe(original);
     expect(importOutcome(again, 'safari.rtcstats.gz', 1).exitCode).toBe(4);
@@ -85,7 +72,7 @@ describe('importing again', () => {
 describe('an import that stops', () => {
   it('says what was stored before a batch could not be delivered, that the rest was not read, and that re-running is safe', async () => {
     // Batch 2 of 5 fails while the file is still being read (the collector was killed, say).
-    server = await answeringServer([accepted('stored'), accepted('stored'), { status: 503 }]);
+    const server = await scratch.serve([accepted('stored'), accepted('stored'), { status: 503 }]);
     const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 20, maxAttempts: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportAbortedError);
     const { partial } = error as ImportAbortedError;
@@ -102,7 +89,7 @@ describe('an import that stops', () => {
   });
 
   it('does not call re-running safe after a refusal that would come again (401)', async () => {
-    server = await answeringServer([accepted('stored'), { status: 401, body: '{"message":"unknown ingest key"}' }]);
+    const server = await scratch.serve([accepted('stored'), { status: 401, body: '{"message":"unknown ingest key"}' }]);
     const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 }).catch((e: unknown) => e);
     const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
     expect(outcome.exitCode).toBe(1);
@@ -125,7 +112,7 @@ describe('an import that stops', () => {
 
   it('imports what precedes the cut of a truncated .gz rtcstats dump and reports the truncation (exit 3)', async () => {
     const whole = gzipSync(await readFile(SAFARI));
-    const path = join(dir, 'cut.rtcstats.gz');
+    const path = scratch.path('cut.rtcstats.gz');
     await writeFile(path, whole.subarray(0, Math.floor(whole.length / 2)));
     const result = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true });
     expect(result.report.truncated).toBe(true);
@@ -140,9 +127,9 @@ describe('an import that stops', () => {
     ['cut-internals.json.gz', (whole: Buffer) => whole.subarray(0, Math.floor(whole.length * 0.8)), /^stopped: the file is truncated \(the gzip stream ends early\)/],
     ['cut-internals.json', (whole: Buffer) => gunzipSync(whole).subarray(0, Math.floor(gunzipSync(whole).length * 0.8)), /^stopped: the file is truncated \(it ends/],
   ])('stops on a truncated webrtc-internals export (%s) the same way, plain or .gz: exit 1, nothing "read"', async (name, cut, message) => {
-    const path = join(dir, name);
+    const path = scratch.path(name);
     await writeFile(path, cut(await readFile(INTERNALS_FIXTURE)));
-    server = await answeringServer([accepted('stored')]);
+    const server = await scratch.serve([accepted('stored')]);
     const error = await importDumpFile(path, { url: server.url, tenant: 't' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportAbortedError);
     const outcome = abortedOutcome(error as ImportAbortedError, name);
