@@ -54,18 +54,20 @@ function generatedAlert(ruleId: string): GeneratedAlert {
 
 /**
  * The value an alert compares with its threshold, cut from the generated
- * expression: `V > t` gives V; a burn-rate pair `A > t and B > t` gives the
- * smaller of A and B in units of the error budget, as the SQL form reports it.
+ * expression: `V > t` gives V; a burn-rate pair `A > t and B > t and C >= n`
+ * gives the smaller of A and B in units of the error budget, as the SQL form
+ * reports it, where the long window's bad events C reach the floor n (the SQL
+ * form has no row below it).
  */
 function alertValueExpr(ruleId: string): string {
   const { rule } = ruleById(ruleId);
   const { expr } = generatedAlert(ruleId);
   const form = rule.prometheus;
   if (form?.kind === 'burn-rate') {
-    const pair = /^(\S+) > (\S+) and (\S+) > (\S+)$/.exec(expr);
-    if (!pair) throw new Error(`${ruleId}: not a burn-rate pair: ${expr}`);
+    const pair = /^(\S+) > (\S+) and (\S+) > (\S+) and (\S+ >= \S+)$/.exec(expr);
+    if (!pair) throw new Error(`${ruleId}: not a burn-rate pair with a floor: ${expr}`);
     const budget = +(1 - form.objective).toFixed(6);
-    return `((${pair[1]} < ${pair[3]} or ${pair[3]}) / ${budget})`;
+    return `(((${pair[1]} < ${pair[3]} or ${pair[3]}) / ${budget}) and ${pair[5]})`;
   }
   const suffix = ` ${rule.comparator} ${rule.threshold}`;
   if (!expr.endsWith(suffix)) throw new Error(`${ruleId}: "${expr}" does not end with "${suffix}"`);

@@ -14,6 +14,8 @@ import { startCollector, type TestCollector } from './sql-forms-collector.js';
 
 const NETWORK = { tenant: 'network', region: 'r-net' } as const;
 const RELIABILITY = { tenant: 'reliability', region: 'r-rel' } as const;
+/** A tenant with enough setup failures to pass the burn-rate alerts' floor of five bad events. */
+const BURNING = { tenant: 'burning', region: 'r-burn' } as const;
 
 let collector: TestCollector;
 // What Prometheus reads: the first scrape after the reports shows their new series at 0, the next their values.
@@ -21,7 +23,7 @@ let scrapeZeros: string;
 let scrapeAfter: string;
 
 beforeAll(async () => {
-  collector = await startCollector([NETWORK.tenant, RELIABILITY.tenant]);
+  collector = await startCollector([NETWORK.tenant, RELIABILITY.tenant, BURNING.tenant]);
   const { now } = collector;
   // Ten network drops in four sessions; one connection lost within 30 s of coming back online.
   for (const [i, drops] of [4, 3, 2, 1].entries()) {
@@ -31,6 +33,11 @@ beforeAll(async () => {
   for (const [i, outcome] of (['mid-call', 'setup', 'ok', 'ok'] as const).entries()) {
     const { events, samples } = connectionEvents(now - 100_000, outcome);
     await collector.postBatch(batch(RELIABILITY.tenant, RELIABILITY.region, `rel-s${i}`, now, events, samples));
+  }
+  // Twenty connections: five fail during setup, fifteen are fine.
+  for (let i = 0; i < 20; i++) {
+    const { events, samples } = connectionEvents(now - 100_000, i < 5 ? 'setup' : 'ok');
+    await collector.postBatch(batch(BURNING.tenant, BURNING.region, `burn-s${i}`, now, events, samples));
   }
   scrapeZeros = await collector.scrape();
   scrapeAfter = await collector.scrape();
@@ -46,10 +53,17 @@ describe('the SQL forms count what their rules say', () => {
     expect(result.groups).toEqual([{ labels: { tenant: NETWORK.tenant, region: NETWORK.region }, value: 10, firing: true }]);
   });
 
-  it('call setup: one connection of four never connected, a 25 % error ratio, 25x the 1 % budget (both burn tiers)', async () => {
+  it('call setup: five connections of twenty never connected, a 25 % error ratio, 25x the 1 % budget (both burn tiers)', async () => {
+    for (const id of ['call-setup-burn-fast', 'call-setup-burn-slow']) {
+      const result = await collector.evaluate(BURNING.tenant, id);
+      expect(result.groups, id).toEqual([{ labels: { tenant: BURNING.tenant }, value: expect.closeTo(25, 9), firing: true }]);
+    }
+  });
+
+  it('call setup: one connection of four never connected is the same 25 %, but one failure is under the floor of five, so no group', async () => {
     for (const id of ['call-setup-burn-fast', 'call-setup-burn-slow']) {
       const result = await collector.evaluate(RELIABILITY.tenant, id);
-      expect(result.groups.map((g) => g.value), id).toEqual([expect.closeTo(25, 9)]);
+      expect(result.groups, id).toEqual([]);
     }
   });
 
@@ -60,7 +74,7 @@ describe('the SQL forms count what their rules say', () => {
 });
 
 describe('promtool evaluates the generated Prometheus rules on the exported series and agrees with the SQL form', () => {
-  it('values and alerts of entry 3, the call-setup burn rates and mid-call failures', { timeout: 60_000 }, async () => {
+  it('values and alerts of entry 3, the call-setup burn rates (under and over their floor) and mid-call failures', { timeout: 60_000 }, async () => {
     const network = {
       ...NETWORK,
       // Counters of drops and of connections lost after them count exactly what the SQL form counts: 1 / 10.
@@ -69,10 +83,7 @@ describe('promtool evaluates the generated Prometheus rules on the exported seri
     const reliability = {
       ...RELIABILITY,
       checks: [
-        // The counters cannot say whether a failed connection had connected (see the page's "measures"): the
-        // Prometheus form takes the smaller of failures (2) and attempts minus ICE connected plus DTLS failures
-        // (4 − 3 + 0 = 1). With one setup and one mid-call failure that smaller count is the setup failure, so
-        // both forms agree exactly here: 1 / 4 = 25 % = 25x the budget.
+        // One setup failure is under the burn-rate floor of five bad events: neither form has a value or an alert.
         { sql: await collector.evaluate(RELIABILITY.tenant, 'call-setup-burn-fast'), digits: 9 },
         { sql: await collector.evaluate(RELIABILITY.tenant, 'call-setup-burn-slow'), digits: 9 },
         // The Prometheus form estimates the connections active in the window (documented on the reliability page):
@@ -81,6 +92,17 @@ describe('promtool evaluates the generated Prometheus rules on the exported seri
         { sql: await collector.evaluate(RELIABILITY.tenant, 'mid-call-connection-failures'), digits: 0 },
       ],
     };
-    expect(await prometheusDisagreements([network, reliability], scrapeZeros, scrapeAfter)).toEqual([]);
+    const burning = {
+      ...BURNING,
+      checks: [
+        // The counters cannot say whether a failed connection had connected (see the page's "measures"): the
+        // Prometheus form takes the smaller of failures (5) and attempts minus ICE connected plus DTLS failures
+        // (20 − 15 + 0 = 5). With only setup failures both forms agree exactly: 5 / 20 = 25 % = 25x the budget,
+        // and five bad events meet the floor.
+        { sql: await collector.evaluate(BURNING.tenant, 'call-setup-burn-fast'), digits: 9 },
+        { sql: await collector.evaluate(BURNING.tenant, 'call-setup-burn-slow'), digits: 9 },
+      ],
+    };
+    expect(await prometheusDisagreements([network, reliability, burning], scrapeZeros, scrapeAfter)).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ const start = Date.now() - 50_000;
 const evaluatedAt = new Date(start + 50_000);
 
 function sessions(tenant: string): SessionSpec[] {
-  const count = tenant === 'turn-leak' ? 10 : 4;
+  const count = tenant === 'turn-leak' ? 10 : tenant === 'setup-fail' ? 8 : 4;
   return Array.from({ length: count }, (_, i) => {
     const spec: SessionSpec = { tenant, sessionId: `${tenant}-s${i}`, callId: `${tenant}-call`, start: start + i * 100 };
     switch (tenant) {
@@ -44,7 +44,8 @@ function sessions(tenant: string): SessionSpec[] {
       case 'blackhole':
         return i < 2 ? { ...spec, failure: 'blackhole' } : spec;
       case 'setup-fail':
-        return i === 0 ? { ...spec, failure: 'setup' } : spec;
+        // Five: the burn-rate alerts' floor of bad events.
+        return i < 5 ? { ...spec, failure: 'setup' } : spec;
       case 'dtls-stuck':
         return i === 0 ? { ...spec, failure: 'dtls' } : spec;
       case 'turn-leak':

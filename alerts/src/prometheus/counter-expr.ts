@@ -54,12 +54,14 @@ export interface RateContext {
   readonly path: NamingPath;
   /** Selectors whose series make a group exist; a missing term is zero where any of them exists. */
   readonly anchors: readonly MetricSelector[];
+  /** Per second (`rate`, the default) or over the whole window (`increase`, a count). */
+  readonly fn?: 'rate' | 'increase';
 }
 
-/** `sum by (…) (rate(<series>{…}[w]))`. */
-export function rateSum(selector: MetricSelector, ctx: Pick<RateContext, 'by' | 'window' | 'path'>): string {
+/** `sum by (…) (rate(<series>{…}[w]))`, or `increase` when the context asks for counts. */
+export function rateSum(selector: MetricSelector, ctx: Pick<RateContext, 'by' | 'window' | 'path' | 'fn'>): string {
   const grouping = ctx.by.length > 0 ? ` by (${ctx.by.join(', ')})` : '';
-  return `sum${grouping} (rate(${selectorSeriesName(selector, ctx.path)}${matcherText(selector.matchers)}[${ctx.window}]))`;
+  return `sum${grouping} (${ctx.fn ?? 'rate'}(${selectorSeriesName(selector, ctx.path)}${matcherText(selector.matchers)}[${ctx.window}]))`;
 }
 
 /**

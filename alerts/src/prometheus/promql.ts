@@ -68,10 +68,24 @@ export function errorRatioExpr(form: BurnRateForm, window: Duration, path: Namin
   return `${renderCounterExpr(form.bad, ctx, false)} / (${renderCounterExpr(form.total, ctx, false)} > 0)`;
 }
 
-/** Burn-rate alert: both windows' error ratios above factor × budget. */
+/** Name of the recording rule holding an SLO's bad events over `window` (an increase, so a count). */
+export function badEventsRecordName(slo: string, window: Duration): string {
+  return `rtcpulse:slo_${sanitizeName(slo)}:bad_events_increase${window}`;
+}
+
+/** The SLO's bad events over `window`, counted with `increase()` (which only ever extrapolates a count upwards). */
+export function badEventsExpr(form: BurnRateForm, window: Duration, path: NamingPath): string {
+  const ctx: RateContext = { by: [], window, path, anchors: [form.total], fn: 'increase' };
+  return renderCounterExpr(form.bad, ctx, false);
+}
+
+/**
+ * Burn-rate alert: both windows' error ratios above factor × budget, and at
+ * least `minBad` bad events over the long window.
+ */
 export function burnAlertExpr(form: BurnRateForm, factor: number): string {
   const limit = burnLimit(form, factor);
-  return `${errorRatioRecordName(form.slo, form.longWindow)} > ${limit} and ${errorRatioRecordName(form.slo, form.shortWindow)} > ${limit}`;
+  return `${errorRatioRecordName(form.slo, form.longWindow)} > ${limit} and ${errorRatioRecordName(form.slo, form.shortWindow)} > ${limit} and ${badEventsRecordName(form.slo, form.longWindow)} >= ${form.minBad}`;
 }
 
 /** factor × (1 − objective), rounded so the rule text carries no float noise. */

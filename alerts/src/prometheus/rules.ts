@@ -4,6 +4,8 @@ import type { AlertRule, BurnRateForm, Duration, PrometheusForm, RunbookPage } f
 import type { NamingPath } from './naming.js';
 import {
   STANDARD_QUANTILES,
+  badEventsExpr,
+  badEventsRecordName,
   burnAlertExpr,
   errorRatioExpr,
   errorRatioRecordName,
@@ -122,8 +124,8 @@ function histogramMetrics(): MetricDefinition[] {
 
 /**
  * Recording rules: p50/p95/p99 of every registry histogram (plus any other
- * quantile an alert reads), and each SLO's error ratio over every window its
- * burn-rate alerts use.
+ * quantile an alert reads), each SLO's error ratio over every window its
+ * burn-rate alerts use, and its bad events over their long windows.
  */
 export function recordingGroups(alerts: readonly PrometheusAlert[], path: NamingPath): RuleGroup<RecordingRule>[] {
   const quantileRules: RecordingRule[] = [];
@@ -142,6 +144,8 @@ export function recordingGroups(alerts: readonly PrometheusAlert[], path: Naming
       const record = errorRatioRecordName(form.slo, window);
       if (!sloRules.has(record)) sloRules.set(record, { record, expr: errorRatioExpr(form, window, path) });
     }
+    const bad = badEventsRecordName(form.slo, form.longWindow);
+    if (!sloRules.has(bad)) sloRules.set(bad, { record: bad, expr: badEventsExpr(form, form.longWindow, path) });
   }
   const groups: RuleGroup<RecordingRule>[] = [{ name: 'rtcpulse-quantiles', rules: quantileRules }];
   if (sloRules.size > 0) groups.push({ name: 'rtcpulse-slo-error-ratios', rules: [...sloRules.values()] });

@@ -20,7 +20,8 @@ export interface Slo {
   readonly cases?: readonly PromtoolCase[];
   /**
    * SQL: per tenant, the bad share over the rule's window (`ctx.lookbackSeconds`,
-   * the long window of the pair) as `long_ratio` and over the last `short` seconds as `short_ratio`.
+   * the long window of the pair) as `long_ratio`, over the last `short` seconds as
+   * `short_ratio`, and the bad events of the long window as `long_bad`.
    */
   readonly ratios: (ctx: SqlContext, short: number) => string;
   readonly requires: Readonly<Record<string, readonly string[]>>;
@@ -36,6 +37,14 @@ interface BurnTier {
   readonly speed: 'Fast' | 'Slow';
 }
 
+/**
+ * Fewest bad events in a burn-rate alert's long window for it to fire. On a
+ * quiet tenant one failed connection out of three is a 33 % error ratio,
+ * 33x a 1 % budget: without a floor a single user's bad network pages. Five
+ * failures within the hour still page a small tenant whose calls all fail.
+ */
+export const MIN_BAD_EVENTS = 5;
+
 /** Fast burn pages (2% of a 30-day budget in an hour); slow burn opens a ticket (5% in six hours). */
 export const BURN_TIERS: readonly BurnTier[] = [
   { factor: 14.4, long: '1h', short: '5m', severity: 'page', for: '2m', speed: 'Fast' },
@@ -44,7 +53,8 @@ export const BURN_TIERS: readonly BurnTier[] = [
 
 function setupRatios(ctx: SqlContext, short: number): string {
   const recent = `added_at > ${ctx.now} - INTERVAL ${short} SECOND`;
-  return `SELECT tenant, ${share('countIf(bad)', 'count()')} AS long_ratio, ${share(`countIf(bad AND ${recent})`, `countIf(${recent})`)} AS short_ratio
+  return `SELECT tenant, ${share('countIf(bad)', 'count()')} AS long_ratio, ${share(`countIf(bad AND ${recent})`, `countIf(${recent})`)} AS short_ratio,
+  countIf(bad) AS long_bad
 FROM (
   SELECT tenant, minIf(ts, type = '${EVENT.pcAdded}') AS added_at,
     countIf(type = '${EVENT.connectionState}' AND state = 'failed') > 0
@@ -60,7 +70,8 @@ GROUP BY tenant`;
 function degradedRatios(ctx: SqlContext, short: number): string {
   const recent = `ended_at > ${ctx.now} - INTERVAL ${short} SECOND`;
   return `SELECT tenant, ${share('countIf(degraded)', 'count()')} AS long_ratio,
-  ${share(`countIf(degraded AND ${recent})`, `countIf(${recent})`)} AS short_ratio
+  ${share(`countIf(degraded AND ${recent})`, `countIf(${recent})`)} AS short_ratio,
+  countIf(degraded) AS long_bad
 FROM (
   SELECT tenant, max(ts) AS ended_at, argMax(state, ts) = 'degraded' AS degraded
   FROM events
@@ -68,6 +79,28 @@ FROM (
   GROUP BY tenant, session_id
 )
 GROUP BY tenant`;
+}
+
+/**
+ * promtool cases of the bad-event floor, for an SLO whose every event is bad:
+ * a quiet tenant stays under {@link MIN_BAD_EVENTS} over the longest test run
+ * (27 minutes, the slow tier's) and must not fire; a small tenant at 0.6 a
+ * minute passes it within the fast tier's first 12 minutes and must.
+ */
+function floorCases(total: MetricSelector, bad: MetricSelector): PromtoolCase[] {
+  const quiet = (MIN_BAD_EVENTS - 1) / 30;
+  return [
+    {
+      name: `a quiet tenant: every event bad, but fewer than ${MIN_BAD_EVENTS} within the long window`,
+      series: [{ selector: total, perMinute: quiet }, { selector: bad, perMinute: quiet }],
+      fires: false,
+    },
+    {
+      name: `a small tenant, every event bad: ${MIN_BAD_EVENTS} or more within the long window`,
+      series: [{ selector: total, perMinute: 0.6 }, { selector: bad, perMinute: 0.6 }],
+      fires: true,
+    },
+  ];
 }
 
 /** Call setup: peer connections that fail before they ever connect. Objective 99%. */
@@ -116,10 +149,14 @@ export const CALL_SETUP_SLO: Slo = {
       ],
       fires: false,
     },
+    ...floorCases(ATTEMPTS, FAILURES),
   ],
   ratios: setupRatios,
   requires: { events: ['tenant', 'session_id', 'pc_id', 'ts', 'type', 'state'] },
 };
+
+const DEGRADED: MetricSelector = { metric: 'webrtc.session.degraded' };
+const DEGRADED_TOTAL: MetricSelector = { metric: 'webrtc.session.degraded_share', series: 'count' };
 
 /**
  * Degraded sessions: share of ended sessions the SDK classified degraded
@@ -130,8 +167,9 @@ export const DEGRADED_SESSION_SLO: Slo = {
   id: 'degraded-sessions',
   name: 'non-degraded sessions',
   objective: 0.95,
-  bad: { metric: 'webrtc.session.degraded' },
-  total: { metric: 'webrtc.session.degraded_share', series: 'count' },
+  bad: DEGRADED,
+  total: DEGRADED_TOTAL,
+  cases: floorCases(DEGRADED_TOTAL, DEGRADED),
   ratios: degradedRatios,
   requires: { events: ['tenant', 'session_id', 'ts', 'type', 'state'] },
 };
@@ -150,7 +188,7 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
       unit: 'x error budget',
       for: tier.for,
       summary: `${slo.name} is burning its error budget ${tier.factor}x too fast`,
-      description: `Over both the last ${tier.long} and the last ${tier.short}, the ${slo.name} SLO (objective ${slo.objective * 100}%) consumed its error budget more than ${tier.factor} times faster than sustainable.`,
+      description: `Over both the last ${tier.long} and the last ${tier.short}, the ${slo.name} SLO (objective ${slo.objective * 100}%) consumed its error budget more than ${tier.factor} times faster than sustainable, with at least ${MIN_BAD_EVENTS} bad events in the last ${tier.long}.`,
       prometheus: {
         kind: 'burn-rate',
         slo: slo.id,
@@ -159,6 +197,7 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
         total: slo.total,
         longWindow: tier.long,
         shortWindow: tier.short,
+        minBad: MIN_BAD_EVENTS,
         ...(slo.measures ? { measures: slo.measures } : {}),
         ...(slo.cases ? { cases: slo.cases } : {}),
       },
@@ -168,7 +207,8 @@ export function burnRateRules(slo: Slo, alertStem: string): AlertRule[] {
         query: (ctx) => `SELECT tenant, least(long_ratio, short_ratio) / ${budget} AS value
 FROM (
 ${slo.ratios(ctx, short)}
-)`,
+)
+WHERE long_bad >= ${MIN_BAD_EVENTS}`,
       },
       grafana: false,
     };
@@ -191,7 +231,8 @@ export const RELIABILITY_SLOS: RunbookPage = {
     'Roll back the release or route traffic away from the region; then follow the matching numbered entry of this runbook.',
   ],
   telemetry:
-    'Peer connections added, connected and failed (`pc.added`, `connection.state` events); sessions the SDK classified degraded (`session.quality`); multi-window burn rates (1h/5m at 14.4x pages, 6h/30m at 6x warns).',
+    'Peer connections added, connected and failed (`pc.added`, `connection.state` events); sessions the SDK classified degraded (`session.quality`); ' +
+    `multi-window burn rates (1h/5m at 14.4x pages, 6h/30m at 6x warns), each needing at least ${MIN_BAD_EVENTS} bad events in its long window.`,
   confirm: [
     { dashboard: DASHBOARD.overview, panel: 'Call-setup success', look: 'CallSetupErrorBudget*: the success rate dropping.' },
     { dashboard: DASHBOARD.errors, panel: 'Degraded sessions', look: 'DegradedSessionsErrorBudget*: the degraded share rising.' },

@@ -79,7 +79,9 @@ export interface RatioForm extends PrometheusFormText {
 /**
  * One pair of a multi-window, multi-burn-rate SLO alert: fires when the
  * error-budget burn rate exceeds the rule's threshold over both the long and
- * the short window. The threshold is the burn factor (e.g. 14.4).
+ * the short window, and the long window holds at least `minBad` bad events
+ * (so one failure on a quiet tenant does not page). The threshold is the
+ * burn factor (e.g. 14.4).
  */
 export interface BurnRateForm extends PrometheusFormText {
   readonly kind: 'burn-rate';
@@ -92,6 +94,8 @@ export interface BurnRateForm extends PrometheusFormText {
   readonly total: MetricSelector;
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
+  /** Fewest bad events over `longWindow` for the alert to fire. */
+  readonly minBad: number;
 }
 
 /** The Prometheus form of a rule. */

@@ -32,15 +32,15 @@ const EXPECTED: readonly { scenario: string; seconds: number; alerts: readonly s
   // 5 % random loss each way: the loss percentile fires (p95 of 2 s intervals measured
   // 7–10 % in every run) and ICE stays healthy.
   // Borderline: Opus under 5 % loss scores an estimated MOS right at the 3.6 threshold
-  // (p5 of inbound audio measured 3.19, 3.25, 3.46 and 3.66 in four runs); the session is
-  // classified degraded when 20 % of its intervals score under 3.6 (2 of 4 runs; with this
-  // single session the degraded-session SLO then burns at 20x, over both tiers); jitter p95
-  // 44 ms and video freeze p95 57 % appeared in 1 of 4 runs, when other work starved the 2 cores.
+  // (p5 of inbound audio measured 3.19, 3.25, 3.46 and 3.66 in four runs). The session may be
+  // classified degraded (20 % of its intervals under 3.6), but one degraded session is under the
+  // burn-rate alerts' floor of five bad events, so the degraded-session SLO alerts stay silent;
+  // jitter p95 44 ms and video freeze p95 57 % appeared in 1 of 4 runs, when other work starved the 2 cores.
   {
     scenario: 'loss5',
     seconds: 20,
     alerts: ['PacketLossHigh'],
-    borderline: ['EstimatedMosLow', 'DegradedSessionsErrorBudgetFastBurn', 'DegradedSessionsErrorBudgetSlowBurn', 'JitterHigh', 'VideoFreezeTimeHigh'],
+    borderline: ['EstimatedMosLow', 'JitterHigh', 'VideoFreezeTimeHigh'],
   },
   // All packets dropped 3 s after connecting: Chromium goes ICE `disconnected`
   // then connection `failed` (never ICE `failed`), a failure after connecting.
