@@ -125,6 +125,15 @@ export class DumpConverter {
     return report;
   }
 
+  /**
+   * Called when the file ended without a line end: if its last line was
+   * unparseable, it is the cut-off end of a truncated rtcstats dump rather
+   * than a bad line, and is no longer counted as one. True in that case.
+   */
+  lastLineCut(): boolean {
+    return !this.internalsText && this.reader.forgetUnparseableLast();
+  }
+
   /** Feeds the file's next line (a UTF-8 byte order mark before the first is skipped). */
   addLine(line: string): void {
     this.lineCount++;

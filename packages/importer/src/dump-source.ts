@@ -14,6 +14,8 @@ export interface DumpSource {
   gzip: boolean;
   /** True once the lines have ended because the gzip stream was cut off. */
   truncated(): boolean;
+  /** True once the lines have ended with a line that has no line end (a file cut mid-line, or one without a final newline). */
+  endedMidLine(): boolean;
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {
@@ -38,9 +40,10 @@ export function isTruncation(error: unknown): boolean {
  * given, with the partial last line given as a line (as a cut-off plain
  * file would), and sets `onTruncated`; any other stream error is thrown.
  * A line longer than `maxLineChars` is refused as soon as it is (joining it
- * would fail with V8's bare "Invalid string length").
+ * would fail with V8's bare "Invalid string length"). `onMidLine` is called
+ * before a last line without a line end is given.
  */
-async function* linesOf(input: Readable, onTruncated: () => void, maxLineChars: number): AsyncGenerator<string> {
+async function* linesOf(input: Readable, onTruncated: () => void, onMidLine: () => void, maxLineChars: number): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   // The pieces of the line being read, so that a long line is joined once.
   let pieces: string[] = [];
@@ -77,7 +80,10 @@ async function* linesOf(input: Readable, onTruncated: () => void, maxLineChars: 
     onTruncated();
   }
   const last = take(decoder.end());
-  if (last !== '') yield last;
+  if (last !== '') {
+    onMidLine();
+    yield last;
+  }
 }
 
 /** A dump file's content: the file's stream (its bytes as stored) and the content (gunzipped when the file is gzip). */
@@ -102,6 +108,7 @@ export async function openDumpSource(path: string, maxLineChars = MAX_LINE_CHARS
   const { file, content: text, gzip } = await openDumpContent(path);
   let read = 0;
   let truncated = false;
+  let midLine = false;
   file.on('data', (chunk: Buffer) => {
     read += chunk.length;
   });
@@ -111,11 +118,15 @@ export async function openDumpSource(path: string, maxLineChars = MAX_LINE_CHARS
       () => {
         truncated = true;
       },
+      () => {
+        midLine = true;
+      },
       maxLineChars,
     ),
     bytesRead: () => read,
     totalBytes,
     gzip,
     truncated: () => truncated,
+    endedMidLine: () => midLine,
   };
 }

@@ -171,8 +171,10 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
     result.eventsSent += batch.events.length;
   };
   const finalise = (): ImportResult => {
+    const cutLine = source.endedMidLine() && converter.lastLineCut();
     result.report = converter.report;
-    result.report.truncated = source.truncated();
+    result.report.truncated = source.truncated() || cutLine;
+    if (result.report.truncated) result.report.truncation = source.truncated() ? 'gzip' : 'line';
     // A stop before the end says nothing of what followed: the report must not say "everything was read" or "the file is empty".
     result.report.stopped = !readAll;
     if (!readAll) result.report.empty = false;

@@ -1,6 +1,6 @@
 import { isRetryableStatus } from '@rtcpulse/schema';
 import type { ImportAbortedError, ImportResult } from './import-dump.js';
-import { describeImportReport, readEverything } from './import-report.js';
+import { describeImportReport, readEverything, truncationText } from './import-report.js';
 import { ImportSendError } from './send-batch.js';
 
 /** The command's exit codes (README "Exit codes"). */
@@ -48,7 +48,7 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
     details.push(`${result.batchesSent} batches were already stored; nothing new written — pass --session to import again under a new id`);
     return { exitCode: EXIT_CODES.nothingNew, summary: `nothing new from ${file}: the collector already holds session ${identity.sessionId} (tenant key ${identity.tenant})`, details };
   }
-  if (report.truncated) details.push('the file is truncated (the gzip stream ends early): what came before the cut was imported');
+  if (report.truncated) details.push(`the file is truncated (${truncationText(report)}): what came before the cut was imported`);
   if (result.batchesDuplicate > 0) details.push(`${result.batchesDuplicate} of ${result.batchesSent} batches were already stored (kept once); the rest is new`);
   if (result.shiftMs !== 0) details.push(`timestamps shifted by ${result.shiftMs} ms (resume or repeat with --session ${identity.sessionId} --shift-ms ${result.shiftMs})`);
   if (report.samples === 0) {

@@ -26,8 +26,10 @@ export interface ImportReport {
   untimedEntries: number;
   /** The file held nothing but whitespace. */
   empty: boolean;
-  /** The file ends early (a gzip stream cut off): what followed could not be read. */
+  /** The file ends early: what followed could not be read. */
   truncated: boolean;
+  /** How it ends early: its gzip stream is cut off, or its last line is (an unreadable line with no line end). */
+  truncation?: 'gzip' | 'line';
   /** The import stopped before the end of the dump (a batch not delivered, a line that cannot be read): what followed was not read. */
   stopped: boolean;
   /** Header lines understood and skipped. */
@@ -105,8 +107,13 @@ export function describeImportReport(report: ImportReport): string[] {
   if (methods.length) unread.push(`unknown methods: ${methods.map(([m, n]) => `${m} ×${n}`).join(', ')}`);
   const types = Object.entries(report.unknownStatsTypes);
   if (types.length) unread.push(`unknown stats types (ignored): ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
-  if (report.truncated) unread.unshift('the rest of the file: it is truncated (the gzip stream ends early)');
+  if (report.truncated) unread.unshift(`the rest of the file: it is truncated (${truncationText(report)})`);
   if (report.stopped) unread.unshift('what follows the stop (the import stopped before the end of the dump)');
   lines.push(unread.length ? `could not read: ${unread.join('; ')}` : 'everything in the dump was read');
   return lines;
+}
+
+/** How a truncated file ends, in words. */
+export function truncationText(report: ImportReport): string {
+  return report.truncation === 'line' ? 'its last line is cut off' : 'the gzip stream ends early';
 }

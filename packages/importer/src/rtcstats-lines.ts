@@ -32,6 +32,8 @@ export class RtcstatsLineReader {
   /** Chrome's dialect: the running absolute time. */
   private clock: number | undefined;
   readonly problems: LineProblems = { unparseable: 0, malformed: 0, untimed: 0, headers: 0, examples: [] };
+  /** Number of the last line found unparseable (0: none). */
+  private lastUnparseable = 0;
 
   /** The dialect seen so far. */
   get format(): DumpFormat {
@@ -101,7 +103,21 @@ export class RtcstatsLineReader {
     return this.clock;
   }
 
+  /**
+   * Takes back the last line's "unparseable" when that line turns out to be
+   * the cut-off end of a truncated file; true when it was unparseable.
+   */
+  forgetUnparseableLast(): boolean {
+    if (this.lastUnparseable !== this.lineNumber) return false;
+    this.problems.unparseable--;
+    const at = this.problems.examples.lastIndexOf(this.lineNumber);
+    if (at >= 0) this.problems.examples.splice(at, 1);
+    this.lastUnparseable = 0;
+    return true;
+  }
+
   private problem(kind: 'unparseable' | 'malformed' | 'untimed'): void {
+    if (kind === 'unparseable') this.lastUnparseable = this.lineNumber;
     this.problems[kind]++;
     if (this.problems.examples.length < MAX_EXAMPLES) this.problems.examples.push(this.lineNumber);
   }

@@ -123,6 +123,30 @@ describe('an import that stops', () => {
     expect(outcome.details).toContain('the file is truncated (the gzip stream ends early): what came before the cut was imported');
   });
 
+  it('imports what precedes the cut of a plain rtcstats dump cut mid-line and reports the truncation, not an unparseable line (exit 3)', async () => {
+    const whole = await readFile(SAFARI, 'utf8');
+    const path = scratch.path('cut.rtcstats');
+    // Cut inside the line that holds the middle of the file: the last line has no line end and is not JSON.
+    const middle = Math.floor(whole.length / 2);
+    const cutAt = whole.indexOf('\n', middle) - 10;
+    expect(cutAt).toBeGreaterThan(middle);
+    await writeFile(path, whole.slice(0, cutAt));
+    const result = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true });
+    expect(result.report).toMatchObject({ truncated: true, truncation: 'line', unparseableLines: 0, exampleLines: [] });
+    expect(result.samplesSent).toBeGreaterThan(10);
+    const outcome = importOutcome(result, 'cut.rtcstats', 1);
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.details).toContain('the file is truncated (its last line is cut off): what came before the cut was imported');
+    expect(outcome.details.join('\n')).not.toMatch(/unparseable|not JSON/i);
+  });
+
+  it('counts a bad last line as unparseable when the file ends with a line end (not a cut)', async () => {
+    const path = scratch.path('bad-last.rtcstats');
+    await writeFile(path, `${await readFile(SAFARI, 'utf8')}${(await readFile(SAFARI, 'utf8')).endsWith('\n') ? '' : '\n'}{not json\n`);
+    const result = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true });
+    expect(result.report).toMatchObject({ truncated: false, unparseableLines: 1 });
+  });
+
   it.each([
     ['cut-internals.json.gz', (whole: Buffer) => whole.subarray(0, Math.floor(whole.length * 0.8)), /^stopped: the file is truncated \(the gzip stream ends early\)/],
     ['cut-internals.json', (whole: Buffer) => gunzipSync(whole).subarray(0, Math.floor(gunzipSync(whole).length * 0.8)), /^stopped: the file is truncated \(it ends/],
