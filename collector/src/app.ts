@@ -100,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     await app.register(healthRoutes);
     await app.register(ingestRoutes);
     await app.register(sessionRoutes);
-    await app.register(alertRoutes);
+    await app.register(alertRoutes, { pricing: serverEvents.pricing });
     await app.register(runbookConfirmRoutes);
     await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
     if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });

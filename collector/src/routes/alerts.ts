@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clickhouseRunner, evaluateRules } from '@rtcpulse/alerts';
-import { REPORT_LIMITS } from '@rtcpulse/schema';
+import { REPORT_LIMITS, type Pricing } from '@rtcpulse/schema';
 import { Type } from '@sinclair/typebox';
 import { CollectorError, ErrorResponseSchema } from '../errors.js';
 import { requireKeyTenant, tenantParameter } from './tenant-read.js';
-import { pricingFromEnv } from '../server-events/pricing.js';
 
 const GroupSchema = Type.Object({
   labels: Type.Record(Type.String(), Type.String()),
@@ -36,11 +35,10 @@ const EvaluateResponseSchema = Type.Object({
  * `GET /v1/alerts/evaluate?tenant=...[&at=ISO]`: runs the ClickHouse form of
  * every runbook alert rule for one tenant and answers which would fire now,
  * with each group's value and the runbook link. Needs a server key with the
- * `read` scope of that tenant. Prices for the cost rules come from the
- * collector's pricing configuration.
+ * `read` scope of that tenant. Prices for the cost rules are the ones the
+ * collector bills server events with (`pricing`).
  */
-export const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const prices = pricingFromEnv(process.env);
+export const alertRoutes: FastifyPluginAsyncTypebox<{ pricing: Pricing }> = async (fastify, { pricing: prices }) => {
   fastify.get(
     '/v1/alerts/evaluate',
     {
