@@ -15,6 +15,8 @@ const TENANTS = ['sfu-only', 'sfu-turn-rec', 'no-node'] as const;
 type Tenant = (typeof TENANTS)[number];
 const REGION: Readonly<Record<Tenant, string>> = { 'sfu-only': 'r-a', 'sfu-turn-rec': 'r-b', 'no-node': 'r-c' };
 const QUARTER_HOUR = 900_000;
+/** A tenant with exactly one participant-hour, as 30 one-minute reports of 2 participants (their float hours sum to 0.9999999999999999). */
+const ONE_HOUR = 'one-hour';
 /** Tolerances the forms must meet: the share in percent to 6 places, cost per participant-hour to 9 (|a − b| < 10^-n / 2). */
 const SHARE_DIGITS = 6;
 const PER_HOUR_DIGITS = 9;
@@ -49,7 +51,7 @@ async function serverCost(tenant: Tenant): Promise<CostBreakdown> {
 const values = async (tenant: Tenant, ruleId: string) => (await collector.evaluate(tenant, ruleId)).groups.map((g) => g.value);
 
 beforeAll(async () => {
-  collector = await startCollector(TENANTS);
+  collector = await startCollector([...TENANTS, ONE_HOUR]);
   await seedSfu('sfu-only', true);
   await seedSfu('sfu-turn-rec', true);
   await seedSfu('no-node', false);
@@ -59,6 +61,14 @@ beforeAll(async () => {
   const job = { v: 1, nodeId: 'rec-1', region: REGION[turnRec], jobId: 'job-1', sessionId: 'room-1' };
   await collector.send('POST', '/v1/server/recordings', turnRec, { ...job, ts: now - 60_000, state: 'started' });
   await collector.send('POST', '/v1/server/recordings', turnRec, { ...job, ts: now - 3000, state: 'finished', durationMs: 57_000, bytes: 0 });
+  for (let i = 0; i < 30; i++) {
+    await collector.send('POST', '/v1/server/sfu', ONE_HOUR, {
+      v: 1, nodeId: 'sfu-1', region: 'r-d', ts: now - i * 60_000 - 1000, intervalMs: 60_000, participants: 2,
+      node: { cpuCores: 4, cpuUtilizationPct: 40, memoryUsedBytes: 4e9, memoryLimitBytes: 8e9 },
+      forwarded: [{ kind: 'video', layer: 'f', streams: 2 }],
+      egress: [{ sessionId: 'room-1', receiverId: 'r-1', kind: 'video', layer: 'f', bytes: 40e6 }],
+    });
+  }
   scrapeZeros = await collector.scrape();
   scrapeAfter = await collector.scrape();
 });
@@ -85,6 +95,13 @@ describe('cost rules: the SQL form agrees with GET /v1/server/cost', () => {
     const perHour = await collector.evaluate('sfu-turn-rec', 'cost-per-participant-hour');
     expect(perHour.groups.map((g) => g.value)).toEqual([expect.closeTo(cost.perParticipantHour?.total ?? Number.NaN, PER_HOUR_DIGITS)]);
     expect(perHour.status).toBe('ok');
+  });
+
+  it('a tenant with exactly one participant-hour (a float sum a hair under 1) is judged, as the collector prices it', async () => {
+    const { now } = collector;
+    const cost = JSON.parse(await collector.send('GET', `/v1/server/cost?from=${now - 6 * 3_600_000}&to=${now + 1}`, ONE_HOUR)) as CostBreakdown;
+    expect(cost.usage.participantHours).toBeCloseTo(1, 9);
+    expect(await values(ONE_HOUR as Tenant, 'cost-per-participant-hour')).toEqual([expect.closeTo(cost.perParticipantHour?.total ?? Number.NaN, PER_HOUR_DIGITS)]);
   });
 
   it('SFUs without node usage: cost per participant-hour is egress alone; the egress share is not judged without a CPU cost', async () => {

@@ -1,6 +1,6 @@
 import { DASHBOARD } from './dashboards.js';
 import { COST_COUNTERS, COST_CPU, COST_EGRESS, COST_RAM, SFU_PARTICIPANT_TIME, USAGE_COLUMNS, costComponentsSql } from './cost-sql.js';
-import { inWindow, percent, share } from './sql.js';
+import { atLeastHours, inWindow, percent, share } from './sql.js';
 import { TABLE } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 
@@ -124,7 +124,7 @@ GROUP BY tenant, region`,
 FROM (
 ${costComponentsSql(ctx)}
 )
-WHERE hours >= 1`,
+WHERE ${atLeastHours('hours', '1')}`,
       },
       grafana: true,
     },

@@ -1,6 +1,6 @@
 import { GB } from './cost-sql.js';
 import { DASHBOARD } from './dashboards.js';
-import { inWindow, share } from './sql.js';
+import { atLeastHours, inWindow, share } from './sql.js';
 import { SERVER_KIND, TABLE } from './telemetry.js';
 import type { RunbookPage } from './types.js';
 import { PARTICIPANT_TIME, participantHoursSql } from './volume.js';
@@ -77,7 +77,7 @@ FROM (
   GROUP BY tenant, session_id
 )
 GROUP BY tenant, region
-HAVING sum(hours) >= 1 / 60`,
+HAVING ${atLeastHours('sum(hours)', '1 / 60')}`,
       },
       grafana: false,
     },
@@ -108,7 +108,7 @@ HAVING sum(hours) >= 1 / 60`,
 FROM ${TABLE.serverEvents}
 WHERE ${inWindow(ctx)} AND kind IN ('${SERVER_KIND.sfu}', '${SERVER_KIND.sfuEgress}')
 GROUP BY tenant, region
-HAVING sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}') >= 1 / 60`,
+HAVING ${atLeastHours(`sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}')`, '1 / 60')}`,
       },
       grafana: true,
     },

@@ -56,6 +56,16 @@ export function share(part: string, whole: string): string {
   return `if((${whole}) = 0, 0, (${part}) / (${whole}))`;
 }
 
+/**
+ * `hours >= min` for a sum of participant-hours. Each report's hours are a
+ * float (`participants × intervalMs / 3600000`), and a sum that is a whole
+ * number on paper can land a hair under it (30 reports of 2 participants for
+ * a minute sum to 0.9999999999999999), so the floor allows for that.
+ */
+export function atLeastHours(hours: string, min: string): string {
+  return `${hours} >= ${min} - 1e-9`;
+}
+
 /** One stream column of `samples` with the Prometheus labels it stands for. */
 export interface StreamColumn {
   readonly column: string;
