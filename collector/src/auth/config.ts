@@ -4,6 +4,7 @@ import { checkWriterId } from '../audit/writer-id.js';
 import { storeConfigFromEnv, type StoreConfig } from '../store/config.js';
 import type { SecurityOptions } from './plugin.js';
 import { loadTenantsFile } from './tenants.js';
+import { settingNumber } from '../env-number.js';
 
 /** Security options plus the lines `server.ts` prints about them at start. */
 export interface LoadedSecurity {
@@ -63,8 +64,6 @@ export function securityFromEnv(
 
 /** `RTCPULSE_COMPLETENESS_INTERVAL_S` as the plugin option; throws unless a positive number of seconds. */
 function completenessSeconds(text: string | undefined): { completenessIntervalMs: number } | undefined {
-  if (text === undefined || text === '') return undefined;
-  const seconds = Number(text);
-  if (!(seconds > 0)) throw new Error(`RTCPULSE_COMPLETENESS_INTERVAL_S must be a positive number of seconds, got "${text}"`);
-  return { completenessIntervalMs: seconds * 1000 };
+  const seconds = settingNumber('RTCPULSE_COMPLETENESS_INTERVAL_S', text, { what: 'a positive number of seconds', above: 0 });
+  return seconds === undefined ? undefined : { completenessIntervalMs: seconds * 1000 };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDecimal } from '@rtcpulse/schema';
 
 /** Port the collector listens on unless told otherwise. */
 export const DEFAULT_PORT = 4318;
@@ -20,8 +21,8 @@ export interface ServerArgs {
 }
 
 function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: ${text}`);
+  const port = parseDecimal(text);
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: "${text}" (a whole number from 0 to 65535)`);
   return port;
 }
 

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { StoreConfig } from '../store/config.js';
+import { settingNumber } from '../env-number.js';
 
 /** How the ingest path batches, spools and pushes back. */
 export interface IngestOptions {
@@ -56,11 +57,7 @@ export function defaultSpoolDir(store: StoreConfig, cwd = process.cwd()): string
 }
 
 function positive(env: Readonly<Record<string, string | undefined>>, name: string): number | undefined {
-  const text = env[name];
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got ${text}`);
-  return value;
+  return settingNumber(name, env[name], { what: 'a non-negative number', min: 0 });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { tables } from './ddl.js';
 import { rollupTables } from './rollups.js';
+import { settingNumber } from '../env-number.js';
 
 /** Where the embedded store keeps its data when nothing else is configured. */
 export const DEFAULT_DATA_DIR = '.data/clickhouse';
@@ -72,9 +73,8 @@ export function ttlDaysFromEnv(env: Readonly<Record<string, string | undefined>>
       const valid = known.map((name) => `${TTL_ENV_PREFIX}${name.toUpperCase()}`).join(', ');
       throw new Error(`${key} names no table with retention; the valid variables are ${valid}`);
     }
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${key} must be a whole number of days, got ${value}`);
-    days[table] = parsed;
+    const parsed = settingNumber(key, value, { what: 'a whole number of days', integer: true, min: 0 });
+    if (parsed !== undefined) days[table] = parsed;
   }
   return days;
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { DEFAULT_OPEN_VALUE_LIMIT } from './client-attributes.js';
+import { settingNumber } from '../env-number.js';
 
 /** Default number of attribute sets one metric keeps before folding the rest into an overflow series. */
 export const DEFAULT_CARDINALITY_LIMIT = 2000;
@@ -49,17 +50,11 @@ export interface TelemetryConfig {
 export const DEFAULT_NEW_SERIES_HOLD_S = 120;
 
 function nonNegative(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
-  return parsed;
+  return settingNumber(name, value, { what: 'a non-negative number', min: 0 }) ?? fallback;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return parsed;
+  return settingNumber(name, value, { what: 'a positive integer', integer: true, above: 0 }) ?? fallback;
 }
 
 /**

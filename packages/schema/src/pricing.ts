@@ -7,6 +7,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseDecimal } from './decimal.js';
 
 const Price = Type.Number({ minimum: 0, maximum: 1e6 });
 
@@ -66,7 +67,10 @@ export function overlayPricing(env: Readonly<Record<string, string | undefined>>
   const pricing: Record<string, unknown> = { ...DEFAULT_PRICING, ...(file as object | undefined) };
   for (const [field, name] of Object.entries(PRICE_ENV_NAMES)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== '') pricing[field] = Number(raw);
+    if (raw === undefined || raw === '') continue;
+    const value = parseDecimal(raw);
+    if (value === undefined) throw new Error(`${name} must be a decimal number, got "${raw}"`);
+    pricing[field] = value;
   }
   return pricing;
 }
