@@ -170,6 +170,24 @@ describe('dashboard SQL on the real store', () => {
       expect(total(component), component).toBeGreaterThan(0);
       expect(total(component) / hours, component).toBeCloseTo(collector.perParticipantHour![component], 9);
     }
+    // The panel's line: the range is shorter than an hour, so its last point covers all of it and is the API's figure
+    // (a ratio per 20 s bucket dropped the cost of buckets without SFU participant time, and its last point was one bucket's).
+    const tenantA = contextFor(costs, { ...ALL_VARIABLES, tenant: one('tenant-a') });
+    const line = await run(expandQuery(costs.rawSql, tenantA));
+    const lastTime = line.at(-1)?.time;
+    const last = Object.fromEntries(line.filter((r) => r.time === lastTime).map((r) => [r.component, Number(r.usd_per_participant_hour)]));
+    for (const component of ['cpu', 'ram', 'egress', 'storage'] as const) {
+      expect(last[component], component).toBeCloseTo(collector.perParticipantHour![component], 9);
+    }
+    // The range table: dollars and dollars per participant-hour, per component and in total, as the API gives them.
+    const range = queries.find((q) => q.dashboard === 'rtcpulse-cost' && q.where === 'Cost over the range')!;
+    const rows = await run(expandQuery(range.rawSql, contextFor(range, { ...ALL_VARIABLES, tenant: one('tenant-a') })));
+    expect(rows.map((r) => r.component)).toEqual(['cpu', 'ram', 'egress', 'storage', 'total']);
+    for (const r of rows) {
+      const component = r.component as 'cpu' | 'ram' | 'egress' | 'storage' | 'total';
+      expect(Number(r.usd), component).toBeCloseTo(collector.cost[component], 9);
+      expect(Number(r.usd_per_participant_hour), component).toBeCloseTo(collector.perParticipantHour![component], 9);
+    }
     const share = queries.find((q) => q.dashboard === 'rtcpulse-runbook' && q.where === 'Egress share of infrastructure cost')!;
     const shares = await run(expandQuery(share.rawSql, contextFor(share, ALL_VARIABLES)));
     const pct = shares.map((r) => Number(r.egress_cost_pct));

@@ -1,6 +1,6 @@
 import { GB, SERVER_KIND, TABLE, type Prices } from '@rtcpulse/alerts';
 import { clientScope, tenantScope } from '../sql/filters.js';
-import { COST_NEEDS, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
+import { COST_NEEDS, COST_OVER_RANGE_SQL, COST_PER_PARTICIPANT_HOUR_SQL, priceVariables } from '../sql/cost.js';
 import { QueryCatalog, tableSql, timeSeriesSql } from '../sql/needs.js';
 import { indentSql, MS_PER_MINUTE, PARTICIPANT_TIME_COLUMNS, sessionBucketsSql } from '../sql/participant-time.js';
 import { SERVER_EVENTS } from '../sql/server-tables.js';
@@ -85,6 +85,7 @@ export function costBoard(prices?: Prices): GeneratedBoard {
   board.withPanel(timeSeriesPanel(catalog, { title: 'TURN relay share', description: 'Share of sample intervals whose selected pair is relayed through TURN.', unit: 'percent', w: 12, h: 8 }, [timeSeriesSql(RELAY_SHARE_SQL, { tables: SAMPLES })]));
   board.withPanel(tablePanel(catalog, { title: 'TURN relayed GB by protocol and region', description: 'Bytes on relayed peer connections as the clients count them.', unit: 'none', w: 12, h: 8 }, tableSql(RELAY_GB_SQL, { tables: SAMPLES })));
   board.withRow(row('Cost per participant-hour'));
-  board.withPanel(timeSeriesPanel(catalog, { title: 'Cost per participant-hour by component', description: "CPU, RAM, egress (SFU and TURN) and storage dollars over the SFUs' participant-hours, priced from the server events' usage with the dashboard's price constants (the collector's default pricing unless changed).", unit: 'currencyUSD', w: 24, h: 9 }, [timeSeriesSql(COST_DECOMPOSED_SQL, COST_NEEDS)]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Cost per participant-hour by component', description: "CPU, RAM, egress (SFU and TURN) and storage dollars over the SFUs' participant-hours, priced from the server events' usage with the dashboard's price constants (the collector's default pricing unless changed). Each point covers the hour up to it (or its own interval when longer), so reports that arrive on different timers neither drop cost nor make the line jump.", unit: 'currencyUSD', w: 16, h: 9 }, [timeSeriesSql(COST_DECOMPOSED_SQL, COST_NEEDS)]));
+  board.withPanel(tablePanel(catalog, { title: 'Cost over the range', description: "Dollars per component and in total over the whole time range, and per SFU participant-hour (empty without SFU participant time, e.g. a tenant on TURN and peer-to-peer only): the figures of the collector's GET /v1/server/cost for the same range.", unit: 'currencyUSD', w: 8, h: 9 }, tableSql(COST_OVER_RANGE_SQL, COST_NEEDS)));
   return finishBoard('cost.json', board, catalog);
 }

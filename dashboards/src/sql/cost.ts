@@ -65,19 +65,60 @@ GROUP BY time`;
 
 const indent = (sql: string): string => sql.replace(/^/gm, '  ');
 
-/** Cost per participant-hour by component, per time bucket with SFU participant time (long format). */
-export const COST_PER_PARTICIPANT_HOUR_SQL = `SELECT time, component, usd / hours AS usd_per_participant_hour
+/** Seconds a trailing window reaches back from a bucket's start (the bucket itself plus the hour before it). */
+const TRAILING_S = 3600 - 1;
+
+/**
+ * {@link COST_COMPONENTS_SQL}'s columns summed, at each bucket, over the
+ * buckets that start within the hour up to it (`cpu_1h` … `hours_1h`).
+ * Server reports arrive on their own timers (an SFU every minute, a TURN
+ * adapter every 15 s, a recorder when a job ends), so a small bucket often
+ * holds cost and no participant time or the reverse; a ratio per bucket
+ * then drops cost or jumps between 0 and several times the truth. Over a
+ * trailing hour the edges are one report out of many. Buckets of an hour or
+ * more are judged on their own.
+ */
+const TRAILING_HOUR_COMPONENTS_SQL = `SELECT time,
+  sum(cpu) OVER trailing AS cpu_1h, sum(ram) OVER trailing AS ram_1h, sum(egress) OVER trailing AS egress_1h,
+  sum(storage) OVER trailing AS storage_1h, sum(hours) OVER trailing AS hours_1h
 FROM (
 ${indent(COST_COMPONENTS_SQL)}
 )
-ARRAY JOIN ['cpu', 'ram', 'egress', 'storage'] AS component, [cpu, ram, egress, storage] AS usd
-WHERE hours > 0
+WINDOW trailing AS (ORDER BY toUInt32(time) RANGE BETWEEN ${TRAILING_S} PRECEDING AND CURRENT ROW)`;
+
+/**
+ * Cost per participant-hour by component (long format): at each bucket, the
+ * trailing hour's cost over its SFU participant-hours (see
+ * {@link TRAILING_HOUR_COMPONENTS_SQL}); no point where that hour has no
+ * participant time.
+ */
+export const COST_PER_PARTICIPANT_HOUR_SQL = `SELECT time, component, usd / hours_1h AS usd_per_participant_hour
+FROM (
+${indent(TRAILING_HOUR_COMPONENTS_SQL)}
+)
+ARRAY JOIN ['cpu', 'ram', 'egress', 'storage'] AS component, [cpu_1h, ram_1h, egress_1h, storage_1h] AS usd
+WHERE hours_1h > 0
 ORDER BY time, component`;
 
-/** Egress (SFU plus TURN) as a share of all infrastructure cost, per time bucket with any cost (runbook entry 8). */
-export const EGRESS_COST_SHARE_SQL = `SELECT time, 100 * egress / (cpu + ram + egress + storage) AS egress_cost_pct
+/**
+ * The dashboard range as a whole, per component and in total: dollars and
+ * dollars per participant-hour (null without SFU participant time). The
+ * same sums as the collector's `GET /v1/server/cost` over the same range.
+ */
+export const COST_OVER_RANGE_SQL = `SELECT component, usd, if(hours_sum > 0, usd / hours_sum, NULL) AS usd_per_participant_hour
 FROM (
-${indent(COST_COMPONENTS_SQL)}
+  SELECT sum(cpu) AS cpu_sum, sum(ram) AS ram_sum, sum(egress) AS egress_sum, sum(storage) AS storage_sum, sum(hours) AS hours_sum
+  FROM (
+${indent(indent(COST_COMPONENTS_SQL))}
+  )
 )
-WHERE cpu + ram + egress + storage > 0
+ARRAY JOIN ['cpu', 'ram', 'egress', 'storage', 'total'] AS component,
+  [cpu_sum, ram_sum, egress_sum, storage_sum, cpu_sum + ram_sum + egress_sum + storage_sum] AS usd`;
+
+/** Egress (SFU plus TURN) as a share of all infrastructure cost over the trailing hour of each bucket with any cost (runbook entry 8). */
+export const EGRESS_COST_SHARE_SQL = `SELECT time, 100 * egress_1h / (cpu_1h + ram_1h + egress_1h + storage_1h) AS egress_cost_pct
+FROM (
+${indent(TRAILING_HOUR_COMPONENTS_SQL)}
+)
+WHERE cpu_1h + ram_1h + egress_1h + storage_1h > 0
 ORDER BY time`;
