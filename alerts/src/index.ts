@@ -23,6 +23,7 @@ export { DASHBOARD, CLICKHOUSE_DATASOURCE_UID } from './runbook/dashboards.js';
 export { DEFAULT_PRICES } from './runbook/prices.js';
 export { LIVE_CONNECTION_SECONDS, TURN_ALLOCATIONS_HELD_SQL } from './runbook/entries-turn.js';
 export { GB, USAGE_COLUMNS } from './runbook/cost-sql.js';
+export { RECORDING_OUTCOME_COLUMNS, recordingOutcomesSql } from './runbook/recording-outcomes.js';
 export { EVENT, SERVER_KIND, TABLE } from './runbook/telemetry.js';
 export {
   MS_PER_HOUR,

@@ -299,4 +299,20 @@ describe('storage and cost', () => {
     expect(value(after, 'webrtc_cost_storage_total', { webrtc_service: 'recorder' }) - value(before, 'webrtc_cost_storage_total', { webrtc_service: 'recorder' })).toBeCloseTo(0.06, 9);
     expect(value(after, 'webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' }) - value(before, 'webrtc_sfu_egress_total', { media_kind: 'video', layer: 'f' })).toBe(30e6);
   });
+
+  it('bills a recording announced as finished twice once, and judges each job by its last end report', async () => {
+    const headers = { authorization: `Bearer ${SERVER_KEYS[0].key}` };
+    const range = `from=${S0}&to=${S0 + 3_600_000}`;
+    const usage = async () => (await app.inject({ method: 'GET', url: `/v1/server/cost?${range}`, headers })).json<{ usage: { storedGb: number } }>().usage;
+    const outcomes = async () => (await app.inject({ method: 'GET', url: `/v1/server/recordings?${range}`, headers })).json();
+    const storedBefore = (await usage()).storedGb;
+    // A restarted recorder announces job-1's end again (a new report, not a retry); job-2, which failed, is retried and finishes.
+    const again = [
+      recordingEvent({ ts: S0 + 33 * 60_000, state: 'finished', durationMs: 30 * 60_000, bytes: 2e9 }),
+      recordingEvent({ jobId: 'job-2', ts: S0 + 34 * 60_000, state: 'finished', durationMs: 6 * 60_000, bytes: 0.5e9 }),
+    ];
+    for (const body of again) expect((await postServer(app, 'recordings', body)).statusCode).toBe(202);
+    expect((await usage()).storedGb - storedBefore).toBeCloseTo(0.5, 9);
+    expect(await outcomes()).toMatchObject({ finished: 3, failed: 0, successRate: 1 });
+  });
 });

@@ -2,6 +2,7 @@ import { DASHBOARD } from './dashboards.js';
 import { inWindow, percent } from './sql.js';
 import { EVENT, SERVER_KIND, TABLE } from './telemetry.js';
 import type { RunbookPage } from './types.js';
+import { RECORDING_OUTCOME_COLUMNS, recordingOutcomesSql } from './recording-outcomes.js';
 
 /** Entry 5: recordings assembled in a participant's browser lose footage. */
 export const CLIENT_SIDE_RECORDING: RunbookPage = {
@@ -86,11 +87,12 @@ LIMIT 50`,
         ],
       },
       sql: {
-        requires: { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'state'] },
+        requires: { [TABLE.serverEvents]: RECORDING_OUTCOME_COLUMNS },
         labels: ['region'],
-        query: (ctx) => `SELECT tenant, region, ${percent("countIf(state = 'finished')", 'count()')} AS value
-FROM ${TABLE.serverEvents}
-WHERE ${inWindow(ctx)} AND kind = '${SERVER_KIND.recording}' AND state IN ('finished', 'failed')
+        query: (ctx) => `SELECT tenant, region, ${percent("countIf(outcome = 'finished')", 'count()')} AS value
+FROM (
+  ${recordingOutcomesSql(inWindow(ctx)).replace(/\n/g, '\n  ')}
+)
 GROUP BY tenant, region`,
       },
       grafana: true,

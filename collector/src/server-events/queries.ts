@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { recordingOutcomesSql } from '@rtcpulse/alerts';
 import { BYTES_PER_GB, type Usage } from './cost.js';
 import { MS_PER_HOUR } from './rows.js';
 
@@ -48,7 +49,7 @@ export async function queryUsage(client: ClickHouseClient, range: ServerRange): 
        sumIf(coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms, kind = 'node') / ${BYTES_PER_GB} / ${MS_PER_HOUR} AS ramGbHours,
        sumIf(sfu_egress_bytes, kind = 'sfu.egress') / ${BYTES_PER_GB} AS egressGb,
        sumIf(turn_relayed_bytes, kind = 'turn') / ${BYTES_PER_GB} AS turnGb,
-       sumIf(recording_stored_bytes, kind = 'recording' AND state = 'finished') / ${BYTES_PER_GB} AS storedGb,
+       (SELECT coalesce(sumIf(stored_bytes, outcome = 'finished'), 0) FROM (${recordingOutcomesSql(RANGE)})) / ${BYTES_PER_GB} AS storedGb,
        sumIf(sfu_participant_time_h, kind = 'sfu') AS participantHours
      FROM server_events WHERE ${RANGE}`,
     range,
@@ -82,12 +83,18 @@ export async function queryEgressByLayer(client: ClickHouseClient, range: Server
   }));
 }
 
-/** Recording jobs started, finished and failed in a range, with the success rate. */
+/**
+ * Recording jobs started, and jobs that ended finished or failed, in a range
+ * (each job once, by its last end report: see `recordingOutcomesSql`), with
+ * the success rate.
+ */
 export async function queryRecordingOutcomes(client: ClickHouseClient, range: ServerRange): Promise<RecordingOutcomes> {
   const [row] = await rows<Record<'started' | 'finished' | 'failed', number | string>>(
     client,
-    `SELECT countIf(state = 'started') AS started, countIf(state = 'finished') AS finished, countIf(state = 'failed') AS failed
-     FROM server_events WHERE kind = 'recording' AND ${RANGE}`,
+    `SELECT
+       (SELECT uniqExact(job_id) FROM server_events WHERE kind = 'recording' AND state = 'started' AND ${RANGE}) AS started,
+       countIf(outcome = 'finished') AS finished, countIf(outcome = 'failed') AS failed
+     FROM (${recordingOutcomesSql(RANGE)})`,
     range,
   );
   const started = Number(row?.started ?? 0);

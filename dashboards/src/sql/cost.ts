@@ -1,6 +1,6 @@
 import { ConstantVariableBuilder, type VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { DEFAULT_PRICES, GB, MS_PER_HOUR, SERVER_KIND, TABLE, USAGE_COLUMNS, type Prices } from '@rtcpulse/alerts';
+import { DEFAULT_PRICES, GB, MS_PER_HOUR, SERVER_KIND, TABLE, USAGE_COLUMNS, recordingOutcomesSql, type Prices } from '@rtcpulse/alerts';
 import { tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
 
@@ -51,16 +51,31 @@ const HOUR_MS = MS_PER_HOUR;
 /** What the cost queries read: the same usage columns as the cost alert rule. */
 export const COST_NEEDS: Needs = { tables: { [TABLE.serverEvents]: [...USAGE_COLUMNS] } };
 
-/** Per time bucket: `cpu`, `ram`, `egress`, `storage` dollars and participant `hours`. */
-export const COST_COMPONENTS_SQL = `SELECT $__timeInterval(ts) AS time,
-  coalesce(sumIf(cpu_cores * interval_ms, kind = '${SERVER_KIND.node}'), 0) / ${HOUR_MS} * ${price('cpuHour')} AS cpu,
-  coalesce(sumIf(coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms, kind = '${SERVER_KIND.node}'), 0) / ${GB} / ${HOUR_MS} * ${price('ramGbHour')} AS ram,
-  coalesce(sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}'), 0) / ${GB} * ${price('egressPerGb')}
-    + coalesce(sumIf(turn_relayed_bytes, kind = '${SERVER_KIND.turn}'), 0) / ${GB} * ${price('turnPerGb')} AS egress,
-  coalesce(sumIf(recording_stored_bytes, kind = '${SERVER_KIND.recording}' AND state = 'finished'), 0) / ${GB} * ${price('storageGbMonth')} * ${price('storageRetentionMonths')} AS storage,
-  coalesce(sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}'), 0) AS hours
-FROM ${TABLE.serverEvents}
-WHERE ${tenantScope('ts')}
+/**
+ * Per time bucket: `cpu`, `ram`, `egress`, `storage` dollars and participant
+ * `hours`. A recording job's storage is billed once, in the bucket of its
+ * last end report (`recordingOutcomesSql`).
+ */
+export const COST_COMPONENTS_SQL = `SELECT time, sum(cpu_part) AS cpu, sum(ram_part) AS ram, sum(egress_part) AS egress, sum(storage_part) AS storage, sum(hours_part) AS hours
+FROM (
+  SELECT $__timeInterval(ts) AS time,
+    coalesce(sumIf(cpu_cores * interval_ms, kind = '${SERVER_KIND.node}'), 0) / ${HOUR_MS} * ${price('cpuHour')} AS cpu_part,
+    coalesce(sumIf(coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms, kind = '${SERVER_KIND.node}'), 0) / ${GB} / ${HOUR_MS} * ${price('ramGbHour')} AS ram_part,
+    coalesce(sumIf(sfu_egress_bytes, kind = '${SERVER_KIND.sfuEgress}'), 0) / ${GB} * ${price('egressPerGb')}
+      + coalesce(sumIf(turn_relayed_bytes, kind = '${SERVER_KIND.turn}'), 0) / ${GB} * ${price('turnPerGb')} AS egress_part,
+    0 AS storage_part,
+    coalesce(sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}'), 0) AS hours_part
+  FROM ${TABLE.serverEvents}
+  WHERE ${tenantScope('ts')}
+  GROUP BY time
+  UNION ALL
+  SELECT $__timeInterval(ended_at) AS time, 0, 0, 0,
+    coalesce(sumIf(stored_bytes, outcome = 'finished'), 0) / ${GB} * ${price('storageGbMonth')} * ${price('storageRetentionMonths')}, 0
+  FROM (
+    ${recordingOutcomesSql(tenantScope('ts')).replace(/\n/g, '\n    ')}
+  )
+  GROUP BY time
+)
 GROUP BY time`;
 
 const indent = (sql: string): string => sql.replace(/^/gm, '  ');

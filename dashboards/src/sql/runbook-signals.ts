@@ -1,4 +1,4 @@
-import { EVENT, FAILED_AFTER_ONLINE_SQL, GB, NETWORK_DROP_SQL, TURN_ALLOCATIONS_HELD_SQL } from '@rtcpulse/alerts';
+import { EVENT, FAILED_AFTER_ONLINE_SQL, GB, NETWORK_DROP_SQL, TURN_ALLOCATIONS_HELD_SQL, recordingOutcomesSql } from '@rtcpulse/alerts';
 import { COST_NEEDS, EGRESS_COST_SHARE_SQL } from './cost.js';
 import { clientScope, CLIENT_SCOPE_COLUMNS, tenantScope } from './filters.js';
 import type { Needs } from './needs.js';
@@ -84,11 +84,12 @@ ORDER BY time`,
     title: 'Recording success',
     unit: 'percent',
     threshold: 'recording-success-low',
-    needs: SERVER('state'),
-    sql: `SELECT $__timeInterval(ts) AS time,
-  100 * countIf(state = 'finished') / greatest(countIf(state IN ('finished', 'failed')), 1) AS recording_success_pct
-FROM server_events
-WHERE ${tenantScope('ts')} AND kind = 'recording'
+    needs: SERVER('state', 'job_id', 'region', 'recording_stored_bytes'),
+    sql: `SELECT $__timeInterval(ended_at) AS time,
+  100 * countIf(outcome = 'finished') / greatest(count(), 1) AS recording_success_pct
+FROM (
+  ${recordingOutcomesSql(tenantScope('ts')).replace(/\n/g, '\n  ')}
+)
 GROUP BY time
 ORDER BY time`,
   },
