@@ -35,6 +35,12 @@ export async function auditTenants(client: ClickHouseClient): Promise<string[]> 
   return (await result.json<{ tenant: string }>()).map((r) => r.tenant);
 }
 
+/** Whether the audit log holds any row at all. */
+export async function auditLogHasRows(client: ClickHouseClient): Promise<boolean> {
+  const result = await client.query({ query: `SELECT 1 AS one FROM ${AUDIT_TABLE} LIMIT 1`, format: 'JSONEachRow' });
+  return (await result.json<{ one: number }>()).length > 0;
+}
+
 /** The end of one writer's chain, as an earlier verification printed it. */
 export interface ExpectedHead {
   readonly seq: number;

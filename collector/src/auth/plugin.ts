@@ -3,8 +3,9 @@ import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
-import { checkAuditKeyFingerprint } from '../audit/key-fingerprint.js';
+import { checkAuditKeyFingerprint, refuseNewKeyOverWrittenLog } from '../audit/key-fingerprint.js';
 import { PendingAudit } from '../audit/pending.js';
+import { auditLogHasRows } from '../audit/read.js';
 import { COMPLETENESS_INTERVAL_MS, refreshCompletenessGauges } from '../audit/completeness-gauges.js';
 import { loadWriterId } from '../audit/writer-id.js';
 import { BROWSER_ROUTE } from '../plugins/cors.js';
@@ -85,6 +86,7 @@ export const securityPlugin = fp<SecurityOptions>(
     }
     const store = fastify.store;
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
+    await refuseNewKeyOverWrittenLog(auditKey, () => auditLogHasRows(store.client), options.auditKeyChanged);
     const keyCheck = await checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
     if (keyCheck === 'changed-on-purpose') {
       fastify.log.warn('audit HMAC key: changed on purpose (RTCPULSE_AUDIT_KEY_CHANGED); actors get new pseudonyms from now on');
