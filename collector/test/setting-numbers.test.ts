@@ -1,4 +1,4 @@
-import { overlayPricing } from '@rtcpulse/schema';
+import { overlayPricing, parsePricingFile } from '@rtcpulse/schema';
 import { describe, expect, it } from 'vitest';
 import { securityFromEnv } from '../src/auth/config.js';
 import { parseServerArgs } from '../src/cli/args.js';
@@ -40,6 +40,16 @@ describe('numeric settings', () => {
     expect(() => telemetryConfigFromEnv({ RTCPULSE_METRIC_NEW_SERIES_HOLD_S: text })).toThrow('RTCPULSE_METRIC_NEW_SERIES_HOLD_S must be');
     expect(() => securityFromEnv({ RTCPULSE_COMPLETENESS_INTERVAL_S: text })).toThrow('RTCPULSE_COMPLETENESS_INTERVAL_S must be');
     expect(() => parseServerArgs([], { PORT: text })).toThrow('invalid port');
+  });
+
+  it('refuses a spool of 0 MB, which would answer every report 503', () => {
+    expect(() => ingestOptionsFromEnv({ RTCPULSE_SPOOL_MAX_MB: '0' }, { kind: 'embedded', dataDir: '/tmp/x' })).toThrow('RTCPULSE_SPOOL_MAX_MB must be a positive number of MB, got "0"');
+    expect(ingestOptionsFromEnv({ RTCPULSE_SPOOL_MAX_MB: '0.5' }, { kind: 'embedded', dataDir: '/tmp/x' }).spoolMaxBytes).toBe(524_288);
+  });
+
+  it('names a misspelt price variable and a pricing file that is not JSON', () => {
+    expect(() => overlayPricing({ RTCPULSE_PRICE_EGRESS_GB: '0.05' })).toThrow(/^RTCPULSE_PRICE_EGRESS_GB is not a price variable; the price variables are RTCPULSE_PRICE_EGRESS_PER_GB, /);
+    expect(() => parsePricingFile("{ egressPerGb: 0.05 }", '/etc/rtcpulse/prices.json')).toThrow(/^\/etc\/rtcpulse\/prices.json \(RTCPULSE_PRICING_FILE\): not valid JSON: /);
   });
 
   it('prices from the environment still overlay the defaults', () => {

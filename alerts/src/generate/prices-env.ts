@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { overlayPricing, pricingProblem } from '@rtcpulse/schema';
+import { overlayPricing, parsePricingFile, pricingProblem } from '@rtcpulse/schema';
 import type { Prices } from '../runbook/types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Prices } from '../runbook/types.js';
  */
 export function pricesFromEnv(env: Readonly<Record<string, string | undefined>>): Prices {
   const file = env.RTCPULSE_PRICING_FILE;
-  const pricing = overlayPricing(env, file ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined);
+  const pricing = overlayPricing(env, file ? parsePricingFile(readFileSync(file, 'utf8'), file) : undefined);
   const problem = pricingProblem(pricing);
   if (problem) throw new Error(`pricing (${file ? `${file} and ` : ''}environment): ${problem}`);
   return pricing as unknown as Prices;

@@ -69,7 +69,8 @@ export function ingestOptionsFromEnv(
   store: StoreConfig,
   overrides: Partial<IngestOptions> = {},
 ): IngestOptions {
-  const maxMb = positive(env, 'RTCPULSE_SPOOL_MAX_MB');
+  // A spool of 0 MB would refuse every report (503) while the collector reports itself ready.
+  const maxMb = settingNumber('RTCPULSE_SPOOL_MAX_MB', env.RTCPULSE_SPOOL_MAX_MB, { what: 'a positive number of MB', above: 0 });
   const flush = positive(env, 'RTCPULSE_FLUSH_MS');
   const ackWait = positive(env, 'RTCPULSE_ACK_WAIT_MS');
   return {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PricingSchema, overlayPricing, type Pricing } from '@rtcpulse/schema';
+import { PricingSchema, overlayPricing, parsePricingFile, type Pricing } from '@rtcpulse/schema';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describeValueError } from '../validation.js';
 
@@ -24,6 +24,6 @@ export function validatePricing(value: unknown, source: string): Pricing {
  */
 export function pricingFromEnv(env: Readonly<Record<string, string | undefined>>): Pricing {
   const file = env.RTCPULSE_PRICING_FILE;
-  const pricing = overlayPricing(env, file ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined);
+  const pricing = overlayPricing(env, file ? parsePricingFile(readFileSync(file, 'utf8'), file) : undefined);
   return validatePricing(pricing, file ? `pricing (${file} and environment)` : 'pricing (environment)');
 }

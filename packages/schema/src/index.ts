@@ -103,7 +103,7 @@ export type {
   TurnReport,
 } from './server-report.js';
 export { parseDecimal } from './decimal.js';
-export { DEFAULT_PRICING, PRICE_ENV_NAMES, PricingSchema, overlayPricing, pricingProblem } from './pricing.js';
+export { DEFAULT_PRICING, PRICE_ENV_NAMES, PricingSchema, overlayPricing, parsePricingFile, pricingProblem } from './pricing.js';
 export { BROWSER_FAMILIES, OS_FAMILIES, parseUserAgent } from './user-agent.js';
 export type { UserAgentInfo } from './user-agent.js';
 export type { Pricing } from './pricing.js';

@@ -64,6 +64,9 @@ export function overlayPricing(env: Readonly<Record<string, string | undefined>>
   if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
     throw new Error(`${env.RTCPULSE_PRICING_FILE ?? 'the pricing file'}: pricing must be a JSON object`);
   }
+  const names: readonly string[] = Object.values(PRICE_ENV_NAMES);
+  const misspelt = Object.keys(env).find((name) => name.startsWith('RTCPULSE_PRICE_') && !names.includes(name) && env[name] !== undefined);
+  if (misspelt) throw new Error(`${misspelt} is not a price variable; the price variables are ${names.join(', ')}`);
   const pricing: Record<string, unknown> = { ...DEFAULT_PRICING, ...(file as object | undefined) };
   for (const [field, name] of Object.entries(PRICE_ENV_NAMES)) {
     const raw = env[name];
@@ -79,4 +82,13 @@ export function overlayPricing(env: Readonly<Record<string, string | undefined>>
 export function pricingProblem(value: unknown): string | undefined {
   const error = Value.Errors(PricingSchema, value).First();
   return error ? `${error.path || '/'} ${error.message}` : undefined;
+}
+
+/** The parsed JSON text of the pricing file `file`; a syntax error names the file. */
+export function parsePricingFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${file} (RTCPULSE_PRICING_FILE): not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

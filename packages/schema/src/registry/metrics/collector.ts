@@ -75,7 +75,7 @@ export const COLLECTOR_METRICS = [
     scope: 'collector',
     instrument: 'gauge',
     attributes: [],
-    description: 'The spool cap (RTCPULSE_SPOOL_MAX_BYTES): usage over limit is how full the spool is.',
+    description: 'The spool cap in bytes (RTCPULSE_SPOOL_MAX_MB): usage over limit is how full the spool is.',
   },
   {
     key: 'collector_spool_records',
