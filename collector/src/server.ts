@@ -30,15 +30,19 @@ const REPEAT_SIGNAL_MS = 1000;
 
 function closeOnSignals(app: CollectorApp): void {
   let closingSince: number | undefined;
+  const stopNow = (why: string): never => {
+    app.ingest.warnIfSpooled(why);
+    process.exit(1);
+  };
   const close = (signal: NodeJS.Signals): void => {
     if (closingSince !== undefined) {
       // A later signal: stop waiting for the drain.
-      if (Date.now() - closingSince >= REPEAT_SIGNAL_MS) process.exit(1);
+      if (Date.now() - closingSince >= REPEAT_SIGNAL_MS) stopNow(`stopped by a second ${signal} before the drain ended`);
       return;
     }
     closingSince = Date.now();
     app.log.info({ signal }, 'closing');
-    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => stopNow(`stopped after ${SHUTDOWN_GRACE_MS / 1000} s of draining`), SHUTDOWN_GRACE_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

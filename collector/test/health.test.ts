@@ -4,10 +4,11 @@ import { appOn, makeBatch, removeDir, tempDataDir } from './fixtures.js';
 
 let app: CollectorApp;
 let dataDir: string;
+const warnings: string[] = [];
 
 beforeAll(async () => {
   dataDir = await tempDataDir();
-  app = await appOn(dataDir, { ingest: { drainTimeoutMs: 200 } });
+  app = await appOn(dataDir, { ingest: { drainTimeoutMs: 200 }, logger: { level: 'warn', stream: { write: (line: string) => void warnings.push(line) } } });
 });
 afterAll(async () => {
   await app.close();
@@ -44,5 +45,14 @@ describe('health', () => {
     expect(ingest.statusCode).toBe(202);
     expect(ingest.json()).toEqual({ accepted: { samples: 10, events: 6 }, durable: 'spooled' });
     expect(app.ingest.stats()).toMatchObject({ spoolRecords: 1, clickhouseHealthy: false });
+  });
+
+  it('closing with acknowledged records still in the spool says so, and where they are', async () => {
+    warnings.length = 0;
+    const { dir } = app.ingest.spool;
+    await app.close();
+    const line = JSON.parse(warnings.find((l) => l.includes('still in the spool')) ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ spoolRecords: 1, spool: dir });
+    expect(line.msg).toBe('closed with acknowledged records still in the spool: the next start on this spool directory inserts them; keep the directory until then');
   });
 });

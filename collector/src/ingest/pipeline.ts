@@ -158,12 +158,28 @@ export class IngestPipeline {
     }
   }
 
-  /** Flush what waits, give the writer `drainTimeoutMs` to empty the spool, then stop it. */
+  /**
+   * Flush what waits, give the writer `drainTimeoutMs` to empty the spool,
+   * then stop it. What is still in the spool then (ClickHouse down or slow)
+   * is acknowledged and kept: a warning says where, for whoever scales the
+   * instance in or removes its disk.
+   */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#batcher.flushAll();
     await this.writer.idle(this.options.drainTimeoutMs);
     await this.writer.stop();
+    this.warnIfSpooled('closed');
+  }
+
+  /** Warns when acknowledged records are still in the spool (at close, or when the process stops before the drain ends). */
+  warnIfSpooled(when: string): void {
+    const records = this.spool.recordCount;
+    if (records === 0) return;
+    this.log.warn(
+      { spoolRecords: records, spoolBytes: this.spool.usedBytes, spool: this.spool.dir },
+      `${when} with acknowledged records still in the spool: the next start on this spool directory inserts them; keep the directory until then`,
+    );
   }
 
   stats(): IngestStats {
