@@ -6,6 +6,7 @@ import { Batcher } from './batcher.js';
 import type { IngestOptions } from './options.js';
 import { RecentReports, loadRecentReportKeys } from './recent-reports.js';
 import { DAMAGED_DIR, Spool } from './spool.js';
+import { lockSpoolDir, type SpoolLock } from './spool-lock.js';
 import { RecordWriter, type WriterLog, type WriterOptions } from './writer.js';
 
 /** Why a report was not accepted: every case is answered 503 with `Retry-After`. */
@@ -69,6 +70,7 @@ export class IngestPipeline {
   readonly #recent: RecentReports;
   readonly #inFlight = new Map<string, Promise<AcceptOutcome>>();
   #pendingBytes = 0;
+  #lock: SpoolLock | undefined;
   #lastSeq = 0;
   #closing = false;
 
@@ -99,6 +101,7 @@ export class IngestPipeline {
    * as ClickHouse takes it), remember recently stored reports, start the writer.
    */
   async start(): Promise<void> {
+    this.#lock = await lockSpoolDir(this.spool.dir);
     const entries = await this.spool.open();
     const setAsideAtOpen = this.spool.setAside.length;
     for (const { name, reason } of this.spool.setAside) {
@@ -170,6 +173,7 @@ export class IngestPipeline {
     await this.writer.idle(this.options.drainTimeoutMs);
     await this.writer.stop();
     this.warnIfSpooled('closed');
+    await this.#lock?.release();
   }
 
   /** Warns when acknowledged records are still in the spool (at close, or when the process stops before the drain ends). */
