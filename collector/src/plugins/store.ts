@@ -3,6 +3,7 @@ import { ingestOptionsFromEnv, type IngestOptions } from '../ingest/options.js';
 import { IngestPipeline } from '../ingest/pipeline.js';
 import type { StoreConfig } from '../store/config.js';
 import { createStore, type Store } from '../store/store.js';
+import type { MigrationReport } from '../store/migrate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,8 +33,9 @@ export const storePlugin = fp<StorePluginOptions>(
   async (fastify, options) => {
     const store = (options.openStore ?? createStore)(options.config);
     let ingest: IngestPipeline;
+    let migration: MigrationReport;
     try {
-      await store.migrate();
+      migration = await store.migrate();
       ingest = new IngestPipeline(store, ingestOptionsFromEnv(process.env, options.config, options.ingest), fastify.log);
       await ingest.start();
     } catch (error) {
@@ -49,7 +51,16 @@ export const storePlugin = fp<StorePluginOptions>(
         await store.close();
       }
     });
-    fastify.log.info({ store: store.kind, spool: ingest.options.spoolDir, ...ingest.stats() }, 'store migrated');
+    const { version, applied, droppedViews, ttlChanges } = migration;
+    // An upgrade or a retention change says what it did; a start that changed nothing says nothing more.
+    const firstLines = (statements: readonly string[]) => statements.map((s) => s.split('\n', 1)[0]?.slice(0, 160));
+    if (applied.length + droppedViews.length > 0) {
+      fastify.log.info({ statements: firstLines(applied), droppedViews }, `schema brought up to this version: ${applied.length} statements, ${droppedViews.length} old rollup views dropped`);
+    }
+    if (ttlChanges.length > 0) {
+      fastify.log.info({ statements: ttlChanges }, 'retention changed (RTCPULSE_TTL_DAYS_*): ClickHouse removes rows past the new TTL in the background from now on');
+    }
+    fastify.log.info({ store: store.kind, clickhouse: version, spool: ingest.options.spoolDir, retentionDays: options.config.schema?.ttlDays ?? {}, ...ingest.stats() }, 'store migrated');
   },
   { name: 'rtcpulse-store' },
 );

@@ -53,19 +53,43 @@ async function dropStaleViews(client: ClickHouseClient, options: SchemaOptions):
   return stale;
 }
 
+/** What a migration did, for the start-up log: the server's version and every statement that changed something. */
+export interface MigrationReport {
+  readonly version: string;
+  /** Tables and views created, columns added, settings changed, views created in place of stale ones. */
+  readonly applied: readonly string[];
+  /** Rollup views of an older registry that were dropped. */
+  readonly droppedViews: readonly string[];
+  /** TTL changes (a table's retention set to the configured one). */
+  readonly ttlChanges: readonly string[];
+}
+
 /**
  * Bring the schema up to the registry and the options: create what is
  * missing, add columns the registry gained, keep deduplication on, replace
  * rollup views whose query changed, and set each table's TTL to the
  * configured retention (changed only when it differs). Safe on every start,
- * and a start that changes nothing alters nothing.
+ * and a start that changes nothing alters nothing (and reports nothing).
  */
-export async function migrate(client: ClickHouseClient, options: SchemaOptions = {}): Promise<void> {
-  await checkVersion(client);
+export async function migrate(client: ClickHouseClient, options: SchemaOptions = {}): Promise<MigrationReport> {
+  const version = await checkVersion(client);
+  const before = await tableNames(client);
   // Only what changes something: a no-op ALTER still rewrites metadata (see `neededStatements`).
-  for (const query of await neededStatements(client, migrationStatements(options))) {
+  const statements = await neededStatements(client, migrationStatements(options));
+  for (const query of statements) {
     await client.command({ query });
   }
-  await dropStaleViews(client, options);
-  await reconcileTtl(client, [...tables(), ...rollupTables()], options, (t) => physicalTable(t.name, options));
+  const droppedViews = await dropStaleViews(client, options);
+  const ttlChanges = await reconcileTtl(client, [...tables(), ...rollupTables()], options, (t) => physicalTable(t.name, options));
+  // `CREATE … IF NOT EXISTS` runs on every start; it changed something only where the object was missing.
+  const applied = statements.filter((s) => {
+    const created = /^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS (\w+)/.exec(s)?.[1];
+    return created === undefined || !before.has(created);
+  });
+  return { version, applied, droppedViews, ttlChanges };
+}
+
+async function tableNames(client: ClickHouseClient): Promise<Set<string>> {
+  const result = await client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' });
+  return new Set((await result.json<{ name: string }>()).map((r) => r.name));
 }

@@ -3,7 +3,7 @@ import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ReportBatch } from '@rtcpulse/schema';
 import { createStoreClient, type InsertSettings } from './client.js';
 import type { StoreConfig } from './config.js';
-import { migrate } from './migrate.js';
+import { migrate, type MigrationReport } from './migrate.js';
 import { readSessionSamples, type SessionSamplesPage, type SessionSamplesQuery } from './read.js';
 import { recordDedupToken, recordRows, type AcceptedReport, type IngestRecord } from './record.js';
 import { objectBlock, tsvText, type Block, type EncodedBlock } from './blocks.js';
@@ -11,6 +11,29 @@ import { createSerialQueue } from './serial.js';
 import { SessionCache, loadSummaries } from './session-cache.js';
 import { summaryRow, type SessionRow } from './session-row.js';
 import { applyRecordReports, sessionKey, type SessionSummary } from './session-summary.js';
+
+/**
+ * A server that cannot be reached, said as such: the client's own error is
+ * a stack of its internals ending in `connect ECONNREFUSED`, or a bare
+ * `Timeout error.` after half a minute for a server that never answers.
+ */
+function unreachable(error: unknown, url: string): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const network = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET'].includes(String(code));
+  if (!network && !/^Timeout error/.test(String(message))) return error;
+  return new Error(`cannot reach ClickHouse at ${withoutCredentials(url)} (CLICKHOUSE_URL): ${String(message || code)}`, { cause: error });
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
 
 /** Rows written for one record. */
 export interface InsertedCounts {
@@ -34,7 +57,7 @@ export interface Store {
   /** Session summaries currently held in memory. */
   readonly cachedSessions: number;
   /** Create or update the tables; idempotent. */
-  migrate(): Promise<void>;
+  migrate(): Promise<MigrationReport>;
   /** Migrated and answering `SELECT 1` within `timeoutMs`. */
   isReady(timeoutMs?: number): Promise<boolean>;
   /**
@@ -152,8 +175,11 @@ export function createStore(config: StoreConfig, options: StoreOptions = {}): St
       return summaries.size;
     },
     async migrate() {
-      await writes.run(() => migrate(client, schema));
+      const report = await writes.run(() => migrate(client, schema)).catch((error: unknown) => {
+        throw config.kind === 'server' ? unreachable(error, config.url) : error;
+      });
       migrated = true;
+      return report;
     },
     async isReady(timeoutMs = 2000) {
       if (!migrated || closed) return false;
