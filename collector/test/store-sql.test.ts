@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStoreSql } from '../src/cli/store-sql.js';
+import { buildApp } from '../src/index.js';
+import { TEST_TENANTS, makeBatch, postBatch, removeDir, tempDataDir } from './fixtures.js';
+
+/**
+ * `npm run store:sql` on the embedded store once the collector is stopped:
+ * a table's retention can be read, and one participant's rows erased, as the
+ * README describes.
+ */
+
+let dataDir: string;
+
+async function sql(statement: string): Promise<string> {
+  const lines: string[] = [];
+  expect(await runStoreSql(['--data-dir', dataDir, statement], {}, { log: (l) => lines.push(l) })).toBe(0);
+  return lines.join('\n');
+}
+
+beforeAll(async () => {
+  dataDir = await tempDataDir();
+  const app = await buildApp({ store: { kind: 'embedded', dataDir, schema: { ttlDays: { samples: 30 } } }, security: { tenants: TEST_TENANTS } });
+  for (const sessionId of ['erase-me', 'keep-me']) expect((await postBatch(app, makeBatch({ sessionId }))).statusCode).toBe(202);
+  await app.close();
+});
+afterAll(async () => {
+  await removeDir(dataDir);
+});
+
+describe('store:sql', () => {
+  it("shows a table's retention", async () => {
+    expect(await sql('SHOW CREATE TABLE samples')).toMatch(/TTL toDateTime\(received_at\) \+ toIntervalDay\(30\)/);
+  });
+
+  it("erases one session's rows, waiting until the mutation is done, and leaves the others", async () => {
+    const counts = 'SELECT session_id, count() AS n FROM samples GROUP BY session_id ORDER BY session_id';
+    expect(await sql(counts)).toBe('session_id\tn\nerase-me\t10\nkeep-me\t10');
+    expect(await sql("ALTER TABLE samples DELETE WHERE session_id = 'erase-me'")).toBe('ok');
+    expect(await sql(counts)).toBe('session_id\tn\nkeep-me\t10');
+  });
+
+  it('wants exactly one statement', async () => {
+    await expect(runStoreSql(['--data-dir', dataDir], {}, { log: () => undefined })).rejects.toThrow(/give one SQL statement, quoted/);
+  });
+});
