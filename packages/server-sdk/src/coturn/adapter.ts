@@ -1,6 +1,7 @@
 import type { TurnReport } from '@rtcpulse/schema';
 import { createClient } from 'redis';
 import { AllocationTracker, COTURN_ALLOCATION_PATTERN, parseCoturnMessage } from './allocations.js';
+import { createTurnFlusher } from './turn-flush.js';
 
 /** Most status keys read at start-up. */
 const MAX_SEED_KEYS = 100_000;
@@ -14,7 +15,7 @@ export interface CoturnAdapterOptions {
   readonly region?: string;
   /** How often to report, in ms (default 10 000). */
   readonly intervalMs?: number;
-  /** Delivers a report (for example `(r) => reportTurn(config, r)`); a rejection keeps the bytes for the next report. */
+  /** Delivers a report (for example `(r) => reportTurn(config, r)`); a rejected report is sent again, unchanged, at the next flush. */
   readonly send: (report: TurnReport) => Promise<unknown>;
   /** Called with errors the adapter survives (a failed report, a Redis reconnect). */
   readonly onError?: (error: unknown) => void;
@@ -63,29 +64,8 @@ export async function createCoturnAdapter(options: CoturnAdapterOptions): Promis
     if (seen >= MAX_SEED_KEYS) break;
   }
 
-  let last = Date.now();
   let inFlight: Promise<TurnReport> | undefined;
-  const flushOnce = async (): Promise<TurnReport> => {
-    const now = Date.now();
-    const relayedBytes = tracker.takeRelayed();
-    const report: TurnReport = {
-      v: 1,
-      nodeId: options.nodeId,
-      ...(options.region ? { region: options.region } : {}),
-      ts: now,
-      intervalMs: Math.min(3_600_000, Math.max(1, now - last)),
-      allocations: tracker.active(),
-      relayedBytes,
-    };
-    try {
-      await options.send(report);
-      last = now;
-    } catch (error) {
-      tracker.restoreRelayed(relayedBytes);
-      onError(error);
-    }
-    return report;
-  };
+  const flushOnce = createTurnFlusher(tracker, { nodeId: options.nodeId, ...(options.region ? { region: options.region } : {}), send: options.send, onError });
   const flush = (): Promise<TurnReport> => {
     const run = (inFlight ?? Promise.resolve()).then(flushOnce, flushOnce);
     inFlight = run;

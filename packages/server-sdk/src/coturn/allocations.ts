@@ -96,8 +96,4 @@ export class AllocationTracker {
     return bytes;
   }
 
-  /** Give bytes back after a report that could not be delivered, so the next one carries them. */
-  restoreRelayed(bytes: number): void {
-    this.relayed += bytes;
-  }
 }
