@@ -29,7 +29,10 @@ afterAll(async () => {
 
 describe('store:sql', () => {
   it("shows a table's retention", async () => {
-    expect(await sql('SHOW CREATE TABLE samples')).toMatch(/TTL toDateTime\(received_at\) \+ toIntervalDay\(30\)/);
+    const shown = await sql('SHOW CREATE TABLE samples');
+    expect(shown).toMatch(/TTL toDateTime\(received_at\) \+ toIntervalDay\(30\)/);
+    // Printed as ClickHouse wrote it, one column per line, not as one escaped line.
+    expect(shown).toMatch(/^statement\nCREATE TABLE default\.samples\n\(\n/);
   });
 
   it("erases one session's rows, waiting until the mutation is done, and leaves the others", async () => {

@@ -34,8 +34,9 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
   const store = openOrExplain(config, () => createStore(config), 'stop the collector first, or point the command at a ClickHouse server with CLICKHOUSE_URL');
   try {
     if (READS.test(sql)) {
-      const result = await store.client.query({ query: sql, format: 'TabSeparatedRawWithNames' });
-      out.log((await result.text()).replace(/\n$/, ''));
+      const result = await store.client.query({ query: sql, format: 'JSONCompactEachRowWithNames' });
+      const cell = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+      for (const row of await result.json<unknown[]>()) out.log(row.map(cell).join('\t'));
     } else {
       // A mutation (ALTER … DELETE / UPDATE) is waited for: the command ends once it is done.
       await store.client.command({ query: sql, clickhouse_settings: { mutations_sync: '2' } });
