@@ -27,6 +27,13 @@ export interface AuditKey {
    * directory, this path, had none: move the file here.
    */
   readonly defaultPath?: string;
+  /**
+   * For a key made now (`generated`): writes it to `path` (mode 0600). The
+   * collector calls it only once the start has checked that the audit log
+   * holds no rows written with another key, so a start that fails first
+   * leaves no key file behind for the next start to take as the old key.
+   */
+  readonly persist?: () => void;
 }
 
 /**
@@ -63,8 +70,8 @@ function holdsStore(store: StoreConfig | undefined, cwd: string): boolean {
  * The secret for pseudonymous actor ids, kept apart from the data:
  * `RTCPULSE_AUDIT_HMAC_KEY` (hex or base64) when set, else the key file
  * (`options.keyFile`, else `RTCPULSE_AUDIT_KEY_FILE`, both relative to
- * `cwd`, else {@link defaultAuditKeyFile} of `options.store`), which is
- * created with a random key and mode 0600 when missing. When the default
+ * `cwd`, else {@link defaultAuditKeyFile} of `options.store`); when it is
+ * missing, a random key whose `persist` writes the file (mode 0600). When the default
  * file is missing, the data directory already holds a store (it has the
  * engine's `metadata` directory) and `cwd`'s `.data/audit-hmac.key` (the default before the
  * key followed the data directory) exists, that key is used, so the
@@ -87,10 +94,12 @@ export function loadAuditKey(
     return { key: decodeKey(readFileSync(oldDefault, 'utf8'), oldDefault), source: 'file', path: oldDefault, defaultPath: path };
   }
   const key = randomBytes(MIN_KEY_BYTES);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
-  return { key, source: 'generated', path };
+  const persist = (): void => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  };
+  return { key, source: 'generated', path, persist };
 }
 
 /** A random key that lives as long as the process (tests, or an app built without one). */

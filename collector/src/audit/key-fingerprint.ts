@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from '../ingest/fsync-dir.js';
 import type { AuditKey } from './actor-key.js';
@@ -57,15 +57,14 @@ export async function checkAuditKeyFingerprint(dir: string, auditKey: AuditKey, 
  * audit log already holds rows: they were written with a key this start did
  * not find (a store from before the key followed the data directory, started
  * from another directory; a second instance without the shared key), and
- * every actor would get a new pseudonym. The file just made is removed, so
- * the next start does not take it for the key. `allowChange`
- * (`RTCPULSE_AUDIT_KEY_CHANGED=1`) starts the new key on purpose.
+ * every actor would get a new pseudonym. The new key is not written (see
+ * `AuditKey.persist`), so the next start looks for the old one again.
+ * `allowChange` (`RTCPULSE_AUDIT_KEY_CHANGED=1`) starts the new key on purpose.
  */
 export async function refuseNewKeyOverWrittenLog(auditKey: AuditKey, logHasRows: () => Promise<boolean>, allowChange = false): Promise<void> {
   if (auditKey.source !== 'generated' || allowChange || !(await logHasRows())) return;
-  if (auditKey.path) await rm(auditKey.path, { force: true });
   throw new Error(
-    `audit HMAC key: none was found (so one was made at ${auditKey.path ?? 'the default place'}, now removed), but the audit log already holds rows written with another key: ` +
+    `audit HMAC key: none was found (at ${auditKey.path ?? 'the default place'}), but the audit log already holds rows written with another key: ` +
       'every actor would get a new pseudonym. Point RTCPULSE_AUDIT_KEY_FILE (or RTCPULSE_AUDIT_HMAC_KEY) at the key those rows were written with, ' +
       'or set RTCPULSE_AUDIT_KEY_CHANGED=1 once to start a new key on purpose.',
   );
