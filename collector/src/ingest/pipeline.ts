@@ -101,7 +101,18 @@ export class IngestPipeline {
    * as ClickHouse takes it), remember recently stored reports, start the writer.
    */
   async start(): Promise<void> {
-    this.#lock = await lockSpoolDir(this.spool.dir);
+    this.#lock = await lockSpoolDir(this.spool.dir, (holder) =>
+      this.log.error({ spool: this.spool.dir, holder }, 'another collector took this spool directory (this one had not renewed its lock for a minute): stop one of them'),
+    );
+    try {
+      await this.#startLocked();
+    } catch (error) {
+      await this.#lock.release();
+      throw error;
+    }
+  }
+
+  async #startLocked(): Promise<void> {
     const entries = await this.spool.open();
     const setAsideAtOpen = this.spool.setAside.length;
     for (const { name, reason } of this.spool.setAside) {

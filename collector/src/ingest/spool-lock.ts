@@ -1,15 +1,33 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-/** File in a spool directory naming the process that uses it: `<pid> <host>`. */
+/** File in a spool directory naming the collector that uses it. */
 export const SPOOL_LOCK_FILE = 'collector.lock';
+/** How often the holder renews its lock. */
+export const LOCK_HEARTBEAT_MS = 5_000;
+/** A lock not renewed for this long is taken over: its holder is gone (or hung). */
+export const LOCK_STALE_MS = 60_000;
+
+/** What a lock file says. */
+export interface LockHolder {
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  /** Its last renewal, epoch ms. */
+  readonly at: number;
+}
 
 /** A spool directory taken by this process. */
 export interface SpoolLock {
-  /** Gives the directory up (removes the lock file if it is still this process's). */
+  /** Stops renewing it and removes the lock file if it is still this one. */
   release(): Promise<void>;
 }
+
+/** Tokens of the locks this process holds now (a second collector in one process is refused too). */
+const held = new Set<string>();
 
 function running(pid: number): boolean {
   try {
@@ -20,49 +38,112 @@ function running(pid: number): boolean {
   }
 }
 
-async function holder(path: string): Promise<{ pid: number; host: string } | undefined> {
-  const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).trim().split(' ');
-  return pid && host && /^\d+$/.test(pid) ? { pid: Number(pid), host } : undefined;
+function parse(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    const ok = typeof value.token === 'string' && typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.at === 'number';
+    return ok ? (value as LockHolder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const readHolder = async (path: string): Promise<LockHolder | undefined> => parse(await readFile(path, 'utf8').catch(() => ''));
+
+/** Whether the holder may still be using the directory: renewed lately, and not a process of this host that is gone or an earlier run of this very process id. */
+function alive(holder: LockHolder, now: number): boolean {
+  if (now - holder.at >= LOCK_STALE_MS) return false;
+  if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return held.has(holder.token);
+  return running(holder.pid);
 }
 
 /**
  * Takes `dir` for this process. Two collectors on one spool directory would
  * replay each other's acknowledged records and append to one audit chain
- * under one writer id, so a directory held by another running process is
- * refused, naming it. A lock left by a process that is gone (this host, its
- * pid not running), a lock without a readable holder (a crash while it was
- * written) and one of this very process (a collector opened again in the
- * same process) are taken over. A holder on another host (a shared file
- * system) cannot be checked and is refused.
+ * under one writer id, so a directory another live collector holds is
+ * refused, naming it. The lock file (`{token, pid, host, at}`) is created
+ * whole in one step (written aside, then linked into place) and renewed
+ * every {@link LOCK_HEARTBEAT_MS}. It is taken over when its holder is gone:
+ * not renewed for {@link LOCK_STALE_MS} (a collector killed on another host
+ * or in another container), a process of this host that no longer runs, an
+ * earlier run with this process id (a container's pid 1 restarted), or a
+ * file that does not read as a lock. A take-over moves the old file aside
+ * and checks it moved the lock it judged, so two starts racing for one
+ * directory cannot both win. `onLost` is called if another process took the
+ * lock while this one held it (it had stopped renewing for a minute).
  */
-export async function lockSpoolDir(dir: string): Promise<SpoolLock> {
+export async function lockSpoolDir(dir: string, onLost: (holder: LockHolder | undefined) => void = () => undefined): Promise<SpoolLock> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, SPOOL_LOCK_FILE);
-  const me = `${process.pid} ${hostname()}`;
-  for (let attempt = 0; ; attempt++) {
+  const token = randomUUID();
+  const content = () => `${JSON.stringify({ token, pid: process.pid, host: hostname(), at: Date.now() } satisfies LockHolder)}\n`;
+  const aside = `${path}.${token}`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await writeFile(aside, content());
     try {
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(`${me}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return {
-        async release() {
-          if ((await readFile(path, 'utf8').catch(() => '')).trim() === me) await unlink(path).catch(() => undefined);
-        },
-      };
+      await link(aside, path);
+      await unlink(aside);
+      return holdLock(path, token, content, onLost);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      await unlink(aside).catch(() => undefined);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const held = await holder(path);
-    if (held && !(held.host === hostname() && (held.pid === process.pid || !running(held.pid)))) {
+    const holder = await readHolder(path);
+    if (holder && alive(holder, Date.now())) {
+      const seconds = Math.round((Date.now() - holder.at) / 1000);
       throw new Error(
-        `spool directory ${dir} is in use by process ${held.pid} on ${held.host} (${path}): two collectors on one spool would replay each other's acknowledged records and share one audit writer id. ` +
-          `Give each collector its own RTCPULSE_SPOOL_DIR; if that process is gone, remove ${path}.`,
+        `spool directory ${dir} is in use by the collector in process ${holder.pid} on ${holder.host} (lock renewed ${seconds} s ago, ${path}): ` +
+          "two collectors on one spool would replay each other's acknowledged records and share one audit writer id. " +
+          `Give each collector its own RTCPULSE_SPOOL_DIR. A lock not renewed for ${LOCK_STALE_MS / 1000} s is taken over.`,
       );
     }
-    await unlink(path).catch(() => undefined);
+    // Gone: move its file aside, and make sure the file moved is the one judged (another start may have taken over first).
+    const stale = `${path}.${token}.stale`;
+    try {
+      await rename(path, stale);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const moved = await readHolder(stale);
+    if (holder && moved?.token !== holder.token) await link(stale, path).catch(() => undefined);
+    await unlink(stale).catch(() => undefined);
   }
+  throw new Error(`could not take the spool lock ${path}: other starts kept taking it`);
+}
+
+function holdLock(path: string, token: string, content: () => string, onLost: (holder: LockHolder | undefined) => void): SpoolLock {
+  held.add(token);
+  const renew = async (): Promise<void> => {
+    const holder = await readHolder(path);
+    if (holder?.token !== token) {
+      clearInterval(timer);
+      held.delete(token);
+      onLost(holder);
+      return;
+    }
+    const next = `${path}.${token}.renew`;
+    await writeFile(next, content());
+    await rename(next, path);
+  };
+  const timer = setInterval(() => void renew().catch(() => undefined), LOCK_HEARTBEAT_MS);
+  timer.unref();
+  // A process that exits without closing (a second signal, the shutdown grace) still leaves no lock behind.
+  const onExit = (): void => {
+    try {
+      if (parse(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
+    } catch {
+      // Nothing to remove.
+    }
+  };
+  process.once('exit', onExit);
+  return {
+    async release() {
+      clearInterval(timer);
+      held.delete(token);
+      process.removeListener('exit', onExit);
+      if ((await readHolder(path))?.token === token) await unlink(path).catch(() => undefined);
+    },
+  };
 }
