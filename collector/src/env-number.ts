@@ -21,7 +21,8 @@ export interface NumberRule {
  */
 export function settingNumber(name: string, text: string | undefined, rule: NumberRule): number | undefined {
   if (text === undefined || text === '') return undefined;
-  const value = parseDecimal(text);
+  // Spaces around the number (an env file's `\r`, a padded value) are not part of it; a blank value is still an error.
+  const value = parseDecimal(text.trim());
   const ok =
     value !== undefined &&
     Number.isFinite(value) &&
@@ -29,6 +30,6 @@ export function settingNumber(name: string, text: string | undefined, rule: Numb
     (rule.min === undefined || value >= rule.min) &&
     (rule.above === undefined || value > rule.above) &&
     (rule.max === undefined || value <= rule.max);
-  if (!ok) throw new Error(`${name} must be ${rule.what}, got "${text}"`);
+  if (!ok) throw new Error(`${name} must be ${rule.what}, got ${JSON.stringify(text)}`);
   return value;
 }

@@ -24,7 +24,14 @@ describe('numeric settings', () => {
   });
 
   it.each(BAD)('refuses %j, naming the setting, the requirement and the text', (text) => {
-    expect(() => settingNumber('RTCPULSE_X', text, { what: 'a non-negative number', min: 0 })).toThrow(`RTCPULSE_X must be a non-negative number, got "${text}"`);
+    expect(() => settingNumber('RTCPULSE_X', text, { what: 'a non-negative number', min: 0 })).toThrow(`RTCPULSE_X must be a non-negative number, got ${JSON.stringify(text)}`);
+  });
+
+  it('reads a number with spaces or an env file\'s carriage return around it; an empty PORT is the default port', () => {
+    expect(settingNumber('X', ' 512\r', { what: 'a number' })).toBe(512);
+    expect(overlayPricing({ RTCPULSE_PRICE_CPU_HOUR: '0.04\r' })).toMatchObject({ cpuHour: 0.04 });
+    expect(parseServerArgs([], { PORT: '' }).port).toBe(parseServerArgs([], {}).port);
+    expect(() => parseServerArgs([], { PORT: '-0' })).toThrow('invalid port');
   });
 
   it('applies integer and range rules', () => {
@@ -34,7 +41,7 @@ describe('numeric settings', () => {
   });
 
   it.each(BAD)('every numeric variable of the collector refuses %j', (text) => {
-    expect(() => overlayPricing({ RTCPULSE_PRICE_CPU_HOUR: text })).toThrow(`RTCPULSE_PRICE_CPU_HOUR must be a decimal number, got "${text}"`);
+    expect(() => overlayPricing({ RTCPULSE_PRICE_CPU_HOUR: text })).toThrow(`RTCPULSE_PRICE_CPU_HOUR must be a decimal number, got ${JSON.stringify(text)}`);
     expect(() => ingestOptionsFromEnv({ RTCPULSE_SPOOL_MAX_MB: text }, { kind: 'embedded', dataDir: '/tmp/x' })).toThrow('RTCPULSE_SPOOL_MAX_MB must be');
     expect(() => ttlDaysFromEnv({ RTCPULSE_TTL_DAYS_SAMPLES: text })).toThrow('RTCPULSE_TTL_DAYS_SAMPLES must be a whole number of days');
     expect(() => telemetryConfigFromEnv({ RTCPULSE_METRIC_NEW_SERIES_HOLD_S: text })).toThrow('RTCPULSE_METRIC_NEW_SERIES_HOLD_S must be');

@@ -1,3 +1,5 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStoreSql } from '../src/cli/store-sql.js';
 import { buildApp } from '../src/index.js';
@@ -40,6 +42,24 @@ describe('store:sql', () => {
     expect(await sql(counts)).toBe('session_id\tn\nerase-me\t10\nkeep-me\t10');
     expect(await sql("ALTER TABLE samples DELETE WHERE session_id = 'erase-me'")).toBe('ok');
     expect(await sql(counts)).toBe('session_id\tn\nkeep-me\t10');
+  });
+
+  it('reads a statement that starts with comments or a bracket as a read', async () => {
+    expect(await sql("/* count */ -- rows\n(SELECT count() AS n FROM samples WHERE session_id = 'keep-me')")).toBe('n\n10');
+  });
+
+  it('refuses a change while the spool still holds records the next start would insert after it', async () => {
+    const spool = join(dataDir, 'rtcpulse-spool');
+    await mkdir(spool, { recursive: true });
+    await writeFile(join(spool, '00000000000000000042.rec'), 'a record');
+    try {
+      await expect(runStoreSql(['--data-dir', dataDir, "ALTER TABLE samples DELETE WHERE session_id = 'keep-me'"], {}, { log: () => undefined })).rejects.toThrow(
+        /^the spool \(.*rtcpulse-spool\) still holds 1 record\(s\) the next start of the collector inserts, after this statement/,
+      );
+      expect(await sql('SELECT count() AS n FROM samples')).toBe('n\n10');
+    } finally {
+      await rm(join(spool, '00000000000000000042.rec'));
+    }
   });
 
   it('wants exactly one statement', async () => {

@@ -21,8 +21,10 @@ export interface ServerArgs {
 }
 
 function parsePort(text: string): number {
-  const port = parseDecimal(text);
-  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port: "${text}" (a whole number from 0 to 65535)`);
+  const port = parseDecimal(text.trim());
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535 || Object.is(port, -0)) {
+    throw new Error(`invalid port: ${JSON.stringify(text)} (a whole number from 0 to 65535)`);
+  }
   return port;
 }
 
@@ -47,7 +49,7 @@ export function parseServerArgs(argv: readonly string[], env: Readonly<Record<st
   });
   const dataDir = values['data-dir'];
   return {
-    port: parsePort(values.port ?? env.PORT ?? String(DEFAULT_PORT)),
+    port: parsePort(values.port ?? (env.PORT || String(DEFAULT_PORT))),
     host: values.host ?? env.HOST ?? DEFAULT_HOST,
     ...(dataDir ? { dataDir } : {}),
     demo: values.demo ?? false,

@@ -8,16 +8,33 @@
  * checks a table's retention (`SHOW CREATE TABLE samples`) or erases one
  * participant (`ALTER TABLE samples DELETE WHERE …`, waited for until done)
  * on the embedded store, which only one process can open: stop the
- * collector first. Exit code 0, or 2 with the reason.
+ * collector first. A statement that changes data is refused while the spool
+ * still holds records the next start would insert. Exit code 0, or 2 with
+ * the reason.
  */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultSpoolDir } from '../ingest/options.js';
 import { storeConfigFromEnv } from '../store/config.js';
 import { createStore } from '../store/store.js';
 import { checkEmbeddedStore, openOrExplain } from './store-access.js';
 import { runIfMain, type Output } from './run-command.js';
 
-/** Statements that answer with rows; anything else is run as a command. */
-const READS = /^\s*(?:SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i;
+/** Statements that answer with rows (after any leading comments and brackets); anything else is run as a command. */
+const READS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*(?:SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS|CHECK)\b/i;
+
+/** Spool records (waiting, or requeued) the next start inserts: a deletion run before them would be undone by them. */
+function waitingRecords(spoolDir: string): number {
+  const records = (dir: string): number => {
+    try {
+      return readdirSync(dir).filter((name) => name.endsWith('.rec')).length;
+    } catch {
+      return 0;
+    }
+  };
+  return records(spoolDir) + records(join(spoolDir, 'requeued'));
+}
 
 /** Run the command; resolves to the exit code. */
 export async function runStoreSql(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: Output): Promise<number> {
@@ -31,9 +48,18 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
   if (!sql?.trim() || extra.length > 0) throw new Error('give one SQL statement, quoted: npm run store:sql -- [--data-dir DIR] "SHOW CREATE TABLE samples"');
   const config = storeConfigFromEnv(env, values['data-dir'] ? { dataDir: values['data-dir'] } : {});
   checkEmbeddedStore(config, 'samples');
+  const read = READS.test(sql);
+  const spoolDir = env.RTCPULSE_SPOOL_DIR ? resolve(env.RTCPULSE_SPOOL_DIR) : defaultSpoolDir(config);
+  const waiting = waitingRecords(spoolDir);
+  if (!read && waiting > 0) {
+    throw new Error(
+      `the spool (${spoolDir}) still holds ${waiting} record(s) the next start of the collector inserts, after this statement (a deletion would come back): ` +
+        'start the collector until its spool is empty (the spoolRecords gauge, or the log), stop it, then run the statement',
+    );
+  }
   const store = openOrExplain(config, () => createStore(config), 'stop the collector first, or point the command at a ClickHouse server with CLICKHOUSE_URL');
   try {
-    if (READS.test(sql)) {
+    if (read) {
       const result = await store.client.query({ query: sql, format: 'JSONCompactEachRowWithNames' });
       const cell = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
       for (const row of await result.json<unknown[]>()) out.log(row.map(cell).join('\t'));

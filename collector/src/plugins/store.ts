@@ -58,7 +58,7 @@ export const storePlugin = fp<StorePluginOptions>(
       fastify.log.info({ statements: firstLines(applied), droppedViews }, `schema brought up to this version: ${applied.length} statements, ${droppedViews.length} old rollup views dropped`);
     }
     if (ttlChanges.length > 0) {
-      fastify.log.info({ statements: ttlChanges }, 'retention changed (RTCPULSE_TTL_DAYS_*): ClickHouse removes rows past the new TTL in the background from now on');
+      fastify.log.info({ statements: ttlChanges }, 'retention changed (RTCPULSE_TTL_DAYS_*): with MODIFY TTL, ClickHouse removes rows past it in the background; with REMOVE TTL, rows are kept from now on');
     }
     fastify.log.info({ store: store.kind, clickhouse: version, spool: ingest.options.spoolDir, retentionDays: options.config.schema?.ttlDays ?? {}, ...ingest.stats() }, 'store migrated');
   },

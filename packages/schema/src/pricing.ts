@@ -71,8 +71,8 @@ export function overlayPricing(env: Readonly<Record<string, string | undefined>>
   for (const [field, name] of Object.entries(PRICE_ENV_NAMES)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    const value = parseDecimal(raw);
-    if (value === undefined) throw new Error(`${name} must be a decimal number, got "${raw}"`);
+    const value = parseDecimal(raw.trim());
+    if (value === undefined) throw new Error(`${name} must be a decimal number, got ${JSON.stringify(raw)}`);
     pricing[field] = value;
   }
   return pricing;
