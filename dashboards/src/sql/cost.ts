@@ -1,7 +1,7 @@
 import { ConstantVariableBuilder, type VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { DEFAULT_PRICES, GB, MS_PER_HOUR, SERVER_KIND, TABLE, USAGE_COLUMNS, recordingOutcomesSql, type Prices } from '@rtcpulse/alerts';
-import { tenantScope } from './filters.js';
+import { tenantScope, tenantScopeHourBefore } from './filters.js';
 import type { Needs } from './needs.js';
 
 /**
@@ -56,7 +56,8 @@ export const COST_NEEDS: Needs = { tables: { [TABLE.serverEvents]: [...USAGE_COL
  * `hours`. A recording job's storage is billed once, in the bucket of its
  * last end report (`recordingOutcomesSql`).
  */
-export const COST_COMPONENTS_SQL = `SELECT time, sum(cpu_part) AS cpu, sum(ram_part) AS ram, sum(egress_part) AS egress, sum(storage_part) AS storage, sum(hours_part) AS hours
+function costComponentsSql(scope: (timeColumn: string) => string): string {
+  return `SELECT time, sum(cpu_part) AS cpu, sum(ram_part) AS ram, sum(egress_part) AS egress, sum(storage_part) AS storage, sum(hours_part) AS hours
 FROM (
   SELECT $__timeInterval(ts) AS time,
     coalesce(sumIf(cpu_cores * interval_ms, kind = '${SERVER_KIND.node}'), 0) / ${HOUR_MS} * ${price('cpuHour')} AS cpu_part,
@@ -66,17 +67,21 @@ FROM (
     0 AS storage_part,
     coalesce(sumIf(sfu_participant_time_h, kind = '${SERVER_KIND.sfu}'), 0) AS hours_part
   FROM ${TABLE.serverEvents}
-  WHERE ${tenantScope('ts')}
+  WHERE ${scope('ts')}
   GROUP BY time
   UNION ALL
   SELECT $__timeInterval(ended_at) AS time, 0, 0, 0,
     coalesce(sumIf(stored_bytes, outcome = 'finished'), 0) / ${GB} * ${price('storageGbMonth')} * ${price('storageRetentionMonths')}, 0
   FROM (
-    ${recordingOutcomesSql(tenantScope('ts')).replace(/\n/g, '\n    ')}
+    ${recordingOutcomesSql(scope).replace(/\n/g, '\n    ')}
   )
   GROUP BY time
 )
 GROUP BY time`;
+}
+
+/** {@link costComponentsSql} over the dashboard's range. */
+export const COST_COMPONENTS_SQL = costComponentsSql(tenantScope);
 
 const indent = (sql: string): string => sql.replace(/^/gm, '  ');
 
@@ -91,15 +96,21 @@ const TRAILING_S = 3600 - 1;
  * holds cost and no participant time or the reverse; a ratio per bucket
  * then drops cost or jumps between 0 and several times the truth. Over a
  * trailing hour the edges are one report out of many. Buckets of an hour or
- * more are judged on their own.
+ * more are judged on their own. The data read reaches an hour before the
+ * range, so its first buckets cover a whole hour too; only buckets that
+ * reach into the range are kept.
  */
-const TRAILING_HOUR_COMPONENTS_SQL = `SELECT time,
-  sum(cpu) OVER trailing AS cpu_1h, sum(ram) OVER trailing AS ram_1h, sum(egress) OVER trailing AS egress_1h,
-  sum(storage) OVER trailing AS storage_1h, sum(hours) OVER trailing AS hours_1h
+const TRAILING_HOUR_COMPONENTS_SQL = `SELECT time, cpu_1h, ram_1h, egress_1h, storage_1h, hours_1h
 FROM (
-${indent(COST_COMPONENTS_SQL)}
+  SELECT time,
+    sum(cpu) OVER trailing AS cpu_1h, sum(ram) OVER trailing AS ram_1h, sum(egress) OVER trailing AS egress_1h,
+    sum(storage) OVER trailing AS storage_1h, sum(hours) OVER trailing AS hours_1h
+  FROM (
+${indent(indent(costComponentsSql(tenantScopeHourBefore)))}
+  )
+  WINDOW trailing AS (ORDER BY toUInt32(time) RANGE BETWEEN ${TRAILING_S} PRECEDING AND CURRENT ROW)
 )
-WINDOW trailing AS (ORDER BY toUInt32(time) RANGE BETWEEN ${TRAILING_S} PRECEDING AND CURRENT ROW)`;
+WHERE time + INTERVAL $__interval_s SECOND > $__fromTime`;
 
 /**
  * Cost per participant-hour by component (long format): at each bucket, the

@@ -15,6 +15,11 @@ export function tenantScope(timeColumn: string): string {
   return [`$__timeFilter(${timeColumn})`, variableFilter('tenant', 'tenant')].join('\n  AND ');
 }
 
+/** {@link tenantScope} with the range reaching back an hour before its start (for trailing-hour sums at its first buckets). */
+export function tenantScopeHourBefore(timeColumn: string): string {
+  return [`${timeColumn} >= $__fromTime - INTERVAL 1 HOUR AND ${timeColumn} <= $__toTime`, variableFilter('tenant', 'tenant')].join('\n  AND ');
+}
+
 /** Time range, tenant, region and browser (tables that carry the client meta columns). */
 export function clientScope(timeColumn = 'ts'): string {
   return [tenantScope(timeColumn), variableFilter('region', 'region'), variableFilter('browser', 'browser')].join('\n  AND ');
