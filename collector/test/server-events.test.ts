@@ -306,6 +306,9 @@ describe('storage and cost', () => {
     const usage = async () => (await app.inject({ method: 'GET', url: `/v1/server/cost?${range}`, headers })).json<{ usage: { storedGb: number } }>().usage;
     const outcomes = async () => (await app.inject({ method: 'GET', url: `/v1/server/recordings?${range}`, headers })).json();
     const storedBefore = (await usage()).storedGb;
+    const counter = async (family: string, labels: Record<string, string>) =>
+      parsePrometheus((await scrapeMetrics(app)).body).get(family)?.samples.find((s) => s.name === family && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value ?? 0;
+    const succeededBefore = await counter('webrtc_recording_jobs_total', { outcome: 'succeeded' });
     // A restarted recorder announces job-1's end again (a new report, not a retry); job-2, which failed, is retried and finishes.
     const again = [
       recordingEvent({ ts: S0 + 33 * 60_000, state: 'finished', durationMs: 30 * 60_000, bytes: 2e9 }),
@@ -314,5 +317,7 @@ describe('storage and cost', () => {
     for (const body of again) expect((await postServer(app, 'recordings', body)).statusCode).toBe(202);
     expect((await usage()).storedGb - storedBefore).toBeCloseTo(0.5, 9);
     expect(await outcomes()).toMatchObject({ finished: 3, failed: 0, successRate: 1 });
+    // The counters count each job's first end this instance saw: neither end report counts again.
+    expect(await counter('webrtc_recording_jobs_total', { outcome: 'succeeded' })).toBe(succeededBefore);
   });
 });

@@ -15,16 +15,25 @@ const RECORDING_OUTCOME: Readonly<Record<RecordingEvent['state'], string>> = {
   failed: 'failed',
 };
 
+/**
+ * Recording jobs whose start or end this instance has counted, oldest
+ * forgotten first: an end announced again is counted once (the first one
+ * seen; the SQL forms take each job's last), within this bound and this
+ * instance's lifetime.
+ */
+const COUNTED_JOBS = 100_000;
+
 /** Records server reports as registry metrics, with costs from the pricing. */
 export interface ServerMetrics {
   sfu(tenant: string, report: SfuReport): void;
   turn(tenant: string, report: TurnReport): void;
-  recording(event: RecordingEvent): void;
+  recording(tenant: string, event: RecordingEvent): void;
   node(tenant: string, service: ServerService, nodeId: string, region: string | undefined, usage: NodeUsage, intervalMs: number): void;
 }
 
 /** Turn server reports into OpenTelemetry measurements (see the registry's server metrics). */
 export function createServerMetrics(telemetry: Telemetry, pricing: () => Pricing): ServerMetrics {
+  const countedJobs = new Set<string>();
   const node: ServerMetrics['node'] = (tenant, service, nodeId, region, usage, intervalMs) => {
     const attributes = { region, service };
     telemetry.record('webrtc.server.cpu.utilization', usage.cpuUtilizationPct, attributes);
@@ -80,7 +89,12 @@ export function createServerMetrics(telemetry: Telemetry, pricing: () => Pricing
       telemetry.record('webrtc.cost.egress', turnCost(report.relayedBytes, pricing()), { region, service: 'turn' });
       if (report.node) node(tenant, 'turn', report.nodeId, region, report.node, report.intervalMs);
     },
-    recording(event) {
+    recording(tenant, event) {
+      // A job's start and its end count once each: a recorder that announces them again (a restart) is not a second job.
+      const key = `${tenant}\0${event.jobId}\0${event.state === 'started' ? 'start' : 'end'}`;
+      if (countedJobs.has(key)) return;
+      countedJobs.add(key);
+      if (countedJobs.size > COUNTED_JOBS) countedJobs.delete(countedJobs.values().next().value as string);
       const region = event.region;
       const outcome = RECORDING_OUTCOME[event.state];
       telemetry.record('webrtc.recording.jobs', 1, { region, outcome });

@@ -144,7 +144,7 @@ export const serverEventsRoutes: FastifyPluginAsyncTypebox<ServerEventsPluginOpt
     const event = request.body as RecordingEvent;
     const { rows, retry } = await store(tenant, 'recordings', event, recordingRows(tenant, event, new Date()));
     // Counted once stored: a failed audit append below answers 5xx, and its retry finds the rows already there.
-    if (!retry) metrics.recording(event);
+    if (!retry) metrics.recording(tenant, event);
     const audit = await fastify.audit.append([auditRecordOfRecording(event, serverRequestSource(request))]);
     return reply.code(202).send({ accepted: { rows, audit: audit.length } });
   });
