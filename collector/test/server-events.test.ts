@@ -317,6 +317,11 @@ describe('storage and cost', () => {
     for (const body of again) expect((await postServer(app, 'recordings', body)).statusCode).toBe(202);
     expect((await usage()).storedGb - storedBefore).toBeCloseTo(0.5, 9);
     expect(await outcomes()).toMatchObject({ finished: 3, failed: 0, successRate: 1 });
+    // Cut in two where job-1's first end is in one part and its last in the other: the parts add up to the whole, job-1 once.
+    const storedIn = async (from: number, to: number) =>
+      (await app.inject({ method: 'GET', url: `/v1/server/cost?from=${from}&to=${to}`, headers })).json<{ usage: { storedGb: number } }>().usage.storedGb;
+    const cut = S0 + 32 * 60_000;
+    expect((await storedIn(S0, cut)) + (await storedIn(cut, S0 + 3_600_000))).toBeCloseTo(await storedIn(S0, S0 + 3_600_000), 9);
     // The counters count each job's first end this instance saw: neither end report counts again.
     expect(await counter('webrtc_recording_jobs_total', { outcome: 'succeeded' })).toBe(succeededBefore);
   });

@@ -54,14 +54,22 @@ export interface RateContext {
   readonly path: NamingPath;
   /** Selectors whose series make a group exist; a missing term is zero where any of them exists. */
   readonly anchors: readonly MetricSelector[];
-  /** Per second (`rate`, the default) or over the whole window (`increase`, a count). */
-  readonly fn?: 'rate' | 'increase';
+  /**
+   * Per second (`rate`, the default), or `growth`: what each series grew by
+   * over the window, exactly (its value now minus its value a window ago,
+   * or its whole value for a series younger than the window; a reset counts
+   * nothing). `increase()` would extrapolate a young series' count to the
+   * whole window: four events read as five or more.
+   */
+  readonly fn?: 'rate' | 'growth';
 }
 
-/** `sum by (…) (rate(<series>{…}[w]))`, or `increase` when the context asks for counts. */
+/** `sum by (…) (rate(<series>{…}[w]))`, or each series' exact growth over `w` when the context asks for it. */
 export function rateSum(selector: MetricSelector, ctx: Pick<RateContext, 'by' | 'window' | 'path' | 'fn'>): string {
   const grouping = ctx.by.length > 0 ? ` by (${ctx.by.join(', ')})` : '';
-  return `sum${grouping} (${ctx.fn ?? 'rate'}(${selectorSeriesName(selector, ctx.path)}${matcherText(selector.matchers)}[${ctx.window}]))`;
+  const series = `${selectorSeriesName(selector, ctx.path)}${matcherText(selector.matchers)}`;
+  if (ctx.fn === 'growth') return `sum${grouping} (clamp_min(${series} - ${series} offset ${ctx.window}, 0) or ${series})`;
+  return `sum${grouping} (rate(${series}[${ctx.window}]))`;
 }
 
 /**

@@ -68,14 +68,14 @@ export function errorRatioExpr(form: BurnRateForm, window: Duration, path: Namin
   return `${renderCounterExpr(form.bad, ctx, false)} / (${renderCounterExpr(form.total, ctx, false)} > 0)`;
 }
 
-/** Name of the recording rule holding an SLO's bad events over `window` (an increase, so a count). */
+/** Name of the recording rule holding an SLO's bad events over `window` (a count). */
 export function badEventsRecordName(slo: string, window: Duration): string {
-  return `rtcpulse:slo_${sanitizeName(slo)}:bad_events_increase${window}`;
+  return `rtcpulse:slo_${sanitizeName(slo)}:bad_events${window}`;
 }
 
-/** The SLO's bad events over `window`, counted with `increase()` (which only ever extrapolates a count upwards). */
+/** The SLO's bad events over `window`, counted exactly (see `RateContext.fn`: `increase()` would extrapolate four events past five). */
 export function badEventsExpr(form: BurnRateForm, window: Duration, path: NamingPath): string {
-  const ctx: RateContext = { by: [], window, path, anchors: [form.total], fn: 'increase' };
+  const ctx: RateContext = { by: [], window, path, anchors: [form.total], fn: 'growth' };
   return renderCounterExpr(form.bad, ctx, false);
 }
 

@@ -154,6 +154,7 @@ function testGroup(
   series: readonly InputSeries[],
   groupLabelValues: Readonly<Record<string, string>>,
   baseUrl: string,
+  timing: { interval?: string; evalAt?: string } = {},
 ): PromtoolTestGroup {
   const { rule, page } = alert;
   const labels = { ...groupLabelValues, ...alertLabels(rule) };
@@ -161,11 +162,11 @@ function testGroup(
     Object.entries(alertAnnotations(rule, page, baseUrl)).map(([k, v]) => [k, expand(v, labels)]),
   );
   return {
-    interval: '1m',
+    interval: timing.interval ?? '1m',
     input_series: series,
     alert_rule_test: [
       {
-        eval_time: `${minutesOf(alert).evalMinutes}m`,
+        eval_time: timing.evalAt ?? `${minutesOf(alert).evalMinutes}m`,
         alertname: rule.alert,
         exp_alerts: fires ? [{ exp_labels: labels, exp_annotations: annotations }] : [],
       },
@@ -197,8 +198,12 @@ export function alertTestGroup(alert: PrometheusAlert, outcome: Outcome, path: N
 export function caseTestGroup(alert: PrometheusAlert, testCase: PromtoolCase, path: NamingPath, baseUrl: string): PromtoolTestGroup {
   const by = alertGrouping(alert);
   const { minutes } = minutesOf(alert);
-  const series = testCase.series.map((s) => selectorSeries(s.selector, by, s.perMinute, path, minutes));
-  return testGroup(alert, testCase.fires, series, groupLabels(by, undefined), baseUrl);
+  const series = testCase.series.map((s) => {
+    const steady = selectorSeries(s.selector, by, s.perMinute, path, minutes);
+    return s.values === undefined ? steady : { ...steady, values: s.values };
+  });
+  const timing = { ...(testCase.interval ? { interval: testCase.interval } : {}), ...(testCase.evalAt ? { evalAt: testCase.evalAt } : {}) };
+  return testGroup(alert, testCase.fires, series, groupLabels(by, undefined), baseUrl, timing);
 }
 
 /** Every promtool test group of an alert: the generated pair (when the form allows) and its cases. */

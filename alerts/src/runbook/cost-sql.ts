@@ -61,7 +61,7 @@ FROM (
   UNION ALL
   SELECT tenant, 0, 0, 0, ${sumOrZero('stored_bytes', "outcome = 'finished'")} / ${GB} * ${p.storageGbMonth} * ${p.storageRetentionMonths}, 0
   FROM (
-    ${recordingOutcomesSql(inWindow(ctx)).replace(/\n/g, '\n    ')}
+    ${recordingOutcomesSql((column) => inWindow(ctx, column)).replace(/\n/g, '\n    ')}
   )
   GROUP BY tenant
 )

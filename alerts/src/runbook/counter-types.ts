@@ -39,6 +39,8 @@ export interface CounterScaled {
 export interface CaseSeries {
   readonly selector: MetricSelector;
   readonly perMinute: number;
+  /** Explicit values in promtool's notation (e.g. `0 4x15`), one per `interval`, instead of steady growth at `perMinute`. */
+  readonly values?: string;
 }
 
 /**
@@ -49,4 +51,8 @@ export interface PromtoolCase {
   readonly name: string;
   readonly series: readonly CaseSeries[];
   readonly fires: boolean;
+  /** Scrape interval of the input series (default `1m`), e.g. `61s` for rules evaluated out of step with scrapes. */
+  readonly interval?: string;
+  /** When the alert is checked (default: the alert's `for` plus 12 minutes), e.g. `4m`. */
+  readonly evalAt?: string;
 }

@@ -91,7 +91,7 @@ LIMIT 50`,
         labels: ['region'],
         query: (ctx) => `SELECT tenant, region, ${percent("countIf(outcome = 'finished')", 'count()')} AS value
 FROM (
-  ${recordingOutcomesSql(inWindow(ctx)).replace(/\n/g, '\n  ')}
+  ${recordingOutcomesSql((column) => inWindow(ctx, column)).replace(/\n/g, '\n  ')}
 )
 GROUP BY tenant, region`,
       },

@@ -96,6 +96,17 @@ function floorCases(total: MetricSelector, bad: MetricSelector): PromtoolCase[] 
       fires: false,
     },
     {
+      // Rules evaluated out of step with scrapes: increase() read these 4 as 5.2 at 4m and paged.
+      name: `a quiet tenant whose first ${MIN_BAD_EVENTS - 1} events all fail in one scrape, rules evaluated out of step with scrapes`,
+      interval: '61s',
+      evalAt: '4m',
+      series: [
+        { selector: total, perMinute: 0, values: `0 ${MIN_BAD_EVENTS - 1}x15` },
+        { selector: bad, perMinute: 0, values: `0 ${MIN_BAD_EVENTS - 1}x15` },
+      ],
+      fires: false,
+    },
+    {
       name: `a small tenant, every event bad: ${MIN_BAD_EVENTS} or more within the long window`,
       series: [{ selector: total, perMinute: 0.6 }, { selector: bad, perMinute: 0.6 }],
       fires: true,

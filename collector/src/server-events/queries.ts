@@ -28,8 +28,10 @@ export interface RecordingOutcomes {
   readonly successRate: number | null;
 }
 
-const RANGE = `tenant = {tenant:String}
-  AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
+/** The key's tenant and the range `[from, to)` on `column`. */
+const inRange = (column: string): string => `tenant = {tenant:String}
+  AND ${column} >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ${column} < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
+const RANGE = inRange('ts');
 
 async function rows<T>(client: ClickHouseClient, query: string, range: ServerRange): Promise<T[]> {
   const result = await client.query({
@@ -49,7 +51,7 @@ export async function queryUsage(client: ClickHouseClient, range: ServerRange): 
        sumIf(coalesce(memory_limit_bytes, server_memory_usage_bytes) * interval_ms, kind = 'node') / ${BYTES_PER_GB} / ${MS_PER_HOUR} AS ramGbHours,
        sumIf(sfu_egress_bytes, kind = 'sfu.egress') / ${BYTES_PER_GB} AS egressGb,
        sumIf(turn_relayed_bytes, kind = 'turn') / ${BYTES_PER_GB} AS turnGb,
-       (SELECT coalesce(sumIf(stored_bytes, outcome = 'finished'), 0) FROM (${recordingOutcomesSql(RANGE)})) / ${BYTES_PER_GB} AS storedGb,
+       (SELECT coalesce(sumIf(stored_bytes, outcome = 'finished'), 0) FROM (${recordingOutcomesSql(inRange)})) / ${BYTES_PER_GB} AS storedGb,
        sumIf(sfu_participant_time_h, kind = 'sfu') AS participantHours
      FROM server_events WHERE ${RANGE}`,
     range,
@@ -94,7 +96,7 @@ export async function queryRecordingOutcomes(client: ClickHouseClient, range: Se
     `SELECT
        (SELECT uniqExact(job_id) FROM server_events WHERE kind = 'recording' AND state = 'started' AND ${RANGE}) AS started,
        countIf(outcome = 'finished') AS finished, countIf(outcome = 'failed') AS failed
-     FROM (${recordingOutcomesSql(RANGE)})`,
+     FROM (${recordingOutcomesSql(inRange)})`,
     range,
   );
   const started = Number(row?.started ?? 0);

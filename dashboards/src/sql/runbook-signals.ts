@@ -88,7 +88,7 @@ ORDER BY time`,
     sql: `SELECT $__timeInterval(ended_at) AS time,
   100 * countIf(outcome = 'finished') / greatest(count(), 1) AS recording_success_pct
 FROM (
-  ${recordingOutcomesSql(tenantScope('ts')).replace(/\n/g, '\n  ')}
+  ${recordingOutcomesSql(tenantScope).replace(/\n/g, '\n  ')}
 )
 GROUP BY time
 ORDER BY time`,
