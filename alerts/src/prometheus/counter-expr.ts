@@ -56,10 +56,12 @@ export interface RateContext {
   readonly anchors: readonly MetricSelector[];
   /**
    * Per second (`rate`, the default), or `growth`: what each series grew by
-   * over the window, exactly (its value now minus its value a window ago,
-   * or its whole value for a series younger than the window; a reset counts
-   * nothing). `increase()` would extrapolate a young series' count to the
-   * whole window: four events read as five or more.
+   * over the window, exactly: its value now minus its last value in the ten
+   * minutes before the window (so a scrape gap then does not hide it), or
+   * its whole value for a series younger than the window or reset since
+   * (a collector restart: what it counted since). `increase()` would
+   * extrapolate a young series' count to the whole window: four events read
+   * as five or more.
    */
   readonly fn?: 'rate' | 'growth';
 }
@@ -68,7 +70,7 @@ export interface RateContext {
 export function rateSum(selector: MetricSelector, ctx: Pick<RateContext, 'by' | 'window' | 'path' | 'fn'>): string {
   const grouping = ctx.by.length > 0 ? ` by (${ctx.by.join(', ')})` : '';
   const series = `${selectorSeriesName(selector, ctx.path)}${matcherText(selector.matchers)}`;
-  if (ctx.fn === 'growth') return `sum${grouping} (clamp_min(${series} - ${series} offset ${ctx.window}, 0) or ${series})`;
+  if (ctx.fn === 'growth') return `sum${grouping} (((${series} - last_over_time(${series}[10m] offset ${ctx.window})) >= 0) or ${series})`;
   return `sum${grouping} (rate(${series}[${ctx.window}]))`;
 }
 

@@ -107,6 +107,16 @@ function floorCases(total: MetricSelector, bad: MetricSelector): PromtoolCase[] 
       fires: false,
     },
     {
+      // A counter reset (the collector restarted at 61m) must not hide the failures counted since (the floor is met at 66m).
+      name: 'every event bad since a collector restart an hour in: the counts since the restart pass the floor',
+      evalAt: '85m',
+      series: [
+        { selector: total, perMinute: 0, values: '100x60 0+1x30' },
+        { selector: bad, perMinute: 0, values: '100x60 0+1x30' },
+      ],
+      fires: true,
+    },
+    {
       name: `a small tenant, every event bad: ${MIN_BAD_EVENTS} or more within the long window`,
       series: [{ selector: total, perMinute: 0.6 }, { selector: bad, perMinute: 0.6 }],
       fires: true,
