@@ -96,7 +96,12 @@ export function loadAuditKey(
   const key = randomBytes(MIN_KEY_BYTES);
   const persist = (): void => {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new Error(`audit HMAC key: ${path} appeared while this collector started (another collector or command made it): start again to use it`);
+    }
     chmodSync(path, 0o600);
   };
   return { key, source: 'generated', path, persist };

@@ -87,8 +87,8 @@ export const securityPlugin = fp<SecurityOptions>(
     const store = fastify.store;
     const writer = options.auditWriter ?? loadWriterId(fastify.ingest.spool.dir);
     await refuseNewKeyOverWrittenLog(auditKey, () => auditLogHasRows(store.client), options.auditKeyChanged);
-    auditKey.persist?.();
     const keyCheck = await checkAuditKeyFingerprint(fastify.ingest.spool.dir, auditKey, options.auditKeyChanged);
+    auditKey.persist?.();
     if (keyCheck === 'changed-on-purpose') {
       fastify.log.warn('audit HMAC key: changed on purpose (RTCPULSE_AUDIT_KEY_CHANGED); actors get new pseudonyms from now on');
     } else if (keyCheck === 'same' && options.auditKeyChanged) {

@@ -22,7 +22,7 @@ import { checkEmbeddedStore, openOrExplain } from './store-access.js';
 import { runIfMain, type Output } from './run-command.js';
 
 /** Statements that answer with rows (after any leading comments and brackets); anything else is run as a command. */
-const READS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*(?:SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS|CHECK)\b/i;
+const READS = /^(?:\s|(?:--|#)[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*(?:SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS|CHECK|FROM)\b/i;
 
 /** Spool records (waiting, or requeued) the next start inserts: a deletion run before them would be undone by them. */
 function waitingRecords(spoolDir: string): number {

@@ -26,8 +26,24 @@ export interface SpoolLock {
   release(): Promise<void>;
 }
 
-/** Tokens of the locks this process holds now (a second collector in one process is refused too). */
-const held = new Set<string>();
+/** The locks this process holds now, by token, with their paths (a second collector in one process is refused too). */
+const held = new Map<string, string>();
+
+// A process that exits without closing (a second signal, the shutdown grace) still leaves no lock of its own behind.
+let exitHandler = false;
+function removeHeldAtExit(): void {
+  if (exitHandler) return;
+  exitHandler = true;
+  process.once('exit', () => {
+    for (const [token, path] of held) {
+      try {
+        if (parse(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
+      } catch {
+        // Nothing to remove.
+      }
+    }
+  });
+}
 
 function running(pid: number): boolean {
   try {
@@ -57,6 +73,8 @@ function alive(holder: LockHolder, now: number): boolean {
   if (holder.pid === process.pid) return held.has(holder.token);
   return running(holder.pid);
 }
+// Hosts sharing one spool volume are trusted to keep their clocks within LOCK_STALE_MS of each other (NTP), and to
+// have hostnames of their own: the pid checks above look at this host's processes.
 
 /**
  * Takes `dir` for this process. Two collectors on one spool directory would
@@ -99,6 +117,8 @@ export async function lockSpoolDir(dir: string, onLost: (holder: LockHolder | un
       );
     }
     // Gone: move its file aside, and make sure the file moved is the one judged (another start may have taken over first).
+    const judged = await readFile(path, 'utf8').catch(() => undefined);
+    if (judged === undefined) continue;
     const stale = `${path}.${token}.stale`;
     try {
       await rename(path, stale);
@@ -106,18 +126,23 @@ export async function lockSpoolDir(dir: string, onLost: (holder: LockHolder | un
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    const moved = await readHolder(stale);
-    if (holder && moved?.token !== holder.token) await link(stale, path).catch(() => undefined);
+    if ((await readFile(stale, 'utf8').catch(() => undefined)) !== judged) await link(stale, path).catch(() => undefined);
     await unlink(stale).catch(() => undefined);
   }
   throw new Error(`could not take the spool lock ${path}: other starts kept taking it`);
 }
 
 function holdLock(path: string, token: string, content: () => string, onLost: (holder: LockHolder | undefined) => void): SpoolLock {
-  held.add(token);
+  held.set(token, path);
+  removeHeldAtExit();
+  let released = false;
+  let renewing: Promise<void> = Promise.resolve();
   const renew = async (): Promise<void> => {
     const holder = await readHolder(path);
-    if (holder?.token !== token) {
+    if (released) return;
+    // No file for a moment (another start moving a lock aside to check it): try again at the next beat.
+    if (holder === undefined) return;
+    if (holder.token !== token) {
       clearInterval(timer);
       held.delete(token);
       onLost(holder);
@@ -125,24 +150,22 @@ function holdLock(path: string, token: string, content: () => string, onLost: (h
     }
     const next = `${path}.${token}.renew`;
     await writeFile(next, content());
+    if (released) {
+      await unlink(next).catch(() => undefined);
+      return;
+    }
     await rename(next, path);
   };
-  const timer = setInterval(() => void renew().catch(() => undefined), LOCK_HEARTBEAT_MS);
+  const timer = setInterval(() => {
+    renewing = renewing.then(renew).catch(() => undefined);
+  }, LOCK_HEARTBEAT_MS);
   timer.unref();
-  // A process that exits without closing (a second signal, the shutdown grace) still leaves no lock behind.
-  const onExit = (): void => {
-    try {
-      if (parse(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
-    } catch {
-      // Nothing to remove.
-    }
-  };
-  process.once('exit', onExit);
   return {
     async release() {
+      released = true;
       clearInterval(timer);
+      await renewing;
       held.delete(token);
-      process.removeListener('exit', onExit);
       if ((await readHolder(path))?.token === token) await unlink(path).catch(() => undefined);
     },
   };
