@@ -57,7 +57,7 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
         'start the collector until its spool is empty (the spoolRecords gauge, or the log), stop it, then run the statement',
     );
   }
-  const store = openOrExplain(config, () => createStore(config), 'stop the collector first, or point the command at a ClickHouse server with CLICKHOUSE_URL');
+  const store = openOrExplain(config, () => createStore(config), 'or point the command at a ClickHouse server with CLICKHOUSE_URL');
   try {
     if (read) {
       const result = await store.client.query({ query: sql, format: 'JSONCompactEachRowWithNames' });

@@ -51,10 +51,12 @@ export const storePlugin = fp<StorePluginOptions>(
         await store.close();
       }
     });
-    const { version, applied, droppedViews, ttlChanges } = migration;
+    const { version, created, applied, droppedViews, ttlChanges } = migration;
     // An upgrade or a retention change says what it did; a start that changed nothing says nothing more.
-    const firstLines = (statements: readonly string[]) => statements.map((s) => s.split('\n', 1)[0]?.slice(0, 160));
-    if (applied.length + droppedViews.length > 0) {
+    const firstLines = (statements: readonly string[]) => statements.map((s) => s.replace(/\s+/g, ' ').slice(0, 160));
+    if (created) {
+      fastify.log.info({ statements: applied.length }, 'schema created in an empty store');
+    } else if (applied.length + droppedViews.length > 0) {
       fastify.log.info({ statements: firstLines(applied), droppedViews }, `schema brought up to this version: ${applied.length} statements, ${droppedViews.length} old rollup views dropped`);
     }
     if (ttlChanges.length > 0) {

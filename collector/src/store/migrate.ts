@@ -56,6 +56,8 @@ async function dropStaleViews(client: ClickHouseClient, options: SchemaOptions):
 /** What a migration did, for the start-up log: the server's version and every statement that changed something. */
 export interface MigrationReport {
   readonly version: string;
+  /** The store had no rtcpulse tables: the statements created them. */
+  readonly created: boolean;
   /** Tables and views created, columns added, settings changed, views created in place of stale ones. */
   readonly applied: readonly string[];
   /** Rollup views of an older registry that were dropped. */
@@ -86,7 +88,7 @@ export async function migrate(client: ClickHouseClient, options: SchemaOptions =
     const created = /^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS (\w+)/.exec(s)?.[1];
     return created === undefined || !before.has(created);
   });
-  return { version, applied, droppedViews, ttlChanges };
+  return { version, created: !before.has('samples'), applied, droppedViews, ttlChanges };
 }
 
 async function tableNames(client: ClickHouseClient): Promise<Set<string>> {
