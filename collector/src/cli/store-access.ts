@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { processRunning } from '../process-running.js';
 import type { StoreConfig } from '../store/config.js';
 
 /**
@@ -35,15 +36,6 @@ export function checkEmbeddedStore(config: StoreConfig, table: string): void {
   if (problem) throw new Error(problem);
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The id of the live process that holds `dataDir`, from the `status` file
  * ClickHouse keeps (and locks) there while a process has it open, or
@@ -57,7 +49,7 @@ export function dataDirHolder(dataDir: string): number | undefined {
     return undefined;
   }
   const pid = Number(/^PID: (\d+)$/m.exec(status)?.[1]);
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processRunning(pid) ? pid : undefined;
 }
 
 /**

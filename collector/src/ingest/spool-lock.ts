@@ -3,6 +3,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processRunning } from '../process-running.js';
 
 /** File in a spool directory naming the collector that uses it. */
 export const SPOOL_LOCK_FILE = 'collector.lock';
@@ -45,15 +46,6 @@ function removeHeldAtExit(): void {
   });
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parse(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
@@ -71,7 +63,7 @@ function alive(holder: LockHolder, now: number): boolean {
   if (now - holder.at >= LOCK_STALE_MS) return false;
   if (holder.host !== hostname()) return true;
   if (holder.pid === process.pid) return held.has(holder.token);
-  return running(holder.pid);
+  return processRunning(holder.pid);
 }
 // Hosts sharing one spool volume are trusted to keep their clocks within LOCK_STALE_MS of each other (NTP), and to
 // have hostnames of their own: the pid checks above look at this host's processes.
