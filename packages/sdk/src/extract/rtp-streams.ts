@@ -17,7 +17,8 @@ function audioLevel({ v, d }: FieldReader): number | undefined {
 function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
   const frames = r.d(`frames${io}`);
   c.set('frames', frames);
-  c.set('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'));
+  // A mean over the streams (registry): the sum of values over their count.
+  c.ratio('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'), 1);
   c.set('key_frames', r.d(`keyFrames${io}`));
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));

@@ -2,9 +2,10 @@ import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 
 /** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
 export function num(entry: StatsEntry | undefined, field: string): number | undefined {
-  const value = entry?.[field];
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? +value : NaN;
-  return Number.isFinite(n) ? n : undefined;
+  let value = entry?.[field];
+  if (typeof value != 'number') value = typeof value == 'string' && value.trim() ? +value : NaN;
+  // Only a finite number minus itself is 0 (NaN and ±Infinity give NaN).
+  return (value as number) - (value as number) === 0 ? (value as number) : undefined;
 }
 
 /** A non-empty string field of an entry, else undefined. */
@@ -19,11 +20,25 @@ export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, typ
   return entry?.type === type ? entry : undefined;
 }
 
-/** Entries of one stats type, in report order. */
-export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry[] {
-  const found: StatsEntry[] = [];
-  for (const entry of snapshot.values()) if (entry.type === type) found.push(entry);
-  return found;
+/** Each snapshot's entries by type, made on the first look-up (see {@link entriesOfType}). */
+const byType = new WeakMap<StatsSnapshot, Partial<Record<string, StatsEntry[]>>>();
+
+/**
+ * Entries of one stats type, in report order. A snapshot is indexed once, on
+ * the first look-up, and the index serves every later one (extraction looks
+ * up a snapshot by type a dozen times). Snapshots are not changed after they
+ * are made, except that one the stats reader read in part gains entries as
+ * they are asked for by id; the index holds what it had at the first look-up,
+ * which is every entry of the types extraction looks up by type there (see
+ * `createStatsReader`).
+ */
+export function entriesOfType(snapshot: StatsSnapshot, type: string): readonly StatsEntry[] {
+  let index = byType.get(snapshot);
+  if (!index) {
+    byType.set(snapshot, (index = {}));
+    for (const entry of snapshot.values()) (index[entry.type] ??= []).push(entry);
+  }
+  return index[type] ?? [];
 }
 
 /**
@@ -34,7 +49,8 @@ export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry
  * anything not finite.
  */
 export function round(value: number | undefined): number | undefined {
-  if (!Number.isFinite(value)) return undefined;
+  // Only a finite number minus itself is 0.
+  if ((value as number) - (value as number) !== 0) return undefined;
   const a = Math.abs(value as number);
   const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
   return Math.round((value as number) * f) / f || 0;

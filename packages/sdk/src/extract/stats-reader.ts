@@ -32,8 +32,10 @@ const readableInPart = (snapshot: StatsSnapshot): boolean => (selectedPath(snaps
  * track); candidates, whose entries never change, are read once between two
  * full reads. A snapshot from the reader gives `extractSample` the same
  * result as a full snapshot of the same report: `get` answers for every
- * entry of the report, and `values()` yields every entry of the walked types
- * (and those asked for so far).
+ * entry of the report, and `values()` (and so `entriesOfType`) yields every
+ * entry of the walked types and every relay local candidate, the only types
+ * extraction looks up by type (`values()` also yields the entries asked for
+ * so far).
  *
  * `onFullRead` is called after each full read, for a caller that refreshes
  * other slowly changing state at the same cadence.
