@@ -38,8 +38,10 @@ async function call({ audio, video, bothWays, width, height }) {
  * call's duration, when it resolved and the report it gave.
  */
 function timeGetStats(pc) {
+  if (pc.timed) return pc.timed;
   const original = pc.getStats.bind(pc);
-  const last = {};
+  // `call`: an untimed getStats() for the reading floor.
+  const last = (pc.timed = { call: original });
   pc.getStats = (...args) => {
     const t0 = performance.now();
     return original(...args).then((report) => {
@@ -59,17 +61,34 @@ function timeGetStats(pc) {
  * its parts need not add up to the total): the SDK's reading of it, the full
  * read of every entry (`toSnapshot`, as the SDK did before it cached ids),
  * the derivation and the encoding.
+ *
+ * Half-way between rounds, the reading floor: a fresh report of a getStats()
+ * call of its own, and only the browser building the entries the SDK read
+ * from the last report it read in part (their ids taken from the replay),
+ * with no SDK code. Chromium makes each stats object when it is read, so
+ * this is what any reader of those entries pays on top of the call.
+ *
+ * `keepOpen` leaves the connections open afterwards (a warm-up run).
  */
-async function measure(pcs, rounds, gapMs) {
+async function measure(pcs, rounds, gapMs, keepOpen = false) {
   const { observeForBench, toSnapshot, extractSample, createStatsReader } = RtcPulseBench;
-  const out = { stats: [], work: [], read: [], fullRead: [], derive: [], encode: [], samples: [], raw: [], errors: [] };
+  const out = { stats: [], work: [], read: [], fullRead: [], derive: [], encode: [], floor: [], floorEntries: 0, samples: [], raw: [], errors: [] };
   const connections = pcs.map(([id, pc]) => {
     const c = { id, pc, timing: timeGetStats(pc), sample: undefined, previous: undefined, reader: createStatsReader() };
     c.observed = observeForBench(pc, id, (s) => (c.sample = s), (e) => out.errors.push(String(e?.stack ?? e)));
     return c;
   });
   for (let r = 0; r < rounds; r++) {
-    await sleep(gapMs);
+    await sleep(gapMs / 2);
+    for (const c of connections) {
+      if (!c.readIds || r < 5) continue;
+      const fresh = await c.timing.call();
+      const f0 = performance.now();
+      for (const id of c.readIds) fresh.get(id);
+      out.floor.push(performance.now() - f0);
+      out.floorEntries = c.readIds.length;
+    }
+    await sleep(gapMs / 2);
     for (const c of connections) {
       await c.observed.sample();
       const t2 = performance.now();
@@ -87,6 +106,8 @@ async function measure(pcs, rounds, gapMs) {
       JSON.stringify(body);
       const b4 = performance.now();
       c.previous = snapshot;
+      // What this reader read of a report it read in part: the ids for the reading floor.
+      if (snapshot.size < report.size) c.readIds = [...snapshot.keys()];
       if (r < 5 || json.length === 0 || full.size === 0) continue; // warm-up
       out.stats.push(duration);
       out.work.push(t2 - resolvedAt + (t3 - t2));
@@ -102,7 +123,8 @@ async function measure(pcs, rounds, gapMs) {
   }
   for (const c of connections) {
     c.observed.dispose();
-    c.pc.close();
+    // A warm-up leaves the call up for the measured rounds.
+    if (!keepOpen) c.pc.close();
   }
   return out;
 }
