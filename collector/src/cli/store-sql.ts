@@ -12,10 +12,10 @@
  * still holds records the next start would insert. Exit code 0, or 2 with
  * the reason.
  */
-import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultSpoolDir } from '../ingest/options.js';
+import { recordFilesIn, REQUEUED_DIR } from '../ingest/spool.js';
 import { storeConfigFromEnv } from '../store/config.js';
 import { createStore } from '../store/store.js';
 import { checkEmbeddedStore, openOrExplain } from './store-access.js';
@@ -26,14 +26,7 @@ const READS = /^(?:\s|(?:--|#)[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*(?:SELECT|WITH
 
 /** Spool records (waiting, or requeued) the next start inserts: a deletion run before them would be undone by them. */
 function waitingRecords(spoolDir: string): number {
-  const records = (dir: string): number => {
-    try {
-      return readdirSync(dir).filter((name) => name.endsWith('.rec')).length;
-    } catch {
-      return 0;
-    }
-  };
-  return records(spoolDir) + records(join(spoolDir, 'requeued'));
+  return recordFilesIn(spoolDir) + recordFilesIn(join(spoolDir, REQUEUED_DIR));
 }
 
 /** Run the command; resolves to the exit code. */

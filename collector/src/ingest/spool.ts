@@ -37,6 +37,15 @@ export interface SpoolGroup {
   readonly tokenSeed: string;
 }
 
+/** Spool record files in one directory now (0 when it does not exist), for counts outside a running spool too. */
+export function recordFilesIn(dir: string): number {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith(SUFFIX)).length;
+  } catch {
+    return 0;
+  }
+}
+
 const fileName = (seq: number, suffix = SUFFIX): string => `${String(seq).padStart(17, '0')}${suffix}`;
 
 /** A record's file as its two parts: one header line (magic, body length, CRC-32 of the body), then the JSON body. */
@@ -123,14 +132,7 @@ export class Spool {
    * disk now: it drops once they are moved out or taken back.
    */
   get setAsideFiles(): number {
-    const count = (sub: string): number => {
-      try {
-        return readdirSync(join(this.dir, sub)).filter((n) => n.endsWith(SUFFIX)).length;
-      } catch {
-        return 0;
-      }
-    };
-    return count(QUARANTINE_DIR) + count(DAMAGED_DIR) + count(REQUEUED_DIR);
+    return [QUARANTINE_DIR, DAMAGED_DIR, REQUEUED_DIR].reduce((n, sub) => n + recordFilesIn(join(this.dir, sub)), 0);
   }
 
   /** Size of a record on disk (0 when unknown). */
