@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_STALE_MS, SPOOL_LOCK_FILE, lockSpoolDir, type LockHolder } from '../src/ingest/spool-lock.js';
-import { removeDir, tempDataDir } from './fixtures.js';
+import { appOn, removeDir, tempDataDir } from './fixtures.js';
 
 /**
  * A spool directory belongs to one live collector: another's lock is
@@ -74,6 +74,26 @@ describe('the spool directory lock', () => {
       const took = answers.filter((a) => a.stdout.startsWith('took')).length;
       expect(took, answers.map((a) => a.stdout).join(' | ')).toBe(1);
       expect(answers.find((a) => !a.stdout.startsWith('took'))?.stdout).toMatch(/^refused: spool directory .* is in use by the collector/);
+    }
+  });
+});
+
+describe('a collector and its spool directory, through buildApp', () => {
+  it('holds the lock while it runs, and releases it when it is closed', async () => {
+    const dataDir = await tempDataDir();
+    const spoolDir = join(dataDir, 'spool');
+    try {
+      const app = await appOn(dataDir, { ingest: { spoolDir } });
+      try {
+        expect(JSON.parse(await readFile(join(spoolDir, SPOOL_LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+        await expect(lockSpoolDir(spoolDir)).rejects.toThrow(`spool directory ${spoolDir} is in use by the collector in process ${process.pid}`);
+      } finally {
+        await app.close();
+      }
+      await expect(access(join(spoolDir, SPOOL_LOCK_FILE))).rejects.toThrow();
+      await (await lockSpoolDir(spoolDir)).release();
+    } finally {
+      await removeDir(dataDir);
     }
   });
 });
