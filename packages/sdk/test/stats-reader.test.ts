@@ -127,7 +127,7 @@ describe('createStatsReader on hand-built reports', () => {
     expect(reports[FULL_READ_EVERY]!.fullReads).toBe(1);
   });
 
-  it('follows a new selected pair without a full read and takes its deltas from the previous report', () => {
+  it('reads the report in full when another pair is selected, and takes its deltas from the previous report', () => {
     const relayPath = (bytes: number): Fields[] => [transport('CP2', bytes), pair('CP1', 'L1', bytes), pair('CP2', 'L2', bytes * 2), local1, local2, remote1];
     const reports = [
       report(1000, transport('CP1', 1000), pair('CP1', 'L1', 1000), pair('CP2', 'L2', 2000), local1, local2, remote1, audioIn('ITA', 50)),
@@ -136,9 +136,20 @@ describe('createStatsReader on hand-built reports', () => {
     ];
     const { partial, full } = replayBoth(reports);
     expect(partial).toEqual(full);
-    expect(reports.map((r) => r.fullReads)).toEqual([1, 0, 0]);
+    expect(reports.map((r) => r.fullReads)).toEqual([1, 1, 0]);
     expect(partial[1]!.labels.local_candidate_type).toBe('relay');
     expect(partial[1]!.conn.relayed_bytes).toBe(4000); // CP2 went from 2000+2000 to 4000+4000 bytes
+  });
+
+  it('counts a relay candidate that replaced a host one from the first sample, though the report kept its size', () => {
+    // An ICE restart onto TURN: the host candidate and its pair go, the relay candidate and its pair come; the size stays 6.
+    const before = (ts: number) => report(ts, transport('CP1', ts), pair('CP1', 'L1', ts), local1, remote1, codec, audioIn('ITA', ts / 20));
+    const after = (ts: number) => report(ts, transport('CP2', ts), pair('CP2', 'L2', ts), local2, remote1, codec, audioIn('ITA', ts / 20));
+    const reports = [before(1000), before(2000), after(3000), after(4000), after(5000)];
+    const { partial, full } = replayBoth(reports);
+    expect(partial).toEqual(full);
+    expect(partial.map((s) => `${s.labels.local_candidate_type}/${s.conn.turn_allocations}`)).toEqual(['host/0', 'host/0', 'relay/1', 'relay/1', 'relay/1']);
+    expect(reports.map((r) => r.fullReads)).toEqual([1, 0, 1, 0, 0]);
   });
 
   it('always reads Firefox-shaped reports (no transport) and map-likes without get() in full', () => {

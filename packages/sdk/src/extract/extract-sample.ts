@@ -46,10 +46,12 @@ export function extractSample(previous: StatsSnapshot | undefined, current: Stat
   const remotes = entriesOfType(current, 'remote-inbound-rtp');
   const totals: StreamTotals = {};
   let svc: string | undefined;
-  for (const entry of entriesOfType(current, 'inbound-rtp')) addInbound(totals, interval, entry);
-  for (const entry of entriesOfType(current, 'outbound-rtp')) {
-    addOutbound(totals, interval, entry, remotes);
-    svc ??= str(entry, 'scalabilityMode');
+  for (const entry of current.values()) {
+    if (entry.type === 'inbound-rtp') addInbound(totals, interval, entry);
+    if (entry.type === 'outbound-rtp') {
+      addOutbound(totals, interval, entry, remotes);
+      svc ??= str(entry, 'scalabilityMode');
+    }
   }
   const labels = pathLabels(current, pair);
   const conn = connectionValues(interval, pair, labels.local_candidate_type === 'relay');

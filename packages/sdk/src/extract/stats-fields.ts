@@ -20,25 +20,11 @@ export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, typ
   return entry?.type === type ? entry : undefined;
 }
 
-/** Each snapshot's entries by type, made on the first look-up (see {@link entriesOfType}). */
-const byType = new WeakMap<StatsSnapshot, Partial<Record<string, StatsEntry[]>>>();
-
-/**
- * Entries of one stats type, in report order. A snapshot is indexed once, on
- * the first look-up, and the index serves every later one (extraction looks
- * up a snapshot by type a dozen times). Snapshots are not changed after they
- * are made, except that one the stats reader read in part gains entries as
- * they are asked for by id; the index holds what it had at the first look-up,
- * which is every entry of the types extraction looks up by type there (see
- * `createStatsReader`).
- */
-export function entriesOfType(snapshot: StatsSnapshot, type: string): readonly StatsEntry[] {
-  let index = byType.get(snapshot);
-  if (!index) {
-    byType.set(snapshot, (index = {}));
-    for (const entry of snapshot.values()) (index[entry.type] ??= []).push(entry);
-  }
-  return index[type] ?? [];
+/** Entries of one stats type, in report order. */
+export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry[] {
+  const found: StatsEntry[] = [];
+  for (const entry of snapshot.values()) if (entry.type === type) found.push(entry);
+  return found;
 }
 
 /**

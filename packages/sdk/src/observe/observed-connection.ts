@@ -40,8 +40,8 @@ const onOff = (value: boolean | undefined): string | undefined => (value === und
  * of the microphone track being sent (runbook entry 6). Asking the browser
  * for them costs a tenth of the sample's own processing, so they are read
  * again only on each full read of the stats report (the first report, a
- * change in the report's number of entries, and at least every
- * `FULL_READ_EVERY` = 10 reports, see `createStatsReader`) and when the
+ * change in the report's number of entries or in the selected pair, and at
+ * least every `FULL_READ_EVERY` = 10 reports, see `createStatsReader`) and when the
  * audio sender's track was replaced or removed. A replaced or removed track
  * (also `replaceTrack(null)` and back) therefore shows in the very next sample; any other change (the same
  * track's settings changed by `applyConstraints`, a first audio track added)
