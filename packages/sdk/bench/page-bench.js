@@ -72,7 +72,7 @@ function timeGetStats(pc) {
  */
 async function measure(pcs, rounds, gapMs, keepOpen = false) {
   const { observeForBench, toSnapshot, extractSample, createStatsReader } = RtcPulseBench;
-  const out = { stats: [], work: [], read: [], fullRead: [], derive: [], encode: [], floor: [], floorEntries: 0, samples: [], raw: [], errors: [] };
+  const out = { stats: [], work: [], statsPc: [], read: [], fullRead: [], derive: [], encode: [], floor: [], samples: [], raw: [], errors: [] };
   const connections = pcs.map(([id, pc]) => {
     const c = { id, pc, timing: timeGetStats(pc), sample: undefined, previous: undefined, reader: createStatsReader() };
     c.observed = observeForBench(pc, id, (s) => (c.sample = s), (e) => out.errors.push(String(e?.stack ?? e)));
@@ -85,8 +85,7 @@ async function measure(pcs, rounds, gapMs, keepOpen = false) {
       const fresh = await c.timing.call();
       const f0 = performance.now();
       for (const id of c.readIds) fresh.get(id);
-      out.floor.push(performance.now() - f0);
-      out.floorEntries = c.readIds.length;
+      out.floor.push({ pc: c.id, ms: performance.now() - f0, entries: c.readIds.length });
     }
     await sleep(gapMs / 2);
     for (const c of connections) {
@@ -110,6 +109,7 @@ async function measure(pcs, rounds, gapMs, keepOpen = false) {
       if (snapshot.size < report.size) c.readIds = [...snapshot.keys()];
       if (r < 5 || json.length === 0 || full.size === 0) continue; // warm-up
       out.stats.push(duration);
+      out.statsPc.push(c.id);
       out.work.push(t2 - resolvedAt + (t3 - t2));
       out.read.push(b1 - b0);
       out.fullRead.push(b2 - b1);

@@ -25,11 +25,12 @@ import { launchChromium } from '@rtcpulse/browser-harness';
 const REAL_CADENCE = { rounds: 65, gapMs: 2000 };
 const QUICK_CADENCE = { rounds: 185, gapMs: 100 };
 /**
- * A long call: 1,000 samples per connection first (20 ms apart, not
- * measured), by which time the JavaScript engine has optimised the SDK's
- * code, then the real cadence.
+ * A long call: 600 samples per connection first (60 ms apart, not measured:
+ * past the browser's 50 ms stats cache, so every one is a new report and a
+ * whole interval), by which time the JavaScript engine has optimised the
+ * SDK's code, then the real cadence.
  */
-const LONG_CALL = { warmRounds: 1000, rounds: 45, gapMs: 2000 };
+const LONG_CALL = { warmRounds: 600, warmGapMs: 60, rounds: 45, gapMs: 2000 };
 
 interface Measured {
   stats: number[];
@@ -40,9 +41,10 @@ interface Measured {
   fullRead: number[];
   derive: number[];
   encode: number[];
-  /** The browser building the entries the SDK reads, on a fresh report, no SDK code (see page-bench.js). */
-  floor: number[];
-  floorEntries: number;
+  /** The connection of each `stats` and `work` value. */
+  statsPc: string[];
+  /** Per connection: the browser building the entries the SDK reads, on a fresh report, no SDK code (see page-bench.js). */
+  floor: Array<{ pc: string; ms: number; entries: number }>;
   errors: string[];
   samples: Array<Record<string, unknown>>;
   raw: Array<{ pc: string; json: string }>;
@@ -82,7 +84,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const browser = await launchChromium();
 try {
   const oneAndOne = { name: '1 audio + 1 video, both ways', audio: 1, video: 1, bothWays: true, width: 640, height: 360 };
-  const cases: Array<typeof oneAndOne & { rounds: number; gapMs: number; warmRounds?: number }> = [
+  const cases: Array<typeof oneAndOne & { rounds: number; gapMs: number; warmRounds?: number; warmGapMs?: number }> = [
     { ...oneAndOne, ...REAL_CADENCE },
     { ...oneAndOne, ...QUICK_CADENCE },
     { ...oneAndOne, name: `${oneAndOne.name}, after ${LONG_CALL.warmRounds} samples`, ...LONG_CALL },
@@ -95,9 +97,10 @@ try {
     await page.addScriptTag({ content: sdkBundle });
     await page.addScriptTag({ content: pageScript });
     const isolated = await page.evaluate('window.bench.isolated()');
-    const warm = c.warmRounds ? `await window.bench.measure(pcs, ${c.warmRounds}, 20, true);` : '';
+    // A warm-up's SDK errors count as the measured run's.
+    const warm = c.warmRounds ? `const w = await window.bench.measure(pcs, ${c.warmRounds}, ${c.warmGapMs}, true);` : 'const w = { errors: [] };';
     const m = (await page.evaluate(
-      `window.bench.call(${JSON.stringify(c)}).then(async (pcs) => { ${warm} return window.bench.measure(pcs, ${c.rounds}, ${c.gapMs}); })`,
+      `window.bench.call(${JSON.stringify(c)}).then(async (pcs) => { ${warm} const m = await window.bench.measure(pcs, ${c.rounds}, ${c.gapMs}); m.errors.push(...w.errors); return m; })`,
     )) as Measured;
     await page.close();
     if (m.errors.length) throw new Error(`SDK errors in the page: ${m.errors.join('; ')}`);
@@ -111,9 +114,15 @@ try {
     console.log(
       `  processing/getStats  p50 ${pct(p50(m.work), p50(m.stats))} of p50, per-sample ratio p50 ${pct(quantile(ratios, 0.5), 1)} p95 ${pct(quantile(ratios, 0.95), 1)}   budget 25 % (1a+1v)`,
     );
-    console.log(
-      `  reading floor        p50 ${ms(p50(m.floor))} = ${pct(p50(m.floor), p50(m.stats))} of getStats p50   (the browser building the ${m.floorEntries} entries the SDK reads, fresh report, no SDK code)`,
-    );
+    for (const pc of ['pc0', 'pc1']) {
+      const floor = m.floor.filter((f) => f.pc === pc);
+      const stats = m.stats.filter((_, i) => m.statsPc[i] === pc);
+      if (!floor.length) continue;
+      const entries = [...new Set(floor.map((f) => f.entries))].join('/');
+      console.log(
+        `  reading floor ${pc}   p50 ${ms(p50(floor.map((f) => f.ms)))} = ${pct(p50(floor.map((f) => f.ms)), p50(stats))} of its getStats p50 ${ms(p50(stats))}   (the browser building the ${entries} entries the SDK reads, fresh report, no SDK code)`,
+      );
+    }
     console.log(`  breakdown, replayed on the same report (warm caches):`);
     console.log(`    reading (SDK)      p50 ${ms(p50(m.read))} = ${pct(p50(m.read), p50(m.stats))}   full read of every entry p50 ${ms(p50(m.fullRead))} = ${pct(p50(m.fullRead), p50(m.stats))}`);
     console.log(`    deriving           p50 ${ms(p50(m.derive))} = ${pct(p50(m.derive), p50(m.stats))}   encoding p50 ${ms(p50(m.encode))} = ${pct(p50(m.encode), p50(m.stats))}`);
