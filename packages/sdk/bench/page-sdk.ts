@@ -25,7 +25,7 @@ export function observeForBench(
   const reporter = createReporter(
     { tenant: 'bench', sessionId: 'bench', callId: 'bench', participantId: 'bench', meta: { browser: 'chrome', os: 'linux' } },
     () => Promise.resolve({ ok: true }),
-    { maxBatchSamples: Infinity, maxQueue: DEFAULT_MAX_QUEUE, maxAttempts: 8, now: Date.now, random: Math.random },
+    { batchMax: Infinity, queueMax: DEFAULT_MAX_QUEUE, maxAttempts: 8, now: Date.now, random: Math.random },
   );
   const quality = degradedTracker();
   return observeConnection(pc, id, {
@@ -36,7 +36,7 @@ export function observeForBench(
     noInboundMs: DEFAULT_NO_INBOUND_RTP_MS,
     event: (event: ReportEvent) => reporter.addEvent(event),
     sample(sample: Sample) {
-      quality.add(sample);
+      quality.take(sample);
       reporter.addSample(sample);
       onSample(sample);
     },

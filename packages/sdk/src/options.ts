@@ -44,15 +44,16 @@ export interface RtcPulseOptions {
   region?: string;
   /** `p2p`, `sfu` or `mcu`. */
   topology?: string;
-  /** Sampling interval in milliseconds (default 2000; 0 or not a number: the default). */
+  /** Sampling interval in milliseconds (default 2000; less than 1 or not a number: the default). */
   intervalMs?: number;
-  /** Send a report once this many samples are waiting, and put at most this many in one report (default 10; held to 1–600; 0 or not a number: the default). */
+  /** Send a report once this many samples are waiting, and put at most this many in one report (default 10; at most 600; less than 1 or not a number: the default). */
   maxBatchSamples?: number;
-  /** Send whatever is waiting at least this often, in milliseconds (default 10000; 0 or not a number: the default). */
+  /** Send whatever is waiting at least this often, in milliseconds (default 10000; less than 1 or not a number: the default). */
   flushIntervalMs?: number;
   /**
-   * Samples, and separately events, kept at most while sending fails (default 300; held to 1–1000, the
-   * wire's limit on events in one report); older ones are dropped and counted.
+   * Samples, and separately events, kept at most while sending fails (default 300; at most 1000, the
+   * wire's limit on events in one report; less than 1 or not a number: the default); older ones are
+   * dropped and counted.
    */
   maxQueue?: number;
   /** Runbook entry 2: report `media.no_inbound` when ICE has been connected this long without inbound RTP (default 5000 ms). */
@@ -63,7 +64,7 @@ export interface RtcPulseOptions {
   targetBitrateKbps?: number;
   /**
    * Runbook entry 10: end the session by itself (`error` if a connection failed, else `timeout`)
-   * when no observed connection has been connected for this long (default 60000 ms; 0 turns it off).
+   * when no observed connection has been connected for this long (default 60000 ms; 0 turns it off; not a number: the default).
    */
   idleTimeoutMs?: number;
   /** Called with each sample as it is taken (for live displays). What it throws goes to `onError`. */

@@ -19,7 +19,11 @@ export interface RtcPulse {
   unobserve(pc: RTCPeerConnection): Promise<void>;
   /** Starts sampling every interval and sending reports; records `audit` `join`. */
   start(): void;
-  /** Takes a last sample, records `leave`, the session quality and end (reason `closed` by default), sends everything and stops. */
+  /**
+   * Takes a last sample, records `leave`, the session quality and end (reason `closed` by default), sends everything and stops.
+   * On a hidden page (called from the app's own `pagehide` handler, or in a background tab) it takes no last sample: the page
+   * may be going away, and a `getStats()` then never answers.
+   */
   stop(reason?: 'closed' | 'navigation' | 'error' | 'timeout'): Promise<void>;
   /**
    * Sends what is waiting now (in reports of at most `maxBatchSamples`

@@ -8,7 +8,7 @@ import {
   DEFAULT_SAMPLE_INTERVAL_MS,
 } from './constants.js';
 import { observeConnection, type ObservedConnection } from './observe/observed-connection.js';
-import { now, onNetworkChange, onPageHide, randomId, sha256Hex } from './platform/browser.js';
+import { now, onNetworkChange, onPageHide, pageHidden, randomId, sha256Hex } from './platform/browser.js';
 import type { RtcPulseOptions } from './options.js';
 import type { RtcPulse } from './rtc-pulse-api.js';
 import { degradedTracker } from './session/degraded.js';
@@ -25,6 +25,15 @@ import { createFetchSender, type SendReport } from './transport/send-report.js';
 const TAG = /^[a-z][a-z.-]{0,39}$/;
 
 /**
+ * A numeric option: the app's value when it is a number of at least `min`
+ * (held to `max`), else the default. Plain JavaScript may pass anything: a
+ * string or NaN here once made every report empty and the last flush loop
+ * for ever.
+ */
+const setting = (value: unknown, fallback: number, min: number, max = Infinity): number =>
+  typeof value == 'number' && value >= min ? Math.min(value, max) : fallback;
+
+/**
  * Creates an rtcpulse session for one participant of one call.
  *
  * @example
@@ -36,12 +45,12 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
   const sessionId = o.sessionId ?? randomId();
-  const sampled = Math.random() < (o.sampleRate ?? 1);
   // Out-of-range options would make the collector refuse every batch: held to the wire's limits.
-  const sampleRate = o.sampleRate && Math.min(o.sampleRate, 1);
-  const intervalMs = o.intervalMs || DEFAULT_SAMPLE_INTERVAL_MS;
-  const maxBatchSamples = Math.min(Math.max(o.maxBatchSamples || DEFAULT_MAX_BATCH_SAMPLES, 1), 600);
-  const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const rate = setting(o.sampleRate, 1, 0, 1);
+  const sampled = Math.random() < rate;
+  const intervalMs = setting(o.intervalMs, DEFAULT_SAMPLE_INTERVAL_MS, 1);
+  const maxBatchSamples = setting(o.maxBatchSamples, DEFAULT_MAX_BATCH_SAMPLES, 1, 600);
+  const idleTimeoutMs = setting(o.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 0);
   let consent: ConsentState = 'unknown';
   // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
   const fit = (text: unknown, max = 128): string => String(text).slice(0, max) || '-';
@@ -55,7 +64,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       region: o.region && fit(o.region, 64),
       topology: o.topology && fit(o.topology, 64),
     },
-    sampleRate,
+    sampleRate: o.sampleRate && rate,
     consent: () => consent,
   };
   // Privacy by default: the participant id leaves hashed (or as a random pseudonym), unless the app opts out.
@@ -70,9 +79,9 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   let endpoint = `${o.endpoint}`;
   if (!/[?&]key=/.test(endpoint)) endpoint += `${endpoint.includes('?') ? '&' : '?'}key=${encodeURIComponent(identity.tenant)}`;
   const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
-    maxBatchSamples,
+    batchMax: maxBatchSamples,
     // At most the wire's limit on events per report (every waiting event goes in one on the last flush).
-    maxQueue: Math.min(Math.max(o.maxQueue || DEFAULT_MAX_QUEUE, 1), 1000),
+    queueMax: setting(o.maxQueue, DEFAULT_MAX_QUEUE, 1, 1000),
     maxAttempts: 8,
     now,
     random: Math.random,
@@ -170,7 +179,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     noInboundMs: o.noInboundRtpAfterMs ?? DEFAULT_NO_INBOUND_RTP_MS,
     event: record,
     sample(sample: Sample) {
-      quality.add(sample);
+      quality.take(sample);
       reporter.addSample(sample);
       safely(() => o.onSample?.(sample));
       if (reporter.waitingSamples >= maxBatchSamples) safely(() => reporter.flush());
@@ -208,7 +217,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         checkIdle();
       };
       const sampleTimer = setInterval(() => safely(tick), intervalMs);
-      const flushTimer = setInterval(() => safely(() => reporter.flush()), o.flushIntervalMs || DEFAULT_FLUSH_INTERVAL_MS);
+      const flushTimer = setInterval(() => safely(() => reporter.flush()), setting(o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 1));
       stoppers.push(
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
@@ -218,12 +227,14 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
           emit({ type: 'network', state });
           if (state === 'online') {
             lastOnline = now();
-            if (o.restartIceOnOnline) connections.forEach((c) => safely(() => c.restartIce()));
+            if (o.restartIceOnOnline) connections.forEach((c) => safely(() => c.recover()));
           }
         }),
       );
     },
-    stop: (reason = 'closed') => endSession(fit(reason, 64)).catch(reportError),
+    // A stop() on a hidden page (an app's own pagehide handler, a tab in the background) takes no last samples: the page may
+    // be going away, and a getStats() then never answers, which would keep the session's end from being sent at all.
+    stop: (reason = 'closed') => endSession(fit(reason, 64), pageHidden()).catch(reportError),
     flush: () => reporter.flush().catch(reportError),
     reportError(error, stage) {
       safely(() => callFailed(error, /^\w{1,40}$/.test(stage) ? `${stage}` : 'app'));
@@ -236,7 +247,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => audit(`recording.consent.${consent}`));
     },
     reportAvOffset(offsetMs) {
-      if (Number.isFinite(offsetMs)) {
+      // Only a finite number minus itself is 0.
+    if (offsetMs - offsetMs === 0) {
         safely(() => emit({ type: 'av.offset', value: Math.abs(offsetMs), state: offsetMs < 0 ? 'hls_ahead' : 'webrtc_ahead' }));
       }
     },

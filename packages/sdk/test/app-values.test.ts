@@ -152,4 +152,48 @@ describe('values the app passes in', () => {
       vi.useRealTimers();
     }
   });
+
+  it('treats options that are not numbers as the defaults: the queue stays bounded and the last flush ends', async () => {
+    vi.useFakeTimers();
+    try {
+      let stats = 0;
+      const samplesPerRequest: number[] = [];
+      const pc = { ...fakePc(), getStats: () => (stats++, Promise.resolve(new Map())) } as unknown as RTCPeerConnection;
+      const odd = { intervalMs: '2s', flushIntervalMs: '10s', maxBatchSamples: 'ten', maxQueue: 'lots', idleTimeoutMs: 'never' } as unknown as Partial<RtcPulseOptions>;
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false, ...odd }, (body) => {
+        samplesPerRequest.push((JSON.parse(body) as ReportBatch).samples.length);
+        return Promise.resolve({ ok: true });
+      });
+      pulse.observe(pc);
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(10_000);
+      // As with the defaults: a sample every 2 s (plus the target-bitrate watch's polls), one flush of them at 10 s.
+      expect(stats).toBeLessThanOrEqual(5 + 20);
+      expect(samplesPerRequest).toEqual([5]);
+      // A batch size that is not a number once made every batch empty, and this last flush loop for ever.
+      await pulse.stop();
+      expect(samplesPerRequest.slice(1)).toEqual([0, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends the end of a session stopped while the page is hidden at once, without waiting for a getStats() that may never answer', async () => {
+    vi.stubGlobal('document', { visibilityState: 'hidden' });
+    try {
+      const events: string[] = [];
+      const pc = { ...fakePc(), getStats: () => new Promise(() => undefined) } as unknown as RTCPeerConnection;
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false }, (body) => {
+        events.push(...(JSON.parse(body) as ReportBatch).events.map((e) => e.type));
+        return Promise.resolve({ ok: true });
+      });
+      pulse.observe(pc);
+      pulse.start();
+      // An app's own pagehide handler: the page is hidden by then, and its getStats() never answers.
+      await pulse.stop();
+      expect(events).toContain('session.end');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -30,8 +30,8 @@ function scriptedSend(outcomes: SendOutcome[]) {
 
 function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50) {
   return createReporter(identity, send, {
-    maxBatchSamples: 3,
-    maxQueue,
+    batchMax: 3,
+    queueMax: maxQueue,
     maxAttempts: 3,
     now: () => clock.t,
     random: () => 0.5,
@@ -108,7 +108,7 @@ describe('Reporter', () => {
     const collector = scriptedSend([{ ok: false, retryable: false, status }]);
     const refusals: number[] = [];
     const r = createReporter(identity, collector.send, {
-      maxBatchSamples: 3, maxQueue: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
+      batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
       refused: (s) => refusals.push(s),
     });
     for (let i = 0; i < 5; i++) r.addSample(sample(i));
@@ -129,7 +129,7 @@ describe('Reporter', () => {
     const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }]);
     const refusals: number[] = [];
     const r = createReporter(identity, collector.send, {
-      maxBatchSamples: 1, maxQueue: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
+      batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
       refused: (s) => refusals.push(s),
     });
     for (let i = 0; i < 3; i++) r.addSample(sample(i));
@@ -276,7 +276,7 @@ describe('one flush, one request where one will do', () => {
     return { send, bodies, answer, mostOpen: () => mostOpen };
   }
 
-  const settings = (maxBatchSamples: number) => ({ maxBatchSamples, maxQueue: 300, maxAttempts: 8, now: () => 0, random: () => 0.5 });
+  const settings = (maxBatchSamples: number) => ({ batchMax: maxBatchSamples, queueMax: 300, maxAttempts: 8, now: () => 0, random: () => 0.5 });
 
   it('makes every flush asked for while one waits to start that same flush: one queued flush, however many samples arrive', async () => {
     // A collector answering slowly: each sample past the batch size asks for a flush.

@@ -17,11 +17,11 @@ describe('degraded session classification', () => {
   it('counts an interval degraded under MOS 3.6 or with 10 % frozen video, and a session degraded from 20 %', () => {
     const t = degradedTracker();
     expect(t.result()).toBeUndefined();
-    t.add(sample({})); // no media measured: not an interval of the share
-    for (let i = 0; i < 8; i++) t.add(sample({ audio_in: { mos: 4.3 }, video_in: { freeze_time_pct: 0 } }));
-    t.add(sample({ audio_out: { mos: 3.5 } }));
+    t.take(sample({})); // no media measured: not an interval of the share
+    for (let i = 0; i < 8; i++) t.take(sample({ audio_in: { mos: 4.3 }, video_in: { freeze_time_pct: 0 } }));
+    t.take(sample({ audio_out: { mos: 3.5 } }));
     expect(t.result()).toEqual({ state: 'ok', value: 11.1 });
-    t.add(sample({ video_in: { freeze_time_pct: 10 } }));
+    t.take(sample({ video_in: { freeze_time_pct: 10 } }));
     expect(t.result()).toEqual({ state: 'degraded', value: 20 });
   });
 });
@@ -66,7 +66,7 @@ describe('batch envelope', () => {
       sampleRate: 0.25, consent: () => 'granted',
     };
     const r = createReporter(identity, (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })), {
-      maxBatchSamples: 10, maxQueue: 10, maxAttempts: 3, now: () => 0, random: () => 0.5,
+      batchMax: 10, queueMax: 10, maxAttempts: 3, now: () => 0, random: () => 0.5,
       ready: new Promise((resolve) => (resolveReady = resolve)).then(() => (identity.participantId = 'hashed')),
     });
     r.addEvent({ ts: 1, type: 'session.start' });

@@ -65,7 +65,7 @@ function rttMs(interval: Interval, pair: StatsEntry | undefined): number | undef
       if (rtt && (seconds === undefined || rtt < seconds)) seconds = rtt;
     }
   }
-  return seconds === undefined ? undefined : seconds * 1000;
+  return seconds && seconds * 1000;
 }
 
 /**
@@ -92,7 +92,7 @@ function avSyncMs(snapshot: StatsSnapshot): number | undefined {
 export function connectionValues(interval: Interval, pair: StatsEntry | undefined, relayed: boolean): Sample['conn'] {
   const available = num(pair, 'availableOutgoingBitrate');
   const transports = entriesOfType(interval.current, 'transport').filter((t) => num(t, 'bytesSent') !== undefined);
-  const byteSources = transports.length > 0 ? transports : pair ? [pair] : [];
+  const byteSources = transports.length ? transports : pair ? [pair] : [];
   const sent = relayed ? counterDelta(interval, pair, 'bytesSent') : undefined;
   const received = relayed ? counterDelta(interval, pair, 'bytesReceived') : undefined;
   return {

@@ -132,7 +132,8 @@ export function qualityLimitationReason(snapshot: StatsSnapshot): string | undef
   const rank = (value: string): number => (REASON_SEVERITY.indexOf(value) + 5) % 5;
   for (const entry of entriesOfType(snapshot, 'outbound-rtp')) {
     const reason = str(entry, 'qualityLimitationReason');
-    if (mediaKind(entry) === 'video' && reason !== undefined && (chosen === undefined || rank(reason) < rank(chosen))) chosen = reason;
+    // `str` gives a non-empty string or undefined.
+    if (mediaKind(entry) === 'video' && reason && (!chosen || rank(reason) < rank(chosen))) chosen = reason;
   }
   return chosen;
 }

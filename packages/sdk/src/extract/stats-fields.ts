@@ -2,10 +2,10 @@ import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 
 /** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
 export function num(entry: StatsEntry | undefined, field: string): number | undefined {
-  let value = entry?.[field];
-  if (typeof value != 'number') value = typeof value == 'string' && value.trim() ? +value : NaN;
+  const value = entry?.[field];
+  const n = typeof value == 'number' ? value : typeof value == 'string' && value.trim() ? +value : NaN;
   // Only a finite number minus itself is 0 (NaN and ±Infinity give NaN).
-  return (value as number) - (value as number) === 0 ? (value as number) : undefined;
+  return n - n === 0 ? n : undefined;
 }
 
 /** A non-empty string field of an entry, else undefined. */
@@ -89,10 +89,11 @@ export function perSecond(interval: Interval, amount: number | undefined): numbe
 /** A share of the interval in percent, clamped to 0..100 against clock jitter. */
 export function percentOfInterval(interval: Interval, seconds: number | undefined): number | undefined {
   const share = perSecond(interval, seconds);
-  return share === undefined ? undefined : Math.min(100, Math.max(0, share * 100));
+  return share && Math.min(100, Math.max(0, share * 100));
 }
 
 /** `value × factor`, keeping undefined. */
 export function scale(value: number | undefined, factor: number): number | undefined {
-  return value === undefined ? undefined : value * factor;
+  // 0 and undefined are kept as they are.
+  return value && value * factor;
 }

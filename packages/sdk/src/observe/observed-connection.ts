@@ -23,8 +23,8 @@ export interface ObservedConnection {
   readonly id: string;
   /** Takes one sample; overlapping calls are skipped rather than queued. */
   sample(): Promise<void>;
-  /** Calls `restartIce()` and records its outcome. */
-  restartIce(): void;
+  /** Calls `restartIce()` and records its outcome (runbook entry 3). */
+  recover(): void;
   /** Stops listening and restores the wrapped methods; reports `pc.closed` if the connection has closed. */
   dispose(): void;
 }
@@ -95,9 +95,9 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
       }
       reportClosed();
     },
-    restartIce: watch.restartIce,
+    recover: watch.recover,
     dispose() {
-      watch.stop();
+      watch.unwatch();
       restore();
       reportClosed();
     },

@@ -23,9 +23,9 @@ export interface ConnectionWatch {
   /** Runs the time-based checks against the latest stats snapshot. */
   tick(snapshot: StatsSnapshot): void;
   /** Calls `restartIce()` and follows its outcome (runbook entry 3). */
-  restartIce(): void;
+  recover(): void;
   /** Removes every listener. */
-  stop(): void;
+  unwatch(): void;
 }
 
 const isUp = (state: string): boolean => state === 'connected' || state === 'completed';
@@ -147,13 +147,13 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
         else if (t - restartAt >= RESTART_TIMEOUT_MS) restartOutcome('timeout');
       }
     },
-    restartIce() {
+    recover() {
       if (pc.connectionState === 'closed' || restartAt !== undefined) return;
       restartAt = now();
       emit({ type: 'ice.restart', state: 'started' });
       pc.restartIce();
     },
-    stop() {
+    unwatch() {
       removers.splice(0).forEach((remove) => remove());
     },
   };

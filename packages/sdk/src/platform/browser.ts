@@ -26,6 +26,9 @@ export function listen(target: EventTarget | undefined, type: string, handler: (
   return () => target?.removeEventListener?.(type, handler);
 }
 
+/** Whether the page is hidden now (also while it is being unloaded). */
+export const pageHidden = (): boolean => g.document?.visibilityState === 'hidden';
+
 /**
  * Calls `onHide` when the page is hidden (`hidden`) or unloaded. Unloaded
  * is `navigation` when the browser announced a navigation to another
@@ -45,7 +48,7 @@ export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation'
   let navigating = -Infinity;
   const doc = g.document;
   const removers = [
-    listen(doc, 'visibilitychange', () => doc?.visibilityState === 'hidden' && onHide('hidden')),
+    listen(doc, 'visibilitychange', () => pageHidden() && onHide('hidden')),
     listen(g as EventTarget, 'pagehide', (e) =>
       onHide(now() - navigating < 30_000 || (e as PageTransitionEvent).persisted ? 'navigation' : 'pagehide'),
     ),

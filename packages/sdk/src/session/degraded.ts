@@ -16,11 +16,11 @@ export const DEGRADED_SESSION_PCT = 20;
  * media intervals are. The collector can recompute the same from the stored
  * `*_mos` and `video_in_freeze_time_pct` columns.
  */
-export function degradedTracker(): { add(sample: Sample): void; result(): { state: string; value: number } | undefined } {
+export function degradedTracker(): { take(sample: Sample): void; result(): { state: string; value: number } | undefined } {
   let media = 0;
   let degraded = 0;
   return {
-    add({ streams: s }) {
+    take({ streams: s }) {
       const mos = Math.min(s.audio_in?.mos ?? 9, s.audio_out?.mos ?? 9);
       const frozen = s.video_in?.freeze_time_pct;
       if (mos === 9 && frozen === undefined) return;

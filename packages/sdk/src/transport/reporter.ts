@@ -21,9 +21,9 @@ export interface ReportIdentity {
 }
 
 export interface ReporterSettings {
-  maxBatchSamples: number;
+  batchMax: number;
   /** Samples, and separately events, held at most; the oldest are dropped and counted. */
-  maxQueue: number;
+  queueMax: number;
   maxAttempts: number;
   now: () => number;
   random: () => number;
@@ -44,7 +44,7 @@ export interface Reporter {
   addEvent(event: ReportEvent): void;
   /**
    * Sends what is waiting when the flush starts: first a batch due for its
-   * retry, then the waiting samples in batches of at most `maxBatchSamples`
+   * retry, then the waiting samples in batches of at most `batchMax`
    * (the waiting events ride in the first), one request at a time. What is
    * added while its requests are open waits for the next flush, so one
    * flush is one request where one will do. A flush asked for while another
@@ -76,7 +76,7 @@ export interface Reporter {
  * counted.
  */
 export function createReporter(identity: ReportIdentity, send: SendReport, settings: ReporterSettings): Reporter {
-  const { now, maxQueue } = settings;
+  const { now, queueMax } = settings;
   const samples: Sample[] = [];
   let events: ReportEvent[] = [];
   let dropped = { samples: 0, events: 0 };
@@ -88,7 +88,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let refused = false;
   let retryTimer: unknown;
 
-  const nextBatch = (maxSamples = settings.maxBatchSamples): ReportBatch => {
+  const nextBatch = (maxSamples = settings.batchMax): ReportBatch => {
     const batch: ReportBatch = {
       v: 1,
       sdkVersion: SDK_VERSION,
@@ -134,7 +134,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // flush; the last batch may fill up with it, at no extra request. Every pass returns, or clears
   // `pending` and so counts down `batches`: the loop ends.
   const drain = async (): Promise<void> => {
-    let batches = Math.ceil(samples.length / settings.maxBatchSamples) || +!!events.length;
+    let batches = Math.ceil(samples.length / settings.batchMax) || +!!events.length;
     while (!refused) {
       if (!pending) {
         if (batches-- < 1) return;
@@ -186,7 +186,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     keepalive ? sendAll(keepalive == 'hidden') : (queued ??= inFlight = Promise.resolve(inFlight ?? settings.ready).then(start, start));
 
   const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
-    if (!refused && list.push(item) > maxQueue) {
+    if (!refused && list.push(item) > queueMax) {
       list.shift();
       dropped[kind]++;
     }
