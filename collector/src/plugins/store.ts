@@ -52,12 +52,12 @@ export const storePlugin = fp<StorePluginOptions>(
       }
     });
     const { version, created, applied, droppedViews, ttlChanges } = migration;
-    // An upgrade or a retention change says what it did; a start that changed nothing says nothing more.
-    const firstLines = (statements: readonly string[]) => statements.map((s) => s.replace(/\s+/g, ' ').slice(0, 160));
+    // An upgrade or a retention change says what it did (each statement on one line, its first 160 characters); a start that changed nothing says nothing more.
+    const oneLine = (statements: readonly string[]) => statements.map((s) => s.replace(/\s+/g, ' ').slice(0, 160));
     if (created) {
       fastify.log.info({ statements: applied.length }, 'schema created in an empty store');
     } else if (applied.length + droppedViews.length > 0) {
-      fastify.log.info({ statements: firstLines(applied), droppedViews }, `schema brought up to this version: ${applied.length} statements, ${droppedViews.length} old rollup views dropped`);
+      fastify.log.info({ statements: oneLine(applied), droppedViews }, `schema brought up to this version: ${applied.length} statements, ${droppedViews.length} old rollup views dropped`);
     }
     if (ttlChanges.length > 0) {
       fastify.log.info({ statements: ttlChanges }, 'retention changed (RTCPULSE_TTL_DAYS_*): with MODIFY TTL, ClickHouse removes rows past it in the background; with REMOVE TTL, rows are kept from now on');
