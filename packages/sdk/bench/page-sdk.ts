@@ -25,7 +25,7 @@ export function observeForBench(
   const reporter = createReporter(
     { tenant: 'bench', sessionId: 'bench', callId: 'bench', participantId: 'bench', meta: { browser: 'chrome', os: 'linux' } },
     () => Promise.resolve({ ok: true }),
-    { batchMax: Infinity, queueMax: DEFAULT_MAX_QUEUE, maxAttempts: 8, now: Date.now, random: Math.random },
+    { batchMax: Infinity, queueMax: DEFAULT_MAX_QUEUE, maxAttempts: 8, now: Date.now, draw: Math.random },
   );
   const quality = degradedTracker();
   return observeConnection(pc, id, {

@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (`now`, `random`, `set`, `values`, `add`, `restartIce`, `consent` may not).
  */
 const INTERNAL_PROPERTIES =
-  /^(take|unwatch|recover|batchMax|queueMax|refused|callFailed|lastOnline|noInboundMs|emit|tick|dispose|waitingSamples|addSample|addEvent|ready|maxAttempts|notBefore|attempts|batch|ratios|ratio|stream|previous|current|seconds|result|sample|error|event)$/;
+  /^(take|unwatch|recover|batchMax|queueMax|refused|callFailed|lastOnline|noInboundMs|emit|tick|dispose|draw|addSample|addEvent|ready|maxAttempts|notBefore|attempts|batch|ratios|ratio|stream|previous|current|seconds|result|sample|error|event)$/;
 
 const common = {
   bundle: true,

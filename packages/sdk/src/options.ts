@@ -38,11 +38,11 @@ export interface RtcPulseOptions {
    * (`GET /v1/sessions/:id/samples`); it is sent as given, never hashed.
    */
   sessionId?: string;
-  /** Share of sessions to report, 0..1 (default 1), decided once per session; a sampled-out session sends nothing. */
+  /** Share of sessions to report, 0..1 (default 1; not a number: the default), decided once per session and sent on every batch; a sampled-out session sends nothing. */
   sampleRate?: number;
-  /** Deployment region of this client, a bounded set (for example `eu-west`). */
+  /** Deployment region of this client, a bounded set (for example `eu-west`); sent as text, at most 64 characters; none when falsy (`''`, `0`, `NaN`, `null`). */
   region?: string;
-  /** `p2p`, `sfu` or `mcu`. */
+  /** `p2p`, `sfu` or `mcu` (as `region`). */
   topology?: string;
   /** Sampling interval in milliseconds (default 2000; less than 1 or not a number: the default). */
   intervalMs?: number;
@@ -71,6 +71,10 @@ export interface RtcPulseOptions {
   onSample?: (sample: Sample) => void;
   /** Called with each event as it is recorded. What it throws goes to `onError`. */
   onEvent?: (event: ReportEvent) => void;
-  /** Called when the SDK hits a problem it handled itself (never thrown to the app). What it throws is dropped. */
+  /**
+   * Called when the SDK hits a problem it handled itself (never thrown to the app), among them each
+   * report the collector refused for good (`report refused: HTTP 404`; `key refused: HTTP 401` ends
+   * the session). What it throws is dropped.
+   */
   onError?: (error: unknown) => void;
 }

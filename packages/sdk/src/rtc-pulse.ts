@@ -61,10 +61,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     participantId: fit(o.participantId),
     // Browser and OS: the collector reads them from the request's User-Agent header.
     meta: {
-      region: o.region && fit(o.region, 64),
-      topology: o.topology && fit(o.topology, 64),
+      region: o.region ? fit(o.region, 64) : undefined,
+      topology: o.topology ? fit(o.topology, 64) : undefined,
     },
-    sampleRate: o.sampleRate && rate,
+    sampleRate: rate,
     consent: () => consent,
   };
   // Privacy by default: the participant id leaves hashed (or as a random pseudonym), unless the app opts out.
@@ -84,12 +84,13 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     queueMax: setting(o.maxQueue, DEFAULT_MAX_QUEUE, 1, 1000),
     maxAttempts: 8,
     now,
-    random: Math.random,
+    draw: Math.random,
     ready,
+    // The app learns of every batch lost so (a wrong endpoint, an option the collector does not take).
     // A wrong or revoked key: every later batch would be refused too, so the session ends its work.
-    refused(status) {
-      reportError(Error(`key refused: HTTP ${status}`));
-      safely(() => endSession('error'));
+    refused(status, key) {
+      reportError(Error(`${key ? 'key' : 'report'} refused: HTTP ${status}`));
+      if (key) safely(() => endSession('error'));
     },
   });
   const connections = new Map<RTCPeerConnection, ObservedConnection>();
@@ -180,9 +181,9 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     event: record,
     sample(sample: Sample) {
       quality.take(sample);
-      reporter.addSample(sample);
+      const waiting = reporter.addSample(sample);
       safely(() => o.onSample?.(sample));
-      if (reporter.waitingSamples >= maxBatchSamples) safely(() => reporter.flush());
+      if (waiting >= maxBatchSamples) safely(() => reporter.flush());
     },
   };
 
@@ -212,11 +213,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       startedAt = now();
       emit({ type: 'session.start' });
       audit('join');
-      const tick = async (): Promise<void> => {
-        await sampleAll();
-        checkIdle();
-      };
-      const sampleTimer = setInterval(() => safely(tick), intervalMs);
+      const sampleTimer = setInterval(() => safely(() => sampleAll().then(checkIdle)), intervalMs);
       const flushTimer = setInterval(() => safely(() => reporter.flush()), setting(o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 1));
       stoppers.push(
         () => clearInterval(sampleTimer),

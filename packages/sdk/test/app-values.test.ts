@@ -66,6 +66,36 @@ describe('values the app passes in', () => {
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
   });
 
+  it.each([
+    ['0', { region: any(0), topology: any(false), sampleRate: any(null) }],
+    ['NaN', { region: any(NaN), topology: any(null), sampleRate: any(NaN) }],
+    ['empty', { region: '', topology: '', sampleRate: any('0.5') }],
+  ])('never make the collector refuse a batch over region, topology or sampleRate (%s): left out or the default', async (_, options) => {
+    const { pulse, bodies, refusals, errors } = checkedSession(options);
+    pulse.start();
+    await pulse.stop();
+    expect(refusals).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) {
+      expect(body.meta).toEqual({});
+      expect(body.sampleRate).toBe(1);
+    }
+  });
+
+  it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    try {
+      const { pulse, bodies, refusals } = checkedSession({ region: any(42), topology: 's'.repeat(100), sampleRate: 0.25 });
+      pulse.start();
+      await pulse.stop();
+      expect(refusals).toEqual([]);
+      expect(bodies[0]).toMatchObject({ meta: { region: '42', topology: 's'.repeat(64) }, sampleRate: 0.25 });
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('grants recording consent only for true: a string such as "false" withdraws it', async () => {
     const { pulse, bodies } = checkedSession();
     pulse.start();

@@ -34,7 +34,7 @@ function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: num
     queueMax: maxQueue,
     maxAttempts: 3,
     now: () => clock.t,
-    random: () => 0.5,
+    draw: () => 0.5,
   });
 }
 
@@ -82,7 +82,6 @@ describe('Reporter', () => {
     await r.flush('hidden');
     await r.flush('hidden');
     expect(collector.bodies).toHaveLength(1);
-    expect(r.waitingSamples).toBe(5);
     // The page ends: the last chance, so everything goes at once, the waiting batch included.
     await r.flush(true);
     expect(collector.bodies.slice(1).map((b) => b.samples.length)).toEqual([0, 3, 2, 1]);
@@ -108,34 +107,35 @@ describe('Reporter', () => {
     const collector = scriptedSend([{ ok: false, retryable: false, status }]);
     const refusals: number[] = [];
     const r = createReporter(identity, collector.send, {
-      batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
+      batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
       refused: (s) => refusals.push(s),
     });
     for (let i = 0; i < 5; i++) r.addSample(sample(i));
     await r.flush();
     expect(collector.bodies).toHaveLength(1); // the rest of the queue was dropped, not posted into the same refusal
     expect(refusals).toEqual([status]);
-    r.addSample(sample(5));
+    expect(r.addSample(sample(5))).toBe(0);
     r.addEvent({ ts: 2, type: 'session.end', name: 'closed' });
-    expect(r.waitingSamples).toBe(0);
     await r.flush();
     await r.flush(true);
     expect(collector.bodies).toHaveLength(1);
     expect(refusals).toEqual([status]);
   });
 
-  it('keeps sending after a refusal of one batch that is not about the key (400, 413)', async () => {
+  it('keeps sending after a refusal of one batch that is not about the key (400, 413), and tells of each one', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }]);
-    const refusals: number[] = [];
+    const refusals: Array<[number, boolean]> = [];
     const r = createReporter(identity, collector.send, {
-      batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, random: () => 0.5,
-      refused: (s) => refusals.push(s),
+      batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
+      refused: (s, key) => refusals.push([s, key]),
     });
     for (let i = 0; i < 3; i++) r.addSample(sample(i));
     await r.flush();
     expect(collector.bodies).toHaveLength(3);
-    expect(refusals).toEqual([]);
+    expect(refusals).toEqual([[400, false], [413, false]]);
+    // The refused batches are lost, and counted in the next one.
+    expect(collector.bodies[2]?.dropped).toEqual({ samples: 2, events: 0 });
   });
 
   it('stays bounded while the collector is down and counts every drop', async () => {
@@ -144,12 +144,13 @@ describe('Reporter', () => {
     const outcomes = Array.from({ length: 1000 }, () => down);
     const collector = scriptedSend(outcomes);
     const r = reporter(collector.send, clock, 10);
+    let mostWaiting = 0;
     for (let i = 0; i < 100; i++) {
-      r.addSample(sample(i));
+      mostWaiting = Math.max(mostWaiting, r.addSample(sample(i)));
       clock.t += 2000;
       await r.flush();
     }
-    expect(r.waitingSamples).toBeLessThanOrEqual(10);
+    expect(mostWaiting).toBeLessThanOrEqual(10);
     // The collector recovers: every sample is then either delivered or counted as dropped.
     outcomes.length = 0;
     const failedAttempts = collector.bodies.length;
@@ -276,7 +277,7 @@ describe('one flush, one request where one will do', () => {
     return { send, bodies, answer, mostOpen: () => mostOpen };
   }
 
-  const settings = (maxBatchSamples: number) => ({ batchMax: maxBatchSamples, queueMax: 300, maxAttempts: 8, now: () => 0, random: () => 0.5 });
+  const settings = (maxBatchSamples: number) => ({ batchMax: maxBatchSamples, queueMax: 300, maxAttempts: 8, now: () => 0, draw: () => 0.5 });
 
   it('makes every flush asked for while one waits to start that same flush: one queued flush, however many samples arrive', async () => {
     // A collector answering slowly: each sample past the batch size asks for a flush.
@@ -316,7 +317,6 @@ describe('one flush, one request where one will do', () => {
     expect(collector.bodies.map((b) => b.samples.length)).toEqual([8]);
     await flushed;
     expect(collector.bodies[0]?.events).toHaveLength(1);
-    expect(r.waitingSamples).toBe(2);
     // The next flush (timer or size threshold) takes them.
     const next = r.flush();
     await collector.answer();
@@ -339,8 +339,13 @@ describe('one flush, one request where one will do', () => {
     await flushed;
     // Three batches for the seven that waited; the last has room for one that came meanwhile, at no extra request.
     expect(collector.bodies.map((b) => b.samples.map((s) => s.seq))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7]]);
-    expect(r.waitingSamples).toBe(1);
     expect(collector.mostOpen()).toBe(1);
+    // The one that came after the last request had left waits for the next flush.
+    const next = r.flush();
+    await collector.answer();
+    await next;
+    expect(collector.bodies.map((b) => b.samples.map((s) => s.seq))).toHaveLength(4);
+    expect(collector.bodies[3]?.samples.map((s) => s.seq)).toEqual([8]);
   });
 
   it('runs a flush asked for during another after it, never two requests at once, and settles after both', async () => {
@@ -383,6 +388,7 @@ describe('one flush, one request where one will do', () => {
       [0, [8, 9]],
       [0, [0, 1, 2, 3, 4, 5, 6, 7]],
     ]);
-    expect(r.waitingSamples).toBe(0);
+    // Nothing left waiting: the next sample is the only one.
+    expect(r.addSample(sample(10))).toBe(1);
   });
 });

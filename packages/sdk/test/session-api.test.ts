@@ -92,6 +92,47 @@ describe('createRtcPulse() called from plain JavaScript without options', () => 
   });
 });
 
+describe('reports the collector refuses', () => {
+  it('tells onError of every refused report (a wrong endpoint: 404) and goes on; a refused key (401) ends the session', async () => {
+    const seen: string[] = [];
+    const collector = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const status = req.url?.startsWith('/v1/reports') ? (req.url.includes('key=revoked') ? 401 : 202) : 404;
+      req.resume().on('end', () => res.writeHead(status).end('{}'));
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+      const run = async (endpoint: string, tenant: string): Promise<{ errors: string[]; ended: boolean }> => {
+        const errors: string[] = [];
+        const events: string[] = [];
+        const pulse = createRtcPulse({
+          endpoint, tenant, ...identity, onError: (e) => errors.push((e as Error).message), onEvent: (e) => events.push(e.type),
+        });
+        pulse.start();
+        await pulse.flush();
+        pulse.audit('mute');
+        await pulse.flush();
+        const endedBeforeStop = events.includes('session.end');
+        await pulse.stop();
+        return { errors, ended: endedBeforeStop };
+      };
+      const wrongPath = await run(`${origin}/v1/report`, 't');
+      // Two reports and the last one at stop(): each refused, each told, the session still running until stop().
+      expect(wrongPath.errors).toEqual(['report refused: HTTP 404', 'report refused: HTTP 404', 'report refused: HTTP 404']);
+      expect(wrongPath.ended).toBe(false);
+      const revoked = await run(`${origin}/v1/reports`, 'revoked');
+      expect(revoked.errors).toEqual(['key refused: HTTP 401']);
+      expect(revoked.ended).toBe(true);
+      const fine = await run(`${origin}/v1/reports`, 't');
+      expect(fine.errors).toEqual([]);
+      expect(seen.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      collector.close();
+    }
+  });
+});
+
 describe('requests with the default settings', () => {
   it('two connections every 2 s, a flush every 10 s or 10 samples: each request carries 8 to 10 samples, not 8 and then a straggler pair', async () => {
     vi.useFakeTimers();

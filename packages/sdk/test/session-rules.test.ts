@@ -66,7 +66,7 @@ describe('batch envelope', () => {
       sampleRate: 0.25, consent: () => 'granted',
     };
     const r = createReporter(identity, (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })), {
-      batchMax: 10, queueMax: 10, maxAttempts: 3, now: () => 0, random: () => 0.5,
+      batchMax: 10, queueMax: 10, maxAttempts: 3, now: () => 0, draw: () => 0.5,
       ready: new Promise((resolve) => (resolveReady = resolve)).then(() => (identity.participantId = 'hashed')),
     });
     r.addEvent({ ts: 1, type: 'session.start' });

@@ -26,21 +26,24 @@ export interface ReporterSettings {
   queueMax: number;
   maxAttempts: number;
   now: () => number;
-  random: () => number;
+  /** A random number in [0, 1) for the backoff's jitter (`Math.random`; fixed in tests). */
+  draw: () => number;
   /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
   ready?: Promise<unknown>;
   /**
-   * Called once when the collector refuses the key (401 or 403). Every later
-   * batch would be refused too, so the reporter then drops what it holds and
-   * takes and sends nothing more.
+   * Called when the collector refuses a batch for good (an HTTP status that
+   * is not worth a retry: 400, 401, 403, 404, 413, …); the batch is lost
+   * and counted. `key` is true when it refused the key (401 or 403): every
+   * later batch would be refused too, so the reporter then drops what it
+   * holds and takes and sends nothing more (and is not called again).
    */
-  refused?: (status: number) => void;
+  refused?: (status: number, key: boolean) => void;
 }
 
 /** Queues samples and events and delivers them as report batches. */
 export interface Reporter {
-  readonly waitingSamples: number;
-  addSample(sample: Sample): void;
+  /** Queues a sample; returns how many samples wait now (0 once the key was refused: nothing is queued any more). */
+  addSample(sample: Sample): number;
   addEvent(event: ReportEvent): void;
   /**
    * Sends what is waiting when the flush starts: first a batch due for its
@@ -119,10 +122,9 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     keptAlive += kept;
     return send(body, kept > 0)
       .then((outcome) => {
-        if (!outcome.ok && (outcome.status === 401 || outcome.status === 403) && !refused) {
-          refused = true;
-          samples.length = events.length = 0;
-          settings.refused?.(outcome.status);
+        if (!outcome.ok && !outcome.retryable && !refused) {
+          if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
+          settings.refused?.(outcome.status, refused);
         }
         return outcome;
       })
@@ -152,7 +154,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
       // Taken over meanwhile by a keepalive flush, which sent it again.
       if (pending !== p) return;
       if (!outcome.ok && outcome.retryable && ++p.attempts < settings.maxAttempts) {
-        p.notBefore = now() + backoffDelay(p.attempts, settings.random, outcome.retryAfterMs);
+        p.notBefore = now() + backoffDelay(p.attempts, settings.draw, outcome.retryAfterMs);
         continue;
       }
       if (!outcome.ok) lost(p.batch);
@@ -170,7 +172,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     (await Promise.all(batches.map((batch) => post(batch, true)))).forEach((outcome, i) => {
       const batch = batches[i] as ReportBatch;
       // Still here (the page was only hidden): one batch waits for its retry, the others count as lost.
-      if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.random, outcome.retryAfterMs) };
+      if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.draw, outcome.retryAfterMs) };
       else if (!outcome.ok) lost(batch);
     });
     // A batch left waiting for its retry gets its timer.
@@ -185,17 +187,15 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   const flush = (keepalive: boolean | 'hidden' = false): Promise<void> =>
     keepalive ? sendAll(keepalive == 'hidden') : (queued ??= inFlight = Promise.resolve(inFlight ?? settings.ready).then(start, start));
 
-  const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): void => {
+  const bounded = <T>(list: T[], item: T, kind: 'samples' | 'events'): number => {
     if (!refused && list.push(item) > queueMax) {
       list.shift();
       dropped[kind]++;
     }
+    return list.length;
   };
 
   return {
-    get waitingSamples() {
-      return samples.length;
-    },
     addSample: (sample) => bounded(samples, sample, 'samples'),
     addEvent: (event) => bounded(events, event, 'events'),
     flush,
