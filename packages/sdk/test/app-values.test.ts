@@ -66,7 +66,7 @@ describe('values the app passes in', () => {
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
   });
 
-  it.each([
+  it.each<[string, Partial<RtcPulseOptions>]>([
     ['0', { region: any(0), topology: any(false), sampleRate: any(null) }],
     ['NaN', { region: any(NaN), topology: any(null), sampleRate: any(NaN) }],
     ['empty', { region: '', topology: '', sampleRate: any('0.5') }],

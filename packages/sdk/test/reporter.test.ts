@@ -105,7 +105,7 @@ describe('Reporter', () => {
   it.each([401, 403])('stops for good once the collector refuses the key (%i): nothing more is queued or sent', async (status) => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false, status }]);
-    const refusals: number[] = [];
+    const refusals: Array<number | undefined> = [];
     const r = createReporter(identity, collector.send, {
       batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
       refused: (s) => refusals.push(s),
@@ -125,7 +125,7 @@ describe('Reporter', () => {
   it('keeps sending after a refusal of one batch that is not about the key (400, 413), and tells of each one', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }]);
-    const refusals: Array<[number, boolean]> = [];
+    const refusals: Array<[number | undefined, boolean]> = [];
     const r = createReporter(identity, collector.send, {
       batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
       refused: (s, key) => refusals.push([s, key]),

@@ -111,7 +111,7 @@ describe('reports the collector refuses', () => {
         });
         pulse.start();
         await pulse.flush();
-        pulse.audit('mute');
+        pulse.audit('screenshare.start');
         await pulse.flush();
         const endedBeforeStop = events.includes('session.end');
         await pulse.stop();

@@ -31,13 +31,14 @@ export interface ReporterSettings {
   /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
   ready?: Promise<unknown>;
   /**
-   * Called when the collector refuses a batch for good (an HTTP status that
-   * is not worth a retry: 400, 401, 403, 404, 413, …); the batch is lost
-   * and counted. `key` is true when it refused the key (401 or 403): every
+   * Called when a batch is refused for good (an HTTP status that is not
+   * worth a retry: 400, 401, 403, 404, 413, …; no status when there was no
+   * request at all, as without `fetch`); the batch is lost and counted.
+   * `key` is true when the collector refused the key (401 or 403): every
    * later batch would be refused too, so the reporter then drops what it
    * holds and takes and sends nothing more (and is not called again).
    */
-  refused?: (status: number, key: boolean) => void;
+  refused?: (status: number | undefined, key: boolean) => void;
 }
 
 /** Queues samples and events and delivers them as report batches. */
