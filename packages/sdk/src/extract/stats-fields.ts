@@ -39,7 +39,8 @@ export function round(value: number | undefined): number | undefined {
   if ((value as number) - (value as number) !== 0) return undefined;
   const a = Math.abs(value as number);
   const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
-  return Math.round((value as number) * f) / f || 0;
+  // + 0 turns −0 (a small negative value rounded) into 0.
+  return Math.round((value as number) * f) / f + 0;
 }
 
 /** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */

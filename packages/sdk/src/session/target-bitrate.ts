@@ -22,14 +22,16 @@ export function watchTargetBitrate(
   targetKbps?: number,
 ): () => void {
   const startedAt = now();
-  let last: [bytes: number, at: number] | undefined;
+  let last: [bytes: number, at: number, connections: number] | undefined;
   let done = false;
   const timer = setInterval(() => {
     void (async () => {
       let bytes = 0;
       let video = false;
       let limited = false;
+      let count = 0;
       for (const pc of connections()) {
+        count++;
         (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
           if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
           bytes += s.bytesSent;
@@ -40,8 +42,9 @@ export function watchTargetBitrate(
         });
       }
       const t = now();
-      const kbps = last && t > last[1] ? ((bytes - last[0]) * 8) / (t - last[1]) : 0;
-      last = [bytes, t];
+      // A connection observed since the last poll (or let go) would count its whole total as this poll's: no rate this time.
+      const kbps = last?.[2] == count && t > last[1] ? ((bytes - last[0]) * 8) / (t - last[1]) : 0;
+      last = [bytes, t, count];
       const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
       if (!done && (reached || t - startedAt >= WINDOW_MS)) {
         done = true;

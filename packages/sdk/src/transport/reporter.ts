@@ -166,7 +166,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   const sendAll = async (hidden: boolean): Promise<void> => {
     await settings.ready;
     if (refused || (hidden && pending && pending.notBefore > now())) return;
-    const batches = events.length || dropped.events || dropped.samples ? [nextBatch(0)] : [];
+    const batches = events.length + dropped.events + dropped.samples ? [nextBatch(0)] : [];
     while (samples.length) batches.push(nextBatch());
     if (pending) batches.push(pending.batch);
     pending = undefined;
