@@ -40,7 +40,7 @@ export interface RtcPulseOptions {
   sessionId?: string;
   /** Share of sessions to report, 0..1 (default 1; not a number: the default), decided once per session and sent on every batch; a sampled-out session sends nothing. */
   sampleRate?: number;
-  /** Deployment region of this client, a bounded set (for example `eu-west`); sent as text, at most 64 characters; none when falsy (`''`, `0`, `NaN`, `null`). */
+  /** Deployment region of this client, a bounded set (for example `eu-west`); sent as text, at most 64 characters; none when falsy (`''`, `0`, `false`, `NaN`, `null`). */
   region?: string;
   /** `p2p`, `sfu` or `mcu` (as `region`). */
   topology?: string;
@@ -72,9 +72,10 @@ export interface RtcPulseOptions {
   /** Called with each event as it is recorded. What it throws goes to `onError`. */
   onEvent?: (event: ReportEvent) => void;
   /**
-   * Called when the SDK hits a problem it handled itself (never thrown to the app), among them each
-   * report the collector refused for good (`report refused: HTTP 404`; `key refused: HTTP 401` ends
-   * the session). What it throws is dropped.
+   * Called when the SDK hits a problem it handled itself (never thrown to the app), among them the
+   * first report of the session the collector refused for good (`report refused: HTTP 404`; later
+   * ones are counted, not told) and a refused key (`key refused: HTTP 401`, which ends the session).
+   * What it throws is dropped.
    */
   onError?: (error: unknown) => void;
 }

@@ -96,10 +96,11 @@ describe('cost family', () => {
       id, type: 'outbound-rtp', kind: 'video', rid, encodingIndex: index, bytesSent: bytes,
     });
     const body = extractSample(
-      snap(1000, transport, layer('Q', 'q', 0, 0), layer('H', 'h', 1, 0), layer('F', 'f', 2, 0), layer('X', 'x', 3, 0)),
-      snap(2000, transport, layer('Q', 'q', 0, 10_000), layer('H', 'h', 1, 40_000), layer('F', 'f', 2, 150_000), layer('X', 'x', 3, 1)),
+      snap(1000, transport, layer('Q', 'q', 0, 0), layer('H', 'h', 1, 0), layer('F', 'f', 2, 0), layer('X', 'x', 3, 0), layer('Y', 'y', 1.5, 0), layer('Z', 'z', -1, 0)),
+      snap(2000, transport, layer('Q', 'q', 0, 10_000), layer('H', 'h', 1, 40_000), layer('F', 'f', 2, 150_000), layer('X', 'x', 3, 1), layer('Y', 'y', 1.5, 2), layer('Z', 'z', -1, 4)),
     );
-    expect(body.streams.video_out).toMatchObject({ layer0_bytes: 10_000, layer1_bytes: 40_000, layer2_bytes: 150_001 });
+    // Layers above the third, and indexes that are not whole or are negative, add to layer 2 (never a key the wire does not know).
+    expect(body.streams.video_out).toMatchObject({ layer0_bytes: 10_000, layer1_bytes: 40_000, layer2_bytes: 150_007 });
     const single = extractSample(
       snap(1000, transport, { id: 'V', type: 'outbound-rtp', kind: 'video', bytesSent: 0 }),
       snap(2000, transport, { id: 'V', type: 'outbound-rtp', kind: 'video', bytesSent: 5 }),

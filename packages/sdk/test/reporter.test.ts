@@ -122,9 +122,11 @@ describe('Reporter', () => {
     expect(refusals).toEqual([status]);
   });
 
-  it('keeps sending after a refusal of one batch that is not about the key (400, 413), and tells of each one', async () => {
+  it('keeps sending after a refusal of one batch that is not about the key (400, 413), and tells of the first; a refused key still', async () => {
     const clock = { t: 0 };
-    const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }]);
+    const collector = scriptedSend([
+      { ok: false, retryable: false, status: 400 }, { ok: false, retryable: false, status: 413 }, { ok: true }, { ok: false, retryable: false, status: 401 },
+    ]);
     const refusals: Array<[number | undefined, boolean]> = [];
     const r = createReporter(identity, collector.send, {
       batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
@@ -133,9 +135,12 @@ describe('Reporter', () => {
     for (let i = 0; i < 3; i++) r.addSample(sample(i));
     await r.flush();
     expect(collector.bodies).toHaveLength(3);
-    expect(refusals).toEqual([[400, false], [413, false]]);
+    expect(refusals).toEqual([[400, false]]);
     // The refused batches are lost, and counted in the next one.
     expect(collector.bodies[2]?.dropped).toEqual({ samples: 2, events: 0 });
+    r.addSample(sample(3));
+    await r.flush();
+    expect(refusals).toEqual([[400, false], [401, true]]);
   });
 
   it('stays bounded while the collector is down and counts every drop', async () => {

@@ -22,8 +22,7 @@ function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, 
   c.set('key_frames', r.d(`keyFrames${io}`));
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));
-  const height = r.v('frameHeight');
-  if (height) c.set('frame_height_px', height);
+  c.set('frame_height_px', r.v('frameHeight') || undefined);
 }
 
 /**
@@ -115,10 +114,8 @@ export function addOutbound(totals: StreamTotals, interval: Interval, entry: Sta
     c.set('quality_limited_pct', percentOfInterval(interval, (cpu ?? 0) + (bandwidth ?? 0) + (other ?? 0)));
   }
   // Simulcast layers (runbook entry 4): sendEncodings index, layers above the third add to layer 2.
-  if (str(entry, 'rid') !== undefined) {
-    const layer = Math.min(2, num(entry, 'encodingIndex') ?? 0);
-    c.set(layer === 0 ? 'layer0_bytes' : layer === 1 ? 'layer1_bytes' : 'layer2_bytes', bytes);
-  }
+  // (Any index but 0 and 1 is layer 2: also one that is not a whole number or is negative.)
+  if (str(entry, 'rid') !== undefined) c.set(`layer${([0, 1] as const)[num(entry, 'encodingIndex') ?? 0] ?? 2}_bytes`, bytes);
 }
 
 const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];

@@ -31,14 +31,15 @@ export interface ReporterSettings {
   /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
   ready?: Promise<unknown>;
   /**
-   * Called when a batch is refused for good (an HTTP status that is not
-   * worth a retry: 400, 401, 403, 404, 413, …; no status when there was no
-   * request at all, as without `fetch`); the batch is lost and counted.
-   * `key` is true when the collector refused the key (401 or 403): every
-   * later batch would be refused too, so the reporter then drops what it
-   * holds and takes and sends nothing more (and is not called again).
+   * Called when the collector first refuses a batch for good (an HTTP
+   * status that is not worth a retry: 400, 404, 413, …), and when it
+   * refuses the key (401 or 403, `key` true); the batches so refused are
+   * lost and counted. After a refused key every later batch would be
+   * refused too, so the reporter then drops what it holds and takes and
+   * sends nothing more (and is not called again). An outcome without a
+   * status (no request was made, as without `fetch`) is counted only.
    */
-  refused?: (status: number | undefined, key: boolean) => void;
+  refused?: (status: number, key: boolean) => void;
 }
 
 /** Queues samples and events and delivers them as report batches. */
@@ -90,6 +91,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // Bytes of keepalive requests not answered yet: the browser caps their sum.
   let keptAlive = 0;
   let refused = false;
+  let told = 0;
   let retryTimer: unknown;
 
   const nextBatch = (maxSamples = settings.batchMax): ReportBatch => {
@@ -123,9 +125,11 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     keptAlive += kept;
     return send(body, kept > 0)
       .then((outcome) => {
-        if (!outcome.ok && !outcome.retryable && !refused) {
+        if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
-          settings.refused?.(outcome.status, refused);
+          // Any other refusal is told once: an app whose onError records an event (reportError, audit) would otherwise
+          // keep a refused request going for each one, without end once the session has ended and every event goes at once.
+          if (refused || !told++) settings.refused?.(outcome.status, refused);
         }
         return outcome;
       })
