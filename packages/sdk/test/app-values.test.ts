@@ -64,6 +64,8 @@ describe('values the app passes in', () => {
     expect(events.find((e) => e.type === 'session.end')?.name).toBe('r'.repeat(64));
     expect(events.find((e) => e.type === 'feedback')).toMatchObject({ value: 3, message: '12345' });
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
+    // No sampleRate given: every batch says the session was sampled at 1 (all sessions report).
+    expect(new Set(bodies.map((b) => b.sampleRate))).toEqual(new Set([1]));
   });
 
   it.each<[string, Partial<RtcPulseOptions>]>([

@@ -28,13 +28,14 @@ function scriptedSend(outcomes: SendOutcome[]) {
   return { send, bodies, keepalives };
 }
 
-function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50) {
+function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50, refusals: number[] = []) {
   return createReporter(identity, send, {
     batchMax: 3,
     queueMax: maxQueue,
     maxAttempts: 3,
     now: () => clock.t,
     draw: () => 0.5,
+    refused: (status) => refusals.push(status),
   });
 }
 
@@ -51,10 +52,11 @@ describe('Reporter', () => {
     expect(collector.bodies[0]?.events).toHaveLength(1);
   });
 
-  it('retries a retryable failure with the same batch after a backoff, and honours Retry-After', async () => {
+  it('retries a retryable failure with the same batch after a backoff, and honours Retry-After (a retry is no refusal)', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: true, status: 503, retryAfterMs: 30_000 }]);
-    const r = reporter(collector.send, clock);
+    const refusals: number[] = [];
+    const r = reporter(collector.send, clock, 50, refusals);
     r.addSample(sample(0));
     await r.flush();
     await r.flush(); // still inside the backoff: nothing sent
@@ -67,6 +69,7 @@ describe('Reporter', () => {
     expect(collector.bodies).toHaveLength(2);
     expect(collector.bodies[1]?.batchSeq).toBe(collector.bodies[0]?.batchSeq);
     expect(collector.bodies[1]?.samples).toEqual(collector.bodies[0]?.samples);
+    expect(refusals).toEqual([]);
   });
 
   it('sends nothing when the page is hidden while a batch waits out a Retry-After, and everything when the page ends', async () => {
