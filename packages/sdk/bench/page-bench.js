@@ -104,6 +104,7 @@ async function measure(pcs, rounds, gapMs, keepOpen = false) {
       const b3 = performance.now();
       JSON.stringify(body);
       const b4 = performance.now();
+      c.lastTwo = [c.previous, snapshot];
       c.previous = snapshot;
       // What this reader read of a report it read in part: the ids for the reading floor.
       if (snapshot.size < report.size) c.readIds = [...snapshot.keys()];
@@ -121,10 +122,44 @@ async function measure(pcs, rounds, gapMs, keepOpen = false) {
       }
     }
   }
+  out.rerun = await rerun(connections[0].lastTwo);
   for (const c of connections) {
     c.observed.dispose();
     // A warm-up leaves the call up for the measured rounds.
     if (!keepOpen) c.pc.close();
+  }
+  return out;
+}
+
+/**
+ * The same derivation (one sample from the last two snapshots of one
+ * connection) run again and again, each call timed on its own: back to back
+ * (after 50 untimed calls), after a microtask, after a task boundary
+ * (setTimeout 0) and after 100 ms idle. The measured path runs once every interval, after the event loop has
+ * idled; this shows what that alone costs the same code on this machine.
+ */
+async function rerun([previous, current]) {
+  const { extractSample } = RtcPulseBench;
+  const once = () => {
+    const t0 = performance.now();
+    extractSample(previous, current);
+    return performance.now() - t0;
+  };
+  // Entries read lazily are read now, and the code is hot.
+  for (let i = 0; i < 50; i++) once();
+  const out = { loop: [], microtask: [], task: [], idle: [] };
+  for (let i = 0; i < 200; i++) out.loop.push(once());
+  for (let i = 0; i < 60; i++) {
+    await Promise.resolve();
+    out.microtask.push(once());
+  }
+  for (let i = 0; i < 60; i++) {
+    await sleep(0);
+    out.task.push(once());
+  }
+  for (let i = 0; i < 30; i++) {
+    await sleep(100);
+    out.idle.push(once());
   }
   return out;
 }
