@@ -1,7 +1,13 @@
 // The subpath, not the package root: the root would bring the registry and TypeBox into the bundle.
 import { isRetryableStatus, retryAfterMs } from '@rtcpulse/schema/retry-policy';
 
-/** Outcome of one attempt to deliver a report. */
+/**
+ * Outcome of one attempt to deliver a report. `retryable` decides what
+ * happens next, whatever the status: a retryable outcome is retried with
+ * backoff; a final one with status 401 or 403 is a refused key (the
+ * session ends), with another status a refused report (counted; the
+ * first of a session is told to `onError`), without a status counted only.
+ */
 export type SendOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly retryable: boolean; readonly status?: number; readonly retryAfterMs?: number };
