@@ -144,6 +144,12 @@ describe('Reporter', () => {
     r.addSample(sample(3));
     await r.flush();
     expect(refusals).toEqual([[400, false], [401, true]]);
+    // And that one stops it for good: nothing more is queued, sent or told.
+    expect(r.addSample(sample(4))).toBe(0);
+    await r.flush();
+    await r.flush(true);
+    expect(collector.bodies).toHaveLength(4);
+    expect(refusals).toHaveLength(2);
   });
 
   it('stays bounded while the collector is down and counts every drop', async () => {
