@@ -86,7 +86,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     now,
     draw: Math.random,
     ready,
-    // The app learns of every batch lost so (a wrong endpoint, an option the collector does not take).
+    // The app learns of the first batch lost so (a wrong endpoint, an option the collector does not take; see the reporter).
     // A wrong or revoked key: every later batch would be refused too, so the session ends its work.
     refused(status, key) {
       reportError(Error(`${key ? 'key' : 'report'} refused: HTTP ${status}`));
