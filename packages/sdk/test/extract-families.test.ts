@@ -91,6 +91,15 @@ describe('quality family', () => {
 });
 
 describe('cost family', () => {
+  it('leaves out a frame height of 0 (no frame decoded or encoded yet), and takes the tallest of several streams', () => {
+    const video = (id: string, type: string, frameHeight: number | undefined): Fields => ({ id, type, kind: 'video', frameHeight });
+    const body = extractSample(undefined, snap(1000, transport, video('VI', 'inbound-rtp', 0), video('VO', 'outbound-rtp', 0)));
+    expect(body.streams.video_in).not.toHaveProperty('frame_height_px');
+    expect(body.streams.video_out).not.toHaveProperty('frame_height_px');
+    const layers = extractSample(undefined, snap(1000, transport, video('Q', 'outbound-rtp', 180), video('F', 'outbound-rtp', 720), video('H', 'outbound-rtp', 0)));
+    expect(layers.streams.video_out?.frame_height_px).toBe(720);
+  });
+
   it('counts bytes per simulcast layer by encodingIndex, only for simulcast streams (runbook 4)', () => {
     const layer = (id: string, rid: string, index: number, bytes: number): Fields => ({
       id, type: 'outbound-rtp', kind: 'video', rid, encodingIndex: index, bytesSent: bytes,

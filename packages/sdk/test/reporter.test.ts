@@ -152,6 +152,20 @@ describe('Reporter', () => {
     expect(refusals).toHaveLength(2);
   });
 
+  it('counts a final failure without a status (no request was made, as without fetch) as lost, and tells nobody', async () => {
+    const clock = { t: 0 };
+    const collector = scriptedSend([{ ok: false, retryable: false }]);
+    const refusals: number[] = [];
+    const r = reporter(collector.send, clock, 50, refusals);
+    r.addSample(sample(0));
+    await r.flush();
+    r.addSample(sample(1));
+    await r.flush();
+    expect(refusals).toEqual([]);
+    expect(collector.bodies).toHaveLength(2);
+    expect(collector.bodies[1]?.dropped).toEqual({ samples: 1, events: 0 });
+  });
+
   it('stays bounded while the collector is down and counts every drop', async () => {
     const clock = { t: 0 };
     const down: SendOutcome = { ok: false, retryable: true };
