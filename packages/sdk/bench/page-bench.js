@@ -160,24 +160,22 @@ async function rerun([previous, current]) {
   };
   // Entries read lazily are read now, and the code is hot.
   for (let i = 0; i < 50; i++) once();
-  const out = { loop: [], microtask: [], task: [], idle4: [], idle: [] };
-  for (let i = 0; i < 200; i++) out.loop.push(once());
-  for (let i = 0; i < 60; i++) {
-    await Promise.resolve();
-    out.microtask.push(once());
-  }
-  for (let i = 0; i < 60; i++) {
-    await nextTask();
-    out.task.push(once());
-  }
-  for (let i = 0; i < 60; i++) {
-    await sleep(4);
-    out.idle4.push(once());
-  }
-  for (let i = 0; i < 30; i++) {
-    await sleep(100);
-    out.idle.push(once());
-  }
+  /** `count` calls, each timed after `wait()` settled (none: back to back). */
+  const after = async (count, wait) => {
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      if (wait) await wait();
+      times.push(once());
+    }
+    return times;
+  };
+  const out = {
+    loop: await after(200),
+    microtask: await after(60, () => Promise.resolve()),
+    task: await after(60, nextTask),
+    idle4: await after(60, () => sleep(4)),
+    idle: await after(30, () => sleep(100)),
+  };
   return out;
 }
 
