@@ -1,9 +1,10 @@
 // Budget 1 of the SDK: the core bundle ≤ 8 KB minified + gzipped. Prints
 // each entry point beside the extraction alone (the pure stats → sample
-// part, the baseline every build carries) measured in the same run.
+// part, the baseline every build carries) and the core as esbuild's own
+// minifier leaves it (what terser's pass gains), measured in the same run.
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { bundleEntry } from '../scripts/build.mjs';
+import { bundleEntry, ENTRIES, INTERNAL_PROPERTIES } from '../scripts/build.mjs';
 
 const BUDGET = 8192;
 const size = (code: Uint8Array): string => `${code.length} B min, ${gzipSync(code).length} B min+gzip`;
@@ -12,8 +13,13 @@ const extract = (await build({
   entryPoints: [new URL('../src/extract/index.ts', import.meta.url).pathname],
   bundle: true, minify: true, format: 'esm', write: false, target: ['chrome100', 'firefox100', 'safari15'],
 })).outputFiles[0]!.contents;
+const esbuildOnly = (await build({
+  entryPoints: [ENTRIES.rtcpulse], mangleProps: INTERNAL_PROPERTIES, legalComments: 'none',
+  bundle: true, minify: true, format: 'esm', write: false, target: ['chrome100', 'firefox100', 'safari15'],
+})).outputFiles[0]!.contents;
 const core = await bundleEntry('rtcpulse');
 const extras = await bundleEntry('rtcpulse-extras');
 console.log(`extraction only (baseline)     ${size(extract)}`);
 console.log(`core  dist/rtcpulse.js         ${size(core)}   budget ${BUDGET} B min+gzip: ${gzipSync(core).length <= BUDGET ? 'within' : 'OVER'} (${BUDGET - gzipSync(core).length} B left)`);
+console.log(`core, esbuild minify alone     ${size(esbuildOnly)}   (baseline: the build before terser)`);
 console.log(`extras dist/rtcpulse-extras.js ${size(extras)}   (separate entry: feedback, media capture)`);

@@ -1,6 +1,8 @@
 /** Output names and source entry points of the SDK bundles. */
 export const ENTRIES: Record<'rtcpulse' | 'rtcpulse-extras', string>;
-/** Builds one entry in memory (ES module, minified) and returns its code. */
+/** Internal property names the bundles shorten. */
+export const INTERNAL_PROPERTIES: RegExp;
+/** Builds one entry in memory (ES module, bundled by esbuild, minified by terser) and returns its code. */
 export function bundleEntry(name: keyof typeof ENTRIES): Promise<Uint8Array>;
 /** Writes every bundle to dist/. */
 export function buildSdk(): Promise<void>;
