@@ -166,6 +166,49 @@ describe('Reporter', () => {
     expect(collector.bodies[1]?.dropped).toEqual({ samples: 1, events: 0 });
   });
 
+  it('takes a send that rejects or throws for a retryable failure: it waits out its backoff, then is dropped and counted', async () => {
+    const clock = { t: 0 };
+    const refusals: number[] = [];
+    const delivered: ReportBatch[] = [];
+    // A bare fetch while the collector is down rejects; a transport with a bug throws before it returns.
+    const failures: Array<() => Promise<SendOutcome>> = [
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => {
+        throw new Error('transport bug');
+      },
+      () => Promise.reject(new TypeError('Failed to fetch')),
+    ];
+    let attempts = 0;
+    const send = (body: string): Promise<SendOutcome> => {
+      attempts++;
+      const fail = failures.shift();
+      if (fail) return fail();
+      delivered.push(JSON.parse(body) as ReportBatch);
+      return Promise.resolve({ ok: true });
+    };
+    const r = reporter(send, clock, 50, refusals);
+    r.addSample(sample(0));
+    await r.flush();
+    expect(attempts).toBe(1);
+    // Flushes inside the backoff send nothing (a rejection once sent the batch again on each of them).
+    for (let i = 0; i < 5; i++) await r.flush();
+    expect(attempts).toBe(1);
+    clock.t += 600_000;
+    await r.flush();
+    expect(attempts).toBe(2);
+    await r.flush();
+    expect(attempts).toBe(2);
+    clock.t += 600_000;
+    await r.flush();
+    // maxAttempts 3: the third failure drops the batch, and the next one counts it.
+    expect(attempts).toBe(3);
+    r.addSample(sample(1));
+    await r.flush();
+    expect(attempts).toBe(4);
+    expect(delivered.map((b) => [b.samples.map((x) => x.seq), b.dropped])).toEqual([[[1], { samples: 1, events: 0 }]]);
+    expect(refusals).toEqual([]);
+  });
+
   it('stays bounded while the collector is down and counts every drop', async () => {
     const clock = { t: 0 };
     const down: SendOutcome = { ok: false, retryable: true };

@@ -123,7 +123,10 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     const bytes = keepalive ? new Blob([body]).size : Infinity;
     const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
     keptAlive += kept;
-    return send(body, kept > 0)
+    // A custom `send` that throws or rejects (a bare `fetch` with the collector down) is a retryable failure: it waits out
+    // its backoff like any other, where a rejection once skipped the backoff and the batch went again on every flush.
+    return (async () => send(body, kept > 0))()
+      .catch(() => ({ ok: false, retryable: true }))
       .then((outcome) => {
         if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;

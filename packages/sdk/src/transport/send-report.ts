@@ -12,7 +12,7 @@ export type SendOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly retryable: boolean; readonly status?: number; readonly retryAfterMs?: number };
 
-/** Delivers one serialised report; resolves, never rejects. */
+/** Delivers one serialised report. A throw or a rejection counts as a retryable failure (retried with backoff). */
 export type SendReport = (body: string, keepalive: boolean) => Promise<SendOutcome>;
 
 /**
