@@ -126,7 +126,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     // A custom `send` that throws or rejects (a bare `fetch` with the collector down) is a retryable failure: it waits out
     // its backoff like any other, where a rejection once skipped the backoff and the batch went again on every flush.
     return (async () => send(body, kept > 0))()
-      .catch(() => ({ ok: false, retryable: true }))
+      .catch((): SendOutcome => ({ ok: false, retryable: true }))
       .then((outcome) => {
         if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
