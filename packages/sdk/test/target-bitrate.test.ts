@@ -2,13 +2,20 @@ import type { ReportEvent } from '@rtcpulse/schema';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchTargetBitrate } from '../src/session/target-bitrate.js';
 
-/** A connection sending video whose total grows by `bytesPer500ms` every 500 ms of (fake) time, from `startBytes` when made. */
-function sendingPc(startBytes: number, bytesPer500ms: number, limited = 'none') {
+/**
+ * A connection sending video whose total grows by `bytesPer500ms` every 500 ms of (fake) time, from `startBytes` when made.
+ * Its stats are taken when getStats() is called (their timestamp then) and given `answerMs(call)` ms later.
+ */
+function sendingPc(startBytes: number, bytesPer500ms: number, limited = 'none', answerMs: (call: number) => number = () => 0) {
   const madeAt = Date.now();
+  let calls = 0;
   return {
     getStats: () => {
-      const bytesSent = startBytes + Math.floor((Date.now() - madeAt) / 500) * bytesPer500ms;
-      return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', kind: 'video', bytesSent, qualityLimitationReason: limited }]]));
+      const timestamp = Date.now();
+      const bytesSent = startBytes + Math.floor((timestamp - madeAt) / 500) * bytesPer500ms;
+      const report = new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent, qualityLimitationReason: limited }]]);
+      const ms = answerMs(calls++);
+      return ms ? new Promise((resolve) => setTimeout(() => resolve(report), ms)) : Promise.resolve(report);
     },
   } as unknown as RTCPeerConnection;
 }
@@ -40,6 +47,27 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     await vi.advanceTimersByTimeAsync(30_000);
     stop();
     expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
+  it('does not take a connection swapped in for another between two polls, with all it sent before, for a burst', async () => {
+    // The same number of connections at every poll: only the connection itself tells the new total from a rate.
+    const pcs = [sendingPc(0, 10_000)];
+    const { events, stop } = watch(pcs, 1000);
+    await vi.advanceTimersByTimeAsync(5000);
+    pcs[0] = sendingPc(50_000_000, 10_000);
+    await vi.advanceTimersByTimeAsync(30_000);
+    stop();
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
+  it('takes the rate over the stats\' own timestamps, one poll at a time, when getStats() answers slowly and unevenly', async () => {
+    // 160 kbit/s, answered after 450 ms and 20 ms in turn: rated by the answers' times (or with polls overlapping),
+    // 10,000 bytes between two answers 70 ms apart looked like 1,140 kbit/s.
+    const { events, stop } = watch([sendingPc(0, 10_000, 'none', (call) => (call % 2 ? 20 : 450))], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    stop();
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: expect.any(Number) as number }]);
+    expect(events[0]!.value).toBeGreaterThanOrEqual(30_000);
   });
 
   it('without a target: reached once video is sent and no encoder is limited by bandwidth any more', async () => {

@@ -14,6 +14,13 @@ const WINDOW_MS = 30_000;
  * sent and no video encoder is limited by bandwidth any more. Emits one
  * `bitrate.target` event: `reached` with the time, or `missed` with the
  * window (only if something was sent). Returns a function that stops it.
+ *
+ * The rate is the sum of each connection's own: its bytes sent since its
+ * last poll over the stats' own timestamps (not when `getStats()`
+ * answered, which a slow answer would skew). A connection seen for the
+ * first time gives no rate that poll, so one observed late (or swapped in
+ * for another) never counts all it sent before as one poll's. A poll starts
+ * only after the last one ended.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -22,36 +29,46 @@ export function watchTargetBitrate(
   targetKbps?: number,
 ): () => void {
   const startedAt = now();
-  let last: [bytes: number, at: number, connections: number] | undefined;
+  /** Per connection: its bytes sent and the stats' timestamp at its last poll. */
+  const last = new Map<RTCPeerConnection, [bytes: number, at: number]>();
   let done = false;
+  let polling = false;
   const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
     void (async () => {
-      let bytes = 0;
+      let sent = 0;
+      let kbps = 0;
       let video = false;
       let limited = false;
-      let count = 0;
       for (const pc of connections()) {
-        count++;
-        (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
+        let bytes = 0;
+        let at = 0;
+        (await pc.getStats()).forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
           if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
           bytes += s.bytesSent;
+          at = s.timestamp;
           if (s.kind === 'video') {
             video = true;
             limited ||= s.qualityLimitationReason === 'bandwidth';
           }
         });
+        const [before, then] = last.get(pc) ?? [];
+        // Bytes per ms × 8 = kbit/s; undefined and NaN (no earlier poll, no timestamp) add nothing.
+        if (at > then!) kbps += ((bytes - before!) * 8) / (at - then!);
+        last.set(pc, [bytes, at]);
+        sent += bytes;
       }
       const t = now();
-      // A connection observed since the last poll (or let go) would count its whole total as this poll's: no rate this time.
-      const kbps = last?.[2] == count && t > last[1] ? ((bytes - last[0]) * 8) / (t - last[1]) : 0;
-      last = [bytes, t, count];
       const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
       if (!done && (reached || t - startedAt >= WINDOW_MS)) {
         done = true;
         clearInterval(timer);
-        if (reached || (targetKbps ? bytes : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
+        if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
       }
-    })().catch(() => undefined);
+    })()
+      .catch(() => undefined)
+      .finally(() => (polling = false));
   }, POLL_MS);
   return () => clearInterval(timer);
 }
