@@ -191,7 +191,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     sessionId,
     sampled,
     observe(pc, observeOptions) {
-      if (typeof pc?.getStats != 'function') return reportError(Error('observe: not a peer connection')), '';
+      // getStats() alone is no connection: a sender or a receiver has one too, and would report a connection that is none.
+      if (typeof pc?.getStats != 'function' || typeof pc.getTransceivers != 'function') return reportError(Error('observe: not a peer connection')), '';
       const id = connections.get(pc)?.id ?? fit(observeOptions?.id ?? `pc${pcCounter++}`);
       if (sampled && !ended && !connections.has(pc)) {
         try {
@@ -234,7 +235,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     stop: (reason = 'closed') => endSession(fit(reason, 64), pageHidden()).catch(reportError),
     flush: () => reporter.flush().catch(reportError),
     reportError(error, stage) {
-      safely(() => callFailed(error, /^\w{1,40}$/.test(stage) ? `${stage}` : 'app'));
+      // Without a stage (plain JavaScript), `test()` would take undefined for the word "undefined".
+      safely(() => callFailed(error, stage && /^\w{1,40}$/.test(stage) ? `${stage}` : 'app'));
     },
     audit(action) {
       safely(() => audit(action));
@@ -253,7 +255,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => {
         const value = Math.min(5, Math.max(1, Math.round(rating)));
         emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
-        [...complaints].slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
+        // One complaint given as a string (plain JavaScript) is one tag, not one per character.
+        [complaints].flat().slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

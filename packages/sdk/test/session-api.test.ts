@@ -63,9 +63,11 @@ describe('observe() given something that is not a peer connection', () => {
       (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
     );
     pulse.start();
-    const hostile = [null, undefined, {}, { getStats: 'not a function' }, 42];
+    // An RTCRtpSender or RTCRtpReceiver has a getStats() too: before, it was reported as a connection (pc.added).
+    const sender = { getStats: () => Promise.resolve(new Map()), track: null };
+    const hostile = [null, undefined, {}, { getStats: 'not a function' }, 42, sender];
     const ids = hostile.map((value) => pulse.observe(value as unknown as RTCPeerConnection));
-    expect(ids).toEqual(['', '', '', '', '']);
+    expect(ids).toEqual(['', '', '', '', '', '']);
     expect(errors.map((e) => (e as Error).message)).toEqual(Array(hostile.length).fill('observe: not a peer connection'));
     // The next real connection still gets the first id, and is the only one reported.
     expect(pulse.observe(fakePc())).toBe('pc0');
