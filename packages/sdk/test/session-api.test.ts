@@ -237,3 +237,26 @@ describe('after the session ended, with the collector failing', () => {
     }
   });
 });
+
+describe('the same stats asked for again', () => {
+  it('makes no second sample: a stop() within the browser\'s 50 ms stats cache adds no duplicate of the last one', async () => {
+    // A browser answers getStats() from its cache within 50 ms: the same timestamp, the same values.
+    let timestamp = 1000;
+    const pc = { ...fakePc(), getStats: () => Promise.resolve(new Map([['T', { id: 'T', type: 'transport', timestamp }]])) };
+    const bodies: ReportBatch[] = [];
+    const pulse = createRtcPulse(
+      { endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: 10 },
+      (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
+    );
+    pulse.start();
+    pulse.observe(pc as unknown as RTCPeerConnection);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    timestamp = 3000;
+    await pulse.stop();
+    const samples = bodies.flatMap((b) => b.samples);
+    expect(samples.map((s) => [s.seq, s.ts, s.dur])).toEqual([
+      [0, 1000, 0],
+      [1, 3000, 2000],
+    ]);
+  });
+});

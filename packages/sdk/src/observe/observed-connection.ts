@@ -51,6 +51,7 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
   const emit = (event: ConnectionEvent): void => sink.event({ ...event, pc: id, ts: sink.now() });
   let seq = 0;
   let previous: StatsSnapshot | undefined;
+  let lastTs: number | undefined;
   // The audio-processing labels, and the sender and track they were read from (see above).
   let sender: RTCRtpSender | undefined;
   let track: MediaStreamTrack | null | undefined;
@@ -83,11 +84,16 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
       try {
         const snapshot = read(await pc.getStats());
         const body = extractSample(previous, snapshot);
-        previous = snapshot;
-        if (sender?.track !== track) readLabels();
-        Object.assign(body.labels, labels);
-        sink.sample({ ...body, pc: id, seq: seq++ });
-        watch.tick(snapshot);
+        // Asked again within the browser's 50 ms stats cache (a stop() right after a sample), getStats() gives the same
+        // stats: no new sample. A report without a timestamp (0) is always one.
+        if (body.ts != lastTs || !body.ts) {
+          lastTs = body.ts;
+          previous = snapshot;
+          if (sender?.track !== track) readLabels();
+          Object.assign(body.labels, labels);
+          sink.sample({ ...body, pc: id, seq: seq++ });
+          watch.tick(snapshot);
+        }
       } catch (error) {
         sink.error(error);
       } finally {
