@@ -48,7 +48,8 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
   let pairFormed = isUp(pc.iceConnectionState);
   let iceUpSince = pairFormed ? now() : undefined;
   let wasConnected = pc.connectionState === 'connected';
-  let noInboundReported = false;
+  /** Runbook 2: reported, or packets seen (the inbound counters only grow): the check is over. */
+  let noInboundDone = false;
   let restartAt: number | undefined;
   /** DTLS transports seen, with when they started connecting (0 when they are not). */
   const dtls = new Map<RTCDtlsTransport, number>();
@@ -134,12 +135,13 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
           dtls.set(transport, 0);
         }
       }
-      if (iceUpSince !== undefined && !noInboundReported && t - iceUpSince >= ctx.noInboundMs) {
+      if (iceUpSince !== undefined && !noInboundDone && t - iceUpSince >= ctx.noInboundMs) {
         let packets = 0;
         for (const entry of snapshot.values()) if (entry.type === 'inbound-rtp') packets += num(entry, 'packetsReceived') ?? 0;
-        if (!packets && pc.getTransceivers().some((tr) => /recv/.test(tr.currentDirection ?? ''))) {
-          noInboundReported = true;
-          emit({ type: 'media.no_inbound', value: t - iceUpSince });
+        // Packets counted (the counters only grow) or media expected and none: the check is done, no walk on later samples.
+        if (packets || pc.getTransceivers().some((tr) => /recv/.test(tr.currentDirection ?? ''))) {
+          noInboundDone = true;
+          if (!packets) emit({ type: 'media.no_inbound', value: t - iceUpSince });
         }
       }
       if (restartAt !== undefined) {
