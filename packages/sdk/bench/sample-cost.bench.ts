@@ -46,8 +46,8 @@ interface Measured {
   /** Per connection: the browser building the entries the SDK reads, on a fresh report, no SDK code (see page-bench.js). */
   floor: Array<{ pc: string; ms: number; entries: number }>;
   errors: string[];
-  /** The same derivation re-run (see `rerun` in page-bench.js), each call timed: back to back, after a microtask, in a new task at once, after 4 ms and 100 ms idle. */
-  rerun: { loop: number[]; microtask: number[]; task: number[]; idle4: number[]; idle: number[] };
+  /** The same derivation re-run (see `rerun` in page-bench.js), each call timed: back to back, after a microtask, in a new task at once, after 4 ms and 100 ms idle, after a 100 ms busy loop. */
+  rerun: { loop: number[]; microtask: number[]; task: number[]; idle4: number[]; idle: number[]; busy: number[] };
   samples: Array<Record<string, unknown>>;
   raw: Array<{ pc: string; json: string }>;
 }
@@ -128,9 +128,9 @@ try {
     console.log(`  breakdown, replayed on the same report (warm caches):`);
     console.log(`    reading (SDK)      p50 ${ms(p50(m.read))} = ${pct(p50(m.read), p50(m.stats))}   full read of every entry p50 ${ms(p50(m.fullRead))} = ${pct(p50(m.fullRead), p50(m.stats))}`);
     console.log(`    deriving           p50 ${ms(p50(m.derive))} = ${pct(p50(m.derive), p50(m.stats))}   encoding p50 ${ms(p50(m.encode))} = ${pct(p50(m.encode), p50(m.stats))}`);
-    const { loop, microtask, task, idle4, idle } = m.rerun;
+    const { loop, microtask, task, idle4, idle, busy } = m.rerun;
     console.log(
-      `  the same derivation again (pc0's last sample), one call each, p50: back to back ${ms(p50(loop))}, after a microtask ${ms(p50(microtask))}, in a new task at once ${ms(p50(task))}, after 4 ms idle ${ms(p50(idle4))}, after 100 ms idle ${ms(p50(idle))}`,
+      `  the same derivation again (pc0's last sample), one call each, p50: back to back ${ms(p50(loop))}, after a microtask ${ms(p50(microtask))}, in a new task at once ${ms(p50(task))}, after 4 ms idle ${ms(p50(idle4))}, after 100 ms idle ${ms(p50(idle))}, after a 100 ms busy loop ${ms(p50(busy))}`,
     );
     for (const pc of ['pc0', 'pc1']) {
       const up = uploadPerSample(m.samples, pc);
