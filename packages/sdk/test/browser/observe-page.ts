@@ -79,7 +79,8 @@ export async function labelsAcrossChanges(phases: LabelRun['phases']): Promise<L
   const settings = count(MediaStreamTrack.prototype, 'getSettings');
   const fullReads = count(RTCStatsReport.prototype, 'forEach');
   const samplePhase = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) await observed.sample();
+    // Past the browser's 50 ms stats cache each time: a cached report is the same stats again, and no new sample.
+    for (let i = 0; i < n; i++) await sleep(60).then(() => observed.sample());
   };
   await samplePhase(phases[0]);
   await sender.replaceTrack(raw);
