@@ -2,7 +2,8 @@
 // (esbuild bundles and shortens the internal property names, terser
 // minifies: its output of the core is about 220 B smaller gzipped):
 // - rtcpulse.js (ES module) and rtcpulse.iife.js (classic script, global
-//   `RtcPulse`): the core, held to the 8 KB min+gzip budget;
+//   `RtcPulse`): the core; the 8 KB min+gzip budget is checked on the ES
+//   module (the classic script's wrapper adds about 150 B);
 // - rtcpulse-extras.js (ES module): app-invoked helpers (post-call feedback,
 //   media capture wrappers) that work on a core session object.
 // `buildSdk()` is also used by the size check in the tests.
@@ -20,7 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (`now`, `random`, `set`, `values`, `add`, `restartIce`, `consent` may not).
  */
 export const INTERNAL_PROPERTIES =
-  /^(take|unwatch|recover|batchMax|queueMax|refused|callFailed|lastOnline|noInboundMs|emit|tick|dispose|draw|addSample|addEvent|ready|maxAttempts|notBefore|attempts|batch|ratios|ratio|stream|previous|current|seconds|result|sample|error|event)$/;
+  /^(take|unwatch|recover|batchMax|queueMax|failed|callFailed|lastOnline|noInboundMs|emit|tick|dispose|draw|addSample|addEvent|ready|maxAttempts|notBefore|attempts|batch|ratios|ratio|stream|previous|current|seconds|result|sample|error|event)$/;
 
 const common = {
   bundle: true,
@@ -71,8 +72,9 @@ export async function buildSdk() {
     outputs.map(async ({ entry, format, globalName, file }) => {
       const outfile = `${root}dist/${file}`;
       const { outputFiles } = await build({ ...common, sourcemap: 'external', entryPoints: [entry], format, globalName, outfile });
-      const bundle = outputFiles.find((f) => f.path === outfile);
-      const { code, map } = await minified(bundle.text, format, outputFiles.find((f) => f.path === `${outfile}.map`));
+      // By extension, not by path: esbuild gives paths in the platform's own form.
+      const bundle = outputFiles.find((f) => !f.path.endsWith('.map'));
+      const { code, map } = await minified(bundle.text, format, outputFiles.find((f) => f.path.endsWith('.map')));
       return [
         [outfile, code],
         [`${outfile}.map`, map],

@@ -86,10 +86,11 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     now,
     draw: Math.random,
     ready,
-    // The app learns of the first batch lost so (a wrong endpoint, an option the collector does not take; see the reporter).
-    // A wrong or revoked key: every later batch would be refused too, so the session ends its work.
-    refused(status, key) {
-      reportError(Error(`${key ? 'key' : 'report'} refused: HTTP ${status}`));
+    // The app learns of the first batch lost or failing so (a wrong endpoint, an option the collector does not take, a
+    // custom send that throws; see the reporter). A wrong or revoked key: every later batch would be refused too, so the
+    // session ends its work.
+    failed(error, key) {
+      reportError(error);
       if (key) safely(() => endSession('error'));
     },
   });
@@ -255,8 +256,8 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => {
         const value = Math.min(5, Math.max(1, Math.round(rating)));
         emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
-        // One complaint given as a string (plain JavaScript) is one tag, not one per character.
-        [complaints].flat().slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
+        // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none.
+        [complaints || []].flat().slice(0, 16).forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

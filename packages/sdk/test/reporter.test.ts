@@ -28,6 +28,9 @@ function scriptedSend(outcomes: SendOutcome[]) {
   return { send, bodies, keepalives };
 }
 
+/** The status an Error from the reporter's `failed` names (`report refused: HTTP 404`), NaN for any other error. */
+const statusOf = (error: unknown): number => Number(/HTTP (\d+)$/.exec(String(error))?.[1]);
+
 function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: number }, maxQueue = 50, refusals: number[] = []) {
   return createReporter(identity, send, {
     batchMax: 3,
@@ -35,7 +38,7 @@ function reporter(send: ReturnType<typeof scriptedSend>['send'], clock: { t: num
     maxAttempts: 3,
     now: () => clock.t,
     draw: () => 0.5,
-    refused: (status) => refusals.push(status),
+    failed: (error) => refusals.push(statusOf(error)),
   });
 }
 
@@ -111,7 +114,7 @@ describe('Reporter', () => {
     const refusals: Array<number | undefined> = [];
     const r = createReporter(identity, collector.send, {
       batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
-      refused: (s) => refusals.push(s),
+      failed: (e) => refusals.push(statusOf(e)),
     });
     for (let i = 0; i < 5; i++) r.addSample(sample(i));
     await r.flush();
@@ -133,7 +136,7 @@ describe('Reporter', () => {
     const refusals: Array<[number | undefined, boolean]> = [];
     const r = createReporter(identity, collector.send, {
       batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5,
-      refused: (s, key) => refusals.push([s, key]),
+      failed: (e, key) => refusals.push([statusOf(e), key]),
     });
     for (let i = 0; i < 3; i++) r.addSample(sample(i));
     await r.flush();
@@ -168,7 +171,7 @@ describe('Reporter', () => {
 
   it('takes a send that rejects or throws for a retryable failure: it waits out its backoff, then is dropped and counted', async () => {
     const clock = { t: 0 };
-    const refusals: number[] = [];
+    const told: unknown[] = [];
     const delivered: ReportBatch[] = [];
     // A bare fetch while the collector is down rejects; a transport with a bug throws before it returns.
     const failures: Array<() => Promise<SendOutcome>> = [
@@ -186,7 +189,7 @@ describe('Reporter', () => {
       delivered.push(JSON.parse(body) as ReportBatch);
       return Promise.resolve({ ok: true });
     };
-    const r = reporter(send, clock, 50, refusals);
+    const r = createReporter(identity, send, { batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e) => told.push(e) });
     r.addSample(sample(0));
     await r.flush();
     expect(attempts).toBe(1);
@@ -206,7 +209,23 @@ describe('Reporter', () => {
     await r.flush();
     expect(attempts).toBe(4);
     expect(delivered.map((b) => [b.samples.map((x) => x.seq), b.dropped])).toEqual([[[1], { samples: 1, events: 0 }]]);
-    expect(refusals).toEqual([]);
+    // The app hears of the first failure of the session, as it was thrown (its own bug, or the network); not of each.
+    expect(told.map(String)).toEqual(['TypeError: Failed to fetch']);
+  });
+
+  it('takes a send that resolves without an outcome (an async send that forgot its return) for a retryable failure', async () => {
+    const clock = { t: 0 };
+    const told: unknown[] = [];
+    let attempts = 0;
+    const send = (() => (attempts++, Promise.resolve(undefined))) as unknown as (body: string) => Promise<SendOutcome>;
+    const r = createReporter(identity, send, { batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e) => told.push(e) });
+    r.addSample(sample(0));
+    await r.flush();
+    for (let i = 0; i < 5; i++) await r.flush();
+    // One request, then the backoff: before, every flush sent the batch again.
+    expect(attempts).toBe(1);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBeInstanceOf(TypeError);
   });
 
   it('stays bounded while the collector is down and counts every drop', async () => {

@@ -165,6 +165,30 @@ describe('an onError that reports back into the session', () => {
       collector.close();
     }
   });
+
+  it('makes no loop with a custom send that rejects (a fetch without try, the collector down), and tells of it once', async () => {
+    let requests = 0;
+    const told: unknown[] = [];
+    // Nothing listens: each request fails as a bare fetch() fails, by rejecting.
+    const send = (): Promise<never> => (requests++, Promise.reject(new TypeError('Failed to fetch')));
+    const pulse = createRtcPulse(
+      {
+        endpoint: '/v1/reports', tenant: 't', ...identity,
+        onError: (e) => {
+          told.push(e);
+          pulse.reportError(e, 'sdk');
+        },
+      },
+      send,
+    );
+    pulse.start();
+    await pulse.stop();
+    pulse.reportError(new Error('after the end'), 'app');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Before: every rejection reached onError, whose event went out at once and was rejected again (5,205 requests in 3 s).
+    expect(told.map(String)).toEqual(['TypeError: Failed to fetch']);
+    expect(requests).toBeLessThanOrEqual(3);
+  });
 });
 
 describe('requests with the default settings', () => {

@@ -31,15 +31,19 @@ export interface ReporterSettings {
   /** Settles when the identity is final (the participant id hashed); nothing is sent before. */
   ready?: Promise<unknown>;
   /**
-   * Called when the collector first refuses a batch for good (an HTTP
-   * status that is not worth a retry: 400, 404, 413, …), and when it
-   * refuses the key (401 or 403, `key` true); the batches so refused are
-   * lost and counted. After a refused key every later batch would be
-   * refused too, so the reporter then drops what it holds and takes and
-   * sends nothing more (and is not called again). An outcome without a
-   * status (no request was made, as without `fetch`) is counted only.
+   * Called with an Error naming the status (`report refused: HTTP 404`)
+   * when the collector first refuses a batch for good (a status that is
+   * not worth a retry: 400, 404, 413, …), and when it refuses the key
+   * (`key refused: HTTP 401`, 401 or 403, `key` true); the batches so
+   * refused are lost and counted. After a refused key every later batch
+   * would be refused too, so the reporter then drops what it holds and
+   * takes and sends nothing more (and is not called again). Called with
+   * what `send` threw when it throws, rejects or resolves without an
+   * outcome (then retried with backoff). Besides a refused key, only the
+   * first of a session is told. An outcome without a status (no request
+   * was made, as without `fetch`) is counted only.
    */
-  refused?: (status: number, key: boolean) => void;
+  failed?: (error: unknown, key: boolean) => void;
 }
 
 /** Queues samples and events and delivers them as report batches. */
@@ -123,18 +127,21 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     const bytes = keepalive ? new Blob([body]).size : Infinity;
     const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
     keptAlive += kept;
-    // A custom `send` that throws or rejects (a bare `fetch` with the collector down) is a retryable failure: it waits out
-    // its backoff like any other, where a rejection once skipped the backoff and the batch went again on every flush.
     return (async () => send(body, kept > 0))()
-      .catch((): SendOutcome => ({ ok: false, retryable: true }))
       .then((outcome) => {
         if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
           // Any other refusal is told once: an app whose onError records an event (reportError, audit) would otherwise
           // keep a refused request going for each one, without end once the session has ended and every event goes at once.
-          if (refused || !told++) settings.refused?.(outcome.status, refused);
+          if (refused || !told++) settings.failed?.(Error(`${refused ? 'key' : 'report'} refused: HTTP ${outcome.status}`), refused);
         }
         return outcome;
+      })
+      // A custom `send` that throws, rejects or resolves without an outcome is a retryable failure: it waits out its backoff
+      // like any other (before, the batch went again on every flush), and the first of a session is told as it is.
+      .catch((error: unknown): SendOutcome => {
+        if (!told++) settings.failed?.(error, false);
+        return { ok: false, retryable: true };
       })
       .finally(() => (keptAlive -= kept));
   };
