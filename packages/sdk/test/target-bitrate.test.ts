@@ -60,7 +60,7 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
   });
 
-  it('takes the rate over the stats\' own timestamps, one poll at a time, when getStats() answers slowly and unevenly', async () => {
+  it('takes the rate over the stats\' own timestamps when getStats() answers slowly and unevenly (polls overlapping)', async () => {
     // 160 kbit/s, answered after 450 ms and 20 ms in turn: rated by the answers' times (or with polls overlapping),
     // 10,000 bytes between two answers 70 ms apart looked like 1,140 kbit/s.
     const { events, stop } = watch([sendingPc(0, 10_000, 'none', (call) => (call % 2 ? 20 : 450))], 1000);
@@ -68,6 +68,35 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     stop();
     expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: expect.any(Number) as number }]);
     expect(events[0]!.value).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('goes on after a getStats() that never answers: only that poll is lost', async () => {
+    // 70,000 bytes per 500 ms (1,120 kbit/s); the second call (the first that could give a rate) never answers.
+    const { events, stop } = watch([sendingPc(0, 70_000, 'none', (call) => (call === 1 ? 1e9 : 0))], 1000);
+    await vi.advanceTimersByTimeAsync(5000);
+    stop();
+    // The third poll's rate runs from the first poll's stats.
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1500 }]);
+  });
+
+  it('takes no rate from a connection whose total went down (a sender removed), and still the others\'', async () => {
+    let shrunk = false;
+    const steady = sendingPc(0, 70_000);
+    const shrinking = {
+      getStats: async () => {
+        const report = (await steady.getStats()) as Map<string, { bytesSent: number }>;
+        if (shrunk) report.get('OT')!.bytesSent = 1;
+        return report;
+      },
+    } as unknown as RTCPeerConnection;
+    // The first connection alone sends 1,120 kbit/s against a 1,000 kbit/s target; the second's total falls from 70,000
+    // to 1 byte between the first two polls. A negative rate for it (−1,120 kbit/s) would hide the first one's until a poll later.
+    const { events, stop } = watch([sendingPc(0, 70_000), shrinking], 1000);
+    await vi.advanceTimersByTimeAsync(500);
+    shrunk = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    stop();
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
   });
 
   it('without a target: reached once video is sent and no encoder is limited by bandwidth any more', async () => {

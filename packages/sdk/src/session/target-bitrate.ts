@@ -19,8 +19,10 @@ const WINDOW_MS = 30_000;
  * last poll over the stats' own timestamps (not when `getStats()`
  * answered, which a slow answer would skew). A connection seen for the
  * first time gives no rate that poll, so one observed late (or swapped in
- * for another) never counts all it sent before as one poll's. A poll starts
- * only after the last one ended.
+ * for another) never counts all it sent before as one poll's, and one whose
+ * total went down (a sender removed) gives none either. Polls may overlap
+ * (a slow `getStats()`): the timestamps keep each rate right, and a
+ * `getStats()` that never answers holds up only its own poll.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -32,10 +34,7 @@ export function watchTargetBitrate(
   /** Per connection: its bytes sent and the stats' timestamp at its last poll. */
   const last = new Map<RTCPeerConnection, [bytes: number, at: number]>();
   let done = false;
-  let polling = false;
   const timer = setInterval(() => {
-    if (polling) return;
-    polling = true;
     void (async () => {
       let sent = 0;
       let kbps = 0;
@@ -55,7 +54,7 @@ export function watchTargetBitrate(
         });
         const [before, then] = last.get(pc) ?? [];
         // Bytes per ms × 8 = kbit/s; undefined and NaN (no earlier poll, no timestamp) add nothing.
-        if (at > then!) kbps += ((bytes - before!) * 8) / (at - then!);
+        if (at > then! && bytes > before!) kbps += ((bytes - before!) * 8) / (at - then!);
         last.set(pc, [bytes, at]);
         sent += bytes;
       }
@@ -66,9 +65,7 @@ export function watchTargetBitrate(
         clearInterval(timer);
         if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
       }
-    })()
-      .catch(() => undefined)
-      .finally(() => (polling = false));
+    })().catch(() => undefined);
   }, POLL_MS);
   return () => clearInterval(timer);
 }
