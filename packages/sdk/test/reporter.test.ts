@@ -213,19 +213,72 @@ describe('Reporter', () => {
     expect(told.map(String)).toEqual(['TypeError: Failed to fetch']);
   });
 
-  it('takes a send that resolves without an outcome (an async send that forgot its return) for a retryable failure', async () => {
+  it.each([
+    ['nothing (an async send that forgot its return)', undefined],
+    ['true (a sendBeacon)', true],
+    ['a status number', 200],
+  ])('takes a send that resolves with %s for a retryable failure, told once as no outcome', async (_, value) => {
     const clock = { t: 0 };
-    const told: unknown[] = [];
+    const told: Array<[string, boolean]> = [];
     let attempts = 0;
-    const send = (() => (attempts++, Promise.resolve(undefined))) as unknown as (body: string) => Promise<SendOutcome>;
-    const r = createReporter(identity, send, { batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e) => told.push(e) });
+    const send = (() => (attempts++, Promise.resolve(value))) as unknown as (body: string) => Promise<SendOutcome>;
+    const r = createReporter(identity, send, {
+      batchMax: 3, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e, key) => told.push([String(e), key]),
+    });
     r.addSample(sample(0));
     await r.flush();
     for (let i = 0; i < 5; i++) await r.flush();
-    // One request, then the backoff: before, every flush sent the batch again.
+    // One request, then the backoff: before, every flush sent the batch again (or, for true, lost it with no word).
     expect(attempts).toBe(1);
-    expect(told).toHaveLength(1);
-    expect(told[0]).toBeInstanceOf(TypeError);
+    clock.t += 600_000;
+    await r.flush();
+    expect(attempts).toBe(2);
+    expect(told).toEqual([['Error: send gave no outcome', false]]);
+  });
+
+  it('tells the first send failure and the first refusal apart, neither as a refused key; after a refused key nothing more', async () => {
+    const clock = { t: 0 };
+    const told: Array<[string, boolean]> = [];
+    const outcomes: Array<() => Promise<SendOutcome>> = [
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve({ ok: false, retryable: false, status: 404 }),
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve({ ok: false, retryable: false, status: 401 }),
+      () => Promise.reject(new TypeError('Failed to fetch')),
+    ];
+    const send = (): Promise<SendOutcome> => outcomes.shift()?.() ?? Promise.resolve({ ok: true });
+    const r = createReporter(identity, send, {
+      batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e, key) => told.push([String(e), key]),
+    });
+    r.addSample(sample(0));
+    await r.flush(); // rejected: kept for a retry
+    r.addSample(sample(1));
+    clock.t += 600_000;
+    await r.flush(); // the retry: 404, lost; then sample 1: rejected again, kept
+    clock.t += 600_000;
+    r.addSample(sample(2));
+    // The last flush sends everything at once: the kept batch and sample 2, one of them refused as a key, then a rejection.
+    await r.flush(true);
+    await r.flush(true);
+    expect(told).toEqual([
+      ['TypeError: Failed to fetch', false],
+      ['Error: report refused: HTTP 404', false],
+      ['Error: key refused: HTTP 401', true],
+    ]);
+    // A key refused first, then a failure in the same last burst: the app hears of the key only.
+    const burst: Array<() => Promise<SendOutcome>> = [
+      () => Promise.resolve({ ok: false, retryable: false, status: 401 }),
+      () => Promise.reject(new TypeError('Failed to fetch')),
+    ];
+    const afterKey: Array<[string, boolean]> = [];
+    const r2 = createReporter(identity, () => burst.shift()?.() ?? Promise.resolve({ ok: true }), {
+      batchMax: 1, queueMax: 50, maxAttempts: 3, now: () => clock.t, draw: () => 0.5, failed: (e, key) => afterKey.push([String(e), key]),
+    });
+    r2.addSample(sample(0));
+    r2.addSample(sample(1));
+    await r2.flush(true);
+    expect(burst).toEqual([]);
+    expect(afterKey).toEqual([['Error: key refused: HTTP 401', true]]);
   });
 
   it('stays bounded while the collector is down and counts every drop', async () => {

@@ -38,10 +38,12 @@ export interface ReporterSettings {
    * refused are lost and counted. After a refused key every later batch
    * would be refused too, so the reporter then drops what it holds and
    * takes and sends nothing more (and is not called again). Called with
-   * what `send` threw when it throws, rejects or resolves without an
-   * outcome (then retried with backoff). Besides a refused key, only the
-   * first of a session is told. An outcome without a status (no request
-   * was made, as without `fetch`) is counted only.
+   * what `send` threw when it throws or rejects, and with `send gave no
+   * outcome` when it resolves with anything but an object with a boolean
+   * `ok` (both then retried with backoff). Besides a refused key, only the
+   * first refusal and the first such failure of a session are told. An
+   * outcome without a status (no request was made, as without `fetch`) is
+   * counted only.
    */
   failed?: (error: unknown, key: boolean) => void;
 }
@@ -96,6 +98,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let keptAlive = 0;
   let refused = false;
   let told = 0;
+  let threw = 0;
   let retryTimer: unknown;
 
   const nextBatch = (maxSamples = settings.batchMax): ReportBatch => {
@@ -129,6 +132,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     keptAlive += kept;
     return (async () => send(body, kept > 0))()
       .then((outcome) => {
+        // Nothing, or anything without a boolean `ok` (`true` from a sendBeacon, a status number): no outcome, a failure of the send.
+        if (typeof outcome?.ok != 'boolean') throw Error('send gave no outcome');
         if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
           // Any other refusal is told once: an app whose onError records an event (reportError, audit) would otherwise
@@ -138,9 +143,10 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
         return outcome;
       })
       // A custom `send` that throws, rejects or resolves without an outcome is a retryable failure: it waits out its backoff
-      // like any other (before, the batch went again on every flush), and the first of a session is told as it is.
+      // like any other (before, the batch went again on every flush). The first of a session is told (what it threw), apart
+      // from the first refusal, so that neither hides the other; nothing is told after a refused key.
       .catch((error: unknown): SendOutcome => {
-        if (!told++) settings.failed?.(error, false);
+        if (!refused && !threw++) settings.failed?.(error, false);
         return { ok: false, retryable: true };
       })
       .finally(() => (keptAlive -= kept));
