@@ -85,7 +85,7 @@ describe('values the app passes in', () => {
     }
   });
 
-  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none', async () => {
+  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags', async () => {
     const { pulse, bodies, refusals, errors } = checkedSession();
     pulse.start();
     pulse.reportError(new Error('no stage given'), any(undefined));
@@ -93,13 +93,14 @@ describe('values the app passes in', () => {
     await pulse.stop();
     await pulse.feedback(4, any('audio-echo'));
     await pulse.feedback(5, any(null));
+    await pulse.feedback(3, any(new Set(['video-frozen', 'audio-echo'])));
     expect(refusals).toEqual([]);
     expect(errors).toEqual([]);
     const events = bodies.flatMap((b) => b.events);
     // Before: the stage went as the words "undefined" and "null", and the complaint as ten of one letter each.
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);
-    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo']);
-    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5]);
+    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo']);
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3]);
   });
 
   it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
