@@ -60,7 +60,7 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
   });
 
-  it('takes the rate over the stats\' own timestamps when getStats() answers slowly and unevenly (polls overlapping)', async () => {
+  it('takes the rate over the stats\' own timestamps when getStats() answers slowly and unevenly', async () => {
     // 160 kbit/s, answered after 450 ms and 20 ms in turn: rated by the answers' times (or with polls overlapping),
     // 10,000 bytes between two answers 70 ms apart looked like 1,140 kbit/s.
     const { events, stop } = watch([sendingPc(0, 10_000, 'none', (call) => (call % 2 ? 20 : 450))], 1000);
@@ -68,6 +68,18 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     stop();
     expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: expect.any(Number) as number }]);
     expect(events[0]!.value).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('with polls overlapping (each getStats() answers after 1.2 s), reports once and polls no more after it', async () => {
+    let calls = 0;
+    const slow = sendingPc(0, 70_000, 'none', () => (calls++, 1200));
+    const { events, stop } = watch([slow], 1000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    stop();
+    // Polls at 500, 1000, 1500 and 2000 ms; the second's answer (at 2200 ms, its rate from the stats of 500 and 1000 ms) reaches
+    // the target. The two still open report nothing more, and no poll starts after it.
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 2200 }]);
+    expect(calls).toBe(4);
   });
 
   it('goes on after a getStats() that never answers: only that poll is lost', async () => {
