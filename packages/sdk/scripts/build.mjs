@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { minify } from 'terser';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +41,7 @@ const common = {
  * (esbuild's source map of the bundle) the result maps to the sources.
  */
 async function minified(code, format, map) {
-  const sourceMap = map && { content: map.text, url: map.path.split('/').pop(), includeSources: true };
+  const sourceMap = map && { content: map.text, url: basename(map.path), includeSources: true };
   const result = await minify(code, { module: format === 'esm', sourceMap, format: { comments: false } });
   return { code: result.code, map: result.map };
 }
