@@ -82,6 +82,15 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(calls).toBe(4);
   });
 
+  it('reports nothing after it was stopped, from a poll still open then', async () => {
+    const { events, stop } = watch([sendingPc(0, 70_000, 'none', () => 400)], 1000);
+    // Polls at 500 and 1000 ms; the second answers at 1400 ms with the rate that reaches the target.
+    await vi.advanceTimersByTimeAsync(1200);
+    stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(events).toEqual([]);
+  });
+
   it('goes on after a getStats() that never answers: only that poll is lost', async () => {
     // 70,000 bytes per 500 ms (1,120 kbit/s); the second call (the first that could give a rate) never answers.
     const { events, stop } = watch([sendingPc(0, 70_000, 'none', (call) => (call === 1 ? 1e9 : 0))], 1000);

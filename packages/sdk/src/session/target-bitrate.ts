@@ -67,5 +67,9 @@ export function watchTargetBitrate(
       }
     })().catch(() => undefined);
   }, POLL_MS);
-  return () => clearInterval(timer);
+  // A poll still open when the session stops reports nothing after it.
+  return () => {
+    done = true;
+    clearInterval(timer);
+  };
 }
