@@ -21,8 +21,10 @@ const WINDOW_MS = 30_000;
  * first time gives no rate that poll, so one observed late (or swapped in
  * for another) never counts all it sent before as one poll's, and one whose
  * total went down (a sender removed) gives none either. Polls may overlap
- * (a slow `getStats()`): the timestamps keep each rate right, and a
- * `getStats()` that never answers holds up only its own poll.
+ * (a slow `getStats()`): the timestamps keep each rate right, and one
+ * `getStats()` that never answers holds up only its own poll. (A
+ * connection whose every `getStats()` hangs holds up every poll, the other
+ * connections' included, since a poll asks them one after another.)
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
