@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { buildSdk, bundleEntry, ENTRIES, INTERNAL_PROPERTIES } from '../scripts/build.mjs';
+import { buildSdk, BUNDLE_OPTIONS, bundleEntry, ENTRIES } from '../scripts/build.mjs';
 
 const BUDGET = 8192;
 const size = (code: Uint8Array): string => `${code.length} B min, ${gzipSync(code).length} B min+gzip`;
@@ -14,10 +14,7 @@ const extract = (await build({
   entryPoints: [new URL('../src/extract/index.ts', import.meta.url).pathname],
   bundle: true, minify: true, format: 'esm', write: false, target: ['chrome100', 'firefox100', 'safari15'],
 })).outputFiles[0]!.contents;
-const esbuildOnly = (await build({
-  entryPoints: [ENTRIES.rtcpulse], mangleProps: INTERNAL_PROPERTIES, legalComments: 'none',
-  bundle: true, minify: true, format: 'esm', write: false, target: ['chrome100', 'firefox100', 'safari15'],
-})).outputFiles[0]!.contents;
+const esbuildOnly = (await build({ ...BUNDLE_OPTIONS, entryPoints: [ENTRIES.rtcpulse], minify: true, format: 'esm' })).outputFiles[0]!.contents;
 const core = await bundleEntry('rtcpulse');
 const extras = await bundleEntry('rtcpulse-extras');
 await buildSdk();

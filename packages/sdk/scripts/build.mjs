@@ -21,10 +21,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * objects, in the options, the public API or the wire format may be listed
  * (`now`, `random`, `set`, `values`, `add`, `restartIce`, `consent` may not).
  */
-export const INTERNAL_PROPERTIES =
+const INTERNAL_PROPERTIES =
   /^(take|unwatch|recover|batchMax|queueMax|failed|callFailed|lastOnline|noInboundMs|emit|tick|dispose|draw|addSample|addEvent|ready|maxAttempts|notBefore|attempts|batch|ratios|ratio|stream|previous|current|seconds|result|sample|error|event)$/;
 
-const common = {
+/** The esbuild options every bundle is built with (also the benchmark's esbuild-only baseline). */
+export const BUNDLE_OPTIONS = {
   bundle: true,
   mangleProps: INTERNAL_PROPERTIES,
   target: ['chrome100', 'firefox100', 'safari15'],
@@ -52,9 +53,9 @@ export const ENTRIES = {
   'rtcpulse-extras': `${root}src/extras/index.ts`,
 };
 
-/** Builds one entry in memory (ES module, minified) and returns its code. */
+/** Builds one entry in memory (ES module, bundled by esbuild, minified by terser) and returns its code. */
 export async function bundleEntry(name) {
-  const result = await build({ ...common, entryPoints: [ENTRIES[name]], format: 'esm' });
+  const result = await build({ ...BUNDLE_OPTIONS, entryPoints: [ENTRIES[name]], format: 'esm' });
   return new TextEncoder().encode((await minified(result.outputFiles[0].text, 'esm')).code);
 }
 
@@ -72,7 +73,7 @@ export async function buildSdk() {
   const files = await Promise.all(
     outputs.map(async ({ entry, format, globalName, file }) => {
       const outfile = `${root}dist/${file}`;
-      const { outputFiles } = await build({ ...common, sourcemap: 'external', entryPoints: [entry], format, globalName, outfile });
+      const { outputFiles } = await build({ ...BUNDLE_OPTIONS, sourcemap: 'external', entryPoints: [entry], format, globalName, outfile });
       // By extension, not by path: esbuild gives paths in the platform's own form.
       const bundle = outputFiles.find((f) => !f.path.endsWith('.map'));
       const { code, map } = await minified(bundle.text, format, outputFiles.find((f) => f.path.endsWith('.map')));
