@@ -100,6 +100,32 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1500 }]);
   });
 
+  it('is not held up by a connection whose getStats() never answers: the others reach the target, or the window ends', async () => {
+    const hung = { getStats: () => new Promise(() => undefined) } as unknown as RTCPeerConnection;
+    const fast = watch([hung, sendingPc(0, 70_000)], 1000);
+    const slow = watch([sendingPc(0, 10_000), hung], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    fast.stop();
+    slow.stop();
+    expect(fast.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
+    expect(slow.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
+  it('rates stats without timestamps (a wrapper) by when they were answered', async () => {
+    const stamped = sendingPc(0, 70_000);
+    const unstamped = {
+      getStats: async () => {
+        const report = (await stamped.getStats()) as Map<string, { timestamp?: number }>;
+        delete report.get('OT')!.timestamp;
+        return report;
+      },
+    } as unknown as RTCPeerConnection;
+    const { events, stop } = watch([unstamped], 1000);
+    await vi.advanceTimersByTimeAsync(3000);
+    stop();
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
+  });
+
   it('takes no rate from a connection whose total went down (a sender removed), and still the others\'', async () => {
     let shrunk = false;
     const steady = sendingPc(0, 70_000);

@@ -16,15 +16,16 @@ const WINDOW_MS = 30_000;
  * window (only if something was sent). Returns a function that stops it.
  *
  * The rate is the sum of each connection's own: its bytes sent since its
- * last poll over the stats' own timestamps (not when `getStats()`
- * answered, which a slow answer would skew). A connection seen for the
- * first time gives no rate that poll, so one observed late (or swapped in
- * for another) never counts all it sent before as one poll's, and one whose
- * total went down (a sender removed) gives none either. Polls may overlap
- * (a slow `getStats()`): the timestamps keep each rate right, and one
- * `getStats()` that never answers holds up only its own poll. (A
- * connection whose every `getStats()` hangs holds up every poll, the other
- * connections' included, since a poll asks them one after another.)
+ * last answered poll over the stats' own timestamps (not when `getStats()`
+ * answered, which a slow answer would skew; the answer's time only for
+ * stats without timestamps). Each connection's answer is taken as it comes
+ * and the target checked then, so polls may overlap (a slow `getStats()`)
+ * and a connection whose `getStats()` never answers holds up nobody else:
+ * it adds what it last gave. A connection seen for the first time gives no
+ * rate, so one observed late (or swapped in for another) never counts all
+ * it sent before as one poll's; one whose total went down (a sender
+ * removed), or an answer older than the last one taken, gives 0 until its
+ * next. The window's end is checked at every poll, answered or not.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -33,45 +34,59 @@ export function watchTargetBitrate(
   targetKbps?: number,
 ): () => void {
   const startedAt = now();
-  /** Per connection: its bytes sent and the stats' timestamp at its last poll. */
-  const last = new Map<RTCPeerConnection, [bytes: number, at: number]>();
+  /** Per connection, from its last answer: bytes sent, the stats' timestamp, the rate since the answer before (kbit/s), sends video, a video encoder limited by bandwidth. */
+  const last = new Map<RTCPeerConnection, [bytes: number, at: number, kbps: number, video: boolean, limited: boolean]>();
   let done = false;
-  const timer = setInterval(() => {
-    void (async () => {
-      let sent = 0;
-      let kbps = 0;
-      let video = false;
-      let limited = false;
-      for (const pc of connections()) {
-        let bytes = 0;
-        let at = 0;
-        (await pc.getStats()).forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
-          if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
-          bytes += s.bytesSent;
-          at = s.timestamp;
-          if (s.kind === 'video') {
-            video = true;
-            limited ||= s.qualityLimitationReason === 'bandwidth';
-          }
-        });
-        const [before, then] = last.get(pc) ?? [];
-        // Bytes per ms × 8 = kbit/s; undefined and NaN (no earlier poll, no timestamp) add nothing.
-        if (at > then! && bytes > before!) kbps += ((bytes - before!) * 8) / (at - then!);
-        last.set(pc, [bytes, at]);
-        sent += bytes;
-      }
-      const t = now();
-      const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
-      if (!done && (reached || t - startedAt >= WINDOW_MS)) {
-        done = true;
-        clearInterval(timer);
-        if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
-      }
-    })().catch(() => undefined);
-  }, POLL_MS);
-  // A poll still open when the session stops reports nothing after it.
-  return () => {
+  const stop = (): void => {
     done = true;
     clearInterval(timer);
   };
+  const check = (): void => {
+    let sent = 0;
+    let kbps = 0;
+    let video = false;
+    let limited = false;
+    for (const pc of connections()) {
+      const [b = 0, , k = 0, v, l] = last.get(pc) ?? [];
+      sent += b;
+      kbps += k;
+      video ||= !!v;
+      limited ||= !!l;
+    }
+    const t = now();
+    const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
+    if (!done && (reached || t - startedAt >= WINDOW_MS)) {
+      stop();
+      if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
+    }
+  };
+  const timer = setInterval(() => {
+    for (const pc of connections()) {
+      pc.getStats()
+        .then((report) => {
+          let bytes = 0;
+          let at = 0;
+          let video = false;
+          let limited = false;
+          report.forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
+            if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
+            bytes += s.bytesSent;
+            at = s.timestamp;
+            if (s.kind === 'video') {
+              video = true;
+              limited ||= s.qualityLimitationReason === 'bandwidth';
+            }
+          });
+          at ||= now();
+          const [before, then] = last.get(pc) ?? [];
+          // Bytes per ms × 8 = kbit/s; with no earlier answer (undefined) the comparisons fail and give 0.
+          last.set(pc, [bytes, at, at > then! && bytes > before! ? ((bytes - before!) * 8) / (at - then!) : 0, video, limited]);
+          check();
+        })
+        .catch(() => undefined);
+    }
+    check();
+  }, POLL_MS);
+  // An answer still open when the session stops reports nothing after it.
+  return stop;
 }
