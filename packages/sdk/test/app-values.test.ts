@@ -63,7 +63,7 @@ describe('values the app passes in', () => {
     expect(events.find((e) => e.type === 'error')?.stage).toBe('123');
     expect(events.find((e) => e.type === 'session.end')?.name).toBe('r'.repeat(64));
     expect(events.find((e) => e.type === 'feedback')).toMatchObject({ value: 3, message: '12345' });
-    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['null', 'other', 'audio-wrong-device']);
+    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['other', 'audio-wrong-device']);
     // No sampleRate given: every batch says the session was sampled at 1 (all sessions report).
     expect(new Set(bodies.map((b) => b.sampleRate))).toEqual(new Set([1]));
   });
@@ -85,7 +85,7 @@ describe('values the app passes in', () => {
     }
   });
 
-  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags', async () => {
+  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags, null, false or empty tags none', async () => {
     const { pulse, bodies, refusals, errors } = checkedSession();
     pulse.start();
     pulse.reportError(new Error('no stage given'), any(undefined));
@@ -94,13 +94,14 @@ describe('values the app passes in', () => {
     await pulse.feedback(4, any('audio-echo'));
     await pulse.feedback(5, any(null));
     await pulse.feedback(3, any(new Set(['video-frozen', 'audio-echo'])));
+    await pulse.feedback(2, any([false, null, '', 'audio-muted']));
     expect(refusals).toEqual([]);
     expect(errors).toEqual([]);
     const events = bodies.flatMap((b) => b.events);
     // Before: the stage went as the words "undefined" and "null", and the complaint as ten of one letter each.
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);
-    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo']);
-    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3]);
+    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo', 'audio-muted']);
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2]);
   });
 
   it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
