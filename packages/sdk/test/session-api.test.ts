@@ -171,7 +171,7 @@ describe('an onError that reports back into the session', () => {
     const told: unknown[] = [];
     // Nothing listens: each request fails as a bare fetch() fails, by rejecting. (After 50 the collector is back, so that a
     // loop ends and fails the test rather than starving the worker.)
-    const send = (): Promise<{ ok: boolean }> => (++requests > 50 ? Promise.resolve({ ok: true }) : Promise.reject(new TypeError('Failed to fetch')));
+    const send = (): Promise<{ ok: true }> => (++requests > 50 ? Promise.resolve({ ok: true }) : Promise.reject(new TypeError('Failed to fetch')));
     const pulse = createRtcPulse(
       {
         endpoint: '/v1/reports', tenant: 't', ...identity,
