@@ -126,6 +126,86 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
   });
 
+  it('takes no rate across the start of sending: answers with nothing sent, dated when they came, never shorten a span', async () => {
+    // 800 kbit/s from 2 s on, below the 900 kbit/s line; each answer comes 100 ms late, so the empty ones carry their answer's
+    // time, and a rate from one of them to the first with bytes ran over 400 ms instead of 500 (1,000 kbit/s: reached).
+    const start = Date.now();
+    const late = {
+      getStats: () => {
+        const timestamp = Date.now();
+        const bytesSent = Math.max(0, Math.floor((timestamp - start - 1500) / 500)) * 50_000;
+        const report = new Map(bytesSent ? [['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]] : []);
+        return new Promise((resolve) => setTimeout(() => resolve(report), 100));
+      },
+    } as unknown as RTCPeerConnection;
+    const { events, stop } = watch([late], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    stop();
+    // The window's end waits for the answer to its last poll (at 30,100 ms).
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_100 }]);
+  });
+
+  it('sums only answers since the last poll began: a connection that stopped answering adds nothing', async () => {
+    // A sends 640 kbit/s for its first two answers and then never answers (or fails); B sends 480 kbit/s from 10 s on.
+    // Each is below the 900 kbit/s line: summing A's last rate with B's reported reached at 10.5 s.
+    const start = Date.now();
+    const fromTenSeconds = {
+      getStats: () => {
+        const timestamp = Date.now();
+        const bytesSent = Math.max(0, Math.floor((timestamp - start - 9500) / 500)) * 30_000;
+        return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
+      },
+    } as unknown as RTCPeerConnection;
+    let calls = 0;
+    const hangs = sendingPc(0, 40_000, 'none', () => (++calls > 2 ? 1e9 : 0));
+    const sending = sendingPc(0, 40_000);
+    let answers = 0;
+    const fails = { getStats: () => (++answers > 2 ? Promise.reject(new Error('closed')) : sending.getStats()) } as unknown as RTCPeerConnection;
+    const one = watch([hangs, fromTenSeconds], 1000);
+    const two = watch([fails, fromTenSeconds], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    one.stop();
+    two.stop();
+    expect(one.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+    expect(two.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
+  it('takes a getStats() that throws at once, or answers without a promise, like one that fails', async () => {
+    const throwing = {
+      getStats: () => {
+        throw new Error('no stats');
+      },
+    } as unknown as RTCPeerConnection;
+    const steady = sendingPc(0, 70_000);
+    const plain = { getStats: () => ((steady.getStats() as unknown as { then: unknown }) && new Map([['OT', { type: 'outbound-rtp', timestamp: Date.now(), kind: 'video', bytesSent: Math.floor(Date.now() / 500) * 70_000 }]])) } as unknown as RTCPeerConnection;
+    const { events, stop } = watch([throwing, plain], 1000);
+    // An uncaught throw in the timer would fail the test run.
+    await vi.advanceTimersByTimeAsync(3000);
+    stop();
+    expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
+  });
+
+  it('waits for the answers to the poll at the window\'s end, and gives up at the poll after when none come', async () => {
+    // 160 kbit/s, then 100,000 bytes more between 29.5 and 30 s: the poll at 30 s reaches the target.
+    const start = Date.now();
+    const burst = {
+      getStats: () => {
+        const timestamp = Date.now();
+        const bytesSent = Math.floor((timestamp - start) / 500) * 10_000 + (timestamp - start >= 30_000 ? 100_000 : 0);
+        return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
+      },
+    } as unknown as RTCPeerConnection;
+    let calls = 0;
+    const silent = sendingPc(0, 10_000, 'none', () => (++calls > 2 ? 1e9 : 0));
+    const reached = watch([burst], 1000);
+    const missed = watch([silent], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    reached.stop();
+    missed.stop();
+    expect(reached.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 30_000 }]);
+    expect(missed.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_500 }]);
+  });
+
   it('takes no rate from a connection whose total went down (a sender removed), and still the others\'', async () => {
     let shrunk = false;
     const steady = sendingPc(0, 70_000);

@@ -18,14 +18,18 @@ const WINDOW_MS = 30_000;
  * The rate is the sum of each connection's own: its bytes sent since its
  * last answered poll over the stats' own timestamps (not when `getStats()`
  * answered, which a slow answer would skew; the answer's time only for
- * stats without timestamps). Each connection's answer is taken as it comes
- * and the target checked then, so polls may overlap (a slow `getStats()`)
- * and a connection whose `getStats()` never answers holds up nobody else:
- * it adds what it last gave. A connection seen for the first time gives no
- * rate, so one observed late (or swapped in for another) never counts all
- * it sent before as one poll's; one whose total went down (a sender
- * removed), or an answer older than the last one taken, gives 0 until its
- * next. The window's end is checked at every poll, answered or not.
+ * stats without timestamps), once it has sent something at both. Each
+ * answer is taken as it comes and the target checked then, so polls may
+ * overlap (a slow `getStats()`) and a connection whose `getStats()` never
+ * answers, fails or throws holds up nobody else. Each poll starts every
+ * connection's rate again from 0, so only answers since the last poll
+ * began are summed, never a rate a connection gave before it stopped
+ * answering. A connection seen for the first time gives no rate, so one
+ * observed late (or swapped in for another) never counts all it sent
+ * before as one poll's; nor does one whose total went down (a sender
+ * removed) or an answer older than the last one taken. The window ends
+ * with the answers to its last poll, or at the poll after it when none
+ * reached the target.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -34,14 +38,15 @@ export function watchTargetBitrate(
   targetKbps?: number,
 ): () => void {
   const startedAt = now();
-  /** Per connection, from its last answer: bytes sent, the stats' timestamp, the rate since the answer before (kbit/s), sends video, a video encoder limited by bandwidth. */
+  /** Per connection, from its last answer: bytes sent, the stats' timestamp, the rate since the answer before (kbit/s; 0 from each poll's start), sends video, a video encoder limited by bandwidth. */
   const last = new Map<RTCPeerConnection, [bytes: number, at: number, kbps: number, video: boolean, limited: boolean]>();
   let done = false;
   const stop = (): void => {
     done = true;
     clearInterval(timer);
   };
-  const check = (): void => {
+  /** Checks the target; `late` is how far past the window's end a poll must be before it gives up waiting for answers. */
+  const check = (late: number): void => {
     let sent = 0;
     let kbps = 0;
     let video = false;
@@ -55,37 +60,37 @@ export function watchTargetBitrate(
     }
     const t = now();
     const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
-    if (!done && (reached || t - startedAt >= WINDOW_MS)) {
+    if (!done && (reached || t - startedAt >= WINDOW_MS + late)) {
       stop();
       if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
     }
   };
+  // Async, so that a getStats() that throws at once, or gives a report without a promise, is caught like one that rejects.
+  const poll = async (pc: RTCPeerConnection): Promise<void> => {
+    let bytes = 0;
+    let at = 0;
+    let video = false;
+    let limited = false;
+    (await pc.getStats()).forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
+      if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
+      bytes += s.bytesSent;
+      at = s.timestamp;
+      if (s.kind === 'video') {
+        video = true;
+        limited ||= s.qualityLimitationReason === 'bandwidth';
+      }
+    });
+    at ||= now();
+    const [before, then] = last.get(pc) ?? [];
+    // Bytes per ms × 8 = kbit/s. With no earlier answer (undefined) the comparisons fail; with nothing sent at it (0, its
+    // time perhaps the answer's), the second one does.
+    last.set(pc, [bytes, at, at > then! && before! && bytes > before! ? ((bytes - before!) * 8) / (at - then!) : 0, video, limited]);
+    check(0);
+  };
   const timer = setInterval(() => {
-    for (const pc of connections()) {
-      pc.getStats()
-        .then((report) => {
-          let bytes = 0;
-          let at = 0;
-          let video = false;
-          let limited = false;
-          report.forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
-            if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
-            bytes += s.bytesSent;
-            at = s.timestamp;
-            if (s.kind === 'video') {
-              video = true;
-              limited ||= s.qualityLimitationReason === 'bandwidth';
-            }
-          });
-          at ||= now();
-          const [before, then] = last.get(pc) ?? [];
-          // Bytes per ms × 8 = kbit/s; with no earlier answer (undefined) the comparisons fail and give 0.
-          last.set(pc, [bytes, at, at > then! && bytes > before! ? ((bytes - before!) * 8) / (at - then!) : 0, video, limited]);
-          check();
-        })
-        .catch(() => undefined);
-    }
-    check();
+    last.forEach((state) => (state[2] = 0));
+    for (const pc of connections()) poll(pc).catch(() => undefined);
+    check(1);
   }, POLL_MS);
   // An answer still open when the session stops reports nothing after it.
   return stop;
