@@ -257,8 +257,12 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         const value = Math.min(5, Math.max(1, Math.round(rating)));
         emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
-        // or another iterable gives its tags. An empty, null or false tag (`[muted && 'audio-muted']`) is none either.
-        [...(typeof complaints == 'string' ? [complaints] : complaints || [])].slice(0, 16).forEach((tag) => tag && emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
+        // or another iterable gives its tags. An empty, null or false tag (`[muted && 'audio-muted']`) is none either, and
+        // does not count towards the 16.
+        [...(typeof complaints == 'string' ? [complaints] : complaints || [])]
+          .filter((tag) => tag)
+          .slice(0, 16)
+          .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

@@ -95,13 +95,15 @@ describe('values the app passes in', () => {
     await pulse.feedback(5, any(null));
     await pulse.feedback(3, any(new Set(['video-frozen', 'audio-echo'])));
     await pulse.feedback(2, any([false, null, '', 'audio-muted']));
+    // Tags left out do not count towards the 16 sent.
+    await pulse.feedback(1, any([...Array<boolean>(16).fill(false), 'video-frozen']));
     expect(refusals).toEqual([]);
     expect(errors).toEqual([]);
     const events = bodies.flatMap((b) => b.events);
     // Before: the stage went as the words "undefined" and "null", and the complaint as ten of one letter each.
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);
-    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo', 'audio-muted']);
-    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2]);
+    expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo', 'audio-muted', 'video-frozen']);
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2, 1]);
   });
 
   it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
