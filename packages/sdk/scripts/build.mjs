@@ -6,7 +6,8 @@
 //   module (the classic script's wrapper adds about 190 B);
 // - rtcpulse-extras.js (ES module): app-invoked helpers (post-call feedback,
 //   media capture wrappers) that work on a core session object.
-// `buildSdk()` is also used by the size check in the tests.
+// `buildSdk()` writes them (npm start, the browser tests); `bundleEntry()` builds
+// one ES module in memory for the size check in the tests and the benchmark.
 import { build } from 'esbuild';
 import { minify } from 'terser';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
