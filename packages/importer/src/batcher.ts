@@ -17,19 +17,23 @@ const MAX_BATCH_EVENTS = 800;
 
 /**
  * Collects replayed samples and events into report batches with
- * consecutive `batchSeq` numbers. `full` tells the driver to take a batch.
+ * consecutive `batchSeq` numbers from `firstSeq`. `full` tells the driver to take a batch.
  */
 export class Batcher {
   private samples: Sample[] = [];
   private events: ReportEvent[] = [];
-  private seq = 0;
+  private seq: number;
 
+  /** `firstSeq`: the first batch's `batchSeq`. */
   constructor(
     private readonly identity: ImportIdentity,
     private readonly meta: () => ClientMeta,
     private readonly batchSamples = DEFAULT_BATCH_SAMPLES,
     private readonly now: () => number = Date.now,
-  ) {}
+    firstSeq = 0,
+  ) {
+    this.seq = firstSeq;
+  }
 
   addSample(sample: Sample): void {
     this.samples.push(sample);

@@ -10,7 +10,8 @@ import { resolveIngestUrl } from './send-batch.js';
 const USAGE = `usage: npm run import-dump -- <dump file> --tenant <key> [--url URL]
   --url URL            collector origin or ingest URL (default http://127.0.0.1:4318; /v1/reports is added to a bare origin)
   --tenant KEY         tenant public ingest key (required); import into a tenant of its own, see the README
-  --session ID         session id (default: derived from the file's content, and from the shift, so a re-import is stored once)
+  --session ID         session id (default: derived from the file's content, and from the shift, so a re-import is stored once;
+                       several dumps under one --session are stored side by side)
   --call ID            call id (default: the session id)
   --participant ID     participant id (default: imported)
   --region NAME        region to attach; --topology p2p|sfu|mcu

@@ -4,7 +4,7 @@ import { DumpConverter } from './convert-dump.js';
 import { openDumpSource } from './dump-source.js';
 import type { ImportReport } from './import-report.js';
 import { postBatch, type PostOptions } from './send-batch.js';
-import { defaultSessionId } from './session-id.js';
+import { dumpDigest, firstBatchSeq, sessionIdOf } from './session-id.js';
 import { MAX_LINE_CHARS } from './text-limit.js';
 
 /**
@@ -32,7 +32,11 @@ export interface ImportOptions extends Omit<PostOptions, 'url'> {
   url: string;
   /** The tenant's public ingest key: the batches' `tenant`, and the key the collector authenticates. */
   tenant: string;
-  /** Default: {@link defaultSessionId} (a digest of the file and of the time shift). */
+  /**
+   * Default: {@link defaultSessionId} (a digest of the file and of the time
+   * shift). Different dumps imported under one named session land side by
+   * side in it: each numbers its batches from its own start ({@link firstBatchSeq}).
+   */
   sessionId?: string;
   /** Default: the session id. */
   callId?: string;
@@ -114,7 +118,8 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
   const now = options.now ?? Date.now;
   const maxLineChars = Math.min(options.maxLineChars ?? MAX_LINE_CHARS, MAX_LINE_CHARS);
   const shiftMs = options.shiftMs ?? (options.shiftToNow ? await shiftToNow(path, now, options.onProgress, maxLineChars) : 0);
-  const sessionId = options.sessionId ?? (await defaultSessionId(path, shiftMs));
+  const digest = await dumpDigest(path, shiftMs);
+  const sessionId = options.sessionId ?? sessionIdOf(digest);
   const identity: ImportIdentity = {
     tenant: options.tenant,
     sessionId,
@@ -126,7 +131,9 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
     ...(options.topology === undefined ? {} : { topology: options.topology }),
   };
   let meta: ClientMeta = { browser: 'other', os: 'other' };
-  const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now);
+  // Under a session the user named, each dump numbers its batches from its own start (see firstBatchSeq).
+  const firstSeq = options.sessionId === undefined ? 0 : firstBatchSeq(digest);
+  const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now, firstSeq);
   const converter = new DumpConverter(
     {
       sample: (s) => batcher.addSample(shiftMs ? { ...s, ts: s.ts + shiftMs } : s),

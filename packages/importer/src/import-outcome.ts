@@ -45,8 +45,10 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
     return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}`, details };
   }
   if (!result.dryRun && result.batchesDuplicate === result.batchesSent) {
-    details.push(`${result.batchesSent} batches were already stored; nothing new written — pass --session to import again under a new id`);
-    return { exitCode: EXIT_CODES.nothingNew, summary: `nothing new from ${file}: the collector already holds session ${identity.sessionId} (tenant key ${identity.tenant})`, details };
+    const again = result.derivedSessionId ? 'pass --session to import again under a new id' : 'pass another --session to import it again';
+    details.push(`${result.batchesSent} batches were already stored; nothing new written — ${again}`);
+    const held = result.derivedSessionId ? `session ${identity.sessionId}` : `this dump in session ${identity.sessionId}`;
+    return { exitCode: EXIT_CODES.nothingNew, summary: `nothing new from ${file}: the collector already holds ${held} (tenant key ${identity.tenant})`, details };
   }
   if (report.truncated) details.push(`the file is truncated (${truncationText(report)}): what came before the cut was imported`);
   if (result.batchesDuplicate > 0) details.push(`${result.batchesDuplicate} of ${result.batchesSent} batches were already stored (kept once); the rest is new`);

@@ -20,6 +20,6 @@ export { Batcher, DEFAULT_BATCH_SAMPLES, IMPORTER_VERSION, type ImportIdentity }
 export { describeFetchFailure, ImportSendError, INGEST_PATH, postBatch, resolveIngestUrl, type Durability, type PostOptions } from './send-batch.js';
 export { openDumpContent, openDumpSource, type DumpContent, type DumpSource } from './dump-source.js';
 export { MAX_LINE_CHARS } from './text-limit.js';
-export { defaultSessionId } from './session-id.js';
+export { defaultSessionId, dumpDigest, firstBatchSeq } from './session-id.js';
 export { ImportAbortedError, importDumpFile, type ImportOptions, type ImportProgress, type ImportResult } from './import-dump.js';
 export { abortedOutcome, EXIT_CODES, importOutcome, type ImportOutcome } from './import-outcome.js';

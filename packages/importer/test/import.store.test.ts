@@ -27,7 +27,7 @@ describe('importing real dumps into the real collector', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-import-'));
-    app = await buildApp({ store: storeConfigFromEnv({}, { dataDir }), security: { tenants: { tenants: [tenant('support'), tenant('again')] } } });
+    app = await buildApp({ store: storeConfigFromEnv({}, { dataDir }), security: { tenants: { tenants: [tenant('support'), tenant('again'), tenant('ticket')] } } });
     url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/v1/reports`;
   });
 
@@ -79,6 +79,23 @@ describe('importing real dumps into the real collector', () => {
     const byType = Object.fromEntries((await events.json<{ type: string; n: number | string }>()).map((e) => [e.type, Number(e.n)]));
     expect(byType).toMatchObject({ 'session.start': 1, 'session.end': 1 });
     expect(byType['connection.state'] ?? byType['ice.connection.state']).toBeGreaterThan(0);
+  });
+
+  it('stores two different dumps imported under one named session side by side, and each again only once', async () => {
+    // Both sides of one ticket under `--session ticket-4711`: numbered from 0, the second dump's first batches had the
+    // first's numbers and were dropped as duplicates (300 of 410 samples lost, exit 0).
+    const options = { url, tenant: 'ticket', sessionId: 'ticket-4711', batchSamples: 20 };
+    const firefox = await importDumpFile(`${SHARED_DUMPS}firefox-standard-stats-sfu.rtcstats`, options);
+    const safari = await importDumpFile(`${SHARED_DUMPS}safari-standard-stats.rtcstats`, options);
+    expect(firefox.batchesDuplicate).toBe(0);
+    expect(safari.batchesDuplicate).toBe(0);
+    const again = await importDumpFile(`${SHARED_DUMPS}safari-standard-stats.rtcstats`, options);
+    expect(again.batchesDuplicate).toBe(again.batchesSent);
+    const rows = await app.store.client.query({
+      query: `SELECT count() AS n FROM samples WHERE tenant = 'ticket' AND session_id = 'ticket-4711'`,
+      format: 'JSONEachRow',
+    });
+    expect(Number((await rows.json<{ n: number | string }>())[0]?.n)).toBe(79 + 82);
   });
 
   it('stores a re-imported file once (same session, same batch numbers), under any name, plain or gzip', async () => {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   abortedOutcome,
   defaultSessionId,
+  dumpDigest,
+  firstBatchSeq,
   ImportAbortedError,
   importDumpFile,
   importOutcome,
@@ -28,6 +30,27 @@ describe('importing again', () => {
     const outcome = importOutcome(result, 'safari.rtcstats', 1);
     expect(outcome.exitCode).toBe(4);
     expect(outcome.details).toContain('3 batches were already stored; nothing new written — pass --session to import again under a new id');
+    // Under a session the user named, the batches that were there are this dump's (each dump has its own batch numbers).
+    const named = importOutcome({ ...result, derivedSessionId: false }, 'safari.rtcstats', 1);
+    expect(named.summary).toBe(`nothing new from safari.rtcstats: the collector already holds this dump in session ${result.identity.sessionId} (tenant key t)`);
+    expect(named.details).toContain('3 batches were already stored; nothing new written — pass another --session to import it again');
+  });
+
+  it('numbers the batches of a dump imported under a named session from a start of its own, the same on every run', async () => {
+    const server = await scratch.serve([accepted('stored')]);
+    const seqs = async (path: string): Promise<number[]> => {
+      const before = server.bodies.length;
+      await importDumpFile(path, { url: server.url, tenant: 't', sessionId: 'ticket-4711', batchSamples: 30 });
+      return server.bodies.slice(before).map((b) => (JSON.parse(b) as { batchSeq: number }).batchSeq);
+    };
+    const safari = await seqs(SAFARI);
+    const firefox = await seqs(`${SHARED_DUMPS}firefox-standard-stats-sfu.rtcstats`);
+    expect(await seqs(SAFARI)).toEqual(safari);
+    expect(safari).toEqual([0, 1, 2].map((i) => safari[0]! + i));
+    expect(safari[0]).toBe(firstBatchSeq(await dumpDigest(SAFARI)));
+    expect(firefox[0]).not.toBe(safari[0]);
+    expect(Math.max(...safari, ...firefox)).toBeLessThan(2 ** 32);
+    expect(firstBatchSeq('f'.repeat(64)) + 2 ** 17 - 1).toBe(2 ** 32 - 1);
   });
 
   it('counts the duplicates of a partly stored import and still exits as for a new one', async () => {

@@ -94,5 +94,6 @@ export async function buildSdk() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildSdk();
-  console.log('sdk built: packages/sdk/dist/rtcpulse.js, rtcpulse.iife.js, rtcpulse-extras.js');
+  // On stderr: the commands that build first (npm run lab -- --json) keep stdout for their own output.
+  console.error('sdk built: packages/sdk/dist/rtcpulse.js, rtcpulse.iife.js, rtcpulse-extras.js');
 }
