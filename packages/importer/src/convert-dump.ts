@@ -172,6 +172,8 @@ export class DumpConverter {
     const report = emptyImportReport('webrtc-internals');
     report.units = dump.series;
     report.unusableEntries = dump.unusable;
+    report.untimedEntries = dump.untimed;
+    report.exampleEntries = dump.examples;
     this.current = report;
     this.replay = new DumpReplay(this.sink, report);
     const total = dump.entries.length;

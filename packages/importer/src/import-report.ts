@@ -36,6 +36,8 @@ export interface ImportReport {
   headerLines: number;
   /** Line numbers of the first few unparseable, malformed or untimed lines. */
   exampleLines: number[];
+  /** Where the first few unusable or untimed entries of a webrtc-internals export are (peer connection and series or log entry). */
+  exampleEntries: string[];
   /** Methods the importer does not know, with their counts. */
   unknownMethods: Record<string, number>;
   /** Stats samples in Chrome's legacy goog* format, which carry no standard stats. */
@@ -63,6 +65,7 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
     stopped: false,
     headerLines: 0,
     exampleLines: [],
+    exampleEntries: [],
     unknownMethods: {},
     legacyStatsSamples: 0,
     unknownStatsTypes: {},
@@ -85,6 +88,11 @@ export function readEverything(report: ImportReport): boolean {
   );
 }
 
+/** `n` and the noun, singular or plural. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The report as lines of text for people (the command prints it on stderr). */
 export function describeImportReport(report: ImportReport): string[] {
   if (report.empty && !report.stopped) return ['the file is empty'];
@@ -95,21 +103,23 @@ export function describeImportReport(report: ImportReport): string[] {
     lines.push(`  ${pc}: ${r.samples} samples, ${r.events} events${r.legacySamples ? `, ${r.legacySamples} legacy goog* stats samples NOT READABLE` : ''}`);
   }
   const unread: string[] = [];
-  if (report.unparseableLines) unread.push(`${report.unparseableLines} unparseable line(s)`);
-  if (report.malformedLines) unread.push(`${report.malformedLines} line(s) that are not dump entries`);
-  if (report.untimedEntries) unread.push(`${report.untimedEntries} entr(y/ies) without a usable time (no event made from them)`);
+  if (report.unparseableLines) unread.push(count(report.unparseableLines, 'unparseable line', 'unparseable lines'));
+  if (report.malformedLines) unread.push(count(report.malformedLines, 'line that is not a dump entry', 'lines that are not dump entries'));
+  if (report.untimedEntries) unread.push(`${count(report.untimedEntries, 'entry', 'entries')} without a usable time (no event made from them)`);
   if (report.exampleLines.length) unread.push(`first at line(s) ${report.exampleLines.join(', ')}`);
   if (report.legacyStatsSamples) {
-    unread.push(`${report.legacyStatsSamples} stats sample(s) in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
+    unread.push(`${count(report.legacyStatsSamples, 'stats sample', 'stats samples')} in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
   }
-  if (report.unusableEntries) unread.push(`${report.unusableEntries} entr(y/ies) with an unusable value`);
+  if (report.unusableEntries) unread.push(`${count(report.unusableEntries, 'entry', 'entries')} with an unusable value`);
+  if (report.exampleEntries.length) unread.push(`first at ${report.exampleEntries.join(', ')}`);
   const methods = Object.entries(report.unknownMethods);
   if (methods.length) unread.push(`unknown methods: ${methods.map(([m, n]) => `${m} ×${n}`).join(', ')}`);
-  const types = Object.entries(report.unknownStatsTypes);
-  if (types.length) unread.push(`unknown stats types (ignored): ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
   if (report.truncated) unread.unshift(`the rest of the file: it is truncated (${truncationText(report)})`);
   if (report.stopped) unread.unshift('what follows the stop (the import stopped before the end of the dump)');
   lines.push(unread.length ? `could not read: ${unread.join('; ')}` : 'everything in the dump was read');
+  // Read, but of no use to the extraction (a stats type newer than it): not an error, and not a reason for exit code 3.
+  const types = Object.entries(report.unknownStatsTypes);
+  if (types.length) lines.push(`not used: stats types the extraction does not know: ${types.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
   return lines;
 }
 

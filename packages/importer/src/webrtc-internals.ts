@@ -9,7 +9,14 @@ export interface InternalsDump {
   series: number;
   /** Series or log entries that could not be used. */
   unusable: number;
+  /** Update log entries without a usable time (no event made from them). */
+  untimed: number;
+  /** Where the first few of those are, for people (`8-1: stats series RTCOutboundRTPVideoStream_1-bytesSent`). */
+  examples: string[];
 }
+
+/** How many places of unusable or untimed entries a report names. */
+const MAX_EXAMPLES = 5;
 
 interface Series {
   reportId: string;
@@ -118,20 +125,29 @@ function snapshotsFromSeries(series: readonly Series[]): Array<{ ts: number; sta
  * update log and one complete `getstats` entry per poll.
  */
 export function readWebrtcInternals(json: unknown): InternalsDump {
-  const result: InternalsDump = { entries: [], series: 0, unusable: 0 };
+  const result: InternalsDump = { entries: [], series: 0, unusable: 0, untimed: 0, examples: [] };
   if (!isRecord(json) || !isRecord(json['PeerConnections'])) throw new Error('not a webrtc-internals export: no "PeerConnections" object');
+  const unusable = (where: string, untimed = false): void => {
+    if (untimed) result.untimed++;
+    else result.unusable++;
+    if (result.examples.length < MAX_EXAMPLES) result.examples.push(where);
+  };
   const perPc: DumpEntry[] = [];
   for (const [pc, raw] of Object.entries(json['PeerConnections'])) {
     if (!isRecord(raw)) {
-      result.unusable++;
+      unusable(`${pc}: not a peer connection object`);
       continue;
     }
     const log = Array.isArray(raw['updateLog']) ? raw['updateLog'] : [];
     const pcEntries: DumpEntry[] = [];
-    for (const item of log) {
-      const ts = isRecord(item) ? (parseTime(item['timestamp']) ?? parseTime(item['time'])) : undefined;
-      if (!isRecord(item) || typeof item['type'] !== 'string' || ts === undefined) {
-        result.unusable++;
+    for (const [i, item] of log.entries()) {
+      if (!isRecord(item) || typeof item['type'] !== 'string') {
+        unusable(`${pc}: update log entry ${i} (no type)`);
+        continue;
+      }
+      const ts = parseTime(item['timestamp']) ?? parseTime(item['time']);
+      if (ts === undefined) {
+        unusable(`${pc}: update log entry ${i} (${item['type']}, no usable time)`, true);
         continue;
       }
       pcEntries.push({ method: normaliseMethod(item['type']), pc, value: parseJsonText(item['value']), ts });
@@ -142,7 +158,7 @@ export function readWebrtcInternals(json: unknown): InternalsDump {
       if (s === null) continue;
       result.series++;
       if (s) series.push(s);
-      else result.unusable++;
+      else unusable(`${pc}: stats series ${key}`);
     }
     for (const { ts, state } of snapshotsFromSeries(series)) pcEntries.push({ method: 'getstats', pc, value: state, ts });
     const first = pcEntries.reduce((min, e) => Math.min(min, e.ts), Number.POSITIVE_INFINITY);

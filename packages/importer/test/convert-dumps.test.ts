@@ -1,7 +1,7 @@
 import { ReportBatchSchema, type ReportEvent, type Sample } from '@rtcpulse/schema';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { Batcher, convertDumpText, readEverything } from '../src/index.js';
+import { Batcher, convertDumpText, describeImportReport, readEverything } from '../src/index.js';
 import { CHROME_NATIVE_FIXTURE, INTERNALS_FIXTURE, SHARED_DUMPS, readText, sharedDumps } from './dump-files.js';
 
 /** Samples per peer connection each dump must yield (one per readable getstats entry). */
@@ -142,6 +142,33 @@ describe('Chromium 156 exports of one call', () => {
     expect(readEverything(report)).toBe(true);
     const receiver = samples.filter((s) => s.pc === '8-2' && s.dur > 0);
     expect(receiver.every((s) => (s.streams.video_in?.bitrate_kbps ?? 0) > 50)).toBe(true);
+  });
+
+  it('names where the unusable entries of an export are: its peer connection and series or log entry; a log entry without a time is one', async () => {
+    const json = JSON.parse(readText(INTERNALS_FIXTURE)) as { PeerConnections: Record<string, { stats: Record<string, { values: string }>; updateLog: Array<Record<string, unknown>> }> };
+    const pc = json.PeerConnections['8-1']!;
+    const bytes = Object.keys(pc.stats).find((k) => k.endsWith('-bytesSent'))!;
+    pc.stats[bytes]!.values = '[1,2,"x"';
+    pc.updateLog[0]!.timestamp = 'yesterday';
+    (json.PeerConnections as Record<string, unknown>)['8-9'] = 'not a connection';
+    const { report } = await convertDumpText(JSON.stringify(json));
+    expect(report).toMatchObject({ unusableEntries: 2, untimedEntries: 1 });
+    const described = describeImportReport(report).at(-1)!;
+    expect(described).toContain('2 entries with an unusable value');
+    expect(described).toContain('1 entry without a usable time');
+    expect(described).toContain(`8-1: stats series ${bytes}`);
+    expect(described).toContain(`8-1: update log entry 0 (${String(pc.updateLog[0]!.type)}, no usable time)`);
+    expect(described).toContain('8-9: not a peer connection object');
+  });
+
+  it('reads a stats type the extraction does not know without calling it unread: exit 0, with a note of what was not used', async () => {
+    const text = readText(`${SHARED_DUMPS}firefox-relay.rtcstats`).replace('"type":"candidate-pair"', '"type":"made-up-type"');
+    const { report } = await convertDumpText(text);
+    expect(report.unknownStatsTypes).toEqual({ 'made-up-type': expect.any(Number) as number });
+    expect(readEverything(report)).toBe(true);
+    const described = describeImportReport(report);
+    expect(described).toContain('everything in the dump was read');
+    expect(described.at(-1)).toMatch(/^not used: stats types the extraction does not know: made-up-type ×\d+$/);
   });
 
   it("reads Chrome's own rtcstats dump (relative timestamps, getStats entries)", async () => {
