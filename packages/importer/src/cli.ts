@@ -39,8 +39,9 @@ function progressPrinter(quiet: boolean): (p: ImportProgress) => void {
     if (p.phase === lastPhase && p.percent < 100 && p.percent - lastShown < 5) return;
     lastPhase = p.phase;
     lastShown = p.percent;
-    const size = p.phase === 'converting' ? '' : ` of ${(p.totalBytes / 1e6).toFixed(1)} MB`;
-    err(`${p.phase.padEnd(10)} ${String(p.percent).padStart(3)}%${size}  ${p.lines} lines, ${p.samples} samples, ${p.batchesSent} batches sent`);
+    // Converting a webrtc-internals export goes by its entries (the percent); its lines and bytes were all read before.
+    const read = p.phase === 'converting' ? '' : ` of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${p.lines} lines,`;
+    err(`${p.phase.padEnd(10)} ${String(p.percent).padStart(3)}%${read} ${p.samples} samples, ${p.batchesSent} batches sent`);
   };
 }
 
@@ -115,7 +116,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    err(error instanceof Error ? error.message : String(error));
+    // A file that is missing, a directory or unreadable: Node's message names the path; say whose it is.
+    err(`import-dump: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(EXIT_CODES.failed);
   },
 );

@@ -41,6 +41,14 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   const details = describeImportReport(report);
   if (report.empty) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
   if (result.samplesSent === 0 && result.eventsSent === 0) {
+    // Not one line was a dump entry (a binary file, a log, an HTML page): say what the file is not, not that it was cut off.
+    if (report.entries === 0 && report.unparseableLines + report.malformedLines > 0 && report.format !== 'webrtc-internals') {
+      return {
+        exitCode: EXIT_CODES.failed,
+        summary: `nothing imported from ${file}: not a dump this importer reads (no line of it is an rtcstats entry, and it is not a webrtc-internals export)`,
+        details: [],
+      };
+    }
     details.push('nothing imported: the dump held no readable stats samples or events');
     return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}`, details };
   }
@@ -72,7 +80,8 @@ function afterStop(error: ImportAbortedError): string {
   const shifted = shiftMs !== 0 ? ' (a new --shift-to-now would start a new session)' : '';
   if (!(cause instanceof ImportSendError)) return 'the dump itself could not be read: re-running stops the same way';
   if (cause.status !== undefined && !isRetryableStatus(cause.status)) {
-    return `the collector refused the batch: ${rerun} stops the same way until the cause is fixed (for 401 or 403, the --tenant key); after that it is safe, batches already stored are kept once${shifted}`;
+    const fix = cause.status === 404 || cause.status === 405 ? 'for 404 or 405, the --url: give the collector\'s origin or its /v1/reports' : 'for 401 or 403, the --tenant key';
+    return `the collector refused the batch: ${rerun} stops the same way until the cause is fixed (${fix}); after that it is safe, batches already stored are kept once${shifted}`;
   }
   return `${rerun} is safe: it uses the same session and batch numbers, and batches already stored are kept once${shifted}`;
 }

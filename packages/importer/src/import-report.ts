@@ -88,6 +88,9 @@ export function readEverything(report: ImportReport): boolean {
   );
 }
 
+/** How many peer connections the report lists one by one. */
+const MAX_PC_LINES = 10;
+
 /** `n` and the noun, singular or plural. */
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -99,9 +102,13 @@ export function describeImportReport(report: ImportReport): string[] {
   const lines = [
     `format ${report.format}: ${report.entries} entries, ${report.samples} samples and ${report.events} events from ${Object.keys(report.peerConnections).length} peer connection(s)`,
   ];
-  for (const [pc, r] of Object.entries(report.peerConnections)) {
-    lines.push(`  ${pc}: ${r.samples} samples, ${r.events} events${r.legacySamples ? `, ${r.legacySamples} legacy goog* stats samples NOT READABLE` : ''}`);
+  const pcs = Object.entries(report.peerConnections);
+  // A few lines, not one per connection of a 940-connection export; the legacy ones always (they are what went wrong).
+  const shown = pcs.filter(([, r], i) => i < MAX_PC_LINES || r.legacySamples);
+  for (const [pc, r] of shown) {
+    lines.push(`  ${pc}: ${count(r.samples, 'sample', 'samples')}, ${count(r.events, 'event', 'events')}${r.legacySamples ? `, ${r.legacySamples} legacy goog* stats samples NOT READABLE` : ''}`);
   }
+  if (shown.length < pcs.length) lines.push(`  … and ${count(pcs.length - shown.length, 'more peer connection', 'more peer connections')}`);
   const unread: string[] = [];
   if (report.unparseableLines) unread.push(count(report.unparseableLines, 'unparseable line', 'unparseable lines'));
   if (report.malformedLines) unread.push(count(report.malformedLines, 'line that is not a dump entry', 'lines that are not dump entries'));

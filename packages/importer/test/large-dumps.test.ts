@@ -31,16 +31,19 @@ describe('a webrtc-internals export with very many entries', () => {
     expect(readWebrtcInternals({ PeerConnections: pcs }).entries).toHaveLength(2 * MANY);
   });
 
-  it('describes a stop with one line per peer connection, however many', () => {
+  it('describes a stop however many peer connections there are: the first ten, every one with unreadable samples, and a count of the rest', () => {
     const report = emptyImportReport('webrtc-internals');
-    for (let i = 0; i < MANY; i++) report.peerConnections[`1-${i}`] = { samples: 1, events: 0, legacySamples: 0 };
+    for (let i = 0; i < MANY; i++) report.peerConnections[`1-${i}`] = { samples: 1, events: 0, legacySamples: i === MANY - 1 ? 3 : 0 };
     const partial: ImportResult = {
       ...{ identity: { tenant: 't', sessionId: 's', callId: 's', participantId: 'imported' }, derivedSessionId: true },
       ...{ meta: { browser: 'chrome', os: 'linux' }, report, shiftMs: 0, dryRun: true },
       ...{ batchesSent: 0, samplesSent: 0, eventsSent: 0, batchesDuplicate: 0 },
     };
     const outcome = abortedOutcome(new ImportAbortedError(partial, new Error('stopped')), 'big.json');
-    expect(outcome.details.length).toBeGreaterThan(MANY);
+    const listed = outcome.details.filter((line) => /^ {4}1-\d+: /.test(line));
+    expect(listed).toHaveLength(11);
+    expect(listed.at(-1)).toBe(`    1-${MANY - 1}: 1 sample, 0 events, 3 legacy goog* stats samples NOT READABLE`);
+    expect(outcome.details).toContain(`    … and ${MANY - 11} more peer connections`);
   });
 });
 

@@ -117,8 +117,15 @@ describe('an import that stops', () => {
     const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
     expect(outcome.exitCode).toBe(1);
     expect(outcome.details[0]).toMatch(/^stopped: collector refused batch 1: HTTP 401/);
-    expect(outcome.details.at(-1)).toMatch(/^the collector refused the batch: re-running the same command stops the same way until the cause is fixed/);
+    expect(outcome.details.at(-1)).toMatch(/^the collector refused the batch: re-running the same command stops the same way until the cause is fixed \(for 401 or 403, the --tenant key\)/);
     expect(outcome.details.join('\n')).not.toMatch(/is safe:/);
+  });
+
+  it('points at the --url after a 404 (a wrong ingest path)', async () => {
+    const server = await scratch.serve([{ status: 404, body: '{"message":"Route POST:/v1/report not found"}' }]);
+    const error = await importDumpFile(SAFARI, { url: server.url, tenant: 't', batchSamples: 30 }).catch((e: unknown) => e);
+    const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
+    expect(outcome.details.at(-1)).toMatch(/until the cause is fixed \(for 404 or 405, the --url: give the collector's origin or its \/v1\/reports\)/);
   });
 
   it('names the URL and the cause when the collector cannot be reached', async () => {

@@ -80,9 +80,13 @@ describe('text', () => {
     expect(outcome.details.at(-1)).toMatch(/events only/);
   });
 
-  it('fails (exit 1) when nothing in the dump was readable', async () => {
+  it('fails (exit 1) when nothing in the dump was readable, and says the file is no dump when no line was an entry', async () => {
     const outcome = outcomeOf(await convertDumpText('not json\n{"also":"not an entry"}'));
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.details.at(-1)).toMatch(/nothing imported/);
+    // Before: "format rtcstats … could not read: the rest of the file: it is truncated …" for a binary file.
+    expect(outcome.summary).toMatch(/^nothing imported from .*: not a dump this importer reads \(no line of it is an rtcstats entry/);
+    const entriesOnly = outcomeOf(await convertDumpText('["connectionInfo",null,{"userAgent":"x"},1700000000000]\nnot json'));
+    expect(entriesOnly.exitCode).toBe(1);
+    expect(entriesOnly.details.at(-1)).toMatch(/nothing imported/);
   });
 });
