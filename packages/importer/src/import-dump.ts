@@ -131,8 +131,9 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
     ...(options.topology === undefined ? {} : { topology: options.topology }),
   };
   let meta: ClientMeta = { browser: 'other', os: 'other' };
-  // Under a session the user named, each dump numbers its batches from its own start (see firstBatchSeq).
-  const firstSeq = options.sessionId === undefined ? 0 : firstBatchSeq(digest);
+  // Under a session the user named, each dump numbers its batches from its own start (see firstBatchSeq); under the
+  // derived one, also when it is given again to resume or repeat (the command prints it so), from 0 as the first run did.
+  const firstSeq = sessionId === sessionIdOf(digest) ? 0 : firstBatchSeq(digest);
   const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now, firstSeq);
   const converter = new DumpConverter(
     {

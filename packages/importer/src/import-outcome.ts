@@ -1,6 +1,6 @@
 import { isRetryableStatus } from '@rtcpulse/schema';
 import type { ImportAbortedError, ImportResult } from './import-dump.js';
-import { describeImportReport, readEverything, truncationText } from './import-report.js';
+import { count, describeImportReport, readEverything, truncationText } from './import-report.js';
 import { ImportSendError } from './send-batch.js';
 
 /** The command's exit codes (README "Exit codes"). */
@@ -29,7 +29,7 @@ export interface ImportOutcome {
 function stored(result: ImportResult): string {
   const { batchesSent, samplesSent, eventsSent, batchesDuplicate } = result;
   const again = batchesDuplicate ? `, ${batchesDuplicate} of them already stored before` : '';
-  return `${batchesSent} batch(es) (${samplesSent} samples, ${eventsSent} events)${again}`;
+  return `${count(batchesSent, 'batch', 'batches')} (${count(samplesSent, 'sample', 'samples')}, ${count(eventsSent, 'event', 'events')})${again}`;
 }
 
 /** The outcome of a finished import: exit code, summary and explanation (README "Exit codes"). */
@@ -42,7 +42,9 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   if (report.empty) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
   if (result.samplesSent === 0 && result.eventsSent === 0) {
     // Not one line was a dump entry (a binary file, a log, an HTML page): say what the file is not, not that it was cut off.
-    if (report.entries === 0 && report.unparseableLines + report.malformedLines > 0 && report.format !== 'webrtc-internals') {
+    // (A file of one line with no line end, such as an error page's text, reads as a dump cut off in its first line.)
+    const noEntry = report.unparseableLines + report.malformedLines > 0 || report.truncation === 'line';
+    if (report.entries === 0 && noEntry && report.format !== 'webrtc-internals') {
       return {
         exitCode: EXIT_CODES.failed,
         summary: `nothing imported from ${file}: not a dump this importer reads (no line of it is an rtcstats entry, and it is not a webrtc-internals export)`,

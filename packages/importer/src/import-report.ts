@@ -92,7 +92,7 @@ export function readEverything(report: ImportReport): boolean {
 const MAX_PC_LINES = 10;
 
 /** `n` and the noun, singular or plural. */
-function count(n: number, one: string, many: string): string {
+export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -100,7 +100,7 @@ function count(n: number, one: string, many: string): string {
 export function describeImportReport(report: ImportReport): string[] {
   if (report.empty && !report.stopped) return ['the file is empty'];
   const lines = [
-    `format ${report.format}: ${report.entries} entries, ${report.samples} samples and ${report.events} events from ${Object.keys(report.peerConnections).length} peer connection(s)`,
+    `format ${report.format}: ${count(report.entries, 'entry', 'entries')}, ${count(report.samples, 'sample', 'samples')} and ${count(report.events, 'event', 'events')} from ${count(Object.keys(report.peerConnections).length, 'peer connection', 'peer connections')}`,
   ];
   const pcs = Object.entries(report.peerConnections);
   // A few lines, not one per connection of a 940-connection export; the legacy ones always (they are what went wrong).
@@ -113,7 +113,7 @@ export function describeImportReport(report: ImportReport): string[] {
   if (report.unparseableLines) unread.push(count(report.unparseableLines, 'unparseable line', 'unparseable lines'));
   if (report.malformedLines) unread.push(count(report.malformedLines, 'line that is not a dump entry', 'lines that are not dump entries'));
   if (report.untimedEntries) unread.push(`${count(report.untimedEntries, 'entry', 'entries')} without a usable time (no event made from them)`);
-  if (report.exampleLines.length) unread.push(`first at line(s) ${report.exampleLines.join(', ')}`);
+  if (report.exampleLines.length) unread.push(`first at ${report.exampleLines.length === 1 ? 'line' : 'lines'} ${report.exampleLines.join(', ')}`);
   if (report.legacyStatsSamples) {
     unread.push(`${count(report.legacyStatsSamples, 'stats sample', 'stats samples')} in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
   }

@@ -62,6 +62,28 @@ describe('importing again', () => {
     expect(outcome.details).toContain('1 of 3 batches were already stored (kept once); the rest is new');
   });
 
+  it('repeats or resumes a shifted import with the command it prints (--session … --shift-ms …): the same batch numbers', async () => {
+    const server = await scratch.serve([accepted('stored')]);
+    const seqs = (from: number): number[] => server.bodies.slice(from).map((b) => (JSON.parse(b) as { batchSeq: number }).batchSeq);
+    const first = await importDumpFile(SAFARI, { url: server.url, tenant: 't', shiftToNow: true, batchSamples: 30 });
+    const sent = server.bodies.length;
+    const outcome = importOutcome(first, 'safari.rtcstats', 1);
+    expect(outcome.details).toContain(`timestamps shifted by ${first.shiftMs} ms (resume or repeat with --session ${first.identity.sessionId} --shift-ms ${first.shiftMs})`);
+    await importDumpFile(SAFARI, { url: server.url, tenant: 't', sessionId: first.identity.sessionId, shiftMs: first.shiftMs, batchSamples: 30 });
+    // Before: the repeat was numbered as a named session's (from its digest's start), so the collector stored every batch again.
+    expect(seqs(sent)).toEqual(seqs(0).slice(0, sent));
+    expect(seqs(0).slice(0, sent)).toEqual([0, 1, 2]);
+  });
+
+  it('calls a one-line file that is no dump (an error page saved as the dump) no dump, not a truncated one', async () => {
+    const path = scratch.path('not-found.rtcstats');
+    await writeFile(path, 'Not Found');
+    const result = await importDumpFile(path, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true });
+    const outcome = importOutcome(result, 'not-found.rtcstats', 1);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.summary).toMatch(/: not a dump this importer reads/);
+  });
+
   it('derives the session id from the content: a renamed or gzipped copy is the same session, a cut-off copy another', async () => {
     // A customer re-sends `dump (1).rtcstats`, or the .gz Chrome downloads: the same call, not a second one.
     const text = await readFile(SAFARI);
@@ -104,7 +126,7 @@ describe('an import that stops', () => {
     const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
     expect(outcome.exitCode).toBe(1);
     expect(outcome.details[0]).toMatch(/^stopped: batch 2 not delivered after 1 attempts: HTTP 503/);
-    expect(outcome.details[1]).toMatch(/^stored before the failure: 2 batch\(es\) \(40 samples, \d+ events\) in session import-/);
+    expect(outcome.details[1]).toMatch(/^stored before the failure: 2 batches \(40 samples, \d+ events\) in session import-/);
     expect(outcome.details.slice(2, 4)).toEqual(['read before the stop:', expect.stringMatching(/^ {2}format rtcstats: \d+ entries/)]);
     expect(outcome.details).toContainEqual(expect.stringMatching(/^ {2}could not read: what follows the stop/));
     expect(outcome.details).not.toContainEqual(expect.stringMatching(/everything in the dump was read/));

@@ -76,7 +76,7 @@ describe('text', () => {
     expect(converted.samples).toHaveLength(0);
     const outcome = outcomeOf(converted);
     expect(outcome.exitCode).toBe(3);
-    expect(outcome.summary).toMatch(/^imported dump\.rtcstats .*: 1 batch\(es\) \(0 samples, 4 events\)$/);
+    expect(outcome.summary).toMatch(/^imported dump\.rtcstats .*: 1 batch \(0 samples, 4 events\)$/);
     expect(outcome.details.at(-1)).toMatch(/events only/);
   });
 
