@@ -27,9 +27,9 @@ const WINDOW_MS = 30_000;
  * answering. A connection seen for the first time gives no rate, so one
  * observed late (or swapped in for another) never counts all it sent
  * before as one poll's; nor does one whose total went down (a sender
- * removed) or an answer older than the last one taken. The window ends
- * with the answers to its last poll, or at the poll after it when none
- * reached the target.
+ * removed) or an answer older than the last one taken. The answers to
+ * the window's last poll (at 30 s) may still reach the target until the
+ * poll after it, which reports `missed` with the window, 30 000 ms.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -45,8 +45,8 @@ export function watchTargetBitrate(
     done = true;
     clearInterval(timer);
   };
-  /** Checks the target; `late` is how far past the window's end a poll must be before it gives up waiting for answers. */
-  const check = (late: number): void => {
+  /** Checks the target; `final`: the window is over, a poll later (its last poll's answers had until then). */
+  const check = (final: boolean): void => {
     let sent = 0;
     let kbps = 0;
     let video = false;
@@ -58,11 +58,11 @@ export function watchTargetBitrate(
       video ||= !!v;
       limited ||= !!l;
     }
-    const t = now();
     const reached = targetKbps ? kbps >= 0.9 * targetKbps : video && kbps > 0 && !limited;
-    if (!done && (reached || t - startedAt >= WINDOW_MS + late)) {
+    if (!done && (reached || final)) {
       stop();
-      if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: t - startedAt });
+      // A miss reports the window (registry: time_to_target_bitrate_ms).
+      if (reached || (targetKbps ? sent : video)) emit({ type: 'bitrate.target', state: reached ? 'reached' : 'missed', value: reached ? now() - startedAt : WINDOW_MS });
     }
   };
   // Async, so that a getStats() that throws at once, or gives a report without a promise, is caught like one that rejects.
@@ -85,12 +85,12 @@ export function watchTargetBitrate(
     // Bytes per ms × 8 = kbit/s. With no earlier answer (undefined) the comparisons fail; with nothing sent at it (0, its
     // time perhaps the answer's), the second one does.
     last.set(pc, [bytes, at, at > then! && before! && bytes > before! ? ((bytes - before!) * 8) / (at - then!) : 0, video, limited]);
-    check(0);
+    check(false);
   };
   const timer = setInterval(() => {
     last.forEach((state) => (state[2] = 0));
     for (const pc of connections()) poll(pc).catch(() => undefined);
-    check(1);
+    check(now() - startedAt > WINDOW_MS);
   }, POLL_MS);
   // An answer still open when the session stops reports nothing after it.
   return stop;
