@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ImportAbortedError, importDumpFile, type ImportProgress } from './import-dump.js';
 import { EXIT_CODES, abortedOutcome, importOutcome, type ImportOutcome } from './import-outcome.js';
+import { count } from './import-report.js';
 import { resolveIngestUrl } from './send-batch.js';
 
 const USAGE = `usage: npm run import-dump -- <dump file> --tenant <key> [--url URL]
@@ -41,7 +42,7 @@ function progressPrinter(quiet: boolean): (p: ImportProgress) => void {
     lastShown = p.percent;
     // Converting a webrtc-internals export goes by its entries (the percent); its lines and bytes were all read before.
     const read = p.phase === 'converting' ? '' : ` of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${p.lines} lines,`;
-    err(`${p.phase.padEnd(10)} ${String(p.percent).padStart(3)}%${read} ${p.samples} samples, ${p.batchesSent} batches sent`);
+    err(`${p.phase.padEnd(10)} ${String(p.percent).padStart(3)}%${read} ${count(p.samples, 'sample', 'samples')}, ${count(p.batchesSent, 'batch', 'batches')} sent`);
   };
 }
 

@@ -134,6 +134,11 @@ export class DumpConverter {
     return !this.internalsText && this.reader.forgetUnparseableLast();
   }
 
+  /** Whether the line {@link lastLineCut} took back began as an rtcstats entry does. */
+  cutLineLooksLikeEntry(): boolean {
+    return this.reader.unparseableLooksLikeEntry;
+  }
+
   /** Feeds the file's next line (a UTF-8 byte order mark before the first is skipped). */
   addLine(line: string): void {
     this.lineCount++;

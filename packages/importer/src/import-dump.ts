@@ -183,6 +183,7 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
     result.report = converter.report;
     result.report.truncated = source.truncated() || cutLine;
     if (result.report.truncated) result.report.truncation = source.truncated() ? 'gzip' : 'line';
+    if (result.report.truncation === 'line') result.report.cutLineIsEntry = converter.cutLineLooksLikeEntry();
     // A stop before the end says nothing of what followed: the report must not say "everything was read" or "the file is empty".
     result.report.stopped = !readAll;
     if (!readAll) result.report.empty = false;

@@ -42,8 +42,9 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   if (report.empty) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
   if (result.samplesSent === 0 && result.eventsSent === 0) {
     // Not one line was a dump entry (a binary file, a log, an HTML page): say what the file is not, not that it was cut off.
-    // (A file of one line with no line end, such as an error page's text, reads as a dump cut off in its first line.)
-    const noEntry = report.unparseableLines + report.malformedLines > 0 || report.truncation === 'line';
+    // (A file of one line with no line end, such as an error page's text, reads as a dump cut off in its first line,
+    // unless that line began as an entry does: then it is a dump cut off early.)
+    const noEntry = report.unparseableLines + report.malformedLines > 0 || (report.truncation === 'line' && !report.cutLineIsEntry);
     if (report.entries === 0 && noEntry && report.format !== 'webrtc-internals') {
       return {
         exitCode: EXIT_CODES.failed,
@@ -56,12 +57,12 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   }
   if (!result.dryRun && result.batchesDuplicate === result.batchesSent) {
     const again = result.derivedSessionId ? 'pass --session to import again under a new id' : 'pass another --session to import it again';
-    details.push(`${result.batchesSent} batches were already stored; nothing new written — ${again}`);
+    details.push(`${result.batchesSent === 1 ? 'the batch was' : `${result.batchesSent} batches were`} already stored; nothing new written — ${again}`);
     const held = result.derivedSessionId ? `session ${identity.sessionId}` : `this dump in session ${identity.sessionId}`;
     return { exitCode: EXIT_CODES.nothingNew, summary: `nothing new from ${file}: the collector already holds ${held} (tenant key ${identity.tenant})`, details };
   }
   if (report.truncated) details.push(`the file is truncated (${truncationText(report)}): what came before the cut was imported`);
-  if (result.batchesDuplicate > 0) details.push(`${result.batchesDuplicate} of ${result.batchesSent} batches were already stored (kept once); the rest is new`);
+  if (result.batchesDuplicate > 0) details.push(`${result.batchesDuplicate} of ${result.batchesSent} batches ${result.batchesDuplicate === 1 ? 'was' : 'were'} already stored (kept once); the rest is new`);
   if (result.shiftMs !== 0) details.push(`timestamps shifted by ${result.shiftMs} ms (resume or repeat with --session ${identity.sessionId} --shift-ms ${result.shiftMs})`);
   if (report.samples === 0) {
     details.push('imported events only: the dump held no readable stats samples, so the quality dashboards show nothing for it');

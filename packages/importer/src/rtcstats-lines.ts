@@ -61,6 +61,7 @@ export class RtcstatsLineReader {
       parsed = JSON.parse(text);
     } catch {
       this.problem('unparseable');
+      this.unparseableLooksLikeEntry = text.trimStart().startsWith('[');
       return undefined;
     }
     if (!Array.isArray(parsed)) {
@@ -102,6 +103,9 @@ export class RtcstatsLineReader {
     this.clock = this.clock === undefined ? raw : this.clock + raw;
     return this.clock;
   }
+
+  /** Whether the last unparseable line began as an entry does (`[`): a cut-off entry rather than text that is no dump. */
+  unparseableLooksLikeEntry = false;
 
   /**
    * Takes back the last line's "unparseable" when that line turns out to be

@@ -118,5 +118,5 @@ export async function postBatch(batch: ReportBatch, options: PostOptions): Promi
     const backoff = random() * Math.min(MAX_DELAY_MS, base * 2 ** attempt);
     await sleep(Math.max(backoff, wait ?? 0));
   }
-  throw new ImportSendError(`batch ${batch.batchSeq} not delivered after ${attempts} attempts: ${lastProblem}`, lastStatus);
+  throw new ImportSendError(`batch ${batch.batchSeq} not delivered after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${lastProblem}`, lastStatus);
 }

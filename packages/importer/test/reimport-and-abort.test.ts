@@ -59,7 +59,7 @@ describe('importing again', () => {
     expect(result.batchesDuplicate).toBe(1);
     const outcome = importOutcome(result, 'safari.rtcstats', 1);
     expect(outcome.exitCode).toBe(0);
-    expect(outcome.details).toContain('1 of 3 batches were already stored (kept once); the rest is new');
+    expect(outcome.details).toContain('1 of 3 batches was already stored (kept once); the rest is new');
   });
 
   it('repeats or resumes a shifted import with the command it prints (--session … --shift-ms …): the same batch numbers', async () => {
@@ -82,6 +82,12 @@ describe('importing again', () => {
     const outcome = importOutcome(result, 'not-found.rtcstats', 1);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.summary).toMatch(/: not a dump this importer reads/);
+    // A real dump cut off within its first line (a download cut short) is still a truncated dump.
+    const cut = scratch.path('cut-early.rtcstats');
+    await writeFile(cut, (await readFile(SAFARI, 'utf8')).slice(0, 60));
+    const early = importOutcome(await importDumpFile(cut, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true }), 'cut-early.rtcstats', 1);
+    expect(early.summary).not.toMatch(/not a dump/);
+    expect(early.details.join('\n')).toMatch(/truncated \(its last line is cut off\)/);
   });
 
   it('derives the session id from the content: a renamed or gzipped copy is the same session, a cut-off copy another', async () => {
@@ -125,7 +131,7 @@ describe('an import that stops', () => {
     expect(readEverything(partial.report)).toBe(false);
     const outcome = abortedOutcome(error as ImportAbortedError, 'safari.rtcstats');
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.details[0]).toMatch(/^stopped: batch 2 not delivered after 1 attempts: HTTP 503/);
+    expect(outcome.details[0]).toMatch(/^stopped: batch 2 not delivered after 1 attempt: HTTP 503/);
     expect(outcome.details[1]).toMatch(/^stored before the failure: 2 batches \(40 samples, \d+ events\) in session import-/);
     expect(outcome.details.slice(2, 4)).toEqual(['read before the stop:', expect.stringMatching(/^ {2}format rtcstats: \d+ entries/)]);
     expect(outcome.details).toContainEqual(expect.stringMatching(/^ {2}could not read: what follows the stop/));
