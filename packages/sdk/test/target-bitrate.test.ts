@@ -238,6 +238,59 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
   });
 
+  it('reaches at 90 % of the target and not below it', async () => {
+    // 57,000 bytes per 500 ms: 912 kbit/s; 55,000: 880 kbit/s, against the 900 kbit/s line of a 1,000 kbit/s target.
+    const above = watch([sendingPc(0, 57_000)], 1000);
+    const below = watch([sendingPc(0, 55_000)], 1000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    above.stop();
+    below.stop();
+    expect(above.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 1000 }]);
+    expect(below.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
+  it('reports nothing for a session that sent nothing, nor, without a target, for one that sent no video', async () => {
+    const silent = { getStats: () => Promise.resolve(new Map()) } as unknown as RTCPeerConnection;
+    const audioOnly = {
+      getStats: () => Promise.resolve(new Map([['OA', { type: 'outbound-rtp', timestamp: Date.now(), kind: 'audio', bytesSent: Math.floor(Date.now() / 500) * 2_000 }]])),
+    } as unknown as RTCPeerConnection;
+    const nothing = watch([silent], 1000);
+    const noTarget = watch([audioOnly]);
+    await vi.advanceTimersByTimeAsync(31_000);
+    nothing.stop();
+    noTarget.stop();
+    expect(nothing.events).toEqual([]);
+    expect(noTarget.events).toEqual([]);
+  });
+
+  it('counts the 30 s poll when the clock runs a little ahead of the timers, and no poll after it', async () => {
+    // Timers fire late, never early: seen from the clock, the 30 s poll runs at 30,005 ms. The burst comes at 30 s in one
+    // connection, at 30.5 s (after the window) in the other.
+    const start = Date.now();
+    const burstAt = (ms: number): RTCPeerConnection =>
+      ({
+        getStats: () => {
+          const timestamp = Date.now();
+          const bytesSent = Math.floor((timestamp - start) / 500) * 10_000 + (timestamp - start >= ms ? 100_000 : 0);
+          return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
+        },
+      }) as unknown as RTCPeerConnection;
+    const watchAhead = (pc: RTCPeerConnection) => {
+      const events: Array<Omit<ReportEvent, 'pc' | 'ts'>> = [];
+      let started = false;
+      // The start is read on time; every later reading 5 ms after its timer.
+      const stop = watchTargetBitrate(() => [pc], (e) => events.push(e), () => Date.now() + (started ? 5 : ((started = true), 0)), 1000);
+      return { events, stop };
+    };
+    const inWindow = watchAhead(burstAt(30_000));
+    const after = watchAhead(burstAt(30_500));
+    await vi.advanceTimersByTimeAsync(31_000);
+    inWindow.stop();
+    after.stop();
+    expect(inWindow.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 30_005 }]);
+    expect(after.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+  });
+
   it('without a target: reached once video is sent and no encoder is limited by bandwidth any more', async () => {
     const limited = sendingPc(0, 10_000, 'bandwidth');
     const pcs = [limited];

@@ -30,6 +30,8 @@ const WINDOW_MS = 30_000;
  * removed) or an answer older than the last one taken. The answers to
  * the window's last poll (at 30 s) may still reach the target until the
  * poll after it, which reports `missed` with the window, 30 000 ms.
+ * Without a target, a connection's "sends video" and "limited by
+ * bandwidth" are those of its last answer, also when it answers no more.
  */
 export function watchTargetBitrate(
   connections: () => Iterable<RTCPeerConnection>,
@@ -90,7 +92,8 @@ export function watchTargetBitrate(
   const timer = setInterval(() => {
     last.forEach((state) => (state[2] = 0));
     for (const pc of connections()) poll(pc).catch(() => undefined);
-    check(now() - startedAt > WINDOW_MS);
+    // The poll after the window's last one (timers fire late, never early: the 30 s poll may run at 30 001 ms or later).
+    check(now() - startedAt >= WINDOW_MS + POLL_MS / 2);
   }, POLL_MS);
   // An answer still open when the session stops reports nothing after it.
   return stop;
