@@ -41,7 +41,7 @@ function progressPrinter(quiet: boolean): (p: ImportProgress) => void {
     lastPhase = p.phase;
     lastShown = p.percent;
     // Converting a webrtc-internals export goes by its entries (the percent); its lines and bytes were all read before.
-    const read = p.phase === 'converting' ? '' : ` of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${p.lines} lines,`;
+    const read = p.phase === 'converting' ? '' : ` of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${count(p.lines, 'line', 'lines')},`;
     err(`${p.phase.padEnd(10)} ${String(p.percent).padStart(3)}%${read} ${count(p.samples, 'sample', 'samples')}, ${count(p.batchesSent, 'batch', 'batches')} sent`);
   };
 }

@@ -1,7 +1,7 @@
 import type { ClientMeta, ReportEvent, Sample } from '@rtcpulse/schema';
 import type { DumpFormat } from './dump-entry.js';
 import { DumpReplay, type ReplaySpan } from './dump-replay.js';
-import { emptyImportReport, type ImportReport } from './import-report.js';
+import { count, emptyImportReport, type ImportReport } from './import-report.js';
 import { RtcstatsLineReader } from './rtcstats-lines.js';
 import { MAX_LINE_CHARS, tooLongError } from './text-limit.js';
 import { readWebrtcInternals } from './webrtc-internals.js';
@@ -59,9 +59,9 @@ function parseInternals(text: string, lines: number): unknown {
   } catch (error) {
     // An export ends with its object's `}`: one that does not was cut off, said as for a cut-off .gz export (import-dump.ts).
     if (!text.trimEnd().endsWith('}')) {
-      throw new Error(`the file is truncated (it ends before the export's JSON does): a webrtc-internals export cannot be read in part (${lines} lines; ${String(error)})`);
+      throw new Error(`the file is truncated (it ends before the export's JSON does): a webrtc-internals export cannot be read in part (${count(lines, 'line', 'lines')}; ${String(error)})`);
     }
-    throw new Error(`the file starts like a webrtc-internals export but is not valid JSON (${lines} lines): ${String(error)}`);
+    throw new Error(`the file starts like a webrtc-internals export but is not valid JSON (${count(lines, 'line', 'lines')}): ${String(error)}`);
   }
 }
 

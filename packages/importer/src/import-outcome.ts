@@ -39,7 +39,8 @@ export function importOutcome(result: ImportResult, file: string, seconds: numbe
   const verb = result.dryRun ? 'converted (dry run)' : 'imported';
   const summary = `${verb} ${file} with tenant key ${identity.tenant}, session ${identity.sessionId} (${client}) in ${seconds.toFixed(1)} s: ${stored(result)}`;
   const details = describeImportReport(report);
-  if (report.empty) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
+  // A gzip file cut before its first line ends holds no line, but is not empty: its report says it is truncated.
+  if (report.empty && !report.truncated) return { exitCode: EXIT_CODES.failed, summary: `nothing imported from ${file}: the file is empty`, details: [] };
   if (result.samplesSent === 0 && result.eventsSent === 0) {
     // Not one line was a dump entry (a binary file, a log, an HTML page): say what the file is not, not that it was cut off.
     // (A file of one line with no line end, such as an error page's text, reads as a dump cut off in its first line,

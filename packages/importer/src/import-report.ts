@@ -100,7 +100,7 @@ export function count(n: number, one: string, many: string): string {
 
 /** The report as lines of text for people (the command prints it on stderr). */
 export function describeImportReport(report: ImportReport): string[] {
-  if (report.empty && !report.stopped) return ['the file is empty'];
+  if (report.empty && !report.stopped && !report.truncated) return ['the file is empty'];
   const lines = [
     `format ${report.format}: ${count(report.entries, 'entry', 'entries')}, ${count(report.samples, 'sample', 'samples')} and ${count(report.events, 'event', 'events')} from ${count(Object.keys(report.peerConnections).length, 'peer connection', 'peer connections')}`,
   ];

@@ -61,7 +61,8 @@ export class RtcstatsLineReader {
       parsed = JSON.parse(text);
     } catch {
       this.problem('unparseable');
-      this.unparseableLooksLikeEntry = text.trimStart().startsWith('[');
+      // An entry begins `["method"` and Chrome's header `{"fileFormat"`; `[object Object]` or `[ERROR] …` does not.
+      this.unparseableLooksLikeEntry = /^\s*[[{]\s*("|$)/.test(text);
       return undefined;
     }
     if (!Array.isArray(parsed)) {
@@ -104,7 +105,7 @@ export class RtcstatsLineReader {
     return this.clock;
   }
 
-  /** Whether the last unparseable line began as an entry does (`[`): a cut-off entry rather than text that is no dump. */
+  /** Whether the last unparseable line began as an entry or Chrome's header does (`["`, `{"`, or only the bracket): a cut-off entry rather than text that is no dump. */
   unparseableLooksLikeEntry = false;
 
   /**

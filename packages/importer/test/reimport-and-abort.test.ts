@@ -88,6 +88,18 @@ describe('importing again', () => {
     const early = importOutcome(await importDumpFile(cut, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true }), 'cut-early.rtcstats', 1);
     expect(early.summary).not.toMatch(/not a dump/);
     expect(early.details.join('\n')).toMatch(/truncated \(its last line is cut off\)/);
+    // A line that only starts with a bracket is no entry: an entry starts `["method"`.
+    const bracketed = scratch.path('error.rtcstats');
+    await writeFile(bracketed, '[ERROR] 404 Not Found');
+    const error = importOutcome(await importDumpFile(bracketed, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true }), 'error.rtcstats', 1);
+    expect(error.summary).toMatch(/: not a dump this importer reads/);
+    // A gzip download cut before its first line ends is truncated, not empty.
+    const gz = scratch.path('cut.rtcstats.gz');
+    await writeFile(gz, gzipSync(await readFile(SAFARI)).subarray(0, 40));
+    const cutGzip = importOutcome(await importDumpFile(gz, { url: 'http://127.0.0.1:9/unused', tenant: 't', dryRun: true }), 'cut.rtcstats.gz', 1);
+    expect(cutGzip.exitCode).toBe(1);
+    expect(cutGzip.summary).not.toMatch(/the file is empty/);
+    expect(cutGzip.details.join('\n')).toMatch(/the gzip stream ends early/);
   });
 
   it('derives the session id from the content: a renamed or gzipped copy is the same session, a cut-off copy another', async () => {

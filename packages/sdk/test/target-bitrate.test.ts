@@ -263,9 +263,9 @@ describe('time to the target bitrate (runbook entry 9)', () => {
     expect(noTarget.events).toEqual([]);
   });
 
-  it('counts the 30 s poll when the clock runs a little ahead of the timers, and no poll after it', async () => {
-    // Timers fire late, never early: seen from the clock, the 30 s poll runs at 30,005 ms. The burst comes at 30 s in one
-    // connection, at 30.5 s (after the window) in the other.
+  it('counts the 30 s poll when the timers fire late, and no poll after it', async () => {
+    // Timers fire late, never early: seen from the clock, the 30 s poll runs at 30,100 ms. The burst comes at 30 s in one
+    // connection, at 30.5 s (after the window) in the others, one of them with timers on time.
     const start = Date.now();
     const burstAt = (ms: number): RTCPeerConnection =>
       ({
@@ -275,20 +275,23 @@ describe('time to the target bitrate (runbook entry 9)', () => {
           return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
         },
       }) as unknown as RTCPeerConnection;
-    const watchAhead = (pc: RTCPeerConnection) => {
+    const watchLate = (pc: RTCPeerConnection, lateMs: number) => {
       const events: Array<Omit<ReportEvent, 'pc' | 'ts'>> = [];
       let started = false;
-      // The start is read on time; every later reading 5 ms after its timer.
-      const stop = watchTargetBitrate(() => [pc], (e) => events.push(e), () => Date.now() + (started ? 5 : ((started = true), 0)), 1000);
+      // The start is read on time; every later reading `lateMs` after its timer.
+      const stop = watchTargetBitrate(() => [pc], (e) => events.push(e), () => Date.now() + (started ? lateMs : ((started = true), 0)), 1000);
       return { events, stop };
     };
-    const inWindow = watchAhead(burstAt(30_000));
-    const after = watchAhead(burstAt(30_500));
+    const inWindow = watchLate(burstAt(30_000), 100);
+    const after = watchLate(burstAt(30_500), 100);
+    const afterOnTime = watchLate(burstAt(30_500), 0);
     await vi.advanceTimersByTimeAsync(31_000);
     inWindow.stop();
     after.stop();
-    expect(inWindow.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 30_005 }]);
+    afterOnTime.stop();
+    expect(inWindow.events).toEqual([{ type: 'bitrate.target', state: 'reached', value: 30_100 }]);
     expect(after.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
+    expect(afterOnTime.events).toEqual([{ type: 'bitrate.target', state: 'missed', value: 30_000 }]);
   });
 
   it('without a target: reached once video is sent and no encoder is limited by bandwidth any more', async () => {
