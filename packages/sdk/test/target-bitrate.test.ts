@@ -20,6 +20,25 @@ function sendingPc(startBytes: number, bytesPer500ms: number, limited = 'none', 
   } as unknown as RTCPeerConnection;
 }
 
+/**
+ * A connection sending video whose total at each getStats() is `bytesAt(ms since it was made)`, answered after
+ * `answerMs`; with `omitZero`, its report has no outbound-rtp entry while that total is 0 (before negotiation).
+ */
+function videoPc(bytesAt: (ms: number) => number, { answerMs = 0, omitZero = false } = {}): RTCPeerConnection {
+  const madeAt = Date.now();
+  return {
+    getStats: () => {
+      const timestamp = Date.now();
+      const bytesSent = bytesAt(timestamp - madeAt);
+      const report = new Map(omitZero && !bytesSent ? [] : [['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]);
+      return answerMs ? new Promise((resolve) => setTimeout(() => resolve(report), answerMs)) : Promise.resolve(report);
+    },
+  } as unknown as RTCPeerConnection;
+}
+
+/** `perPoll` bytes every 500 ms, and `burst` bytes more from `burstAtMs` on. */
+const withBurst = (perPoll: number, burst: number, burstAtMs: number) => (ms: number) => Math.floor(ms / 500) * perPoll + (ms >= burstAtMs ? burst : 0);
+
 describe('time to the target bitrate (runbook entry 9)', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
@@ -129,15 +148,7 @@ describe('time to the target bitrate (runbook entry 9)', () => {
   it('takes no rate across the start of sending: answers with nothing sent, dated when they came, never shorten a span', async () => {
     // 800 kbit/s from 2 s on, below the 900 kbit/s line; each answer comes 100 ms late, so the empty ones carry their answer's
     // time, and a rate from one of them to the first with bytes ran over 400 ms instead of 500 (1,000 kbit/s: reached).
-    const start = Date.now();
-    const late = {
-      getStats: () => {
-        const timestamp = Date.now();
-        const bytesSent = Math.max(0, Math.floor((timestamp - start - 1500) / 500)) * 50_000;
-        const report = new Map(bytesSent ? [['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]] : []);
-        return new Promise((resolve) => setTimeout(() => resolve(report), 100));
-      },
-    } as unknown as RTCPeerConnection;
+    const late = videoPc((ms) => Math.max(0, Math.floor((ms - 1500) / 500)) * 50_000, { answerMs: 100, omitZero: true });
     const { events, stop } = watch([late], 1000);
     await vi.advanceTimersByTimeAsync(31_000);
     stop();
@@ -147,14 +158,7 @@ describe('time to the target bitrate (runbook entry 9)', () => {
   it('sums only answers since the last poll began: a connection that stopped answering adds nothing', async () => {
     // A sends 640 kbit/s for its first two answers and then never answers (or fails); B sends 480 kbit/s from 10 s on.
     // Each is below the 900 kbit/s line: summing A's last rate with B's reported reached at 10.5 s.
-    const start = Date.now();
-    const fromTenSeconds = {
-      getStats: () => {
-        const timestamp = Date.now();
-        const bytesSent = Math.max(0, Math.floor((timestamp - start - 9500) / 500)) * 30_000;
-        return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
-      },
-    } as unknown as RTCPeerConnection;
+    const fromTenSeconds = videoPc((ms) => Math.max(0, Math.floor((ms - 9500) / 500)) * 30_000);
     let calls = 0;
     const hangs = sendingPc(0, 40_000, 'none', () => (++calls > 2 ? 1e9 : 0));
     const sending = sendingPc(0, 40_000);
@@ -186,22 +190,8 @@ describe('time to the target bitrate (runbook entry 9)', () => {
 
   it('waits for the answers to the poll at the window\'s end, all of them, and gives up at the poll after when none come', async () => {
     // 160 kbit/s, then 100,000 bytes more between 29.5 and 30 s: the poll at 30 s reaches the target.
-    const start = Date.now();
-    const burst = {
-      getStats: () => {
-        const timestamp = Date.now();
-        const bytesSent = Math.floor((timestamp - start) / 500) * 10_000 + (timestamp - start >= 30_000 ? 100_000 : 0);
-        return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
-      },
-    } as unknown as RTCPeerConnection;
-    const halfBurst = (): RTCPeerConnection =>
-      ({
-        getStats: () => {
-          const timestamp = Date.now();
-          const bytesSent = Math.floor((timestamp - start) / 500) * 5_000 + (timestamp - start >= 30_000 ? 50_000 : 0);
-          return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
-        },
-      }) as unknown as RTCPeerConnection;
+    const burst = videoPc(withBurst(10_000, 100_000, 30_000));
+    const halfBurst = (): RTCPeerConnection => videoPc(withBurst(5_000, 50_000, 30_000));
     let calls = 0;
     const silent = sendingPc(0, 10_000, 'none', () => (++calls > 2 ? 1e9 : 0));
     const reached = watch([burst], 1000);
@@ -266,15 +256,7 @@ describe('time to the target bitrate (runbook entry 9)', () => {
   it('counts the 30 s poll when the timers fire late, and no poll after it', async () => {
     // Timers fire late, never early: seen from the clock, the 30 s poll runs at 30,100 ms. The burst comes at 30 s in one
     // connection, at 30.5 s (after the window) in the others, one of them with timers on time.
-    const start = Date.now();
-    const burstAt = (ms: number): RTCPeerConnection =>
-      ({
-        getStats: () => {
-          const timestamp = Date.now();
-          const bytesSent = Math.floor((timestamp - start) / 500) * 10_000 + (timestamp - start >= ms ? 100_000 : 0);
-          return Promise.resolve(new Map([['OT', { type: 'outbound-rtp', timestamp, kind: 'video', bytesSent }]]));
-        },
-      }) as unknown as RTCPeerConnection;
+    const burstAt = (ms: number): RTCPeerConnection => videoPc(withBurst(10_000, 100_000, ms));
     const watchLate = (pc: RTCPeerConnection, lateMs: number) => {
       const events: Array<Omit<ReportEvent, 'pc' | 'ts'>> = [];
       let started = false;
