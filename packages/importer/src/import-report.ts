@@ -30,7 +30,7 @@ export interface ImportReport {
   truncated: boolean;
   /** How it ends early: its gzip stream is cut off, or its last line is (an unreadable line with no line end). */
   truncation?: 'gzip' | 'line';
-  /** For a cut-off last line: whether it began as an rtcstats entry (`[`); a file of one such line that did not is no dump. */
+  /** For a cut-off last line: whether it began as an rtcstats entry or Chrome's header does (`["`, `{"`); a file of one line that did not is no dump. */
   cutLineIsEntry?: boolean;
   /** The import stopped before the end of the dump (a batch not delivered, a line that cannot be read): what followed was not read. */
   stopped: boolean;
