@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ImportAbortedError, importDumpFile, type ImportProgress } from './import-dump.js';
 import { EXIT_CODES, abortedOutcome, importOutcome, type ImportOutcome } from './import-outcome.js';
-import { count } from './import-report.js';
+import { count } from './count-words.js';
 import { resolveIngestUrl } from './send-batch.js';
 
 const USAGE = `usage: npm run import-dump -- <dump file> --tenant <key> [--url URL]

@@ -1,7 +1,8 @@
 import type { ClientMeta, ReportEvent, Sample } from '@rtcpulse/schema';
 import type { DumpFormat } from './dump-entry.js';
 import { DumpReplay, type ReplaySpan } from './dump-replay.js';
-import { count, emptyImportReport, type ImportReport } from './import-report.js';
+import { count } from './count-words.js';
+import { emptyImportReport, type ImportReport } from './import-report.js';
 import { RtcstatsLineReader } from './rtcstats-lines.js';
 import { MAX_LINE_CHARS, tooLongError } from './text-limit.js';
 import { readWebrtcInternals } from './webrtc-internals.js';

@@ -119,7 +119,8 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
   const maxLineChars = Math.min(options.maxLineChars ?? MAX_LINE_CHARS, MAX_LINE_CHARS);
   const shiftMs = options.shiftMs ?? (options.shiftToNow ? await shiftToNow(path, now, options.onProgress, maxLineChars) : 0);
   const digest = await dumpDigest(path, shiftMs);
-  const sessionId = options.sessionId ?? sessionIdOf(digest);
+  const derivedSessionId = sessionIdOf(digest);
+  const sessionId = options.sessionId ?? derivedSessionId;
   const identity: ImportIdentity = {
     tenant: options.tenant,
     sessionId,
@@ -133,7 +134,7 @@ export async function importDumpFile(path: string, options: ImportOptions): Prom
   let meta: ClientMeta = { browser: 'other', os: 'other' };
   // Under a session the user named, each dump numbers its batches from its own start (see firstBatchSeq); under the
   // derived one, also when it is given again to resume or repeat (the command prints it so), from 0 as the first run did.
-  const firstSeq = sessionId === sessionIdOf(digest) ? 0 : firstBatchSeq(digest);
+  const firstSeq = sessionId === derivedSessionId ? 0 : firstBatchSeq(digest);
   const batcher = new Batcher(identity, () => ({ ...meta, ...extra }), options.batchSamples ?? DEFAULT_BATCH_SAMPLES, now, firstSeq);
   const converter = new DumpConverter(
     {

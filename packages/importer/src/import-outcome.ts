@@ -1,6 +1,7 @@
 import { isRetryableStatus } from '@rtcpulse/schema';
 import type { ImportAbortedError, ImportResult } from './import-dump.js';
-import { count, describeImportReport, readEverything, truncationText } from './import-report.js';
+import { count } from './count-words.js';
+import { describeImportReport, readEverything, truncationText } from './import-report.js';
 import { ImportSendError } from './send-batch.js';
 
 /** The command's exit codes (README "Exit codes"). */

@@ -1,3 +1,4 @@
+import { count } from './count-words.js';
 import type { DumpFormat } from './dump-entry.js';
 
 /** Per peer connection: what the import produced from it. */
@@ -92,11 +93,6 @@ export function readEverything(report: ImportReport): boolean {
 
 /** How many peer connections the report lists one by one. */
 const MAX_PC_LINES = 10;
-
-/** `n` and the noun, singular or plural. */
-export function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** The report as lines of text for people (the command prints it on stderr). */
 export function describeImportReport(report: ImportReport): string[] {

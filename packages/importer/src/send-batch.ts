@@ -1,4 +1,5 @@
 import { isRetryableStatus, retryAfterMs, type ReportBatch } from '@rtcpulse/schema';
+import { count } from './count-words.js';
 
 /** Options of {@link postBatch}. */
 export interface PostOptions {
@@ -118,5 +119,5 @@ export async function postBatch(batch: ReportBatch, options: PostOptions): Promi
     const backoff = random() * Math.min(MAX_DELAY_MS, base * 2 ** attempt);
     await sleep(Math.max(backoff, wait ?? 0));
   }
-  throw new ImportSendError(`batch ${batch.batchSeq} not delivered after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${lastProblem}`, lastStatus);
+  throw new ImportSendError(`batch ${batch.batchSeq} not delivered after ${count(attempts, 'attempt', 'attempts')}: ${lastProblem}`, lastStatus);
 }
