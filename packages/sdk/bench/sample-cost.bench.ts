@@ -116,6 +116,14 @@ try {
     console.log(
       `  processing/getStats  p50 ${pct(p50(m.work), p50(m.stats))} of p50, per-sample ratio p50 ${pct(quantile(ratios, 0.5), 1)} p95 ${pct(quantile(ratios, 0.95), 1)}   budget 25 % (1a+1v)`,
     );
+    // Each round samples pc0 first, after the gap, and pc1 right after it (and after pc0's breakdown replay), so pc1's
+    // caches are warm: a client with one connection pays pc0's figure; the pooled p50 above mixes the two.
+    for (const pc of ['pc0', 'pc1']) {
+      const work = m.work.filter((_, i) => m.statsPc[i] === pc);
+      const stats = m.stats.filter((_, i) => m.statsPc[i] === pc);
+      const when = pc === 'pc0' ? 'sampled first after the gap' : 'sampled right after pc0';
+      console.log(`  processing ${pc}       p50 ${ms(p50(work))} = ${pct(p50(work), p50(stats))} of its getStats p50 ${ms(p50(stats))}   (${when})`);
+    }
     for (const pc of ['pc0', 'pc1']) {
       const floor = m.floor.filter((f) => f.pc === pc);
       const stats = m.stats.filter((_, i) => m.statsPc[i] === pc);
