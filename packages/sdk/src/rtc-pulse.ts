@@ -257,9 +257,9 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
         const value = Math.min(5, Math.max(1, Math.round(rating)));
         emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
-        // or another iterable gives its tags. An empty, null or false tag (`[muted && 'audio-muted']`) is none either, and
-        // does not count towards the 16.
-        [...(typeof complaints == 'string' ? [complaints] : complaints || [])]
+        // or another iterable gives its tags, anything else (true, a number, an object) none. An empty, null or false tag
+        // (`[muted && 'audio-muted']`) is none either, and does not count towards the 16.
+        Array.from(typeof complaints == 'string' ? [complaints] : complaints || [])
           .filter((tag) => tag)
           .slice(0, 16)
           .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));

@@ -85,7 +85,7 @@ describe('values the app passes in', () => {
     }
   });
 
-  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags, null, false or empty tags none', async () => {
+  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags, null, false or empty tags none, anything else no tags', async () => {
     const { pulse, bodies, refusals, errors } = checkedSession();
     pulse.start();
     pulse.reportError(new Error('no stage given'), any(undefined));
@@ -97,13 +97,15 @@ describe('values the app passes in', () => {
     await pulse.feedback(2, any([false, null, '', 'audio-muted']));
     // Tags left out do not count towards the 16 sent.
     await pulse.feedback(1, any([...Array<boolean>(16).fill(false), 'video-frozen']));
+    // Neither a string nor iterable: no tags (before: "not iterable" to onError).
+    for (const odd of [true, 5, {}]) await pulse.feedback(3, any(odd));
     expect(refusals).toEqual([]);
     expect(errors).toEqual([]);
     const events = bodies.flatMap((b) => b.events);
     // Before: the stage went as the words "undefined" and "null", and the complaint as ten of one letter each.
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo', 'audio-muted', 'video-frozen']);
-    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2, 1]);
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2, 1, 3, 3, 3]);
   });
 
   it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
