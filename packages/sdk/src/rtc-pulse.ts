@@ -44,7 +44,10 @@ const setting = (value: unknown, fallback: number, min: number, max = Infinity):
 export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): RtcPulse {
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
-  const sessionId = o.sessionId ?? randomId();
+  // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
+  const fit = (text: unknown, max = 128): string => String(text).slice(0, max) || '-';
+  // `pulse.sessionId` is the id stored: an app's own id, cut, is the one to look the session up by.
+  const sessionId = fit(o.sessionId ?? randomId());
   // Out-of-range options would make the collector refuse every batch: held to the wire's limits.
   const rate = setting(o.sampleRate, 1, 0, 1);
   const sampled = Math.random() < rate;
@@ -52,11 +55,9 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const maxBatchSamples = setting(o.maxBatchSamples, DEFAULT_MAX_BATCH_SAMPLES, 1, 600);
   const idleTimeoutMs = setting(o.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 0);
   let consent: ConsentState = 'unknown';
-  // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
-  const fit = (text: unknown, max = 128): string => String(text).slice(0, max) || '-';
   const identity = {
     tenant: fit(o.tenant),
-    sessionId: fit(sessionId),
+    sessionId,
     callId: fit(o.callId),
     participantId: fit(o.participantId),
     // Browser and OS: the collector reads them from the request's User-Agent header.

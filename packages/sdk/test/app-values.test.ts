@@ -108,6 +108,15 @@ describe('values the app passes in', () => {
     expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2, 1, 3, 3, 3]);
   });
 
+  it('gives back as pulse.sessionId the id it sends: an own id over 128 characters cut as stored, not the whole of it', async () => {
+    const { pulse, bodies, refusals } = checkedSession({ sessionId: 'S'.repeat(300) });
+    pulse.start();
+    await pulse.stop();
+    expect(refusals).toEqual([]);
+    expect(pulse.sessionId).toBe('S'.repeat(128));
+    expect(bodies.map((b) => b.sessionId)).toEqual(bodies.map(() => pulse.sessionId));
+  });
+
   it('sends region and topology as text within the wire limit, and the sample rate it sampled by', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.1);
     try {
