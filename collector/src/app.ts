@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     await app.register(runbookConfirmRoutes);
     await app.register(serverEventsRoutes, { prefix: '/v1/server', config: serverEvents });
     if (options.demoDir) await app.register(staticDirPlugin, { root: options.demoDir, urlPrefix: '/demo/' });
-    if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/' });
+    if (options.sdkDir) await app.register(staticDirPlugin, { root: options.sdkDir, urlPrefix: '/sdk/', anyOrigin: true });
   } catch (error) {
     // A plugin that cannot start (the store, a bad tenants config) leaves nothing open behind it.
     await app.close();

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { exposeIngestAnswer } from './plugins/cors.js';
 
 /** Body of every error response. */
 export const ErrorResponseSchema = Type.Object({
@@ -41,7 +42,9 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
 /**
  * One error handler for the whole app: 4xx answers say what was wrong
  * (validation messages name the field), 5xx answers say nothing about the
- * cause, which goes to the log instead. Unknown routes get the same shape.
+ * cause, which goes to the log instead. Unknown routes get the same shape,
+ * are logged as rejected, and are readable by the page that asked (see
+ * `exposeIngestAnswer`), so a mistyped endpoint reaches the SDK as a 404.
  */
 export const errorHandlerPlugin = fp(
   async (fastify) => {
@@ -55,7 +58,12 @@ export const errorHandlerPlugin = fp(
       return reply.code(status).send(response(status, error.message));
     });
     fastify.setNotFoundHandler((request, reply) => {
-      return reply.code(404).send(response(404, `${request.method} ${request.url.split('?')[0]} is not a route`));
+      const path = request.url.split('?')[0] ?? '';
+      request.log.info({ code: 'NOT_FOUND', method: request.method, route: path }, 'request rejected');
+      // A page posting to a mistyped endpoint (usually from another origin) must be able to read this 404, or its SDK
+      // sees only a network error, retries, and never tells the app; the body names only the path the page sent.
+      exposeIngestAnswer(reply, request.headers.origin);
+      return reply.code(404).send(response(404, `${request.method} ${path} is not a route`));
     });
   },
   { name: 'rtcpulse-errors' },

@@ -98,6 +98,15 @@ describe('refusals on the browser ingest route are readable by the page that sen
     for (const answer of answers) expectReadableBy(answer, SITE);
   });
 
+  it('404: an endpoint with a typo, so that the SDK can tell the app instead of retrying a network error', async () => {
+    for (const url of ['/v1/reportz?key=pk_site', '/v1/report?key=pk_nobody', '/reports']) {
+      const missing = await post(url, batch('pk_site', 'typo'), OTHER);
+      expect(missing.statusCode, url).toBe(404);
+      expect(missing.json(), url).toEqual({ error: 'Not Found', message: `POST ${url.split('?')[0]!} is not a route` });
+      expectReadableBy(missing, OTHER);
+    }
+  });
+
   it('429 and 503 with a Retry-After the page can read', async () => {
     expect((await post('/v1/reports?key=pk_tiny', batch('pk_tiny', 'tiny-0'), OTHER)).statusCode).toBe(202);
     const limited = await post('/v1/reports?key=pk_tiny', batch('pk_tiny', 'tiny-1'), OTHER);
@@ -115,15 +124,15 @@ describe('refusals on the browser ingest route are readable by the page that sen
 });
 
 describe('only the browser ingest route answers cross-origin', () => {
-  it('sends no CORS headers on read, server, unknown routes, nor for a malformed origin', async () => {
+  it('sends no CORS headers on read and server routes, nor for a malformed origin (a 404 included)', async () => {
     const answers = [
       await app.inject({ url: '/v1/sessions/on-list/samples?tenant=site', headers: { origin: SITE } }),
       await app.inject({ url: '/v1/sessions/on-list/samples?tenant=site', headers: { origin: SITE, authorization: 'Bearer sk_wrong_0123456789abcdef' } }),
       await app.inject({ method: 'POST', url: '/v1/server/sfu', headers: { origin: SITE, 'content-type': 'application/json' }, payload: '{}' }),
-      await app.inject({ method: 'POST', url: '/v1/reportz?key=pk_site', headers: { origin: SITE }, payload: '{}' }),
       await post('/v1/reports?key=pk_site', batch('pk_site', 'null-origin'), 'null'),
+      await app.inject({ method: 'POST', url: '/v1/reportz?key=pk_site', headers: { origin: 'null' }, payload: '{}' }),
     ];
-    expect(answers.map((a) => a.statusCode)).toEqual([401, 401, 401, 404, 403]);
+    expect(answers.map((a) => a.statusCode)).toEqual([401, 401, 401, 403, 404]);
     for (const answer of answers) {
       expect(answer.headers['access-control-allow-origin']).toBeUndefined();
       expect(answer.headers['access-control-expose-headers']).toBeUndefined();

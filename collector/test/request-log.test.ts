@@ -45,6 +45,14 @@ describe('request logging of the command-line collector', () => {
     expect(String(lines[0]?.reason)).toContain('batchSeq');
     // The public key in the query string is not logged.
     expect(JSON.stringify(lines[0])).not.toContain('acme-public-key');
+
+    // A mistyped endpoint is refused too (before, a 404 wrote nothing).
+    lines.length = 0;
+    const typo = await app.inject({ method: 'POST', url: '/v1/report?key=acme-public-key', payload: '{}' });
+    expect(typo.statusCode).toBe(404);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'request rejected', code: 'NOT_FOUND', method: 'POST', route: '/v1/report' });
+    expect(JSON.stringify(lines[0])).not.toContain('acme-public-key');
   });
 
   it('logs each request and response with LOG_REQUESTS=1, without the key or the client address', async () => {

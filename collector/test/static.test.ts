@@ -40,6 +40,14 @@ describe('demo and SDK files', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('lets pages on any origin load the SDK (a module from another origin needs CORS), not the demo', async () => {
+    const sdk = await app.inject({ url: '/sdk/rtcpulse.js', headers: { origin: 'https://app.example' } });
+    expect(sdk.headers['access-control-allow-origin']).toBe('*');
+    expect(sdk.headers['access-control-allow-credentials']).toBeUndefined();
+    const demo = await app.inject({ url: '/demo/index.html', headers: { origin: 'https://app.example' } });
+    expect(demo.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('redirects /demo to /demo/', async () => {
     const response = await app.inject({ url: '/demo' });
     expect(response.statusCode).toBe(301);

@@ -44,7 +44,8 @@ export function allowOriginHeaders(reply: FastifyReply, origin: string): void {
  * nothing is stored, so the only 2xx a page can read is for an origin the
  * key allows. Preflights keep refusing such origins (a failed preflight is
  * a network error whatever its headers); the SDK sends simple requests.
- * Read and server routes never get these headers.
+ * Read and server routes never get these headers; a 404 for a path that is
+ * no route does (see `errors.ts`): its body names only that path.
  */
 export function exposeIngestAnswer(reply: FastifyReply, origin: string | undefined): void {
   reply.header('vary', 'Origin');

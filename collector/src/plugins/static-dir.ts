@@ -22,6 +22,11 @@ export interface StaticDirOptions {
   root: string;
   /** URL prefix with both slashes, for example `/demo/`. */
   urlPrefix: string;
+  /**
+   * Let pages on any origin load the files (`Access-Control-Allow-Origin: *`, no credentials): the SDK bundle, which
+   * an app's page imports as a module from the collector's origin, and a module from another origin needs CORS.
+   */
+  anyOrigin?: boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export const staticDirPlugin: FastifyPluginAsync<StaticDirOptions> = async (fast
   fastify.get<{ Params: { '*': string } }>(`${prefix}*`, async (request, reply) => {
     const file = resolveInside(options.root, request.params['*']);
     if (!file || !(await isFile(file))) return reply.callNotFound();
+    if (options.anyOrigin) reply.header('access-control-allow-origin', '*');
     return reply
       .type(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
       .header('cache-control', 'no-cache')

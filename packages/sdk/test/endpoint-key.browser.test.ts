@@ -39,6 +39,28 @@ window.run = async () => {
 };
 </script>`;
 
+/**
+ * A page on another origin than the collector's, as an app's page usually is: it imports the SDK module from the
+ * collector (`?sdk=`) and reports to an endpoint with a typo (`?endpoint=`).
+ */
+const CROSS_ORIGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>typo</title>
+<script type="module">
+const params = new URLSearchParams(location.search);
+const errors = [];
+window.run = async () => {
+  const { createRtcPulse } = await import(params.get('sdk'));
+  const pulse = createRtcPulse({
+    endpoint: params.get('endpoint'), tenant: params.get('key'), callId: 'typo-call', participantId: 'user-1',
+    intervalMs: 250, onError: (error) => errors.push(String(error && error.message)),
+  });
+  pulse.observe(new RTCPeerConnection());
+  pulse.start();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await pulse.stop();
+  return errors;
+};
+</script>`;
+
 describe('the documented setup (an endpoint without ?key=) against the real collector', () => {
   let dataDir: string;
   let pageDir: string;
@@ -51,6 +73,7 @@ describe('the documented setup (an endpoint without ?key=) against the real coll
     dataDir = await mkdtemp(join(tmpdir(), 'rtcpulse-sdk-key-'));
     pageDir = await mkdtemp(join(tmpdir(), 'rtcpulse-sdk-page-'));
     await writeFile(join(pageDir, 'index.html'), PAGE);
+    await writeFile(join(pageDir, 'typo.html'), CROSS_ORIGIN_PAGE);
     app = await buildApp({
       store: storeConfigFromEnv(process.env, { dataDir }),
       demoDir: pageDir,
@@ -108,5 +131,21 @@ describe('the documented setup (an endpoint without ?key=) against the real coll
     const sampleRows = await samples.json<{ session_id: string; n: number | string }>();
     expect(sampleRows.map((r) => r.session_id)).toEqual(['readme-0', 'readme-1', 'readme-2']);
     for (const row of sampleRows) expect(Number(row.n), row.session_id).toBeGreaterThan(0);
+  });
+
+  it('from a page on another origin: imports the SDK from the collector, and a typo in the endpoint reaches onError as a 404', async () => {
+    // Another origin for the same collector: localhost instead of 127.0.0.1.
+    const pageOrigin = origin.replace('127.0.0.1', 'localhost');
+    const page = await browser.newPage();
+    try {
+      const query = new URLSearchParams({ key: KEY, sdk: `${origin}/sdk/rtcpulse.js`, endpoint: `${origin}/v1/report` });
+      await page.goto(`${pageOrigin}/demo/typo.html?${query.toString()}`);
+      await page.waitForFunction(() => 'run' in window, undefined, { timeout: 10_000 });
+      // Before, the SDK module could not be imported from the page's origin, and the 404 came as a network error
+      // (retried, never told).
+      expect(await page.evaluate(() => (window as unknown as { run(): Promise<string[]> }).run())).toEqual(['report refused: HTTP 404']);
+    } finally {
+      await page.close();
+    }
   });
 });
