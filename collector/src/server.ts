@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     console.log(`rtcpulse collector: demo tenant read key (this run only): ${demoReadKey}`);
     console.log(`  curl -H 'Authorization: Bearer ${demoReadKey}' '${base}/v1/alerts/evaluate?tenant=demo'`);
     console.log(`  a runbook page's confirm queries: ${base}/v1/runbook/<page, e.g. 01-turn-cold-start>/confirm?tenant=demo (same header)`);
+    console.log(`  a session's stored samples: ${base}/v1/sessions/<session id, e.g. pulse.sessionId>/samples?tenant=demo (same header)`);
   }
 }
 

@@ -62,6 +62,14 @@ describe('store:sql', () => {
     }
   });
 
+  it('says to leave out a FORMAT clause (it was a bare "Syntax error")', async () => {
+    await expect(runStoreSql(['--data-dir', dataDir, 'SELECT count() AS n FROM samples FORMAT JSON'], {}, { log: () => undefined })).rejects.toThrow(
+      'store:sql prints the rows itself (tab-separated, with a header line): leave out "FORMAT JSON"',
+    );
+    // A column or text that merely says "format" is no clause.
+    expect(await sql("SELECT 'FORMAT JSON' AS format")).toBe('format\nFORMAT JSON');
+  });
+
   it('wants exactly one statement', async () => {
     await expect(runStoreSql(['--data-dir', dataDir], {}, { log: () => undefined })).rejects.toThrow(/give one SQL statement, quoted/);
   });

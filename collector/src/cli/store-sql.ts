@@ -42,6 +42,9 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
   const config = storeConfigFromEnv(env, values['data-dir'] ? { dataDir: values['data-dir'] } : {});
   checkEmbeddedStore(config, 'samples');
   const read = READS.test(sql);
+  // The command asks for its rows in a format of its own; a second FORMAT clause is a bare syntax error in ClickHouse.
+  const format = read ? /\bFORMAT\s+(\w+)\s*;?\s*$/i.exec(sql) : null;
+  if (format) throw new Error(`store:sql prints the rows itself (tab-separated, with a header line): leave out "FORMAT ${format[1]!}"`);
   const spoolDir = env.RTCPULSE_SPOOL_DIR ? resolve(env.RTCPULSE_SPOOL_DIR) : defaultSpoolDir(config);
   const waiting = waitingRecords(spoolDir);
   if (!read && waiting > 0) {
