@@ -10,7 +10,8 @@ export interface RtcPulse {
    * (`options.id` as text cut to 128 characters, `-` for an empty one, else
    * `pc0`, `pc1`, … in order; the same id again for a
    * connection already observed). Anything that is not a peer connection
-   * (no `getStats` function: `null`, `{}`, …) is ignored: `onError` is
+   * (no `getStats` and `getTransceivers` functions: `null`, `{}`, an
+   * `RTCRtpSender`, …) is ignored: `onError` is
    * called once with `observe: not a peer connection`, nothing is reported,
    * no id is used up, and the empty string is returned.
    */
