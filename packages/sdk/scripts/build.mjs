@@ -44,7 +44,8 @@ export const BUNDLE_OPTIONS = {
  */
 async function minified(code, format, map) {
   const sourceMap = map && { content: map.text, url: basename(map.path), includeSources: true };
-  const result = await minify(code, { module: format === 'esm', sourceMap, format: { comments: false } });
+  // ES2020 output: every target (Chrome 100, Firefox 100, Safari 15) runs it, and it is a few bytes smaller.
+  const result = await minify(code, { module: format === 'esm', ecma: 2020, sourceMap, format: { comments: false } });
   return { code: result.code, map: result.map };
 }
 

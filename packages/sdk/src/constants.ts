@@ -10,6 +10,9 @@ export const DEFAULT_MAX_BATCH_SAMPLES = 10;
 /** How long samples may wait before they are sent, in milliseconds. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
 
+/** `stop()` and `unobserve()` wait this long at most for their last samples, in milliseconds. */
+export const LAST_SAMPLE_WAIT_MS = 2000;
+
 /** Upper bound on samples and events held while the collector cannot be reached. */
 export const DEFAULT_MAX_QUEUE = 300;
 

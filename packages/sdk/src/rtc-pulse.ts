@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_QUEUE,
   DEFAULT_NO_INBOUND_RTP_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,
+  LAST_SAMPLE_WAIT_MS,
 } from './constants.js';
 import { observeConnection, type ObservedConnection } from './observe/observed-connection.js';
 import { now, onNetworkChange, onPageHide, pageHidden, randomId, sha256Hex } from './platform/browser.js';
@@ -25,12 +26,22 @@ import { createFetchSender, type SendReport } from './transport/send-report.js';
 const TAG = /^[a-z][a-z.-]{0,39}$/;
 
 /**
+ * Waits for the last samples of `stop()` and `unobserve()`, but at most
+ * {@link LAST_SAMPLE_WAIT_MS}: a `getStats()` that never answers must not keep
+ * them from ending (and the session's end from being sent).
+ */
+const lastSamples = (sampling: Promise<unknown> | undefined): Promise<unknown> =>
+  Promise.race([sampling, new Promise((done) => setTimeout(done, LAST_SAMPLE_WAIT_MS))]);
+
+/**
  * A numeric option: the app's value when it is a number of at least `min`
- * (held to `max`), else the default. Plain JavaScript may pass anything: a
+ * (held to `max`; by default 2^31 − 1, the longest delay a browser's timer
+ * takes: a longer one, `Infinity` too, fires at once, again and again),
+ * else the default. Plain JavaScript may pass anything: a
  * string or NaN here once made every report empty and the last flush loop
  * for ever.
  */
-const setting = (value: unknown, fallback: number, min: number, max = Infinity): number =>
+const setting = (value: unknown, fallback: number, min: number, max = 2 ** 31 - 1): number =>
   typeof value == 'number' && value >= min ? Math.min(value, max) : fallback;
 
 /**
@@ -74,10 +85,10 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       ? undefined
       : sha256Hex(`${o.idSalt ?? o.tenant}:${o.participantId}`)
           .catch(() => undefined)
-          .then((hash) => (identity.participantId = hash ?? `anon-${randomId()}`));
+          .then((hash) => (identity.participantId = hash ?? 'anon-' + randomId()));
   // The collector checks the key before it reads the body, from the query: added unless the endpoint has one.
   // The endpoint is otherwise left as given (a fragment, which no endpoint needs, would swallow the key).
-  let endpoint = `${o.endpoint}`;
+  let endpoint = '' + o.endpoint;
   if (!/[?&]key=/.test(endpoint)) endpoint += `${endpoint.includes('?') ? '&' : '?'}key=${encodeURIComponent(identity.tenant)}`;
   const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
     batchMax: maxBatchSamples,
@@ -129,7 +140,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const emit = (event: Omit<ReportEvent, 'ts'>): void => record({ ...event, ts: now() });
   const audit = (action: string): void => {
     // As text: `null` passes the pattern as "null" and must not go as null.
-    if (TAG.test(action)) emit({ type: 'audit', name: `${action}`, state: consent });
+    if (TAG.test(action)) emit({ type: 'audit', name: '' + action, state: consent });
   };
   const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
@@ -144,7 +155,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     if (ended) return;
     ended = true;
     stoppers.splice(0).forEach((stop) => stop());
-    if (!unloading) await sampleAll();
+    if (!unloading) await lastSamples(sampleAll());
     connections.forEach((c) => c.dispose());
     if (startedAt) {
       audit('leave');
@@ -208,7 +219,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     async unobserve(pc) {
       const connection = connections.get(pc);
       connections.delete(pc);
-      await connection?.sample();
+      await lastSamples(connection?.sample());
       connection?.dispose();
     },
     start() {
@@ -238,14 +249,14 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     flush: () => reporter.flush().catch(reportError),
     reportError(error, stage) {
       // Without a stage (plain JavaScript), `test()` would take undefined for the word "undefined".
-      safely(() => callFailed(error, stage && /^\w{1,40}$/.test(stage) ? `${stage}` : 'app'));
+      safely(() => callFailed(error, stage && /^\w{1,40}$/.test(stage) ? '' + stage : 'app'));
     },
     audit(action) {
       safely(() => audit(action));
     },
     setConsent(granted) {
       consent = granted === true ? 'granted' : 'withdrawn';
-      safely(() => audit(`recording.consent.${consent}`));
+      safely(() => audit('recording.consent.' + consent));
     },
     reportAvOffset(offsetMs) {
       // Only a finite number minus itself is 0.
@@ -255,15 +266,14 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     },
     async feedback(rating, complaints = [], details) {
       safely(() => {
-        const value = Math.min(5, Math.max(1, Math.round(rating)));
-        emit({ type: 'feedback', value: value || undefined, message: details && fit(withoutIps(`${details}`, 500), 500) });
+        emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details && fit(withoutIps('' + details, 500), 500) });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
         // or another iterable gives its tags, anything else (true, a number, an object) none. An empty, null or false tag
         // (`[muted && 'audio-muted']`) is none either, and does not count towards the 16.
         Array.from(typeof complaints == 'string' ? [complaints] : complaints || [])
           .filter((tag) => tag)
           .slice(0, 16)
-          .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? `${tag}` : 'other' }));
+          .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? '' + tag : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

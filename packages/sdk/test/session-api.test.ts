@@ -263,6 +263,90 @@ describe('after the session ended, with the collector failing', () => {
   });
 });
 
+describe('the last batches of a session that fail once', () => {
+  it('count what could not wait for a retry even when nothing follows stop(): the drop counts go in a batch of their own', async () => {
+    vi.useFakeTimers();
+    try {
+      const delivered: ReportBatch[] = [];
+      let sampled = 0;
+      let failing = true;
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: 250, onSample: () => sampled++ }, (body) => {
+        if (failing) return Promise.resolve({ ok: false, retryable: true, status: 503, retryAfterMs: 1_000 });
+        delivered.push(JSON.parse(body) as ReportBatch);
+        return Promise.resolve({ ok: true });
+      });
+      pulse.observe(fakePc());
+      pulse.start();
+      // Between two ticks, so no sample comes after the session's end to carry the counts.
+      await vi.advanceTimersByTimeAsync(3_100);
+      // Both batches of the final send (events, samples) get 503; the events batch waits for a retry, the samples batch
+      // is dropped. Before, its count was to ride on the next batch, and after stop() there was none.
+      const stopping = pulse.stop();
+      await vi.advanceTimersByTimeAsync(100);
+      await stopping;
+      failing = false;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(sampled).toBeGreaterThan(0);
+      expect(delivered.flatMap((b) => b.events.map((e) => e.type))).toContain('session.end');
+      const accounted = delivered.flatMap((b) => b.samples).length + delivered.reduce((n, b) => n + b.dropped.samples, 0);
+      expect(accounted).toBe(sampled);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('a getStats() that never answers', () => {
+  it('keeps neither stop() nor unobserve() from ending: they wait 2 s at most for the last sample, and the session end is sent', async () => {
+    vi.useFakeTimers();
+    try {
+      const bodies: ReportBatch[] = [];
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: 60_000 }, (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })));
+      const hung = () => ({ ...fakePc(), getStats: () => new Promise(() => undefined) }) as unknown as RTCPeerConnection;
+      const [a, b] = [hung(), hung()];
+      pulse.observe(a);
+      pulse.observe(b);
+      pulse.start();
+      let unobserved = false;
+      void pulse.unobserve(a).then(() => (unobserved = true));
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(unobserved).toBe(true);
+      // Before the first sampling tick, so the stop's own last sample is the one that hangs.
+      let stopped = false;
+      void pulse.stop().then(() => (stopped = true));
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(stopped).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(stopped).toBe(true);
+      expect(bodies.flatMap((x) => x.events.map((e) => e.type))).toEqual(expect.arrayContaining(['session.start', 'audit', 'session.end']));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('intervals longer than a timer takes', () => {
+  it('are held to 2^31 - 1 ms: Infinity or 2^32 does not fire at once, over and over (before: about 480 getStats() a second)', async () => {
+    vi.useFakeTimers();
+    try {
+      for (const huge of [Infinity, 2 ** 32]) {
+        let asked = 0;
+        let sent = 0;
+        const pc = { ...fakePc(), getStats: () => (asked++, Promise.resolve(new Map())) } as unknown as RTCPeerConnection;
+        const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: huge, flushIntervalMs: huge }, () => (sent++, Promise.resolve({ ok: true })));
+        pulse.observe(pc);
+        pulse.start();
+        await vi.advanceTimersByTimeAsync(5_000);
+        // Ten getStats() in 5 s are the target-bitrate watch's (runbook 9, every 500 ms); no sample, no request.
+        expect([asked, sent], String(huge)).toEqual([10, 0]);
+        await pulse.stop();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('the same stats asked for again', () => {
   it('makes no second sample: a stop() within the browser\'s 50 ms stats cache adds no duplicate of the last one', async () => {
     // A browser answers getStats() from its cache within 50 ms: the same timestamp, the same values.

@@ -15,11 +15,11 @@ function audioLevel({ v, d }: FieldReader): number | undefined {
 
 /** Frame rate, height and runbook-11 frame counters shared by both directions of video. */
 function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
-  const frames = r.d(`frames${io}`);
+  const frames = r.d('frames' + io);
   c.set('frames', frames);
   // A mean over the streams (registry): the sum of values over their count.
   c.ratio('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'), 1);
-  c.set('key_frames', r.d(`keyFrames${io}`));
+  c.set('key_frames', r.d('keyFrames' + io));
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));
   c.set('frame_height_px', r.v('frameHeight') || undefined);

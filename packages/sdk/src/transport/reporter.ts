@@ -119,6 +119,9 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     return batch;
   };
 
+  /** Events and drop counts waiting to be sent. */
+  const waiting = (): number => events.length + dropped.events + dropped.samples;
+
   const lost = (batch: ReportBatch): void => {
     dropped.samples += batch.samples.length + batch.dropped.samples;
     dropped.events += batch.events.length + batch.dropped.events;
@@ -157,7 +160,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // flush; the last batch may fill up with it, at no extra request. Every pass returns, or clears
   // `pending` and so counts down `batches`: the loop ends.
   const drain = async (): Promise<void> => {
-    let batches = Math.ceil(samples.length / settings.batchMax) || +!!events.length;
+    // Drop counts alone make a batch too: after stop() there is no other to carry those of a final send that failed.
+    let batches = Math.ceil(samples.length / settings.batchMax) || +!!waiting();
     while (!refused) {
       if (!pending) {
         if (batches-- < 1) return;
@@ -186,7 +190,7 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   const sendAll = async (hidden: boolean): Promise<void> => {
     await settings.ready;
     if (refused || (hidden && pending && pending.notBefore > now())) return;
-    const batches = events.length + dropped.events + dropped.samples ? [nextBatch(0)] : [];
+    const batches = waiting() ? [nextBatch(0)] : [];
     while (samples.length) batches.push(nextBatch());
     if (pending) batches.push(pending.batch);
     pending = undefined;
