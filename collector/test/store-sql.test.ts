@@ -62,12 +62,15 @@ describe('store:sql', () => {
     }
   });
 
-  it('says to leave out a FORMAT clause (it was a bare "Syntax error")', async () => {
-    await expect(runStoreSql(['--data-dir', dataDir, 'SELECT count() AS n FROM samples FORMAT JSON'], {}, { log: () => undefined })).rejects.toThrow(
-      'store:sql prints the rows itself (tab-separated, with a header line): leave out "FORMAT JSON"',
-    );
-    // A column or text that merely says "format" is no clause.
+  it('says to leave out a FORMAT clause (it was a bare "Syntax error"), and leaves a column named format alone', async () => {
+    for (const statement of ['SELECT count() AS n FROM samples FORMAT JSON', 'SELECT 1 AS n FORMAT CSV SETTINGS max_threads = 1', 'SELECT 1 FORMAT JSON -- rows']) {
+      await expect(runStoreSql(['--data-dir', dataDir, statement], {}, { log: () => undefined }), statement).rejects.toThrow(
+        /Syntax error[\s\S]*\nstore:sql prints the rows itself \(tab-separated, with a header line\): leave out any FORMAT clause$/,
+      );
+    }
     expect(await sql("SELECT 'FORMAT JSON' AS format")).toBe('format\nFORMAT JSON');
+    expect(await sql("SELECT session_id AS format FROM samples GROUP BY format ORDER BY format DESC")).toBe('format\nkeep-me');
+    expect(await sql('SELECT 1 AS n -- FORMAT CSV')).toBe('n\n1');
   });
 
   it('wants exactly one statement', async () => {

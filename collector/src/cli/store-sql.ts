@@ -42,9 +42,6 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
   const config = storeConfigFromEnv(env, values['data-dir'] ? { dataDir: values['data-dir'] } : {});
   checkEmbeddedStore(config, 'samples');
   const read = READS.test(sql);
-  // The command asks for its rows in a format of its own; a second FORMAT clause is a bare syntax error in ClickHouse.
-  const format = read ? /\bFORMAT\s+(\w+)\s*;?\s*$/i.exec(sql) : null;
-  if (format) throw new Error(`store:sql prints the rows itself (tab-separated, with a header line): leave out "FORMAT ${format[1]!}"`);
   const spoolDir = env.RTCPULSE_SPOOL_DIR ? resolve(env.RTCPULSE_SPOOL_DIR) : defaultSpoolDir(config);
   const waiting = waitingRecords(spoolDir);
   if (!read && waiting > 0) {
@@ -56,7 +53,12 @@ export async function runStoreSql(argv: readonly string[], env: Readonly<Record<
   const store = openOrExplain(config, () => createStore(config), 'or point the command at a ClickHouse server with CLICKHOUSE_URL');
   try {
     if (read) {
-      const result = await store.client.query({ query: sql, format: 'JSONCompactEachRowWithNames' });
+      const result = await store.client.query({ query: sql, format: 'JSONCompactEachRowWithNames' }).catch((error: unknown) => {
+        // The command asks for the rows in a format of its own, so a FORMAT clause of the statement's is a bare syntax
+        // error in ClickHouse: say so (only then, so a column named `format` is no problem).
+        if (!/syntax error/i.test(String(error)) || !/\bFORMAT\s+\w/i.test(sql)) throw error;
+        throw new Error(`${(error as Error).message}\nstore:sql prints the rows itself (tab-separated, with a header line): leave out any FORMAT clause`);
+      });
       const cell = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
       for (const row of await result.json<unknown[]>()) out.log(row.map(cell).join('\t'));
     } else {

@@ -140,7 +140,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
   const emit = (event: Omit<ReportEvent, 'ts'>): void => record({ ...event, ts: now() });
   const audit = (action: string): void => {
     // As text: `null` passes the pattern as "null" and must not go as null.
-    if (TAG.test(action)) emit({ type: 'audit', name: '' + action, state: consent });
+    if (TAG.test(action)) emit({ type: 'audit', name: String(action), state: consent });
   };
   const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
@@ -249,7 +249,7 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
     flush: () => reporter.flush().catch(reportError),
     reportError(error, stage) {
       // Without a stage (plain JavaScript), `test()` would take undefined for the word "undefined".
-      safely(() => callFailed(error, stage && /^\w{1,40}$/.test(stage) ? '' + stage : 'app'));
+      safely(() => callFailed(error, stage && /^\w{1,40}$/.test(stage) ? String(stage) : 'app'));
     },
     audit(action) {
       safely(() => audit(action));
@@ -268,12 +268,13 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => {
         emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details && fit(withoutIps('' + details, 500), 500) });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
-        // or another iterable gives its tags, anything else (true, a number, an object) none. An empty, null or false tag
-        // (`[muted && 'audio-muted']`) is none either, and does not count towards the 16.
-        Array.from(typeof complaints == 'string' ? [complaints] : complaints || [])
+        // or another iterable gives its tags (not an array-like: a huge `length` would be walked); anything else (true, a
+        // number, an object) is the engine's TypeError to onError, after the rating went. An empty, null or false tag
+        // (`[heardEcho && 'echo']`) is none either, and does not count towards the 16.
+        [...(typeof complaints == 'string' ? [complaints] : complaints || [])]
           .filter((tag) => tag)
           .slice(0, 16)
-          .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? '' + tag : 'other' }));
+          .forEach((tag) => emit({ type: 'feedback.complaint', name: TAG.test(tag) ? String(tag) : 'other' }));
       });
       await reporter.flush().catch(reportError);
     },

@@ -85,7 +85,7 @@ describe('values the app passes in', () => {
     }
   });
 
-  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags, null, false or empty tags none, anything else no tags', async () => {
+  it('reads arguments left out or given in a simpler shape as meant: no stage is the app\'s, one complaint as a string is one, null none, a Set its tags, null, false or empty tags none, anything else no tags and onError told', async () => {
     const { pulse, bodies, refusals, errors } = checkedSession();
     pulse.start();
     pulse.reportError(new Error('no stage given'), any(undefined));
@@ -97,10 +97,11 @@ describe('values the app passes in', () => {
     await pulse.feedback(2, any([false, null, '', 'audio-muted']));
     // Tags left out do not count towards the 16 sent.
     await pulse.feedback(1, any([...Array<boolean>(16).fill(false), 'video-frozen']));
-    // Neither a string nor iterable: no tags (before: "not iterable" to onError).
-    for (const odd of [true, 5, {}]) await pulse.feedback(3, any(odd));
+    // Neither a string nor iterable: the rating goes, no tags, and onError is told (not read as an array-like, whose
+    // length could be huge).
+    for (const odd of [true, 5, { length: 2 ** 32 - 1 }]) await pulse.feedback(3, any(odd));
     expect(refusals).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(errors.map((e) => (e as Error).name)).toEqual(['TypeError', 'TypeError', 'TypeError']);
     const events = bodies.flatMap((b) => b.events);
     // Before: the stage went as the words "undefined" and "null", and the complaint as ten of one letter each.
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);

@@ -296,17 +296,50 @@ describe('the last batches of a session that fail once', () => {
   });
 });
 
+describe('drop counts with nothing else to send', () => {
+  it('go in a batch of their own only behind a retry: a refused or failing collector in a lobby gets no request on every flush', async () => {
+    vi.useFakeTimers();
+    try {
+      for (const answer of [{ ok: false, retryable: false, status: 404 }, { ok: false, retryable: true, status: 503 }] as const) {
+        let requests = 0;
+        const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity }, () => (requests++, Promise.resolve(answer)));
+        // Started before any connection is observed (a lobby): nothing but the first events and then their drop counts.
+        pulse.start();
+        await vi.advanceTimersByTimeAsync(30 * 60_000);
+        // 404: the first report, refused for good, and nothing after it; 503: its 8 attempts (before: one more request
+        // of drop counts on every flush, for the whole session).
+        expect(requests, String(answer.status)).toBe(answer.retryable ? 8 : 1);
+        const stopping = pulse.stop();
+        await vi.advanceTimersByTimeAsync(100);
+        await stopping;
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('a getStats() that never answers', () => {
   it('keeps neither stop() nor unobserve() from ending: they wait 2 s at most for the last sample, and the session end is sent', async () => {
     vi.useFakeTimers();
     try {
       const bodies: ReportBatch[] = [];
-      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: 60_000 }, (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })));
+      let sampled = 0;
+      const pulse = createRtcPulse(
+        { endpoint: '/v1/reports', tenant: 't', ...identity, intervalMs: 60_000, onSample: () => sampled++ },
+        (body) => (bodies.push(JSON.parse(body) as ReportBatch), Promise.resolve({ ok: true })),
+      );
       const hung = () => ({ ...fakePc(), getStats: () => new Promise(() => undefined) }) as unknown as RTCPeerConnection;
-      const [a, b] = [hung(), hung()];
+      const [a, b, answering] = [hung(), hung(), fakePc()];
       pulse.observe(a);
       pulse.observe(b);
+      pulse.observe(answering);
       pulse.start();
+      // A connection that answers still gives its last sample to unobserve(), which waits for it.
+      const leaving = pulse.unobserve(answering);
+      await vi.advanceTimersByTimeAsync(10);
+      await leaving;
+      expect(sampled).toBe(1);
       let unobserved = false;
       void pulse.unobserve(a).then(() => (unobserved = true));
       await vi.advanceTimersByTimeAsync(2_000);

@@ -160,8 +160,10 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // flush; the last batch may fill up with it, at no extra request. Every pass returns, or clears
   // `pending` and so counts down `batches`: the loop ends.
   const drain = async (): Promise<void> => {
-    // Drop counts alone make a batch too: after stop() there is no other to carry those of a final send that failed.
-    let batches = Math.ceil(samples.length / settings.batchMax) || +!!waiting();
+    // Behind a batch waiting for its retry, drop counts alone make a batch too: after stop() no other may come to carry
+    // those of a final send that failed. Not otherwise: a batch of counts alone that failed for good would go again on
+    // every flush.
+    let batches = Math.ceil(samples.length / settings.batchMax) || +!!(pending ? waiting() : events.length);
     while (!refused) {
       if (!pending) {
         if (batches-- < 1) return;
