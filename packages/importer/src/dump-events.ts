@@ -88,6 +88,16 @@ const KNOWN_WITHOUT_EVENT = new Set([
 const MAX_MESSAGE = 512;
 const MAX_SHORT = 64;
 
+/**
+ * The first `max` UTF-16 units of a dump's text, well-formed: an emoji the
+ * cut splits loses its first half, and a lone surrogate already in the dump
+ * (a browser's message quoting broken text) becomes U+FFFD. The collector
+ * refuses text with a lone surrogate, and with it the whole batch.
+ */
+function cutText(text: string, max: number): string {
+  return (text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') as string & { toWellFormed(): string }).toWellFormed();
+}
+
 function stateOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null && typeof (value as { state?: unknown }).state === 'string') {
@@ -101,14 +111,14 @@ function errorName(value: unknown): { name: string; message?: string } {
   if (typeof value === 'object' && value !== null) {
     const { name, message } = value as { name?: unknown; message?: unknown };
     return {
-      name: typeof name === 'string' && name !== '' ? name.slice(0, MAX_SHORT) : 'Error',
-      ...(typeof message === 'string' ? { message: message.slice(0, MAX_MESSAGE) } : {}),
+      name: typeof name === 'string' && name !== '' ? cutText(name, MAX_SHORT) : 'Error',
+      ...(typeof message === 'string' ? { message: cutText(message, MAX_MESSAGE) } : {}),
     };
   }
   const text = typeof value === 'string' ? value : '';
   const match = /^\s*([A-Za-z]+(?:Error|Exception))\b:?\s*(.*)$/s.exec(text);
-  if (match?.[1]) return { name: match[1], ...(match[2] ? { message: match[2].slice(0, MAX_MESSAGE) } : {}) };
-  return { name: 'Error', ...(text ? { message: text.slice(0, MAX_MESSAGE) } : {}) };
+  if (match?.[1]) return { name: match[1], ...(match[2] ? { message: cutText(match[2], MAX_MESSAGE) } : {}) };
+  return { name: 'Error', ...(text ? { message: cutText(text, MAX_MESSAGE) } : {}) };
 }
 
 /**
@@ -120,7 +130,7 @@ export function eventForEntry(method: string, value: unknown): EventBody | null 
   const stateType = STATE_EVENTS[method];
   if (stateType) {
     const state = stateOf(value);
-    return state === undefined ? null : { type: stateType, state: state.slice(0, MAX_SHORT) };
+    return state === undefined ? null : { type: stateType, state: cutText(state, MAX_SHORT) };
   }
   const stage = FAILURE_STAGES[method];
   if (stage) return { type: 'error', stage, ...errorName(value) };

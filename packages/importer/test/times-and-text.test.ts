@@ -46,6 +46,23 @@ describe('timestamps', () => {
 });
 
 describe('text', () => {
+  it('keeps text well formed: an emoji cut at a length limit loses its first half, a lone surrogate becomes U+FFFD (the collector refuses either)', async () => {
+    const cutEmoji = JSON.stringify({ name: 'OperationError', message: `${'x'.repeat(511)}😀 and more` });
+    const text = [
+      `["connectionInfo",null,${UA},"${AT}"]`,
+      `["create","PC_0",{},"${AT + 10}"]`,
+      `["createOfferOnFailure","PC_0",${cutEmoji},"${AT + 20}"]`,
+      `["navigator.mediaDevices.getUserMediaOnFailure",null,"NotAllowedError: bad \\ud800 text","${AT + 30}"]`,
+      `["onconnectionstatechange","PC_0","${'s'.repeat(63)}\\ud83d\\ude00","${AT + 40}"]`,
+    ].join('\n');
+    const { events } = await convertDumpText(text);
+    const texts = events.flatMap((e) => [e.message, e.state, e.name].filter((t): t is string => typeof t === 'string'));
+    for (const t of texts) expect((t as string & { isWellFormed(): boolean }).isWellFormed(), JSON.stringify(t)).toBe(true);
+    expect(events.find((e) => e.stage === 'createOffer')?.message).toBe('x'.repeat(511));
+    expect(events.find((e) => e.stage === 'getUserMedia')?.message).toBe('bad \uFFFD text');
+    expect(events.find((e) => e.type === 'connection.state')?.state).toBe('s'.repeat(63));
+  });
+
   it('skips a UTF-8 byte order mark before an rtcstats dump', async () => {
     const { report, meta } = await convertDumpText(`\uFEFF["connectionInfo",null,${UA},${AT}]\n["create","PC_0",{},${AT}]`);
     expect(report.unparseableLines).toBe(0);
