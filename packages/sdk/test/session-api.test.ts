@@ -296,6 +296,38 @@ describe('the last batches of a session that fail once', () => {
   });
 });
 
+describe('the final send refused for good', () => {
+  it('counts what the refused batches carried in a batch of counts after stop(), with no feedback to carry them', async () => {
+    vi.useFakeTimers();
+    try {
+      const delivered: ReportBatch[] = [];
+      let emitted = 0;
+      let refuseNext = 0;
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', ...identity, onEvent: () => emitted++ }, (body) => {
+        if (refuseNext > 0 && refuseNext--) return Promise.resolve({ ok: false, retryable: false, status: 400 });
+        delivered.push(JSON.parse(body) as ReportBatch);
+        return Promise.resolve({ ok: true });
+      });
+      pulse.observe(fakePc());
+      pulse.start();
+      await vi.advanceTimersByTimeAsync(11_000);
+      // The final send's batches (events: leave, quality, the session's end; the last samples) are refused, as a batch
+      // with half an emoji is (see the SDK README's known exception).
+      refuseNext = 2;
+      const stopping = pulse.stop();
+      await vi.advanceTimersByTimeAsync(100);
+      await stopping;
+      await vi.advanceTimersByTimeAsync(60_000);
+      const arrived = delivered.flatMap((b) => b.events).length;
+      const counted = delivered.reduce((n, b) => n + b.dropped.events, 0);
+      expect(counted).toBeGreaterThan(0);
+      expect(arrived + counted).toBe(emitted);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('drop counts with nothing else to send', () => {
   it('go in a batch of their own only behind a retry: a refused or failing collector in a lobby gets no request on every flush', async () => {
     vi.useFakeTimers();

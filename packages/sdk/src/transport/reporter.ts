@@ -100,6 +100,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   let told = 0;
   let threw = 0;
   let retryTimer: unknown;
+  /** Set by a send of everything (stop, pagehide, hidden): the drain after it may send drop counts alone, once. */
+  let sentAll = 0;
 
   const nextBatch = (maxSamples = settings.batchMax): ReportBatch => {
     const batch: ReportBatch = {
@@ -160,10 +162,11 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
   // flush; the last batch may fill up with it, at no extra request. Every pass returns, or clears
   // `pending` and so counts down `batches`: the loop ends.
   const drain = async (): Promise<void> => {
-    // Behind a batch waiting for its retry, drop counts alone make a batch too: after stop() no other may come to carry
-    // those of a final send that failed. Not otherwise: a batch of counts alone that failed for good would go again on
-    // every flush.
-    let batches = Math.ceil(samples.length / settings.batchMax) || +!!(pending ? waiting() : events.length);
+    // Right after a send of everything, or behind a batch waiting for its retry, drop counts alone make a batch too:
+    // after stop() no other may come to carry those of a final send that failed. Not otherwise: a batch of counts alone
+    // that failed for good would go again on every flush.
+    let batches = Math.ceil(samples.length / settings.batchMax) || +!!(pending || sentAll ? waiting() : events.length);
+    sentAll = 0;
     while (!refused) {
       if (!pending) {
         if (batches-- < 1) return;
@@ -202,7 +205,8 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
       if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.draw, outcome.retryAfterMs) };
       else if (!outcome.ok) lost(batch);
     });
-    // A batch left waiting for its retry gets its timer.
+    // A batch left waiting for its retry gets its timer; drop counts of batches lost for good go now.
+    sentAll = 1;
     void flush();
   };
 

@@ -24,7 +24,6 @@ export type SendReport = (body: string, keepalive: boolean) => Promise<SendOutco
  */
 export function createFetchSender(endpoint: string, timeoutMs = 30_000): SendReport {
   return async (body, keepalive) => {
-    if (typeof fetch !== 'function') return { ok: false, retryable: false };
     try {
       const response = await fetch(endpoint, {
         method: 'POST',
