@@ -155,7 +155,7 @@ describe('Reporter', () => {
     expect(refusals).toHaveLength(2);
   });
 
-  it('counts a final failure without a status (no request was made, as without fetch) as lost, and tells nobody', async () => {
+  it('counts a final failure without a status (a custom send\'s outcome without one) as lost, and tells nobody', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false }]);
     const refusals: number[] = [];
