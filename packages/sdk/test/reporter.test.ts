@@ -95,6 +95,43 @@ describe('Reporter', () => {
     expect(collector.bodies.slice(1).flatMap((b) => b.dropped.samples)).toEqual([0, 0, 0, 0]);
   });
 
+  it.each([
+    ['a hidden page', 'hidden'],
+    ['stop() or an unload', true],
+  ] as const)('%s: sends at once what the keepalive allowance takes (and the first batch it does not), then the rest one request at a time', async (_, mode) => {
+    const bodies: ReportBatch[] = [];
+    const keepalives: boolean[] = [];
+    const answers: Array<() => void> = [];
+    const send = (body: string, keepalive: boolean): Promise<SendOutcome> => {
+      bodies.push(JSON.parse(body) as ReportBatch);
+      keepalives.push(keepalive);
+      return new Promise((resolve) => answers.push(() => resolve({ ok: true })));
+    };
+    const r = createReporter(identity, send, { batchMax: 2, queueMax: 50, maxAttempts: 3, now: () => 0, draw: () => 0.5 });
+    // 20 samples of about 5 kB: 10 batches of about 10 kB, 5 of which fit the 60,000 bytes of keepalive bodies.
+    for (let i = 0; i < 20; i++) r.addSample({ ...sample(i), labels: { network_type: 'x'.repeat(5000) } });
+    r.addEvent({ ts: 1, type: 'session.end', name: 'closed' });
+    const flushed = r.flush(mode);
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
+    // The events first, then the samples: 30 requests in one task took 60-140 ms after an outage, and on an unload
+    // requests past the allowance are lost anyway.
+    expect(bodies.map((b) => b.samples.length)).toEqual([0, 2, 2, 2, 2, 2, 2]);
+    expect(keepalives).toEqual([true, true, true, true, true, true, false]);
+    // The rest: one request, and the next once it is answered.
+    for (let sent = 7; sent < 11; sent++) {
+      answers.splice(0).forEach((answer) => answer());
+      await settle();
+      expect(bodies).toHaveLength(sent + 1);
+    }
+    answers.splice(0).forEach((answer) => answer());
+    await flushed;
+    await settle();
+    expect(bodies).toHaveLength(11);
+    expect(bodies.flatMap((b) => b.samples.map((x) => x.seq))).toEqual([...Array(20).keys()]);
+    expect(keepalives.slice(7)).toEqual([false, false, false, false]);
+  });
+
   it('gives up on a final 4xx and reports the loss in the next batch', async () => {
     const clock = { t: 0 };
     const collector = scriptedSend([{ ok: false, retryable: false, status: 400 }]);
