@@ -6,9 +6,7 @@
  */
 
 /** Rate limited (429), timed out (408), or the server or a proxy failing (5xx): try again later. Every other 4xx is final. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
+export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599);
 
 /**
  * A `Retry-After` header in milliseconds from `nowMs`: delay seconds
@@ -17,8 +15,8 @@ export function isRetryableStatus(status: number): boolean {
  * `1.5`, `1e3`, `soon`), so that the sender falls back to its own backoff
  * instead of retrying at once.
  */
-export function retryAfterMs(header: string | null | undefined, nowMs = Date.now()): number | undefined {
+export const retryAfterMs = (header: string | null | undefined, nowMs = Date.now()): number | undefined => {
   const value = (header ?? '').trim();
   const ms = /^\d+$/.test(value) ? +value * 1000 : /^[a-z]/i.test(value) ? Date.parse(value) - nowMs : NaN;
   return ms === ms ? Math.max(0, ms) : undefined;
-}
+};

@@ -52,7 +52,7 @@ const setting = (value: unknown, fallback: number, min: number, max = 2 ** 31 - 
  * pulse.observe(pc);
  * pulse.start();
  */
-export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): RtcPulse {
+export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): RtcPulse => {
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
   // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
@@ -279,4 +279,4 @@ export function createRtcPulse(options: RtcPulseOptions, send?: SendReport): Rtc
       await reporter.flush().catch(reportError);
     },
   };
-}
+};

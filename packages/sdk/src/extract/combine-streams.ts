@@ -8,7 +8,7 @@ import type { StreamTotals } from './stream-contribution.js';
  * ratio metric and by their count for a mean one), rounded for the wire.
  * The totals' own objects become the sample's (no copies).
  */
-export function combineStreams(totals: StreamTotals): Sample['streams'] {
+export const combineStreams = (totals: StreamTotals): Sample['streams'] => {
   for (const stream in totals) {
     const { v, n } = totals[stream as keyof StreamTotals]!;
     for (const key in v) {
@@ -19,4 +19,4 @@ export function combineStreams(totals: StreamTotals): Sample['streams'] {
   }
   // Every key a contribution may set is a registry metric of its stream (checked by the schema in tests).
   return totals as Sample['streams'];
-}
+};

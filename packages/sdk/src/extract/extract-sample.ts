@@ -15,11 +15,11 @@ export type SampleBody = Omit<Sample, 'pc' | 'seq'>;
 type MosInputs = { packet_loss_pct?: number; jitter_ms?: number; jitter_buffer_delay_ms?: number; mos?: number };
 
 /** Adds the estimated MOS of one audio direction when it has loss measured for the interval and a round-trip time. */
-function addMos(stream: MosInputs | undefined, rtt: number | undefined): void {
+const addMos = (stream: MosInputs | undefined, rtt: number | undefined): void => {
   if (stream?.packet_loss_pct !== undefined && rtt !== undefined) {
     stream.mos = round(estimateMos(rtt, stream.jitter_ms ?? 0, stream.packet_loss_pct, stream.jitter_buffer_delay_ms));
   }
-}
+};
 
 /**
  * Derives one sample from two consecutive stats snapshots of a peer
@@ -34,7 +34,7 @@ function addMos(stream: MosInputs | undefined, rtt: number | undefined): void {
  * negative; keys that cannot be derived are omitted. No address, port or URL
  * is ever copied into the sample.
  */
-export function extractSample(previous: StatsSnapshot | undefined, current: StatsSnapshot): SampleBody {
+export const extractSample = (previous: StatsSnapshot | undefined, current: StatsSnapshot): SampleBody => {
   const path = selectedPath(current);
   const pair = path[1];
   const ts = reportTimestamp(current, path);
@@ -72,4 +72,4 @@ export function extractSample(previous: StatsSnapshot | undefined, current: Stat
       }),
     ),
   };
-}
+};

@@ -10,9 +10,7 @@ const CODEC_DELAY_MS = 20;
 const LOSS_ROBUSTNESS = 25.1;
 
 /** MOS (1..4.5) for a transmission rating R (G.107 Annex B), clamped so it never falls as R rises. */
-export function mosFromR(r: number): number {
-  return r >= 100 ? 4.5 : r > 0 ? Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6) : 1;
-}
+export const mosFromR = (r: number): number => r >= 100 ? 4.5 : r > 0 ? Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6) : 1;
 
 /**
  * Transmission rating R from round-trip time, packet loss and the receiver's
@@ -20,18 +18,17 @@ export function mosFromR(r: number): number {
  * d = RTT/2 + buffer + codec delay, Id = 0.024 d + 0.11 (d − 177.3) when
  * d > 177.3 ms, and Ie,eff = 95 · P / (P + Bpl) for a codec with Ie = 0.
  */
-export function rFactor(rttMs: number, lossPct: number, bufferMs: number): number {
+export const rFactor = (rttMs: number, lossPct: number, bufferMs: number): number => {
   const d = rttMs / 2 + bufferMs + CODEC_DELAY_MS;
   const delayImpairment = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0);
   const lossImpairment = (95 * lossPct) / (lossPct + LOSS_ROBUSTNESS);
   return 93.2 - delayImpairment - lossImpairment;
-}
+};
 
 /**
  * Estimated MOS of one audio direction over an interval. The receiver's
  * buffering is its measured jitter buffer delay when known, else twice the
  * jitter. More loss, RTT, jitter or buffering never raises the result.
  */
-export function estimateMos(rttMs: number, jitterMs: number, lossPct: number, bufferMs?: number): number {
-  return mosFromR(rFactor(Math.max(0, rttMs), Math.max(0, lossPct), Math.max(0, bufferMs ?? 2 * jitterMs)));
-}
+export const estimateMos = (rttMs: number, jitterMs: number, lossPct: number, bufferMs?: number): number =>
+  mosFromR(rFactor(Math.max(0, rttMs), Math.max(0, lossPct), Math.max(0, bufferMs ?? 2 * jitterMs)));

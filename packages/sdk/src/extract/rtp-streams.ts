@@ -7,14 +7,14 @@ import { contribution, fieldReader, mediaKind, type FieldReader, type StreamCont
  * energy added per second of audio, which is how the stats spec says to
  * average `audioLevel`; the current `audioLevel` when there is no interval.
  */
-function audioLevel({ v, d }: FieldReader): number | undefined {
+const audioLevel = ({ v, d }: FieldReader): number | undefined => {
   const energy = d('totalAudioEnergy');
   const seconds = d('totalSamplesDuration');
   return energy !== undefined && seconds ? Math.sqrt(energy / seconds) : v('audioLevel');
-}
+};
 
 /** Frame rate, height and runbook-11 frame counters shared by both directions of video. */
-function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void {
+const videoFrames = (c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void => {
   const frames = r.d('frames' + io);
   c.set('frames', frames);
   // A mean over the streams (registry): the sum of values over their count.
@@ -23,13 +23,13 @@ function videoFrames(c: StreamContribution, interval: Interval, r: FieldReader, 
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));
   c.set('frame_height_px', r.v('frameHeight') || undefined);
-}
+};
 
 /**
  * Adds what one `inbound-rtp` entry contributes to `audio_in` or `video_in`.
  * Nothing for entries of unknown kind or that describe the remote side.
  */
-export function addInbound(totals: StreamTotals, interval: Interval, entry: StatsEntry): void {
+export const addInbound = (totals: StreamTotals, interval: Interval, entry: StatsEntry): void => {
   const kind = mediaKind(entry);
   if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
@@ -51,22 +51,22 @@ export function addInbound(totals: StreamTotals, interval: Interval, entry: Stat
     c.set('freeze_count', r.d('freezeCount'));
     c.set('freeze_time_pct', percentOfInterval(interval, r.d('totalFreezesDuration')));
   }
-}
+};
 
 /** The peer's receiver report (`remote-inbound-rtp`) for an outbound stream: via `remoteId`, else `localId`, else SSRC and kind. */
-function remoteInbound(snapshot: StatsSnapshot, remotes: readonly StatsEntry[], outbound: StatsEntry): StatsEntry | undefined {
+const remoteInbound = (snapshot: StatsSnapshot, remotes: readonly StatsEntry[], outbound: StatsEntry): StatsEntry | undefined => {
   return (
     entryOfType(snapshot, str(outbound, 'remoteId'), 'remote-inbound-rtp') ??
     remotes.find((r) => str(r, 'localId') === outbound.id) ??
     remotes.find((r) => num(r, 'ssrc') === num(outbound, 'ssrc') && mediaKind(r) === mediaKind(outbound))
   );
-}
+};
 
 /** Seconds of the interval the encoder spent limited for each reason, from `qualityLimitationDurations`. */
-function limitedSeconds(interval: Interval, entry: StatsEntry, reason: string): number | undefined {
+const limitedSeconds = (interval: Interval, entry: StatsEntry, reason: string): number | undefined => {
   const pick = (e: StatsEntry | undefined): StatsEntry | undefined => e?.['qualityLimitationDurations'] as StatsEntry | undefined;
   return increase(num(pick(entry), reason), num(pick(interval.previous?.get(entry.id)), reason));
-}
+};
 
 /**
  * Adds what one `outbound-rtp` entry contributes to `audio_out` or
@@ -74,7 +74,7 @@ function limitedSeconds(interval: Interval, entry: StatsEntry, reason: string): 
  * RTT, to its media source for the microphone level, and split by simulcast
  * layer.
  */
-export function addOutbound(totals: StreamTotals, interval: Interval, entry: StatsEntry, remotes: readonly StatsEntry[]): void {
+export const addOutbound = (totals: StreamTotals, interval: Interval, entry: StatsEntry, remotes: readonly StatsEntry[]): void => {
   const kind = mediaKind(entry);
   if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
@@ -116,7 +116,7 @@ export function addOutbound(totals: StreamTotals, interval: Interval, entry: Sta
   // Simulcast layers (runbook entry 4): sendEncodings index, layers above the third add to layer 2.
   // (Any index but 0 and 1 is layer 2: also one that is not a whole number or is negative.)
   if (str(entry, 'rid') !== undefined) c.set(`layer${([0, 1] as const)[num(entry, 'encodingIndex') ?? 0] ?? 2}_bytes`, bytes);
-}
+};
 
 const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];
 
@@ -124,7 +124,7 @@ const REASON_SEVERITY = ['bandwidth', 'cpu', 'other', 'none'];
  * Why the video encoder limits quality now: the most severe reason across the
  * video outbound streams (simulcast layers share one encoder state in practice).
  */
-export function qualityLimitationReason(snapshot: StatsSnapshot): string | undefined {
+export const qualityLimitationReason = (snapshot: StatsSnapshot): string | undefined => {
   let chosen: string | undefined;
   const rank = (value: string): number => (REASON_SEVERITY.indexOf(value) + 5) % 5;
   for (const entry of entriesOfType(snapshot, 'outbound-rtp')) {
@@ -133,4 +133,4 @@ export function qualityLimitationReason(snapshot: StatsSnapshot): string | undef
     if (mediaKind(entry) === 'video' && reason && (!chosen || rank(reason) < rank(chosen))) chosen = reason;
   }
   return chosen;
-}
+};

@@ -18,11 +18,11 @@ export type RawStatsReport = RTCStatsReport | MapLikeReport;
  * `type`, a numeric `timestamp`) and are kept as they are, so this is one
  * pass and no copies. Entries from a dump go through {@link dumpSnapshot}.
  */
-export function toSnapshot(report: RawStatsReport): StatsSnapshot {
+export const toSnapshot = (report: RawStatsReport): StatsSnapshot => {
   const snapshot = new Map<string, StatsEntry>();
   (report as MapLikeReport).forEach((value, key) => snapshot.set(key, value as StatsEntry));
   return snapshot;
-}
+};
 
 /**
  * A snapshot of a dump's stats object (entries keyed by stats id, as
@@ -31,21 +31,21 @@ export function toSnapshot(report: RawStatsReport): StatsSnapshot {
  * are skipped; an entry without a string `id` takes its key; one without a
  * finite numeric `timestamp` gets 0. Well-formed entries are kept as they are.
  */
-export function dumpSnapshot(entries: Readonly<Record<string, unknown>>): StatsSnapshot {
+export const dumpSnapshot = (entries: Readonly<Record<string, unknown>>): StatsSnapshot => {
   const snapshot = new Map<string, StatsEntry>();
   for (const key of Object.keys(entries)) {
     const entry = asEntry(entries[key], key);
     if (entry) snapshot.set(entry.id, entry);
   }
   return snapshot;
-}
+};
 
 /** One value of a dump's stats object as a stats entry, as {@link dumpSnapshot} keeps it; undefined for a value that is not one. */
-function asEntry(value: unknown, key: string): StatsEntry | undefined {
+const asEntry = (value: unknown, key: string): StatsEntry | undefined => {
   const e = value as Partial<StatsEntry> | null | undefined;
   if (typeof e?.type !== 'string') return undefined;
   const id = typeof e.id === 'string' && e.id ? e.id : key;
   const ts = e.timestamp;
   const timestamp = Number.isFinite(ts) ? ts! : 0;
   return (id === e.id && timestamp === ts ? e : { ...e, id, timestamp }) as StatsEntry;
-}
+};

@@ -1,31 +1,31 @@
 import type { StatsEntry, StatsSnapshot } from './snapshot.js';
 
 /** A finite number field of an entry, else undefined (some old browsers send numbers as strings). */
-export function num(entry: StatsEntry | undefined, field: string): number | undefined {
+export const num = (entry: StatsEntry | undefined, field: string): number | undefined => {
   const value = entry?.[field];
   const n = typeof value == 'number' ? value : typeof value == 'string' && value.trim() ? +value : NaN;
   // Only a finite number minus itself is 0 (NaN and ±Infinity give NaN).
   return n - n === 0 ? n : undefined;
-}
+};
 
 /** A non-empty string field of an entry, else undefined. */
-export function str(entry: StatsEntry | undefined, field: string): string | undefined {
+export const str = (entry: StatsEntry | undefined, field: string): string | undefined => {
   const value = entry?.[field];
   return typeof value === 'string' && value ? value : undefined;
-}
+};
 
 /** The entry with this id when it has the wanted type; undefined without an id (callers pass `str()` results: never empty). */
-export function entryOfType(snapshot: StatsSnapshot, id: string | undefined, type: string): StatsEntry | undefined {
+export const entryOfType = (snapshot: StatsSnapshot, id: string | undefined, type: string): StatsEntry | undefined => {
   const entry = (id && snapshot.get(id)) as StatsEntry | undefined;
   return entry?.type === type ? entry : undefined;
-}
+};
 
 /** Entries of one stats type, in report order. */
-export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry[] {
+export const entriesOfType = (snapshot: StatsSnapshot, type: string): StatsEntry[] => {
   const found: StatsEntry[] = [];
   for (const entry of snapshot.values()) if (entry.type === type) found.push(entry);
   return found;
-}
+};
 
 /**
  * Rounds for the wire to about 3 significant digits, by arithmetic (no
@@ -34,17 +34,17 @@ export function entriesOfType(snapshot: StatsSnapshot, type: string): StatsEntry
  * the measurement's own noise only costs upload bytes. Undefined for
  * anything not finite.
  */
-export function round(value: number | undefined): number | undefined {
+export const round = (value: number | undefined): number | undefined => {
   // Only a finite number minus itself is 0.
   if ((value as number) - (value as number) !== 0) return undefined;
   const a = Math.abs(value as number);
   const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
   // + 0 turns −0 (a small negative value rounded) into 0.
   return Math.round((value as number) * f) / f + 0;
-}
+};
 
 /** Copies the defined values, rounded for the wire (numbers) or as they are (labels). */
-export function defined<T extends object>(values: T): T {
+export const defined = <T extends object>(values: T): T => {
   const out: Record<string, unknown> = {};
   for (const key in values) {
     const value: unknown = values[key];
@@ -52,7 +52,7 @@ export function defined<T extends object>(values: T): T {
     if (v !== undefined && !((v as number) < 0)) out[key] = v;
   }
   return out as T;
-}
+};
 
 /**
  * One sampling interval: the previous and current snapshots and the interval
@@ -67,34 +67,29 @@ export interface Interval {
 }
 
 /** `now − then` of a cumulative counter; undefined when either is missing or it went backwards (a reset). */
-export function increase(now: number | undefined, then: number | undefined): number | undefined {
+export const increase = (now: number | undefined, then: number | undefined): number | undefined => {
   // Either missing: NaN, which is not >= 0.
   const delta = (now as number) - (then as number);
   return delta >= 0 ? delta : undefined;
-}
+};
 
 /**
  * Increase of a cumulative counter of `entry` over the interval, matched by
  * stats id. Undefined when the entry is new, the field is missing on either
  * side, or the counter went backwards (a reset: never a negative delta).
  */
-export function counterDelta(interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined {
-  return increase(num(entry, field), num(entry && interval.previous?.get(entry.id), field));
-}
+export const counterDelta = (interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined =>
+  increase(num(entry, field), num(entry && interval.previous?.get(entry.id), field));
 
 /** `amount` per second over the interval, undefined when the interval has no length. */
-export function perSecond(interval: Interval, amount: number | undefined): number | undefined {
-  return amount === undefined || interval.seconds <= 0 ? undefined : amount / interval.seconds;
-}
+export const perSecond = (interval: Interval, amount: number | undefined): number | undefined =>
+  amount === undefined || interval.seconds <= 0 ? undefined : amount / interval.seconds;
 
 /** A share of the interval in percent, clamped to 0..100 against clock jitter. */
-export function percentOfInterval(interval: Interval, seconds: number | undefined): number | undefined {
+export const percentOfInterval = (interval: Interval, seconds: number | undefined): number | undefined => {
   const share = perSecond(interval, seconds);
   return share && Math.min(100, Math.max(0, share * 100));
-}
+};
 
-/** `value × factor`, keeping undefined. */
-export function scale(value: number | undefined, factor: number): number | undefined {
-  // 0 and undefined are kept as they are.
-  return value && value * factor;
-}
+/** `value × factor`, keeping undefined (and 0). */
+export const scale = (value: number | undefined, factor: number): number | undefined => value && value * factor;

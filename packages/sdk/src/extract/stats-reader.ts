@@ -49,7 +49,7 @@ const pathInPart = (snapshot: StatsSnapshot): string | undefined => {
  * `onFullRead` is called after each full read, for a caller that refreshes
  * other slowly changing state at the same cadence.
  */
-export function createStatsReader(onFullRead?: () => void): (report: RawStatsReport) => StatsSnapshot {
+export const createStatsReader = (onFullRead?: () => void): (report: RawStatsReport) => StatsSnapshot => {
   let ids: string[] = [];
   /** The selected pair at the last full read; undefined when that report cannot be read in part. */
   let pairId: string | undefined;
@@ -83,4 +83,4 @@ export function createStatsReader(onFullRead?: () => void): (report: RawStatsRep
     onFullRead?.();
     return snapshot;
   };
-}
+};

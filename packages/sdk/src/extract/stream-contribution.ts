@@ -33,10 +33,10 @@ export interface StreamContribution {
 }
 
 /** Media kind of an RTP entry: `kind`, else the older `mediaType`. */
-export function mediaKind(entry: StatsEntry | undefined): 'audio' | 'video' | undefined {
+export const mediaKind = (entry: StatsEntry | undefined): 'audio' | 'video' | undefined => {
   const kind = str(entry, 'kind') ?? str(entry, 'mediaType');
   return kind === 'audio' || kind === 'video' ? kind : undefined;
-}
+};
 
 /** Reads one entry's fields: current value and interval delta. */
 export interface FieldReader {
@@ -51,7 +51,7 @@ export interface FieldReader {
  * legacy `track` stats (Safari, Chrome before 112), from the track the entry
  * links to through `trackId`.
  */
-export function fieldReader(interval: Interval, entry: StatsEntry | undefined): FieldReader {
+export const fieldReader = (interval: Interval, entry: StatsEntry | undefined): FieldReader => {
   const trackId = str(entry, 'trackId');
   const track = trackId ? interval.current.get(trackId) : undefined;
   const holder = (field: string): StatsEntry | undefined =>
@@ -60,7 +60,7 @@ export function fieldReader(interval: Interval, entry: StatsEntry | undefined): 
     v: (field) => num(holder(field), field),
     d: (field) => counterDelta(interval, holder(field), field),
   };
-}
+};
 
 /**
  * A contribution of one RTP stream to `stream`, added to `totals` as it is
@@ -68,7 +68,7 @@ export function fieldReader(interval: Interval, entry: StatsEntry | undefined): 
  * lookup per value: this runs for every field of every RTP stream of every
  * sample, mostly before the JavaScript engine has optimised it.
  */
-export function contribution(totals: StreamTotals, stream: StreamKey): StreamContribution {
+export const contribution = (totals: StreamTotals, stream: StreamKey): StreamContribution => {
   const { v, n } = (totals[stream] ??= { v: {}, n: {} });
   const add = (key: AnyStreamMetricKey, a: number | undefined, b: number): void => {
     // Undefined and NaN fail the comparisons.
@@ -82,4 +82,4 @@ export function contribution(totals: StreamTotals, stream: StreamKey): StreamCon
     set: (key, value) => add(key, value, 0),
     ratio: (key, numerator, denominator) => (denominator as number) > 0 && add(key, numerator, denominator as number),
   };
-}
+};

@@ -14,7 +14,7 @@ type Method = (this: RTCPeerConnection, ...args: unknown[]) => unknown;
  * resolve their promise even on failure, so their failures go unreported.
  * Returns a function that puts the original methods back.
  */
-export function instrumentMethods(pc: RTCPeerConnection, report: (error: unknown, stage: string) => void): () => void {
+export const instrumentMethods = (pc: RTCPeerConnection, report: (error: unknown, stage: string) => void): () => void => {
   const target = pc as unknown as Record<string, Method>;
   const restore: Array<() => void> = [];
   for (const name of METHODS) {
@@ -35,4 +35,4 @@ export function instrumentMethods(pc: RTCPeerConnection, report: (error: unknown
     });
   }
   return () => restore.forEach((undo) => undo());
-}
+};

@@ -47,7 +47,7 @@ const onOff = (value: boolean | undefined): string | undefined => (value === und
  * track's settings changed by `applyConstraints`, a first audio track added)
  * within 10 samples (20 s at the default 2 s interval).
  */
-export function observeConnection(pc: RTCPeerConnection, id: string, sink: ConnectionSink): ObservedConnection {
+export const observeConnection = (pc: RTCPeerConnection, id: string, sink: ConnectionSink): ObservedConnection => {
   const emit = (event: ConnectionEvent): void => sink.event({ ...event, pc: id, ts: sink.now() });
   let seq = 0;
   let previous: StatsSnapshot | undefined;
@@ -108,4 +108,4 @@ export function observeConnection(pc: RTCPeerConnection, id: string, sink: Conne
       reportClosed();
     },
   };
-}
+};

@@ -42,7 +42,7 @@ const isUp = (state: string): boolean => state === 'connected' || state === 'com
  * - entry 3: `connection.failed_after_online` — connected, then failed
  *   within 30 s of an `online` event; the outcome of `restartIce()`.
  */
-export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): ConnectionWatch {
+export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): ConnectionWatch => {
   const { emit, now } = ctx;
   let iceStartedAt = pc.iceGatheringState === 'new' ? undefined : now();
   let pairFormed = isUp(pc.iceConnectionState);
@@ -159,4 +159,4 @@ export function watchConnection(pc: RTCPeerConnection, ctx: WatchContext): Conne
       removers.splice(0).forEach((remove) => remove());
     },
   };
-}
+};

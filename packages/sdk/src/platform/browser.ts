@@ -6,25 +6,19 @@
 const g = globalThis as Partial<typeof globalThis>;
 
 /** A random identifier (UUID v4 where available). */
-export function randomId(): string {
-  return g.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-}
+export const randomId = (): string => g.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 
 /** `navigator.mediaDevices`; undefined outside secure pages. */
-export function mediaDevices(): MediaDevices | undefined {
-  return g.navigator?.mediaDevices;
-}
+export const mediaDevices = (): MediaDevices | undefined => g.navigator?.mediaDevices;
 
 /** Wall-clock milliseconds since the Unix epoch. */
-export function now(): number {
-  return Date.now();
-}
+export const now = (): number => Date.now();
 
 /** Adds a listener where the target exists; returns a function that removes it. */
-export function listen(target: EventTarget | undefined, type: string, handler: (event: Event) => void): () => void {
+export const listen = (target: EventTarget | undefined, type: string, handler: (event: Event) => void): () => void => {
   target?.addEventListener?.(type, handler);
   return () => target?.removeEventListener?.(type, handler);
-}
+};
 
 /** Whether the page is hidden now (also while it is being unloaded). */
 export const pageHidden = (): boolean => g.document?.visibilityState === 'hidden';
@@ -42,7 +36,7 @@ export const pageHidden = (): boolean => g.document?.visibilityState === 'hidden
  * closed, a typed URL or a browser without the API ends as `pagehide`.
  * Runbook entry 10. Returns a function that removes the listeners.
  */
-export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation') => void): () => void {
+export const onPageHide = (onHide: (reason: 'hidden' | 'pagehide' | 'navigation') => void): () => void => {
   // When the last cross-document navigation started; one that never unloaded the page (a download, a
   // cancelled leave) stops counting after 30 s, so a later tab close is not taken for a navigation.
   let navigating = -Infinity;
@@ -57,22 +51,22 @@ export function onPageHide(onHide: (reason: 'hidden' | 'pagehide' | 'navigation'
     }),
   ];
   return () => removers.forEach((remove) => remove());
-}
+};
 
 /** Listens to the browser's `online` and `offline` events (runbook entry 3). */
-export function onNetworkChange(handler: (state: 'online' | 'offline') => void): () => void {
+export const onNetworkChange = (handler: (state: 'online' | 'offline') => void): () => void => {
   const a = listen(g as EventTarget, 'online', () => handler('online'));
   const b = listen(g as EventTarget, 'offline', () => handler('offline'));
   return () => (a(), b());
-}
+};
 
 /** Lower-case hex SHA-256 of `text` through WebCrypto; undefined where WebCrypto is missing (insecure contexts). */
-export async function sha256Hex(text: string): Promise<string | undefined> {
+export const sha256Hex = async (text: string): Promise<string | undefined> => {
   const subtle = g.crypto?.subtle;
   if (!subtle) return undefined;
   const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+};
 
 /**
  * Platform details for post-call feedback (runbook entry 12), as
@@ -80,7 +74,7 @@ export async function sha256Hex(text: string): Promise<string | undefined> {
  * counts of audio inputs, audio outputs and cameras (never labels or ids),
  * and whether the page can choose its audio output (`setSinkId`).
  */
-export async function platformDetails(): Promise<string> {
+export const platformDetails = async (): Promise<string> => {
   const nav = g.navigator as (Navigator & { deviceMemory?: number; connection?: { effectiveType?: string } }) | undefined;
   const counts: Record<string, number> = { audioinput: 0, audiooutput: 0, videoinput: 0 };
   try {
@@ -91,4 +85,4 @@ export async function platformDetails(): Promise<string> {
   let details = `cores=${nav?.hardwareConcurrency};memory=${nav?.deviceMemory};net=${nav?.connection?.effectiveType}`;
   for (const kind in counts) details += `;${kind}=${counts[kind]}`;
   return `${details};sinkid=${'setSinkId' in (g.HTMLMediaElement?.prototype ?? {}) ? 1 : 0}`;
-}
+};

@@ -16,7 +16,7 @@ export const DEGRADED_SESSION_PCT = 20;
  * media intervals are. The collector can recompute the same from the stored
  * `*_mos` and `video_in_freeze_time_pct` columns.
  */
-export function degradedTracker(): { take(sample: Sample): void; result(): { state: string; value: number } | undefined } {
+export const degradedTracker = (): { take(sample: Sample): void; result(): { state: string; value: number } | undefined } => {
   let media = 0;
   let degraded = 0;
   return {
@@ -33,4 +33,4 @@ export function degradedTracker(): { take(sample: Sample): void; result(): { sta
       return { state: share >= DEGRADED_SESSION_PCT ? 'degraded' : 'ok', value: share };
     },
   };
-}
+};

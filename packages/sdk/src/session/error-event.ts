@@ -20,9 +20,9 @@ export const withoutIps = (text: string, max: number): string => text.slice(0, 4
  * (signalling errors may quote SDP lines). An OverconstrainedError names
  * the constraint instead of its message.
  */
-export function errorEvent(error: unknown, stage: string): Omit<ReportEvent, 'pc' | 'ts'> {
+export const errorEvent = (error: unknown, stage: string): Omit<ReportEvent, 'pc' | 'ts'> => {
   const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
   const name = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
   const text = e.constraint ? 'constraint=' + String(e.constraint) : String(e.message ?? error);
   return { type: 'error', stage, name, message: withoutIps(text, 200) };
-}
+};

@@ -33,12 +33,12 @@ const WINDOW_MS = 30_000;
  * Without a target, a connection's "sends video" and "limited by
  * bandwidth" are those of its last answer, also when it answers no more.
  */
-export function watchTargetBitrate(
+export const watchTargetBitrate = (
   connections: () => Iterable<RTCPeerConnection>,
   emit: (event: Omit<ReportEvent, 'pc' | 'ts'>) => void,
   now: () => number,
   targetKbps?: number,
-): () => void {
+): () => void => {
   const startedAt = now();
   /** Per connection, from its last answer: bytes sent, the stats' timestamp, the rate since the answer before (kbit/s; 0 from each poll's start), sends video, a video encoder limited by bandwidth. */
   const last = new Map<RTCPeerConnection, [bytes: number, at: number, kbps: number, video: boolean, limited: boolean]>();
@@ -97,4 +97,4 @@ export function watchTargetBitrate(
   }, POLL_MS);
   // An answer still open when the session stops reports nothing after it.
   return stop;
-}
+};

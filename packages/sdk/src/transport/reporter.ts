@@ -90,7 +90,7 @@ export interface Reporter {
  * `maxAttempts`, or on a final failure, it is dropped and what was lost is
  * counted.
  */
-export function createReporter(identity: ReportIdentity, send: SendReport, settings: ReporterSettings): Reporter {
+export const createReporter = (identity: ReportIdentity, send: SendReport, settings: ReporterSettings): Reporter => {
   const { now, queueMax } = settings;
   const samples: Sample[] = [];
   let events: ReportEvent[] = [];
@@ -243,4 +243,4 @@ export function createReporter(identity: ReportIdentity, send: SendReport, setti
     addEvent: (event) => bounded(events, event, 'events'),
     flush,
   };
-}
+};

@@ -22,7 +22,7 @@ export type SendReport = (body: string, keepalive: boolean) => Promise<SendOutco
  * outlive the page when it is being hidden or unloaded. A request not
  * answered within `timeoutMs` is aborted and counts as a retryable failure.
  */
-export function createFetchSender(endpoint: string, timeoutMs = 30_000): SendReport {
+export const createFetchSender = (endpoint: string, timeoutMs = 30_000): SendReport => {
   return async (body, keepalive) => {
     try {
       const response = await fetch(endpoint, {
@@ -42,4 +42,4 @@ export function createFetchSender(endpoint: string, timeoutMs = 30_000): SendRep
       return { ok: false, retryable: true };
     }
   };
-}
+};
