@@ -13,7 +13,8 @@ import { now, onNetworkChange, onPageHide, pageHidden, randomId, sha256Hex } fro
 import type { RtcPulseOptions } from './options.js';
 import type { RtcPulse } from './rtc-pulse-api.js';
 import { degradedTracker } from './session/degraded.js';
-import { errorEvent, withoutIps } from './session/error-event.js';
+import { fit, withoutIps } from './session/app-text.js';
+import { errorEvent } from './session/error-event.js';
 import { watchTargetBitrate } from './session/target-bitrate.js';
 import { createReporter } from './transport/reporter.js';
 import { createFetchSender, type SendReport } from './transport/send-report.js';
@@ -55,8 +56,6 @@ const setting = (value: unknown, fallback: number, min: number, max = 2 ** 31 - 
 export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): RtcPulse => {
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
-  // The collector refuses a whole batch over one bad field: keep app-given text within the wire limits.
-  const fit = (text: unknown, max = 128): string => String(text).slice(0, max) || '-';
   // `pulse.sessionId` is the id stored: an app's own id, cut, is the one to look the session up by.
   const sessionId = fit(o.sessionId ?? randomId());
   // Out-of-range options would make the collector refuse every batch: held to the wire's limits.
@@ -266,7 +265,7 @@ export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): Rtc
     },
     async feedback(rating, complaints = [], details) {
       safely(() => {
-        emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details && fit(withoutIps('' + details, 500), 500) });
+        emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details && withoutIps('' + details, 500) });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
         // or another iterable gives its tags (not an array-like: a huge `length` would be walked); anything else (true, a
         // number, an object) is the engine's TypeError to onError, after the rating went. An empty, null or false tag

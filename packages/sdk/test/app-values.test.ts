@@ -14,7 +14,20 @@ function fakePc() {
   } as unknown as RTCPeerConnection;
 }
 
-/** A session whose every request body is checked against the wire schema the collector validates with. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Where in `value` a text holds half a character (a lone surrogate), or undefined. */
+function illFormed(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? `${path} is not well-formed Unicode` : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = illFormed(item, `${path}/${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A session whose every request body is checked as the collector checks it: the wire schema, and well-formed text. */
 function checkedSession(options: Partial<RtcPulseOptions> = {}) {
   const bodies: ReportBatch[] = [];
   const refusals: string[] = [];
@@ -24,9 +37,11 @@ function checkedSession(options: Partial<RtcPulseOptions> = {}) {
     (body) => {
       const batch = JSON.parse(body) as ReportBatch;
       const error = Value.Errors(ReportBatchSchema, batch).First();
-      if (error) refusals.push(`${error.path}: ${error.message}`);
+      // The collector also refuses text that is not well-formed Unicode (a lone surrogate), as its JSON parser does.
+      const refusal = error ? `${error.path}: ${error.message}` : illFormed(batch, 'body');
+      if (refusal) refusals.push(refusal);
       else bodies.push(batch);
-      return Promise.resolve(error ? { ok: false, retryable: false, status: 400 } : { ok: true });
+      return Promise.resolve(refusal ? { ok: false, retryable: false, status: 400 } : { ok: true });
     },
   );
   return { pulse, bodies, refusals, errors };
@@ -107,6 +122,34 @@ describe('values the app passes in', () => {
     expect(events.filter((e) => e.type === 'error').map((e) => e.stage)).toEqual(['app', 'app']);
     expect(events.filter((e) => e.type === 'feedback.complaint').map((e) => e.name)).toEqual(['audio-echo', 'video-frozen', 'audio-echo', 'audio-muted', 'video-frozen']);
     expect(events.filter((e) => e.type === 'feedback').map((e) => e.value)).toEqual([4, 5, 3, 2, 1, 3, 3, 3]);
+  });
+
+  it('cuts app text at whole characters: an emoji across a limit is left out, not halved, and so is half of one the app gave', async () => {
+    const { pulse, bodies, refusals, errors } = checkedSession({
+      sessionId: 'S😀',
+      callId: 'c'.repeat(127) + '😀',
+      region: 'r'.repeat(63) + '😀',
+      topology: 'mesh\udc00',
+    });
+    pulse.start();
+    expect(pulse.observe(fakePc(), { id: 'x'.repeat(127) + '😀' })).toBe('x'.repeat(127));
+    pulse.reportError(new Error('e'.repeat(199) + '😀'), 'app');
+    // Cut at 800 before the scrubbing (the emoji halved there), then shortened by it to far below the limit of 200.
+    pulse.reportError(new Error(':'.repeat(799) + '😀'), 'app');
+    await pulse.stop(any('s'.repeat(63) + '😀'));
+    await pulse.feedback(4, [], 'f'.repeat(499) + '😀');
+    // Before: each of these was cut in the middle of the emoji, and the collector refused every batch (400).
+    expect(refusals).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) {
+      expect(body).toMatchObject({ sessionId: 'S😀', callId: 'c'.repeat(127), meta: { region: 'r'.repeat(63), topology: 'mesh' } });
+    }
+    const events = bodies.flatMap((b) => b.events);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.message)).toEqual(['e'.repeat(199), '[ip]']);
+    expect(events.find((e) => e.type === 'session.end')?.name).toBe('s'.repeat(63));
+    expect(events.find((e) => e.type === 'feedback')?.message).toBe('f'.repeat(499));
+    expect(new Set(bodies.flatMap((b) => b.samples.map((s) => s.pc)))).toEqual(new Set(['x'.repeat(127)]));
   });
 
   it('gives back as pulse.sessionId the id it sends: an own id over 128 characters cut as stored, not the whole of it', async () => {
