@@ -13,7 +13,8 @@ export interface RtcPulse {
    * (no `getStats` and `getTransceivers` functions: `null`, `{}`, an
    * `RTCRtpSender`, …) is ignored: `onError` is
    * called once with `observe: not a peer connection`, nothing is reported,
-   * no id is used up, and the empty string is returned.
+   * no id is used up, and the empty string is returned (as it is, with
+   * `onError` told, when observing it fails).
    */
   observe(pc: RTCPeerConnection, options?: { id?: string }): string;
   /** Stops observing a peer connection (after one last sample). */

@@ -46,7 +46,10 @@ const setting = (value: unknown, fallback: number, min: number, max = 2 ** 31 - 
   typeof value == 'number' && value >= min ? Math.min(value, max) : fallback;
 
 /**
- * Creates an rtcpulse session for one participant of one call.
+ * Creates an rtcpulse session for one participant of one call. Never
+ * throws: options it cannot read (plain JavaScript: a `Symbol` endpoint, a
+ * getter that throws) are told to `onError` and give a session sampled
+ * out, which observes and sends nothing.
  *
  * @example
  * const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 'pk_demo', callId: 'room-1', participantId: 'p-1' });
@@ -54,6 +57,21 @@ const setting = (value: unknown, fallback: number, min: number, max = 2 ** 31 - 
  * pulse.start();
  */
 export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): RtcPulse => {
+  try {
+    return createSession(options, send);
+  } catch (error) {
+    // Values no TypeScript caller can pass (a Symbol endpoint, an id without a prototype, an option getter that throws): the
+    // app's onError hears of it, and the app gets a session sampled out, which observes and sends nothing.
+    try {
+      options.onError?.(error);
+    } catch {
+      // An onError that throws.
+    }
+    return createSession({ sampleRate: 0 } as RtcPulseOptions);
+  }
+};
+
+const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse => {
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
   // `pulse.sessionId` is the id stored: an app's own id, cut, is the one to look the session up by.
@@ -203,17 +221,16 @@ export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): Rtc
     sessionId,
     sampled,
     observe(pc, observeOptions) {
-      // getStats() alone is no connection: a sender or a receiver has one too, and would report a connection that is none.
-      if (typeof pc?.getStats != 'function' || typeof pc.getTransceivers != 'function') return reportError(Error('observe: not a peer connection')), '';
-      const id = connections.get(pc)?.id ?? fit(observeOptions?.id ?? `pc${pcCounter++}`);
-      if (sampled && !ended && !connections.has(pc)) {
-        try {
-          connections.set(pc, observeConnection(pc, id, sink));
-        } catch (error) {
-          reportError(error);
-        }
+      try {
+        // getStats() alone is no connection: a sender or a receiver has one too, and would report a connection that is none.
+        if (typeof pc?.getStats != 'function' || typeof pc.getTransceivers != 'function') throw Error('observe: not a peer connection');
+        const id = connections.get(pc)?.id ?? fit(observeOptions?.id ?? `pc${pcCounter++}`);
+        if (sampled && !ended && !connections.has(pc)) connections.set(pc, observeConnection(pc, id, sink));
+        return id;
+      } catch (error) {
+        reportError(error);
+        return '';
       }
-      return id;
     },
     async unobserve(pc) {
       const connection = connections.get(pc);
@@ -258,10 +275,8 @@ export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): Rtc
       safely(() => audit('recording.consent.' + consent));
     },
     reportAvOffset(offsetMs) {
-      // Only a finite number minus itself is 0.
-    if (offsetMs - offsetMs === 0) {
-        safely(() => emit({ type: 'av.offset', value: Math.abs(offsetMs), state: offsetMs < 0 ? 'hls_ahead' : 'webrtc_ahead' }));
-      }
+      // Only a finite number minus itself is 0 (a Symbol, or a value whose valueOf throws, throws: inside `safely`).
+      safely(() => offsetMs - offsetMs === 0 && emit({ type: 'av.offset', value: Math.abs(offsetMs), state: offsetMs < 0 ? 'hls_ahead' : 'webrtc_ahead' }));
     },
     async feedback(rating, complaints = [], details) {
       safely(() => {

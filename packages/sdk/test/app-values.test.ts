@@ -152,6 +152,57 @@ describe('values the app passes in', () => {
     expect(new Set(bodies.flatMap((b) => b.samples.map((s) => s.pc)))).toEqual(new Set(['x'.repeat(127)]));
   });
 
+  // What no TypeScript caller can pass: text without a prototype or whose toString throws, Symbols, getters that throw.
+  const noText = (): unknown => Object.create(null);
+  const throwingText = (): unknown => ({ toString: () => { throw new Error('no text'); } });
+
+  it.each<[string, (options: Record<string, unknown>) => void]>([
+    ['a Symbol endpoint', (o) => (o['endpoint'] = Symbol('e'))],
+    ['a Symbol participant id', (o) => (o['participantId'] = Symbol('p'))],
+    ['an option getter that throws', (o) => Object.defineProperty(o, 'intervalMs', { get: () => { throw new Error('getter'); } })],
+  ])('never throws into the app from createRtcPulse (%s): onError hears of it, and the session is sampled out', async (_, makeHostile) => {
+    const sent: string[] = [];
+    const errors: unknown[] = [];
+    const options = (onError: (e: unknown) => void): RtcPulseOptions => {
+      const o: Record<string, unknown> = { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', onError };
+      makeHostile(o);
+      return o as unknown as RtcPulseOptions;
+    };
+    const pulse = createRtcPulse(options((e) => errors.push(e)), (body) => (sent.push(body), Promise.resolve({ ok: true })));
+    expect(errors).toHaveLength(1);
+    expect(pulse.sampled).toBe(false);
+    pulse.observe(fakePc());
+    pulse.start();
+    await pulse.stop();
+    expect(sent).toEqual([]);
+    // An onError that throws is no exception either.
+    expect(() => createRtcPulse(options(() => { throw new Error('app bug'); }))).not.toThrow();
+  });
+
+  it('never throws into the app over text that is no text: ids, region and topology go as "-", an observe id too, a stop() reason ends the session as "-"', async () => {
+    const { pulse, bodies, refusals, errors } = checkedSession({ callId: any(noText()), region: any(throwingText()), topology: any(noText()) });
+    pulse.start();
+    expect(pulse.observe(fakePc(), { id: any(noText()) })).toBe('-');
+    expect(pulse.observe(fakePc(), { id: any(throwingText()) })).toBe('-');
+    // A revoked Proxy throws on every property read: no peer connection, told, no throw.
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(pulse.observe(any(proxy))).toBe('');
+    pulse.reportAvOffset(any(Symbol('offset')));
+    pulse.reportAvOffset(any({ valueOf: () => { throw new Error('no number'); } }));
+    await pulse.stop(any(noText()));
+    expect(refusals).toEqual([]);
+    expect(errors.map(String)).toEqual([
+      expect.stringMatching(/^TypeError/),
+      'TypeError: Cannot convert a Symbol value to a number',
+      'Error: no number',
+    ]);
+    expect(bodies[0]).toMatchObject({ callId: '-', meta: { region: '-', topology: '-' } });
+    const events = bodies.flatMap((b) => b.events);
+    expect(events.find((e) => e.type === 'session.end')?.name).toBe('-');
+    expect(events.some((e) => e.type === 'av.offset')).toBe(false);
+  });
+
   it('gives back as pulse.sessionId the id it sends: an own id over 128 characters cut as stored, not the whole of it', async () => {
     const { pulse, bodies, refusals } = checkedSession({ sessionId: 'S'.repeat(300) });
     pulse.start();

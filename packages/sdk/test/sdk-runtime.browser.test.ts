@@ -119,6 +119,7 @@ describe('the SDK in real Chromium', () => {
       sessionId: string;
       onError: string[];
       getUserMedia: unknown[];
+      feedbackWithout: string[];
       setRemoteDescription: string[];
       createOfferStillWorks: string;
       unhandled: string[];
@@ -130,6 +131,9 @@ describe('the SDK in real Chromium', () => {
     expect(seen.getUserMedia[0]).toBe('OverconstrainedError');
     expect(seen.getUserMedia[1]).toBe(seen.getUserMedia[0]);
     expect(seen.getUserMedia[3]).toBe(seen.getUserMedia[2]);
+    // Before: a TypeError of the SDK's own (reading reportError of undefined) instead of the browser's error.
+    expect(seen.getUserMedia.slice(4)).toEqual(seen.getUserMedia.slice(0, 1).concat(seen.getUserMedia.slice(2, 3)));
+    expect(seen.feedbackWithout).toEqual(['resolved', 'resolved']);
     expect(seen.setRemoteDescription[1]).toBe(seen.setRemoteDescription[0]);
     expect(seen.setRemoteDescription[0]).not.toBe('resolved');
     expect(seen.createOfferStillWorks).toBe('string');

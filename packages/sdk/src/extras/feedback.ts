@@ -17,6 +17,10 @@ export interface Feedback {
  * `feedback.complaint` event per tag. Works after `pulse.stop()`; never
  * rejects.
  */
-export async function sendFeedback(pulse: RtcPulse, { rating, complaints }: Feedback): Promise<void> {
-  await pulse.feedback(rating, complaints, await platformDetails());
+export async function sendFeedback(pulse: RtcPulse, feedback: Feedback): Promise<void> {
+  try {
+    await pulse.feedback(feedback.rating, feedback.complaints, await platformDetails());
+  } catch {
+    // No session or no feedback (plain JavaScript): nothing to send, and nothing to reject with.
+  }
 }

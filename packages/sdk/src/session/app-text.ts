@@ -14,7 +14,14 @@ const IPV6 = /[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,}/gi;
  * regular expression with the `u` flag a surrogate range matches only a
  * surrogate without its other half: an emoji is one code point there.)
  */
-export const fit = (text: unknown, max = 128): string => String(text).slice(0, max).replace(/[\ud800-\udfff]/gu, '') || '-';
+export const fit = (text: unknown, max = 128): string => {
+  try {
+    return String(text).slice(0, max).replace(/[\ud800-\udfff]/gu, '') || '-';
+  } catch {
+    // Not text and cannot be made text (an object without a prototype, or whose toString throws): plain JavaScript.
+    return '-';
+  }
+};
 
 /**
  * The first `max` characters of `text` (see {@link fit}) with every IP address replaced by

@@ -75,7 +75,14 @@ async function failures() {
   const impossible = { video: { deviceId: { exact: 'no-such-camera' } } };
   const direct = await navigator.mediaDevices.getUserMedia(impossible).catch((e) => e);
   const wrapped = await captureUserMedia(pulse, impossible).catch((e) => e);
-  seen.getUserMedia = [direct?.name, wrapped?.name, direct?.constraint, wrapped?.constraint];
+  // Without a session (plain JavaScript), still the browser's own error.
+  const noSession = await captureUserMedia(undefined, impossible).catch((e) => e);
+  seen.getUserMedia = [direct?.name, wrapped?.name, direct?.constraint, wrapped?.constraint, noSession?.name, noSession?.constraint];
+  // Documented never to reject: not without a session, nor without feedback.
+  seen.feedbackWithout = [
+    await sendFeedback(undefined, { rating: 3 }).then(() => 'resolved', (e) => String(e)),
+    await sendFeedback(pulse, undefined).then(() => 'resolved', (e) => String(e)),
+  ];
 
   const plain = new RTCPeerConnection();
   const observed = new RTCPeerConnection();
