@@ -36,7 +36,7 @@ export interface RtcPulse {
    * Reports an error the app caught itself, at a stage such as `getUserMedia`
    * (see also `captureUserMedia` in `@rtcpulse/sdk/extras`) or `app`. Sent:
    * the error's name (when it is a word), and its message with IPv4 and IPv6
-   * addresses replaced by `[ip]`, cut to 200 characters. Nothing else is
+   * addresses replaced by `[ip]`, cut to 200 characters (`-` when empty). Nothing else is
    * scrubbed (e-mail addresses, names, tokens and URLs go as they are): put
    * no personal data in messages passed here.
    */

@@ -82,6 +82,10 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   const intervalMs = setting(o.intervalMs, DEFAULT_SAMPLE_INTERVAL_MS, 1);
   const maxBatchSamples = setting(o.maxBatchSamples, DEFAULT_MAX_BATCH_SAMPLES, 1, 600);
   const idleTimeoutMs = setting(o.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 0);
+  // Read here, not in start() or a timer: an option plain JavaScript gives that cannot be read (a getter that throws) fails
+  // the creation, and one of another type (a BigInt target) takes its default instead of throwing from a timer.
+  const flushIntervalMs = setting(o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 1);
+  const targetKbps = setting(o.targetBitrateKbps, 0, 0);
   let consent: ConsentState = 'unknown';
   const identity = {
     tenant: fit(o.tenant),
@@ -244,17 +248,18 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
       emit({ type: 'session.start' });
       audit('join');
       const sampleTimer = setInterval(() => safely(() => sampleAll().then(checkIdle)), intervalMs);
-      const flushTimer = setInterval(() => safely(() => reporter.flush()), setting(o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 1));
+      const flushTimer = setInterval(() => safely(() => reporter.flush()), flushIntervalMs);
       stoppers.push(
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
-        watchTargetBitrate(() => connections.keys(), emit, now, o.targetBitrateKbps),
+        watchTargetBitrate(() => connections.keys(), emit, now, targetKbps),
         onPageHide((why) => safely(() => (why === 'hidden' ? reporter.flush(why) : endSession(why, true)))),
         onNetworkChange((state) => {
           emit({ type: 'network', state });
           if (state === 'online') {
             lastOnline = now();
-            if (o.restartIceOnOnline) connections.forEach((c) => safely(() => c.recover()));
+            // (Read inside `safely`: a getter that throws goes to onError, not out of the browser's event.)
+            connections.forEach((c) => safely(() => o.restartIceOnOnline && c.recover()));
           }
         }),
       );
@@ -280,7 +285,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
     },
     async feedback(rating, complaints = [], details) {
       safely(() => {
-        emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details && withoutIps('' + details, 500) });
+        emit({ type: 'feedback', value: Math.min(5, Math.max(1, Math.round(rating))) || undefined, message: details ? withoutIps(details, 500) : undefined });
         // One complaint given as a string (plain JavaScript) is one tag, not one per character; null or false is none; a Set
         // or another iterable gives its tags (not an array-like: a huge `length` would be walked); anything else (true, a
         // number, an object) is the engine's TypeError to onError, after the rating went. An empty, null or false tag

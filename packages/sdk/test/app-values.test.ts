@@ -160,23 +160,49 @@ describe('values the app passes in', () => {
     ['a Symbol endpoint', (o) => (o['endpoint'] = Symbol('e'))],
     ['a Symbol participant id', (o) => (o['participantId'] = Symbol('p'))],
     ['an option getter that throws', (o) => Object.defineProperty(o, 'intervalMs', { get: () => { throw new Error('getter'); } })],
+    // Read only by start() before, which then threw into the app.
+    ['a flushIntervalMs getter that throws', (o) => Object.defineProperty(o, 'flushIntervalMs', { get: () => { throw new Error('getter'); } })],
   ])('never throws into the app from createRtcPulse (%s): onError hears of it, and the session is sampled out', async (_, makeHostile) => {
-    const sent: string[] = [];
     const errors: unknown[] = [];
     const options = (onError: (e: unknown) => void): RtcPulseOptions => {
       const o: Record<string, unknown> = { endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', onError };
       makeHostile(o);
       return o as unknown as RtcPulseOptions;
     };
-    const pulse = createRtcPulse(options((e) => errors.push(e)), (body) => (sent.push(body), Promise.resolve({ ok: true })));
-    expect(errors).toHaveLength(1);
-    expect(pulse.sampled).toBe(false);
-    pulse.observe(fakePc());
-    pulse.start();
-    await pulse.stop();
-    expect(sent).toEqual([]);
-    // An onError that throws is no exception either.
-    expect(() => createRtcPulse(options(() => { throw new Error('app bug'); }))).not.toThrow();
+    // The session sampled out in its place has the default transport: it must not use it.
+    const fetched = vi.fn(() => Promise.resolve(new Response(null, { status: 202 })));
+    vi.stubGlobal('fetch', fetched);
+    try {
+      const pulse = createRtcPulse(options((e) => errors.push(e)));
+      expect(errors).toHaveLength(1);
+      expect(pulse.sampled).toBe(false);
+      pulse.observe(fakePc());
+      pulse.start();
+      pulse.reportError(new Error('x'), 'app');
+      await pulse.feedback(3);
+      await pulse.stop();
+      expect(fetched).not.toHaveBeenCalled();
+      // An onError that throws is no exception either.
+      expect(() => createRtcPulse(options(() => { throw new Error('app bug'); }))).not.toThrow();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('takes a targetBitrateKbps that is no number (a BigInt) as none, instead of throwing from the poll timer every 500 ms', async () => {
+    vi.useFakeTimers();
+    try {
+      const { pulse, refusals, errors } = checkedSession({ targetBitrateKbps: any(1000n) });
+      pulse.observe(fakePc());
+      pulse.start();
+      // Before: each poll threw "Cannot mix BigInt and other types" out of its timer (to window.onerror, not onError).
+      await vi.advanceTimersByTimeAsync(3000);
+      await pulse.stop();
+      expect(errors).toEqual([]);
+      expect(refusals).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never throws into the app over text that is no text: ids, region and topology go as "-", an observe id too, a stop() reason ends the session as "-"', async () => {
@@ -190,7 +216,14 @@ describe('values the app passes in', () => {
     expect(pulse.observe(any(proxy))).toBe('');
     pulse.reportAvOffset(any(Symbol('offset')));
     pulse.reportAvOffset(any({ valueOf: () => { throw new Error('no number'); } }));
+    // Errors and feedback details that are no text: the event goes, its text as "-" (before: no event, and no rating).
+    pulse.reportError(noText(), 'app');
+    pulse.reportError({ name: 'OddError', message: throwingText() }, 'app');
     await pulse.stop(any(noText()));
+    await pulse.feedback(4, [], any(noText()));
+    // Details that are no text at all (null, 0, false) send none: before, the value itself went, and the collector refused
+    // the batch with everything in it.
+    for (const none of [null, 0, false]) await pulse.feedback(5, [], any(none));
     expect(refusals).toEqual([]);
     expect(errors.map(String)).toEqual([
       expect.stringMatching(/^TypeError/),
@@ -201,6 +234,8 @@ describe('values the app passes in', () => {
     const events = bodies.flatMap((b) => b.events);
     expect(events.find((e) => e.type === 'session.end')?.name).toBe('-');
     expect(events.some((e) => e.type === 'av.offset')).toBe(false);
+    expect(events.filter((e) => e.type === 'error').map((e) => [e.name, e.message])).toEqual([['Error', '-'], ['OddError', '-']]);
+    expect(events.filter((e) => e.type === 'feedback').map((e) => [e.value, e.message])).toEqual([[4, '-'], [5, undefined], [5, undefined], [5, undefined]]);
   });
 
   it('gives back as pulse.sessionId the id it sends: an own id over 128 characters cut as stored, not the whole of it', async () => {

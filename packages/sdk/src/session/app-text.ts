@@ -28,4 +28,4 @@ export const fit = (text: unknown, max = 128): string => {
  * `[ip]`. Only the first `4 * max` characters are scrubbed (an address of 15
  * characters becomes 4), so a long text costs no more than a short one.
  */
-export const withoutIps = (text: string, max: number): string => fit(text.slice(0, 4 * max).replace(IPV4, '[ip]').replace(IPV6, '[ip]'), max);
+export const withoutIps = (text: unknown, max: number): string => fit(fit(text, 4 * max).replace(IPV4, '[ip]').replace(IPV6, '[ip]'), max);

@@ -1,5 +1,5 @@
 import type { ReportEvent } from '@rtcpulse/schema';
-import { withoutIps } from './app-text.js';
+import { fit, withoutIps } from './app-text.js';
 
 /**
  * An `error` event for a failed call of the app's: the error's name when it
@@ -11,6 +11,7 @@ import { withoutIps } from './app-text.js';
 export const errorEvent = (error: unknown, stage: string): Omit<ReportEvent, 'pc' | 'ts'> => {
   const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
   const name = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
-  const text = e.constraint ? 'constraint=' + String(e.constraint) : String(e.message ?? error);
+  // As text through withoutIps (fit): a message that cannot be made text goes as `-`, and reporting it never throws.
+  const text = e.constraint ? 'constraint=' + fit(e.constraint) : (e.message ?? error);
   return { type: 'error', stage, name, message: withoutIps(text, 200) };
 };

@@ -67,10 +67,11 @@ export interface Reporter {
    * session's end among them) first in a batch of their own, then the
    * samples while their batches fit the browser's keepalive quota (and the
    * first that does not, without keepalive), then a batch waiting for its
-   * retry; its promise settles when those are answered. The samples left
-   * follow one request at a time after that: on a page that stays they
-   * arrive without a long task, and on an unload they would have been lost
-   * either way.
+   * retry. The samples left follow one request at a time once those are
+   * answered: on a page that stays they arrive without a long task, and on
+   * an unload they would have been lost either way. Its promise settles
+   * when they are through too (or one waits for a retry), so that an app
+   * navigating once `stop()` is done loses none of them.
    * `'hidden'` (the page only hidden: it may come back) is the same, except
    * that while a batch waits out its backoff nothing is sent: the collector
    * asked for the wait (a `Retry-After`, or failures), and a burst then
@@ -217,9 +218,10 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
       if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.draw, outcome.retryAfterMs) };
       else if (!outcome.ok) lost(batch);
     }
-    // A batch left waiting for its retry gets its timer; drop counts of batches lost for good go now, and the samples left.
+    // A batch left waiting for its retry gets its timer; drop counts of batches lost for good go now, and the samples left
+    // (stop() settles when they are through: an app that navigates then would lose them).
     sentAll = 1;
-    void flush();
+    return flush();
   };
 
   // Flushes run one after another, never two at once: one asked for while another runs starts when
