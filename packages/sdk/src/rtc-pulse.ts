@@ -169,7 +169,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   // A closed connection is not sampled again: it reports pc.closed and is let go.
   const sampleAll = (): Promise<unknown> =>
     Promise.all(
-      [...connections].map(([pc, c]) => (pc.signalingState === 'closed' ? (c.dispose(), connections.delete(pc), (closedAny = true)) : c.sample())),
+      [...connections].map(([pc, c]) => (pc.signalingState == 'closed' ? (c.dispose(), connections.delete(pc), (closedAny = true)) : c.sample())),
     );
 
   const endSession = async (reason: string, unloading?: boolean): Promise<void> => {
@@ -200,7 +200,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
     if (!states.length || states.includes('connected') || states.includes('new')) return void (downSince = undefined);
     const t = now();
     downSince ??= t;
-    const allClosed = states.every((s) => s === 'closed');
+    const allClosed = states.every((s) => s == 'closed');
     if ((allClosed && t > downSince) || (idleTimeoutMs && t - downSince >= idleTimeoutMs)) {
       safely(() => endSession(allClosed ? 'closed' : states.includes('failed') ? 'error' : 'timeout'));
     }
@@ -253,10 +253,10 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
         watchTargetBitrate(() => connections.keys(), emit, now, targetKbps),
-        onPageHide((why) => safely(() => (why === 'hidden' ? reporter.flush(why) : endSession(why, true)))),
+        onPageHide((why) => safely(() => (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))),
         onNetworkChange((state) => {
           emit({ type: 'network', state });
-          if (state === 'online') {
+          if (state == 'online') {
             lastOnline = now();
             // (Read inside `safely`: a getter that throws goes to onError, not out of the browser's event.)
             connections.forEach((c) => safely(() => o.restartIceOnOnline && c.recover()));

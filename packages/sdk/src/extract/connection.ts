@@ -19,7 +19,7 @@ export const selectedPath = (snapshot: StatsSnapshot): SelectedPath => {
     if (pair) return [transport, pair];
   }
   const pairs = entriesOfType(snapshot, 'candidate-pair');
-  return [undefined, pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded')];
+  return [undefined, pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] == 'succeeded')];
 };
 
 /** The candidate pair in use (see {@link selectedPath}). */
@@ -129,7 +129,7 @@ export const pathLabels = (snapshot: StatsSnapshot, pair: StatsEntry | undefined
   return {
     local_candidate_type: localType,
     remote_candidate_type: labelValue('remote_candidate_type', str(remote, 'candidateType')),
-    relay_protocol: local && localType === 'relay' ? labelValue('relay_protocol', relayProtocol(local)) : undefined,
+    relay_protocol: local && localType == 'relay' ? labelValue('relay_protocol', relayProtocol(local)) : undefined,
     network_type: labelValue('network_type', str(local, 'networkType')),
   };
 };

@@ -47,14 +47,14 @@ export const extractSample = (previous: StatsSnapshot | undefined, current: Stat
   const totals: StreamTotals = {};
   let svc: string | undefined;
   for (const entry of current.values()) {
-    if (entry.type === 'inbound-rtp') addInbound(totals, interval, entry);
-    if (entry.type === 'outbound-rtp') {
+    if (entry.type == 'inbound-rtp') addInbound(totals, interval, entry);
+    if (entry.type == 'outbound-rtp') {
       addOutbound(totals, interval, entry, remotes);
       svc ??= str(entry, 'scalabilityMode');
     }
   }
   const labels = pathLabels(current, pair);
-  const conn = connectionValues(interval, pair, labels.local_candidate_type === 'relay');
+  const conn = connectionValues(interval, pair, labels.local_candidate_type == 'relay');
   const streams = combineStreams(totals);
   const rtt = round(conn.rtt_ms);
   addMos(streams.audio_in, rtt);

@@ -60,7 +60,7 @@ export const SCALABILITY_MODE = /^(l[1-3]t[1-3]|l[23]t[1-3]_key|s[23]t[1-3])$/;
 export const labelValue = (key: SampleLabelKey, raw: string | undefined): string | undefined => {
   if (!raw) return undefined;
   const value = raw.toLowerCase();
-  if (key === 'scalability_mode') return SCALABILITY_MODE.test(value) ? value : 'other';
+  if (key == 'scalability_mode') return SCALABILITY_MODE.test(value) ? value : 'other';
   const known: readonly string[] = KNOWN_LABEL_VALUES[key] ?? [];
   return known.includes(value) ? value : 'other';
 };

@@ -33,7 +33,7 @@ export const addInbound = (totals: StreamTotals, interval: Interval, entry: Stat
   const kind = mediaKind(entry);
   if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
-  const c = contribution(totals, kind === 'audio' ? 'audio_in' : 'video_in');
+  const c = contribution(totals, kind == 'audio' ? 'audio_in' : 'video_in');
   const lost = r.d('packetsLost');
   const received = r.d('packetsReceived');
   c.set('packets', received);
@@ -43,7 +43,7 @@ export const addInbound = (totals: StreamTotals, interval: Interval, entry: Stat
   if (received !== 0) c.set('jitter_ms', scale(r.v('jitter'), 1000));
   c.set('bitrate_kbps', perSecond(interval, scale(r.d('bytesReceived'), 0.008)));
   c.ratio('jitter_buffer_delay_ms', scale(r.d('jitterBufferDelay'), 1000), r.d('jitterBufferEmittedCount'));
-  if (kind === 'audio') {
+  if (kind == 'audio') {
     c.ratio('concealment_pct', scale(r.d('concealedSamples'), 100), r.d('totalSamplesReceived'));
     c.set('audio_level', audioLevel(r));
   } else {
@@ -78,7 +78,7 @@ export const addOutbound = (totals: StreamTotals, interval: Interval, entry: Sta
   const kind = mediaKind(entry);
   if (!kind || entry['isRemote'] === true) return;
   const r = fieldReader(interval, entry);
-  const c = contribution(totals, kind === 'audio' ? 'audio_out' : 'video_out');
+  const c = contribution(totals, kind == 'audio' ? 'audio_out' : 'video_out');
   const sent = r.d('packetsSent');
   const bytes = r.d('bytesSent');
   c.set('packets', sent);
@@ -100,7 +100,7 @@ export const addOutbound = (totals: StreamTotals, interval: Interval, entry: Sta
     if (rtt) c.set('rtt_ms', rtt * 1000);
   }
 
-  if (kind === 'audio') {
+  if (kind == 'audio') {
     c.set('audio_level', audioLevel(fieldReader(interval, entryOfType(interval.current, str(entry, 'mediaSourceId'), 'media-source'))));
     return;
   }
@@ -130,7 +130,7 @@ export const qualityLimitationReason = (snapshot: StatsSnapshot): string | undef
   for (const entry of entriesOfType(snapshot, 'outbound-rtp')) {
     const reason = str(entry, 'qualityLimitationReason');
     // `str` gives a non-empty string or undefined.
-    if (mediaKind(entry) === 'video' && reason && (!chosen || rank(reason) < rank(chosen))) chosen = reason;
+    if (mediaKind(entry) == 'video' && reason && (!chosen || rank(reason) < rank(chosen))) chosen = reason;
   }
   return chosen;
 };

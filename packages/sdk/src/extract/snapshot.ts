@@ -43,8 +43,8 @@ export const dumpSnapshot = (entries: Readonly<Record<string, unknown>>): StatsS
 /** One value of a dump's stats object as a stats entry, as {@link dumpSnapshot} keeps it; undefined for a value that is not one. */
 const asEntry = (value: unknown, key: string): StatsEntry | undefined => {
   const e = value as Partial<StatsEntry> | null | undefined;
-  if (typeof e?.type !== 'string') return undefined;
-  const id = typeof e.id === 'string' && e.id ? e.id : key;
+  if (typeof e?.type != 'string') return undefined;
+  const id = typeof e.id == 'string' && e.id ? e.id : key;
   const ts = e.timestamp;
   const timestamp = Number.isFinite(ts) ? ts! : 0;
   return (id === e.id && timestamp === ts ? e : { ...e, id, timestamp }) as StatsEntry;

@@ -11,7 +11,7 @@ export const num = (entry: StatsEntry | undefined, field: string): number | unde
 /** A non-empty string field of an entry, else undefined. */
 export const str = (entry: StatsEntry | undefined, field: string): string | undefined => {
   const value = entry?.[field];
-  return typeof value === 'string' && value ? value : undefined;
+  return typeof value == 'string' && value ? value : undefined;
 };
 
 /** The entry with this id when it has the wanted type; undefined without an id (callers pass `str()` results: never empty). */
@@ -48,7 +48,7 @@ export const defined = <T extends object>(values: T): T => {
   const out: Record<string, unknown> = {};
   for (const key in values) {
     const value: unknown = values[key];
-    const v: unknown = typeof value === 'number' ? round(value) : value;
+    const v: unknown = typeof value == 'number' ? round(value) : value;
     if (v !== undefined && !((v as number) < 0)) out[key] = v;
   }
   return out as T;

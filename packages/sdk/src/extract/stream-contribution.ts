@@ -35,7 +35,7 @@ export interface StreamContribution {
 /** Media kind of an RTP entry: `kind`, else the older `mediaType`. */
 export const mediaKind = (entry: StatsEntry | undefined): 'audio' | 'video' | undefined => {
   const kind = str(entry, 'kind') ?? str(entry, 'mediaType');
-  return kind === 'audio' || kind === 'video' ? kind : undefined;
+  return kind == 'audio' || kind == 'video' ? kind : undefined;
 };
 
 /** Reads one entry's fields: current value and interval delta. */
@@ -55,7 +55,7 @@ export const fieldReader = (interval: Interval, entry: StatsEntry | undefined): 
   const trackId = str(entry, 'trackId');
   const track = trackId ? interval.current.get(trackId) : undefined;
   const holder = (field: string): StatsEntry | undefined =>
-    track?.type === 'track' && num(entry, field) === undefined ? track : entry;
+    track?.type == 'track' && num(entry, field) === undefined ? track : entry;
   return {
     v: (field) => num(holder(field), field),
     d: (field) => counterDelta(interval, holder(field), field),

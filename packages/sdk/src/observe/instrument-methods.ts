@@ -19,7 +19,7 @@ export const instrumentMethods = (pc: RTCPeerConnection, report: (error: unknown
   const restore: Array<() => void> = [];
   for (const name of METHODS) {
     const original = target[name];
-    if (typeof original !== 'function') continue;
+    if (typeof original != 'function') continue;
     const wrapped: Method = function (...args) {
       const result = original.apply(this, args);
       return result instanceof Promise

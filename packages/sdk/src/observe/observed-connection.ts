@@ -58,7 +58,7 @@ export const observeConnection = (pc: RTCPeerConnection, id: string, sink: Conne
   let labels: Sample['labels'];
   const readLabels = (): void => {
     // A sender muted by `replaceTrack(null)` is kept, so that its next track is seen at once.
-    sender = pc.getSenders().find((s) => s.track?.kind === 'audio') ?? sender;
+    sender = pc.getSenders().find((s) => s.track?.kind == 'audio') ?? sender;
     const settings = (track = sender?.track)?.getSettings();
     labels = defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
   };
@@ -67,7 +67,7 @@ export const observeConnection = (pc: RTCPeerConnection, id: string, sink: Conne
   let closedReported = false;
   const reportClosed = (): void => {
     // close() sets both states to closed; signalingState is the one every browser has.
-    if (!closedReported && pc.signalingState === 'closed') {
+    if (!closedReported && pc.signalingState == 'closed') {
       emit({ type: 'pc.closed' });
       closedReported = true;
     }

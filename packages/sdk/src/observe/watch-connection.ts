@@ -28,7 +28,7 @@ export interface ConnectionWatch {
   unwatch(): void;
 }
 
-const isUp = (state: string): boolean => state === 'connected' || state === 'completed';
+const isUp = (state: string): boolean => state == 'connected' || state == 'completed';
 
 /**
  * Reports every state change of one peer connection and the runbook
@@ -44,10 +44,10 @@ const isUp = (state: string): boolean => state === 'connected' || state === 'com
  */
 export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): ConnectionWatch => {
   const { emit, now } = ctx;
-  let iceStartedAt = pc.iceGatheringState === 'new' ? undefined : now();
+  let iceStartedAt = pc.iceGatheringState == 'new' ? undefined : now();
   let pairFormed = isUp(pc.iceConnectionState);
   let iceUpSince = pairFormed ? now() : undefined;
-  let wasConnected = pc.connectionState === 'connected';
+  let wasConnected = pc.connectionState == 'connected';
   /** Runbook 2: reported, or packets seen (the inbound counters only grow): the check is over. */
   let noInboundDone = false;
   let restartAt: number | undefined;
@@ -75,14 +75,14 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
   const watchDtls = (): void => {
     for (const { transport } of [...pc.getSenders(), ...pc.getReceivers()]) {
       if (!transport || dtls.has(transport)) continue;
-      dtls.set(transport, transport.state === 'connecting' ? now() : 0);
+      dtls.set(transport, transport.state == 'connecting' ? now() : 0);
       removers.push(
         listen(transport, 'statechange', () => {
           const state = transport.state;
           const since = dtls.get(transport) ?? 0;
           emit({ type: 'dtls.state', state });
-          if (since && state !== 'connecting') emit({ type: 'dtls.connecting', state, value: now() - since });
-          dtls.set(transport, state === 'connecting' ? now() : 0);
+          if (since && state != 'connecting') emit({ type: 'dtls.connecting', state, value: now() - since });
+          dtls.set(transport, state == 'connecting' ? now() : 0);
         }),
       );
     }
@@ -96,7 +96,7 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
     watchDtls();
   });
   on('icegatheringstatechange', () => {
-    if (pc.iceGatheringState === 'gathering') iceStartedAt ??= now();
+    if (pc.iceGatheringState == 'gathering') iceStartedAt ??= now();
     emit({ type: 'ice.gathering.state', state: pc.iceGatheringState });
   });
   on('iceconnectionstatechange', () => {
@@ -112,11 +112,11 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
     const state = pc.connectionState;
     const online = ctx.lastOnline();
     emit({ type: 'connection.state', state });
-    if (state === 'connected') {
+    if (state == 'connected') {
       wasConnected = true;
       restartOutcome('recovered');
     }
-    if (state === 'failed') {
+    if (state == 'failed') {
       if (wasConnected && online !== undefined && now() - online <= FAILED_AFTER_ONLINE_MS) {
         emit({ type: 'connection.failed_after_online', value: now() - online });
       }
@@ -130,14 +130,14 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
     tick(snapshot) {
       const t = now();
       for (const [transport, since] of dtls) {
-        if (since && t - since >= DTLS_STUCK_MS && transport.state === 'connecting') {
+        if (since && t - since >= DTLS_STUCK_MS && transport.state == 'connecting') {
           emit({ type: 'dtls.connecting', state: 'stuck', value: t - since });
           dtls.set(transport, 0);
         }
       }
       if (iceUpSince !== undefined && !noInboundDone && t - iceUpSince >= ctx.noInboundMs) {
         let packets = 0;
-        for (const entry of snapshot.values()) if (entry.type === 'inbound-rtp') packets += num(entry, 'packetsReceived') ?? 0;
+        for (const entry of snapshot.values()) if (entry.type == 'inbound-rtp') packets += num(entry, 'packetsReceived') ?? 0;
         // Packets counted (the counters only grow) or media expected and none: the check is done, no walk on later samples.
         if (packets || pc.getTransceivers().some((tr) => /recv/.test(tr.currentDirection ?? ''))) {
           noInboundDone = true;
@@ -145,12 +145,12 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
         }
       }
       if (restartAt !== undefined) {
-        if (pc.connectionState === 'connected' && t - restartAt >= RESTART_SETTLE_MS) restartOutcome('recovered');
+        if (pc.connectionState == 'connected' && t - restartAt >= RESTART_SETTLE_MS) restartOutcome('recovered');
         else if (t - restartAt >= RESTART_TIMEOUT_MS) restartOutcome('timeout');
       }
     },
     recover() {
-      if (pc.connectionState === 'closed' || restartAt !== undefined) return;
+      if (pc.connectionState == 'closed' || restartAt !== undefined) return;
       restartAt = now();
       emit({ type: 'ice.restart', state: 'started' });
       pc.restartIce();

@@ -21,7 +21,7 @@ export const listen = (target: EventTarget | undefined, type: string, handler: (
 };
 
 /** Whether the page is hidden now (also while it is being unloaded). */
-export const pageHidden = (): boolean => g.document?.visibilityState === 'hidden';
+export const pageHidden = (): boolean => g.document?.visibilityState == 'hidden';
 
 /**
  * Calls `onHide` when the page is hidden (`hidden`) or unloaded. Unloaded

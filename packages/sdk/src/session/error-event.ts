@@ -9,8 +9,8 @@ import { fit, withoutIps } from './app-text.js';
  * the constraint instead of its message.
  */
 export const errorEvent = (error: unknown, stage: string): Omit<ReportEvent, 'pc' | 'ts'> => {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
-  const name = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
+  const e = (typeof error == 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; constraint?: unknown };
+  const name = typeof e.name == 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'Error';
   // As text through withoutIps (fit): a message that cannot be made text goes as `-`, and reporting it never throws.
   const text = e.constraint ? 'constraint=' + fit(e.constraint) : (e.message ?? error);
   return { type: 'error', stage, name, message: withoutIps(text, 200) };

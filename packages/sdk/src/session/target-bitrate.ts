@@ -74,12 +74,12 @@ export const watchTargetBitrate = (
     let video = false;
     let limited = false;
     (await pc.getStats()).forEach((s: { type: string; timestamp: number; kind?: string; bytesSent?: number; qualityLimitationReason?: string }) => {
-      if (s.type !== 'outbound-rtp' || !s.bytesSent) return;
+      if (s.type != 'outbound-rtp' || !s.bytesSent) return;
       bytes += s.bytesSent;
       at = s.timestamp;
-      if (s.kind === 'video') {
+      if (s.kind == 'video') {
         video = true;
-        limited ||= s.qualityLimitationReason === 'bandwidth';
+        limited ||= s.qualityLimitationReason == 'bandwidth';
       }
     });
     at ||= now();
