@@ -113,6 +113,29 @@ describe('extractSample on hand-built snapshots', () => {
     expect(out?.packets_lost).toBe(2);
   });
 
+  it('leaves a stream that carried no packets out of the frame rate and height (a paused layer, a camera turned off)', () => {
+    const layer = (id: string, sent: number, frames: number, height: number): Fields =>
+      ({ id, type: 'outbound-rtp', kind: 'video', rid: id, packetsSent: sent, bytesSent: sent * 1000, framesEncoded: frames, frameHeight: height });
+    // The high layer is paused: nothing sent, no frames, its last height (720) still in its stats; the low layer runs at 20 fps.
+    const sending = extractSample(
+      snap(1000, ...path, layer('h', 500, 100, 720), layer('q', 400, 100, 180)),
+      snap(3000, ...path, layer('h', 500, 100, 720), layer('q', 600, 140, 180)),
+    ).streams.video_out;
+    expect(sending).toMatchObject({ frame_rate_fps: 20, frame_height_px: 180, frames: 40 });
+    // Before: a mean of 10 fps (the paused layer as 0) and a height of 720.
+    const receiving = extractSample(
+      snap(1000, ...path, video('A', { packetsReceived: 100, framesDecoded: 50, frameHeight: 480 }), video('B', { packetsReceived: 100, framesDecoded: 50, frameHeight: 720 })),
+      snap(3000, ...path, video('A', { packetsReceived: 300, framesDecoded: 110, frameHeight: 480 }), video('B', { packetsReceived: 100, framesDecoded: 50, frameHeight: 720 })),
+    ).streams.video_in;
+    expect(receiving).toMatchObject({ frame_rate_fps: 30, frame_height_px: 480 });
+    // Packets but no frames (a decoder that stalls) is video at 0 fps, and counts.
+    const stalled = extractSample(
+      snap(1000, ...path, video('A', { packetsReceived: 100, framesDecoded: 50, frameHeight: 480 })),
+      snap(3000, ...path, video('A', { packetsReceived: 300, framesDecoded: 50, frameHeight: 480 })),
+    ).streams.video_in;
+    expect(stalled).toMatchObject({ frame_rate_fps: 0, frame_height_px: 480 });
+  });
+
   it('gives no interval values when time did not advance', () => {
     const entries = [...path, video('V1', { packetsReceived: 10, bytesReceived: 100 })];
     const body = extractSample(snap(5000, ...entries), snap(5000, ...entries));

@@ -13,16 +13,24 @@ const audioLevel = ({ v, d }: FieldReader): number | undefined => {
   return energy !== undefined && seconds ? Math.sqrt(energy / seconds) : v('audioLevel');
 };
 
-/** Frame rate, height and runbook-11 frame counters shared by both directions of video. */
-const videoFrames = (c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded'): void => {
+/**
+ * Frame rate, height and runbook-11 frame counters shared by both directions
+ * of video. A stream that carried no packets this interval (a paused
+ * simulcast layer, a remote camera turned off, a track replaced by null) is
+ * no video at 0 fps: it is left out of the frame rate's mean, and its frame
+ * height is the last one it had, so it is left out of that too.
+ */
+const videoFrames = (c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded', packets: number | undefined): void => {
   const frames = r.d('frames' + io);
   c.set('frames', frames);
-  // A mean over the streams (registry): the sum of values over their count.
-  c.ratio('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'), 1);
   c.set('key_frames', r.d('keyFrames' + io));
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));
-  c.set('frame_height_px', r.v('frameHeight') || undefined);
+  if (packets !== 0) {
+    // A mean over the streams (registry): the sum of values over their count.
+    c.ratio('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'), 1);
+    c.set('frame_height_px', r.v('frameHeight') || undefined);
+  }
 };
 
 /**
@@ -47,7 +55,7 @@ export const addInbound = (totals: StreamTotals, interval: Interval, entry: Stat
     c.ratio('concealment_pct', scale(r.d('concealedSamples'), 100), r.d('totalSamplesReceived'));
     c.set('audio_level', audioLevel(r));
   } else {
-    videoFrames(c, interval, r, 'Decoded');
+    videoFrames(c, interval, r, 'Decoded', received);
     c.set('freeze_count', r.d('freezeCount'));
     c.set('freeze_time_pct', percentOfInterval(interval, r.d('totalFreezesDuration')));
   }
@@ -104,7 +112,7 @@ export const addOutbound = (totals: StreamTotals, interval: Interval, entry: Sta
     c.set('audio_level', audioLevel(fieldReader(interval, entryOfType(interval.current, str(entry, 'mediaSourceId'), 'media-source'))));
     return;
   }
-  videoFrames(c, interval, r, 'Encoded');
+  videoFrames(c, interval, r, 'Encoded', sent);
   const cpu = limitedSeconds(interval, entry, 'cpu');
   const bandwidth = limitedSeconds(interval, entry, 'bandwidth');
   const other = limitedSeconds(interval, entry, 'other');
