@@ -115,6 +115,24 @@ describe('dashboard SQL on the real store', () => {
     expect(errors).toEqual([expect.objectContaining({ stage: 'getUserMedia', error_name: 'NotAllowedError', browser: 'safari' })]);
   });
 
+  it("draws the clients' simulcast layer bytes per participant-minute: each layer's stored bytes over the participant-minutes (runbook 4)", async () => {
+    const panel = (where: string) => queries.find((q) => q.dashboard === 'rtcpulse-cost' && q.where === where)!;
+    const byLayer = panel('Client-sent bytes per participant-minute by simulcast layer');
+    const minutes = panel('Participant-minutes');
+    const context = { ...contextFor(byLayer, ALL_VARIABLES), intervalMs: 3_600_000 };
+    const layerRows = await run(expandQuery(byLayer.rawSql, context));
+    const minuteRows = await run(expandQuery(minutes.rawSql, { ...contextFor(minutes, ALL_VARIABLES), intervalMs: 3_600_000 }));
+    const [stored] = await run('SELECT sum(video_out_layer0_bytes) AS l0, sum(video_out_layer1_bytes) AS l1, sum(video_out_layer2_bytes) AS l2 FROM samples');
+    // Per time bucket, rate × the bucket's participant-minutes summed over the buckets gives every byte stored, layer by layer.
+    const total = (layer: number) =>
+      layerRows.reduce((sum, row, i) => sum + Number(row[`layer${layer}_bytes_per_participant_minute`]) * Number(minuteRows[i]?.participant_minutes), 0);
+    expect(layerRows.map((r) => String(r.time))).toEqual(minuteRows.map((r) => String(r.time)));
+    for (const layer of [0, 1, 2]) {
+      expect(Number(stored?.[`l${layer}`])).toBeGreaterThan(0);
+      expect(total(layer)).toBeCloseTo(Number(stored?.[`l${layer}`]), 0);
+    }
+  });
+
   it('counts joins without a leave from the audit log the collector writes', async () => {
     const joins = queries.find((q) => q.dashboard === 'rtcpulse-compliance' && q.where === 'Joins without a leave')!;
     // Right after the calls, a missing leave is not yet missing: the 4 h grace of AuditJoinWithoutLeave.

@@ -10,6 +10,7 @@ import { fleetVariables } from '../variables.js';
 import { finishBoard, newBoard, row, type GeneratedBoard } from './board.js';
 
 const SAMPLES = { samples: [...PARTICIPANT_TIME_COLUMNS, 'bytes_sent', 'bytes_received', 'local_candidate_type', 'relay_protocol'] };
+const LAYER_SAMPLES = { samples: [...PARTICIPANT_TIME_COLUMNS, 'video_out_layer0_bytes', 'video_out_layer1_bytes', 'video_out_layer2_bytes'] };
 const SERVER = { [SERVER_EVENTS.table]: [...SERVER_EVENTS.columns] };
 const SFU_PARTICIPANT_TIME = { [TABLE.serverEvents]: ['tenant', 'region', 'ts', 'kind', 'sfu_egress_bytes', 'sfu_participant_time_h'] };
 
@@ -28,6 +29,22 @@ FROM (
 ${indentSql(sessionBucketsSql([{ sql: 'sum(ifNull(bytes_sent, 0) + ifNull(bytes_received, 0))', alias: 'client_bytes' }], { sql: 'local_candidate_type', alias: 'candidate_type' }))}
 )
 GROUP BY time, candidate_type
+HAVING sum(participant_ms) > 0
+ORDER BY time`;
+
+/**
+ * Bytes the clients sent per simulcast layer (sendEncodings index 0, 1, 2 and
+ * above) per participant-minute: runbook entry 4 as the client sees it, over
+ * every session's time (sessions without simulcast send none by layer).
+ */
+export const CLIENT_LAYER_BYTES_PER_MINUTE_SQL = `SELECT time,
+  sum(layer0) / (sum(participant_ms) / ${MS_PER_MINUTE}) AS layer0_bytes_per_participant_minute,
+  sum(layer1) / (sum(participant_ms) / ${MS_PER_MINUTE}) AS layer1_bytes_per_participant_minute,
+  sum(layer2) / (sum(participant_ms) / ${MS_PER_MINUTE}) AS layer2_bytes_per_participant_minute
+FROM (
+${indentSql(sessionBucketsSql([0, 1, 2].map((layer) => ({ sql: `sum(ifNull(video_out_layer${layer}_bytes, 0))`, alias: `layer${layer}` }))))}
+)
+GROUP BY time
 HAVING sum(participant_ms) > 0
 ORDER BY time`;
 
@@ -78,6 +95,7 @@ export function costBoard(prices?: Prices): GeneratedBoard {
   board.withRow(row('Usage'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Participant-minutes', description: 'Time sessions were sampling in each interval (the union of the sample intervals of each session over its peer connections: parallel connections once, a reconnect added), in minutes.', unit: 'short', w: 12, h: 8 }, [timeSeriesSql(PARTICIPANT_MINUTES_SQL, { tables: SAMPLES })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'Client bytes per participant-minute', description: "The client's view: bytes sent plus received per participant-minute (time the sessions were present in the interval), by selected candidate type.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_BYTES_PER_MINUTE_SQL, { tables: SAMPLES })]));
+  board.withPanel(timeSeriesPanel(catalog, { title: 'Client-sent bytes per participant-minute by simulcast layer', description: "The client's view of runbook entry 4: bytes the clients' simulcast layers sent (layer 0 the lowest, 2 the third and above) per participant-minute of every session, sessions without simulcast included; beside the SFU's view below.", unit: 'decbytes', w: 12, h: 8 }, [timeSeriesSql(CLIENT_LAYER_BYTES_PER_MINUTE_SQL, { tables: LAYER_SAMPLES })]));
   board.withRow(row('SFU egress'));
   board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress by simulcast layer', description: "The SFU's view, from its server events.", unit: 'decgbytes', w: 12, h: 8 }, [timeSeriesSql(EGRESS_BY_LAYER_SQL, { tables: SERVER })]));
   board.withPanel(timeSeriesPanel(catalog, { title: 'SFU egress per participant-hour', description: "The SFUs' egress over the participant time they report, by region, as the alert rule computes it. Budget 1.5 GB per participant-hour at 720p; the line is the alert threshold.", unit: 'decgbytes', w: 12, h: 8, threshold: threshold('sfu-egress-per-participant-hour') }, [timeSeriesSql(EGRESS_PER_PARTICIPANT_HOUR_SQL, { tables: SFU_PARTICIPANT_TIME })]));
