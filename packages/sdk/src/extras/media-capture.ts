@@ -9,7 +9,7 @@ async function capture<T>(pulse: RtcPulse, stage: Stage, arg: T): Promise<MediaS
     return await devices[stage](arg);
   } catch (error) {
     // The app gets the browser's own error, also when it passed no session (plain JavaScript).
-    pulse?.reportError(error, stage);
+    pulse?.reportError?.(error, stage);
     throw error;
   }
 }
@@ -33,12 +33,12 @@ export function captureUserMedia(pulse: RtcPulse, constraints?: MediaStreamConst
  */
 export async function captureDisplayMedia(pulse: RtcPulse, options?: DisplayMediaStreamOptions): Promise<MediaStream> {
   const stream = await capture(pulse, 'getDisplayMedia', options);
-  pulse?.audit('screenshare.start');
+  pulse?.audit?.('screenshare.start');
   for (const track of stream.getVideoTracks()) {
     let done = false;
     const stop = track.stop;
     const ended = (): void => {
-      if (!done) pulse?.audit('screenshare.stop');
+      if (!done) pulse?.audit?.('screenshare.stop');
       done = true;
     };
     track.addEventListener('ended', ended);

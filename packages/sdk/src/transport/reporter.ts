@@ -66,12 +66,9 @@ export interface Reporter {
    * any answer in between, what may outlive the page: the events (the
    * session's end among them) first in a batch of their own, then the
    * samples while their batches fit the browser's keepalive quota (and the
-   * first that does not, without keepalive), then a batch waiting for its
-   * retry. The samples left follow one request at a time once those are
-   * answered: on a page that stays they arrive without a long task, and on
-   * an unload they would have been lost either way. Its promise settles
-   * when they are through too (or one waits for a retry), so that an app
-   * navigating once `stop()` is done loses none of them.
+   * first that does not, without keepalive), then the samples left in
+   * batches of up to 600 (one or two requests instead of one per
+   * `batchMax`: no long task), then a batch waiting for its retry.
    * `'hidden'` (the page only hidden: it may come back) is the same, except
    * that while a batch waits out its backoff nothing is sent: the collector
    * asked for the wait (a `Retry-After`, or failures), and a burst then
@@ -101,6 +98,8 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
   let inFlight: Promise<void> | undefined;
   // Bytes of keepalive requests not answered yet: the browser caps their sum.
   let keptAlive = 0;
+  // Bytes the last request took of it (0: it went without keepalive).
+  let lastKept = 0;
   let refused = false;
   let told = 0;
   let threw = 0;
@@ -139,7 +138,7 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
     const body = JSON.stringify(batch);
     const bytes = keepalive ? new TextEncoder().encode(body).length : Infinity;
     const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
-    keptAlive += kept;
+    keptAlive += lastKept = kept;
     return (async () => send(body, kept > 0))()
       .then((outcome) => {
         // Nothing, or anything without a boolean `ok` (`true` from a sendBeacon, a status number): no outcome, a failure of the send.
@@ -203,13 +202,10 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
     const sent = new Map<ReportBatch, Promise<SendOutcome>>();
     const go = (batch: ReportBatch): unknown => sent.set(batch, post(batch, true));
     if (waiting()) go(nextBatch(0));
-    // At once, the samples the keepalive allowance takes (and the first batch it does not); the rest follow one request at
-    // a time once these are answered. 30 requests in one task took 60-140 ms, and on an unload those past the allowance are
-    // lost anyway (0-4 of 23 arrived in Chromium 156, even over loopback).
-    for (let kept = 1; samples.length && kept > 0; kept += keptAlive) {
-      kept = -keptAlive;
-      go(nextBatch());
-    }
+    // The samples in batches while the keepalive allowance takes them (and the first it does not), then what is left in
+    // batches of up to 600 samples (the wire's limit): one or two requests, where one per maxBatchSamples made 30 in one task
+    // after an outage (60-140 ms). All at once: on an unload there is no later chance.
+    for (lastKept = 1; samples.length; ) go(nextBatch(lastKept ? undefined : 600));
     if (pending) go(pending.batch);
     pending = undefined;
     for (const [batch, answer] of sent) {
@@ -218,10 +214,9 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
       if (!outcome.ok && outcome.retryable && !pending) pending = { batch, attempts: 1, notBefore: now() + backoffDelay(1, settings.draw, outcome.retryAfterMs) };
       else if (!outcome.ok) lost(batch);
     }
-    // A batch left waiting for its retry gets its timer; drop counts of batches lost for good go now, and the samples left
-    // (stop() settles when they are through: an app that navigates then would lose them).
+    // A batch left waiting for its retry gets its timer; drop counts of batches lost for good go now.
     sentAll = 1;
-    return flush();
+    void flush();
   };
 
   // Flushes run one after another, never two at once: one asked for while another runs starts when
