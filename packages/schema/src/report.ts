@@ -14,6 +14,7 @@ import {
   type StreamKey,
   type StreamMetricKey,
 } from './registry/index.js';
+import { REPORT_LIMITS } from './report-limits.js';
 
 /**
  * Version of the report format. The collector accepts exactly the versions it
@@ -21,13 +22,8 @@ import {
  */
 export const REPORT_VERSION = 1;
 
-/** Hard limits that bound what one report can make the collector do. */
-export const REPORT_LIMITS = {
-  maxSamples: 600,
-  maxEvents: 1000,
-  maxIdLength: 128,
-  maxTextLength: 512,
-} as const;
+/** Hard limits that bound what one report can make the collector do (in a module of their own for the SDK). */
+export { REPORT_LIMITS };
 
 // ---- static types (what the SDK builds; `import type` only in the browser) ----
 

@@ -1,4 +1,5 @@
 import type { ConsentState, ReportEvent, Sample } from '@rtcpulse/schema';
+import { REPORT_LIMITS } from '@rtcpulse/schema/report-limits';
 import {
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -80,7 +81,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   const rate = setting(o.sampleRate, 1, 0, 1);
   const sampled = Math.random() < rate;
   const intervalMs = setting(o.intervalMs, DEFAULT_SAMPLE_INTERVAL_MS, 1);
-  const maxBatchSamples = setting(o.maxBatchSamples, DEFAULT_MAX_BATCH_SAMPLES, 1, 600);
+  const maxBatchSamples = setting(o.maxBatchSamples, DEFAULT_MAX_BATCH_SAMPLES, 1, REPORT_LIMITS.maxSamples);
   const idleTimeoutMs = setting(o.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 0);
   // Read here, not in start() or a timer: an option plain JavaScript gives that cannot be read (a getter that throws) fails
   // the creation, and one of another type (a BigInt target) takes its default instead of throwing from a timer.
@@ -114,7 +115,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   const reporter = createReporter(identity, send ?? createFetchSender(endpoint), {
     batchMax: maxBatchSamples,
     // At most the wire's limit on events per report (every waiting event goes in one on the last flush).
-    queueMax: setting(o.maxQueue, DEFAULT_MAX_QUEUE, 1, 1000),
+    queueMax: setting(o.maxQueue, DEFAULT_MAX_QUEUE, 1, REPORT_LIMITS.maxEvents),
     maxAttempts: 8,
     now,
     draw: Math.random,

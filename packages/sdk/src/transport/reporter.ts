@@ -1,4 +1,5 @@
 import type { ClientMeta, ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
+import { REPORT_LIMITS } from '@rtcpulse/schema/report-limits';
 import { KEEPALIVE_BODY_LIMIT, SDK_VERSION } from '../constants.js';
 import { backoffDelay } from './backoff.js';
 import type { SendOutcome, SendReport } from './send-report.js';
@@ -205,7 +206,7 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
     // The samples in batches while the keepalive allowance takes them (and the first it does not), then what is left in
     // batches of up to 600 samples (the wire's limit): one or two requests, where one per maxBatchSamples made 30 in one task
     // after an outage (60-140 ms). All at once: on an unload there is no later chance.
-    for (lastKept = 1; samples.length; ) go(nextBatch(lastKept ? undefined : 600));
+    for (lastKept = 1; samples.length; ) go(nextBatch(lastKept ? undefined : REPORT_LIMITS.maxSamples));
     if (pending) go(pending.batch);
     pending = undefined;
     for (const [batch, answer] of sent) {
