@@ -58,6 +58,11 @@ function valueFor(metric: MetricDefinition, profile: SessionProfile, seq: number
     case 'bytes_sent':
     case 'bytes_received':
       return 250_000 + seq * 1000;
+    // Each simulcast layer its own amount, so that a panel reading the wrong layer's column shows the wrong figure.
+    case 'layer0_bytes':
+    case 'layer1_bytes':
+    case 'layer2_bytes':
+      return (1 + Number(metric.key[5])) * 10_000 + seq;
     default: {
       const buckets = metric.buckets ?? [];
       const mid = buckets[Math.floor(buckets.length / 2)];
