@@ -19,6 +19,14 @@ export const DEFAULT_MAX_QUEUE = 300;
 /** Browsers refuse keepalive bodies over 64 KiB; stay below with margin. */
 export const KEEPALIVE_BODY_LIMIT = 60_000;
 
+/**
+ * Bytes of that allowance that batches with samples leave to batches
+ * without (the events, the session's end among them): the samples of a hide
+ * may still be in flight when the tab closes, and the end must still go
+ * with keepalive.
+ */
+export const KEEPALIVE_EVENTS_RESERVE = 8_000;
+
 /** Runbook entry 2: ICE connected this long without inbound RTP is reported. */
 export const DEFAULT_NO_INBOUND_RTP_MS = 5000;
 

@@ -108,7 +108,8 @@ describe('Reporter', () => {
       return new Promise((resolve) => answers.push(() => resolve({ ok: true })));
     };
     const r = createReporter(identity, send, { batchMax: 2, queueMax: 1000, maxAttempts: 3, now: () => 0, draw: () => 0.5 });
-    // 20 samples of about 5 kB (10 batches of about 10 kB, 5 of which fit the 60,000 bytes of keepalive bodies), then 700 small ones.
+    // 20 samples of about 5 kB (10 batches of about 10 kB, 4 of which fit the 52,000 bytes of keepalive bodies the allowance
+    // leaves batches with samples), then 700 small ones.
     for (let i = 0; i < 20; i++) r.addSample({ ...sample(i), labels: { network_type: 'x'.repeat(5000) } });
     for (let i = 20; i < 720; i++) r.addSample(sample(i));
     r.addEvent({ ts: 1, type: 'session.end', name: 'closed' });
@@ -116,13 +117,13 @@ describe('Reporter', () => {
     const flushed = r.flush(mode).then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 0));
     // Everything in one go, the events first; before, one request per 2 samples: 30 requests in one task took 60-140 ms
-    // after an outage. (Only 6 of those 360 would have gone with keepalive.)
-    expect(bodies.map((b) => b.samples.length)).toEqual([0, 2, 2, 2, 2, 2, 2, 600, 108]);
-    expect(keepalives).toEqual([true, true, true, true, true, true, false, false, false]);
+    // after an outage. (Only 5 of those 360 would have gone with keepalive.)
+    expect(bodies.map((b) => b.samples.length)).toEqual([0, 2, 2, 2, 2, 2, 600, 110]);
+    expect(keepalives).toEqual([true, true, true, true, true, false, false, false]);
     expect(settled).toBe(false);
     answers.splice(0).forEach((answer) => answer());
     await flushed;
-    expect(bodies).toHaveLength(9);
+    expect(bodies).toHaveLength(8);
     expect(bodies.flatMap((b) => b.samples.map((x) => x.seq))).toEqual([...Array(720).keys()]);
   });
 
@@ -373,6 +374,33 @@ describe('the last flush, when the page hides or unloads', () => {
     // The end goes first with keepalive, then the batch that was in flight again (same batchSeq: stored once).
     expect(sent[2]?.batchSeq).toBe(sent[0]?.batchSeq);
     expect(keepalives).toEqual([false, true, true]);
+  });
+
+  it('sends the end with keepalive when the samples of an earlier hide are still in flight and took the allowance', async () => {
+    const sent: ReportBatch[] = [];
+    const keepalives: boolean[] = [];
+    // The collector has not answered yet (a slow network as the tab closes).
+    const send = (body: string, keepalive: boolean): Promise<SendOutcome> => {
+      sent.push(JSON.parse(body) as ReportBatch);
+      keepalives.push(keepalive);
+      return new Promise<SendOutcome>(() => undefined);
+    };
+    const r = createReporter(identity, send, { batchMax: 10, queueMax: 1000, maxAttempts: 3, now: () => 0, draw: () => 0.5 });
+    // A backlog of 100 samples of about 1.2 kB (batches of about 12 kB): the hide sends them all at once.
+    for (let i = 0; i < 100; i++) r.addSample({ ...sample(i), labels: { network_type: 'x'.repeat(1200) } });
+    void r.flush('hidden');
+    await Promise.resolve();
+    const kept = keepalives.filter(Boolean).length;
+    expect(kept).toBeGreaterThan(0);
+    // Then the tab closes: the end goes first, and still with keepalive.
+    r.addEvent(endEvent);
+    void r.flush(true);
+    await Promise.resolve();
+    expect(sent.at(-1)?.events).toEqual([endEvent]);
+    expect(keepalives.at(-1)).toBe(true);
+    // What the hide kept alive stayed within the allowance less the reserve.
+    const keptBytes = sent.slice(0, -1).reduce((n, b, i) => n + (keepalives[i] ? JSON.stringify(b).length : 0), 0);
+    expect(keptBytes).toBeLessThanOrEqual(60_000 - 8_000);
   });
 
   it('sends the end before a batch waiting for its retry, without waiting for either answer', async () => {

@@ -1,6 +1,6 @@
 import type { ClientMeta, ReportBatch, ReportEvent, Sample } from '@rtcpulse/schema';
 import { REPORT_LIMITS } from '@rtcpulse/schema/report-limits';
-import { KEEPALIVE_BODY_LIMIT, SDK_VERSION } from '../constants.js';
+import { KEEPALIVE_BODY_LIMIT, KEEPALIVE_EVENTS_RESERVE, SDK_VERSION } from '../constants.js';
 import { backoffDelay } from './backoff.js';
 import type { SendOutcome, SendReport } from './send-report.js';
 
@@ -66,8 +66,9 @@ export interface Reporter {
    * the page hiding or unloading) it sends at once, ignoring backoff and without waiting for
    * any answer in between, what may outlive the page: the events (the
    * session's end among them) first in a batch of their own, then the
-   * samples while their batches fit the browser's keepalive quota (and the
-   * first that does not, without keepalive), then the samples left in
+   * samples while their batches fit the browser's keepalive quota less the
+   * reserve left to batches without samples (and the first that does not,
+   * without keepalive), then the samples left in
    * batches of up to 600 (one or two requests instead of one per
    * `batchMax`: no long task), then a batch waiting for its retry.
    * `'hidden'` (the page only hidden: it may come back) is the same, except
@@ -138,7 +139,8 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
     batch.sentAt = now();
     const body = JSON.stringify(batch);
     const bytes = keepalive ? new TextEncoder().encode(body).length : Infinity;
-    const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT ? bytes : 0;
+    // Batches with samples leave the reserve to those without (see KEEPALIVE_EVENTS_RESERVE).
+    const kept = keptAlive + bytes <= KEEPALIVE_BODY_LIMIT - (batch.samples.length && KEEPALIVE_EVENTS_RESERVE) ? bytes : 0;
     keptAlive += lastKept = kept;
     return (async () => send(body, kept > 0))()
       .then((outcome) => {
