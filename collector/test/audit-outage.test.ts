@@ -1,5 +1,5 @@
 import type { ReportEvent } from '@rtcpulse/schema';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openOutageStore, type OutageStore } from '../fault/outage-store.js';
@@ -48,6 +48,14 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     // Sent again while still down (an SDK retry after a lost answer): kept again, written once later.
     expect((await postBatch(app, { ...batch, sentAt: Date.now() })).statusCode).toBe(202);
     expect(await pendingFiles()).toBe(2);
+    // On disk neither the request's IP address nor the participant id: only their HMACs, as the audit log stores them.
+    const dir = join(dataDir, 'spool', PENDING_AUDIT_DIR);
+    for (const name of await readdir(dir)) {
+      const text = await readFile(join(dir, name), 'utf8');
+      expect(text).toContain('"ipKey"');
+      expect(text).not.toContain('127.0.0.1');
+      expect(text).not.toContain(`"${batch.participantId}"`);
+    }
     // The collector's own gauges show the outage: ClickHouse not taking inserts, the report waiting in the spool.
     expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_clickhouse_up') === 0, 10_000)).toBe(true);
     const down = await scrape();
@@ -57,6 +65,13 @@ describe('audit events in a report sent while ClickHouse is down', () => {
     await store?.bringBack();
     expect(await waitFor(async () => (await actions('audit-outage')).length >= 2 && (await pendingFiles()) === 0, 60_000)).toBe(true);
     expect(await actions('audit-outage')).toEqual(['session.join', 'consent.granted']);
+    // The rows name the actor and the source (no Origin header: the request's address) as a report appended at once does.
+    expect((await postBatch(app, makeBatch({ sessionId: 'audit-no-outage', events: AUDIT }))).statusCode).toBe(202);
+    const who = (session: string) => select<{ actor: string; source: string }>(app, `SELECT actor, source FROM audit_log WHERE session_id = '${session}' ORDER BY seq`);
+    const kept = await who('audit-outage');
+    expect(kept[0]?.source).toMatch(/^ip:[0-9a-f]{32}$/);
+    expect(kept[0]?.actor).toMatch(/^[0-9a-f]{64}$/);
+    expect(kept).toEqual(await who('audit-no-outage'));
     expect(await waitFor(async () => gauge(await scrape(), 'rtcpulse_collector_spool_records') === 0, 30_000)).toBe(true);
     expect(gauge(await scrape(), 'rtcpulse_collector_clickhouse_up')).toBe(1);
     const [batches] = await select<{ n: number }>(app, "SELECT count() AS n FROM batches WHERE session_id = 'audit-outage'");

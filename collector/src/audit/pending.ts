@@ -37,6 +37,8 @@ export class PendingAudit {
     private readonly append: (records: readonly AuditRecord[]) => Promise<unknown>,
     private readonly log: PendingAuditLog,
     private readonly maxDelayMs = 30_000,
+    /** What a record becomes on disk: `keyedRecord` with the audit key (no raw IP address or actor id on disk). */
+    private readonly onDisk: (record: AuditRecord) => AuditRecord = (record) => record,
   ) {
     this.#dir = join(spoolDir, PENDING_AUDIT_DIR);
   }
@@ -63,7 +65,7 @@ export class PendingAudit {
     const path = join(this.#dir, `${Date.now().toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}.json`);
     const handle = await open(path, 'wx');
     try {
-      await handle.writeFile(JSON.stringify(records));
+      await handle.writeFile(JSON.stringify(records.map(this.onDisk)));
       await handle.sync();
     } finally {
       await handle.close();

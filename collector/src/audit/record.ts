@@ -26,8 +26,10 @@ export const UNKNOWN_TENANT = '_unknown';
 export interface AuditActor {
   /** `user`: a person of the app's own system, named by a server component (`POST /v1/server/audit`). */
   readonly kind: 'participant' | 'server_key' | 'public_key' | 'user' | 'anonymous';
-  /** Raw identity (participant id, key id); only its HMAC is stored. */
+  /** Raw identity (participant id, key id); only its HMAC is stored. With `keyed`, already that HMAC. */
   readonly id: string;
+  /** Set by {@link keyedRecord}: `id` is the pseudonym. */
+  readonly keyed?: true;
 }
 
 /** One thing to audit, as a caller describes it. */
@@ -41,8 +43,8 @@ export interface AuditRecord {
   /** `METHOD /route` or the component that saw it. */
   readonly route?: string;
   readonly region?: string;
-  /** The request's `Origin`, else its IP address (stored as an HMAC only). */
-  readonly source?: { readonly origin?: string; readonly ip?: string };
+  /** The request's `Origin`, else its IP address (stored as an HMAC only; `ipKey`: that HMAC, see {@link keyedRecord}). */
+  readonly source?: { readonly origin?: string; readonly ip?: string; readonly ipKey?: string };
   readonly sessionId?: string;
   readonly callId?: string;
   readonly object?: string;
@@ -63,8 +65,24 @@ export interface AuditContext {
 
 function sourceOf(record: AuditRecord, hmacKey: Buffer): string {
   if (record.source?.origin) return `origin:${record.source.origin.slice(0, 256)}`;
+  if (record.source?.ipKey) return `ip:${record.source.ipKey}`;
   if (record.source?.ip) return `ip:${pseudonym(hmacKey, 'ip', record.source.ip).slice(0, 32)}`;
   return '';
+}
+
+/**
+ * The record with its actor and source IP address already replaced by their
+ * HMACs, as the row will hold them: what may be written to disk while
+ * ClickHouse is down (`PendingAudit`), so that no raw address or actor id
+ * lands there. Its row is the one the record itself would give.
+ */
+export function keyedRecord(record: AuditRecord, hmacKey: Buffer): AuditRecord {
+  const { actor, source } = record;
+  return {
+    ...record,
+    ...(actor && !actor.keyed && actor.kind !== 'anonymous' ? { actor: { kind: actor.kind, id: pseudonym(hmacKey, actor.kind, actor.id), keyed: true } } : {}),
+    ...(source?.ip && !source.origin ? { source: { ipKey: pseudonym(hmacKey, 'ip', source.ip).slice(0, 32) } } : {}),
+  };
 }
 
 /** The row for a record, without its place in the chain (`seq`, `prev_hash`, `hash`). */
@@ -81,7 +99,7 @@ export function rowOfRecord(
     recorded_at_ms: recordedAtMs,
     action: record.action,
     outcome: record.outcome,
-    actor: actor ? pseudonym(context.hmacKey, actor.kind, actor.id) : '',
+    actor: actor ? (actor.keyed ? actor.id : pseudonym(context.hmacKey, actor.kind, actor.id)) : '',
     actor_kind: actor?.kind ?? 'anonymous',
     service: context.service,
     route: record.route ?? '',

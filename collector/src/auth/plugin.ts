@@ -5,6 +5,7 @@ import { ephemeralAuditKey, type AuditKey } from '../audit/actor-key.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
 import { checkAuditKeyFingerprint, refuseNewKeyOverWrittenLog } from '../audit/key-fingerprint.js';
 import { PendingAudit } from '../audit/pending.js';
+import { keyedRecord } from '../audit/record.js';
 import { auditLogHasRows } from '../audit/read.js';
 import { COMPLETENESS_INTERVAL_MS, refreshCompletenessGauges } from '../audit/completeness-gauges.js';
 import { loadWriterId } from '../audit/writer-id.js';
@@ -130,7 +131,9 @@ export const securityPlugin = fp<SecurityOptions>(
     });
 
     // Audit records of accepted reports that could not be appended wait on disk, appended once ClickHouse is back.
-    const pendingAudit = new PendingAudit(fastify.ingest.spool.dir, (records) => audit.append(records), fastify.log);
+    const pendingAudit = new PendingAudit(fastify.ingest.spool.dir, (records) => audit.append(records), fastify.log, undefined, (record) =>
+      keyedRecord(record, auditKey.key),
+    );
     await pendingAudit.start();
     const ingest: IngestGuardDeps = {
       tenants: () => tenants,
