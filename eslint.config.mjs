@@ -43,10 +43,10 @@ export default tseslint.config(
             crossPackage,
             { group: ['node:*'], message: 'The SDK runs in browsers: no Node built-ins.' },
             {
-              regex: '^@rtcpulse/schema(?!/(retry-policy|report-limits)$)',
+              regex: '^@rtcpulse/schema(?!/(retry-policy|report-limits|ip-text)$)',
               allowTypeImports: true,
               message:
-                'The SDK imports only types from the schema, so no schema runtime enters the bundle (the retry policy and the report limits, leaf modules with no imports, are the exceptions).',
+                'The SDK imports only types from the schema, so no schema runtime enters the bundle (the retry policy, the report limits and the IP-address patterns, leaf modules with no imports, are the exceptions).',
             },
           ],
         },

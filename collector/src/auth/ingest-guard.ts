@@ -6,6 +6,7 @@ import type { PendingAudit } from '../audit/pending.js';
 import type { AuditRecord } from '../audit/record.js';
 import { exposeIngestAnswer } from '../plugins/cors.js';
 import { withUserAgent } from '../ingest/client-meta.js';
+import { storableBatch } from '../ingest/storable-text.js';
 import { batchClockSkew, correctBatchTimestamps, type ClockSkew } from './clock-skew.js';
 import { keyFromHeaders, keyFromQuery } from './credentials.js';
 import type { AuthFailureRecorder } from './failures.js';
@@ -86,7 +87,8 @@ export function ingestPreHandler(deps: IngestGuardDeps) {
     }
     const skew = batchClockSkew(batch, deps.now(), deps.clockSkewToleranceMs);
     const meta = withUserAgent(batch.meta, request.headers['user-agent']);
-    const stored = { ...correctBatchTimestamps(batch, skew), tenant: grant.tenant, meta };
+    // Free text as it may be stored (IP and e-mail addresses replaced), before it is spooled, stored, exported or audited.
+    const stored = storableBatch({ ...correctBatchTimestamps(batch, skew), tenant: grant.tenant, meta });
     request.body = stored;
     request.clockSkew = skew;
     const origin = request.headers.origin;

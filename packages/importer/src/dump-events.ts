@@ -1,4 +1,5 @@
 import type { ReportEvent } from '@rtcpulse/schema';
+import { replaceIps } from '@rtcpulse/schema/ip-text';
 
 /** An event without the peer connection and time the replay assigns. */
 export type EventBody = Omit<ReportEvent, 'pc' | 'ts'>;
@@ -98,6 +99,16 @@ function cutText(text: string, max: number): string {
   return (text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') as string & { toWellFormed(): string }).toWellFormed();
 }
 
+/**
+ * An error message of a dump as a live session's SDK sends it: IP addresses
+ * replaced by `[ip]` (a failed `addIceCandidate` quotes the candidate) in
+ * its first `4 × MAX_MESSAGE` units, then cut to `MAX_MESSAGE`. The
+ * collector replaces what else it replaces in any report.
+ */
+function messageText(text: string): string {
+  return cutText(replaceIps(cutText(text, 4 * MAX_MESSAGE)), MAX_MESSAGE);
+}
+
 function stateOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null && typeof (value as { state?: unknown }).state === 'string') {
@@ -112,13 +123,13 @@ function errorName(value: unknown): { name: string; message?: string } {
     const { name, message } = value as { name?: unknown; message?: unknown };
     return {
       name: typeof name === 'string' && name !== '' ? cutText(name, MAX_SHORT) : 'Error',
-      ...(typeof message === 'string' ? { message: cutText(message, MAX_MESSAGE) } : {}),
+      ...(typeof message === 'string' ? { message: messageText(message) } : {}),
     };
   }
   const text = typeof value === 'string' ? value : '';
   const match = /^\s*([A-Za-z]+(?:Error|Exception))\b:?\s*(.*)$/s.exec(text);
-  if (match?.[1]) return { name: match[1], ...(match[2] ? { message: cutText(match[2], MAX_MESSAGE) } : {}) };
-  return { name: 'Error', ...(text ? { message: cutText(text, MAX_MESSAGE) } : {}) };
+  if (match?.[1]) return { name: match[1], ...(match[2] ? { message: messageText(match[2]) } : {}) };
+  return { name: 'Error', ...(text ? { message: messageText(text) } : {}) };
 }
 
 /**

@@ -63,6 +63,20 @@ describe('text', () => {
     expect(events.find((e) => e.type === 'connection.state')?.state).toBe('s'.repeat(63));
   });
 
+  it('replaces IP addresses in error messages as the SDK does (a failed addIceCandidate quotes the candidate)', async () => {
+    const text = [
+      `["connectionInfo",null,${UA},"${AT}"]`,
+      `["create","PC_0",{},"${AT + 10}"]`,
+      `["addIceCandidateOnFailure","PC_0","OperationError: a=candidate:1 1 udp 2122260223 203.0.113.177 54321 typ host","${AT + 20}"]`,
+      `["setRemoteDescriptionOnFailure","PC_0",{"name":"OperationError","message":"c=IN IP6 2001:db8::177"},"${AT + 30}"]`,
+    ].join('\n');
+    const { events } = await convertDumpText(text);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.message)).toEqual([
+      'a=candidate:1 1 udp 2122260223 [ip] 54321 typ host',
+      'c=IN IP6 [ip]',
+    ]);
+  });
+
   it('skips a UTF-8 byte order mark before an rtcstats dump', async () => {
     const { report, meta } = await convertDumpText(`\uFEFF["connectionInfo",null,${UA},${AT}]\n["create","PC_0",{},${AT}]`);
     expect(report.unparseableLines).toBe(0);

@@ -1,10 +1,5 @@
 // Text the app hands the SDK (ids, region, reasons, error messages, feedback), made fit for the wire.
-
-// Four 1–3 digit groups, also glued to other text (`x10.9.8.7`, `198.51.100.7_5000`) or dashed (`ip-10-1-2-3`).
-const IPV4 = /\d{1,3}([._-]\d{1,3}){3}/g;
-// Two or more colons among groups of up to four hex digits: full and shortened IPv6 addresses (`::1`, `2001:db8::`), and
-// fingerprints. Each repeat starts at a colon, so a long run of digits is passed over in linear time.
-const IPV6 = /[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,}/gi;
+import { replaceIps } from '@rtcpulse/schema/ip-text';
 
 /**
  * App-given text as the wire takes it: the first `max` UTF-16 units, or `-`
@@ -28,4 +23,4 @@ export const fit = (text: unknown, max = 128): string => {
  * `[ip]`. Only the first `4 * max` characters are scrubbed (an address of 15
  * characters becomes 4), so a long text costs no more than a short one.
  */
-export const withoutIps = (text: unknown, max: number): string => fit(fit(text, 4 * max).replace(IPV4, '[ip]').replace(IPV6, '[ip]'), max);
+export const withoutIps = (text: unknown, max: number): string => fit(replaceIps(fit(text, 4 * max)), max);
