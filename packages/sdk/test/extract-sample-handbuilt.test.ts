@@ -50,12 +50,26 @@ describe('extractSample on hand-built snapshots', () => {
     expect(JSON.stringify(body)).not.toMatch(/:-/);
   });
 
-  it('handles a stream that disappears and one that appears', () => {
-    const before = snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 10_000 }), video('B', { packetsReceived: 100, bytesReceived: 10_000 }));
-    const after = snap(2000, ...path, video('A', { packetsReceived: 200, bytesReceived: 20_000 }), video('C', { packetsReceived: 9000, bytesReceived: 9_000_000 }));
+  it('handles a stream that disappears and one that appears: the new one counts from 0 (it began within the interval)', () => {
+    const before = snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 10_000, framesDecoded: 0 }), video('B', { packetsReceived: 100, bytesReceived: 10_000 }));
+    const after = snap(2000, ...path,
+      video('A', { packetsReceived: 200, bytesReceived: 20_000, framesDecoded: 30 }),
+      video('C', { packetsReceived: 50, bytesReceived: 5_000, framesDecoded: 20, framesPerSecond: 0 }));
     const body = extractSample(before, after);
-    expect(body.streams.video_in?.packets).toBe(100); // A only: B is gone, C is new (no delta yet)
-    expect(body.streams.video_in?.bitrate_kbps).toBe(80);
+    expect(body.streams.video_in?.packets).toBe(150); // A's 100 and C's 50; B is gone
+    expect(body.streams.video_in?.bitrate_kbps).toBe(120);
+    // Counted, not taken from C's current framesPerSecond (0 until the browser's first second is over): (30 + 20) / 2.
+    expect(body.streams.video_in?.frames).toBe(50);
+    expect(body.streams.video_in?.frame_rate_fps).toBe(25);
+  });
+
+  it("takes no loss from a peer's receiver report that is new: its counters began before it first arrived", () => {
+    const out = (sent: number): Fields => ({ id: 'O1', type: 'outbound-rtp', kind: 'audio', packetsSent: sent, bytesSent: sent * 100, remoteId: 'RI1' });
+    const report: Fields = { id: 'RI1', type: 'remote-inbound-rtp', kind: 'audio', packetsLost: 40, packetsReceived: 960, roundTripTime: 0.05 };
+    const body = extractSample(snap(1000, ...path, out(1000)), snap(3000, ...path, out(1100), report));
+    expect(body.streams.audio_out?.packets).toBe(100);
+    expect(body.streams.audio_out).not.toHaveProperty('packets_lost');
+    expect(body.streams.audio_out?.rtt_ms).toBe(50);
   });
 
   it('combines two streams by the registry rules (ratio, sum, max, mean)', () => {
@@ -113,7 +127,7 @@ describe('extractSample on hand-built snapshots', () => {
     expect(out?.packets_lost).toBe(2);
   });
 
-  it('leaves a stream that carried no packets out of the frame rate and height (a paused layer, a camera turned off)', () => {
+  it('leaves a stream that carried no media bytes out of the frame rate and height (a paused layer, a camera turned off, padding only)', () => {
     const layer = (id: string, sent: number, frames: number, height: number): Fields =>
       ({ id, type: 'outbound-rtp', kind: 'video', rid: id, packetsSent: sent, bytesSent: sent * 1000, framesEncoded: frames, frameHeight: height });
     // The high layer is paused: nothing sent, no frames, its last height (720) still in its stats; the low layer runs at 20 fps.
@@ -124,14 +138,20 @@ describe('extractSample on hand-built snapshots', () => {
     expect(sending).toMatchObject({ frame_rate_fps: 20, frame_height_px: 180, frames: 40 });
     // Before: a mean of 10 fps (the paused layer as 0) and a height of 720.
     const receiving = extractSample(
-      snap(1000, ...path, video('A', { packetsReceived: 100, framesDecoded: 50, frameHeight: 480 }), video('B', { packetsReceived: 100, framesDecoded: 50, frameHeight: 720 })),
-      snap(3000, ...path, video('A', { packetsReceived: 300, framesDecoded: 110, frameHeight: 480 }), video('B', { packetsReceived: 100, framesDecoded: 50, frameHeight: 720 })),
+      snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 1e5, framesDecoded: 50, frameHeight: 480 }), video('B', { packetsReceived: 100, bytesReceived: 1e5, framesDecoded: 50, frameHeight: 720 })),
+      snap(3000, ...path, video('A', { packetsReceived: 300, bytesReceived: 3e5, framesDecoded: 110, frameHeight: 480 }), video('B', { packetsReceived: 100, bytesReceived: 1e5, framesDecoded: 50, frameHeight: 720 })),
     ).streams.video_in;
     expect(receiving).toMatchObject({ frame_rate_fps: 30, frame_height_px: 480 });
-    // Packets but no frames (a decoder that stalls) is video at 0 fps, and counts.
+    // Packets without media bytes (padding or probes on a stream of its own, Firefox) are no video either.
+    const padding = extractSample(
+      snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 1e5, framesDecoded: 50, frameHeight: 480 }), video('P', { packetsReceived: 0, bytesReceived: 0, framesDecoded: 0 })),
+      snap(3000, ...path, video('A', { packetsReceived: 300, bytesReceived: 3e5, framesDecoded: 110, frameHeight: 480 }), video('P', { packetsReceived: 60, bytesReceived: 0, framesDecoded: 0, framesPerSecond: 0 })),
+    ).streams.video_in;
+    expect(padding).toMatchObject({ frame_rate_fps: 30, frame_height_px: 480 });
+    // Bytes but no frames (a decoder that stalls) is video at 0 fps, and counts.
     const stalled = extractSample(
-      snap(1000, ...path, video('A', { packetsReceived: 100, framesDecoded: 50, frameHeight: 480 })),
-      snap(3000, ...path, video('A', { packetsReceived: 300, framesDecoded: 50, frameHeight: 480 })),
+      snap(1000, ...path, video('A', { packetsReceived: 100, bytesReceived: 1e5, framesDecoded: 50, frameHeight: 480 })),
+      snap(3000, ...path, video('A', { packetsReceived: 300, bytesReceived: 3e5, framesDecoded: 50, frameHeight: 480 })),
     ).streams.video_in;
     expect(stalled).toMatchObject({ frame_rate_fps: 0, frame_height_px: 480 });
   });

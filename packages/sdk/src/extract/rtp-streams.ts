@@ -15,18 +15,20 @@ const audioLevel = ({ v, d }: FieldReader): number | undefined => {
 
 /**
  * Frame rate, height and runbook-11 frame counters shared by both directions
- * of video. A stream that carried no packets this interval (a paused
- * simulcast layer, a remote camera turned off, a track replaced by null) is
- * no video at 0 fps: it is left out of the frame rate's mean, and its frame
- * height is the last one it had, so it is left out of that too.
+ * of video. A stream that carried no media bytes this interval (a paused
+ * simulcast layer, a remote camera turned off, a track replaced by null, a
+ * stream of padding or probes only) is no video at 0 fps: it is left out of
+ * the frame rate's mean, and its frame height is the last one it had, so it
+ * is left out of that too. A stream with bytes but no frames (a stalled
+ * decoder) counts at 0 fps.
  */
-const videoFrames = (c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded', packets: number | undefined): void => {
+const videoFrames = (c: StreamContribution, interval: Interval, r: FieldReader, io: 'Decoded' | 'Encoded', bytes: number | undefined): void => {
   const frames = r.d('frames' + io);
   c.set('frames', frames);
   c.set('key_frames', r.d('keyFrames' + io));
   c.set('pli_count', r.d('pliCount'));
   c.set('fir_count', r.d('firCount'));
-  if (packets !== 0) {
+  if (bytes !== 0) {
     // A mean over the streams (registry): the sum of values over their count.
     c.ratio('frame_rate_fps', perSecond(interval, frames) ?? r.v('framesPerSecond'), 1);
     c.set('frame_height_px', r.v('frameHeight') || undefined);
@@ -49,13 +51,14 @@ export const addInbound = (totals: StreamTotals, interval: Interval, entry: Stat
   if (received !== undefined) c.ratio('packet_loss_pct', scale(lost, 100), (lost ?? 0) + received);
   // A stream that received no packets this interval (a probing SSRC, a paused layer) only repeats an old jitter.
   if (received !== 0) c.set('jitter_ms', scale(r.v('jitter'), 1000));
-  c.set('bitrate_kbps', perSecond(interval, scale(r.d('bytesReceived'), 0.008)));
+  const bytes = r.d('bytesReceived');
+  c.set('bitrate_kbps', perSecond(interval, scale(bytes, 0.008)));
   c.ratio('jitter_buffer_delay_ms', scale(r.d('jitterBufferDelay'), 1000), r.d('jitterBufferEmittedCount'));
   if (kind == 'audio') {
     c.ratio('concealment_pct', scale(r.d('concealedSamples'), 100), r.d('totalSamplesReceived'));
     c.set('audio_level', audioLevel(r));
   } else {
-    videoFrames(c, interval, r, 'Decoded', received);
+    videoFrames(c, interval, r, 'Decoded', bytes);
     c.set('freeze_count', r.d('freezeCount'));
     c.set('freeze_time_pct', percentOfInterval(interval, r.d('totalFreezesDuration')));
   }
@@ -112,7 +115,7 @@ export const addOutbound = (totals: StreamTotals, interval: Interval, entry: Sta
     c.set('audio_level', audioLevel(fieldReader(interval, entryOfType(interval.current, str(entry, 'mediaSourceId'), 'media-source'))));
     return;
   }
-  videoFrames(c, interval, r, 'Encoded', sent);
+  videoFrames(c, interval, r, 'Encoded', bytes);
   const cpu = limitedSeconds(interval, entry, 'cpu');
   const bandwidth = limitedSeconds(interval, entry, 'bandwidth');
   const other = limitedSeconds(interval, entry, 'other');

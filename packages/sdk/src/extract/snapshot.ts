@@ -29,7 +29,10 @@ export const toSnapshot = (report: RawStatsReport): StatsSnapshot => {
  * rtcstats and webrtc-internals keep them). Values that are not stats
  * dictionaries (no string `type`, such as a dump's top-level `timestamp`)
  * are skipped; an entry without a string `id` takes its key; one without a
- * finite numeric `timestamp` gets 0. Well-formed entries are kept as they are.
+ * finite numeric `timestamp` gets 0; an `audioLevel` above 1 is taken as
+ * the 16-bit scale older Chrome wrote on `inbound-rtp` (0..32767, where
+ * the spec and every current browser say 0..1) and divided by 32767.
+ * Other well-formed entries are kept as they are.
  */
 export const dumpSnapshot = (entries: Readonly<Record<string, unknown>>): StatsSnapshot => {
   const snapshot = new Map<string, StatsEntry>();
@@ -47,5 +50,7 @@ const asEntry = (value: unknown, key: string): StatsEntry | undefined => {
   const id = typeof e.id == 'string' && e.id ? e.id : key;
   const ts = e.timestamp;
   const timestamp = Number.isFinite(ts) ? ts! : 0;
-  return (id === e.id && timestamp === ts ? e : { ...e, id, timestamp }) as StatsEntry;
+  const level = e['audioLevel'];
+  const wide = typeof level == 'number' && level > 1 ? { audioLevel: level / 32767 } : undefined;
+  return (id === e.id && timestamp === ts && !wide ? e : { ...e, id, timestamp, ...wide }) as StatsEntry;
 };

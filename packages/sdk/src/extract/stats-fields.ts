@@ -5,7 +5,7 @@ export const num = (entry: StatsEntry | undefined, field: string): number | unde
   const value = entry?.[field];
   const n = typeof value == 'number' ? value : typeof value == 'string' && value.trim() ? +value : NaN;
   // Only a finite number minus itself is 0 (NaN and ±Infinity give NaN).
-  return n - n === 0 ? n : undefined;
+  return n - n == 0 ? n : undefined;
 };
 
 /** A non-empty string field of an entry, else undefined. */
@@ -36,7 +36,7 @@ export const entriesOfType = (snapshot: StatsSnapshot, type: string): StatsEntry
  */
 export const round = (value: number | undefined): number | undefined => {
   // Only a finite number minus itself is 0.
-  if ((value as number) - (value as number) !== 0) return undefined;
+  if ((value as number) - (value as number) != 0) return undefined;
   const a = Math.abs(value as number);
   const f = a >= 100 ? 1 : a >= 10 ? 10 : a >= 1 ? 100 : 1000;
   // + 0 turns −0 (a small negative value rounded) into 0.
@@ -75,11 +75,18 @@ export const increase = (now: number | undefined, then: number | undefined): num
 
 /**
  * Increase of a cumulative counter of `entry` over the interval, matched by
- * stats id. Undefined when the entry is new, the field is missing on either
- * side, or the counter went backwards (a reset: never a negative delta).
+ * stats id. An entry the previous report did not have is new within the
+ * interval, so its counters count from 0 (a stream that started, a layer
+ * that came up, a new candidate pair), except a remote's report
+ * (`remote-inbound-rtp`, `remote-outbound-rtp`), which first arrives with
+ * counters that began before. Undefined without a previous report, when
+ * the field is missing, or when the counter went backwards (a reset: never
+ * a negative delta).
  */
-export const counterDelta = (interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined =>
-  increase(num(entry, field), num(entry && interval.previous?.get(entry.id), field));
+export const counterDelta = (interval: Interval, entry: StatsEntry | undefined, field: string): number | undefined => {
+  const before = entry && interval.previous?.get(entry.id);
+  return increase(num(entry, field), before || !interval.previous || entry?.type[0] == 'r' ? num(before, field) : 0);
+};
 
 /** `amount` per second over the interval, undefined when the interval has no length. */
 export const perSecond = (interval: Interval, amount: number | undefined): number | undefined =>
