@@ -74,8 +74,8 @@ export interface RtcPulseOptions {
   /**
    * Called when the SDK hits a problem it handled itself (never thrown to the app), among them the
    * first report of the session the collector refused for good (`report refused: HTTP 404`; later
-   * ones are counted, not told), the first failure of a custom `send` (what it threw, or `send gave
-   * no outcome`; retried) and a refused key (`key refused: HTTP 401`, which ends the session).
+   * ones are counted, not told), the first failure of a custom `send` (what it threw, or `send: no
+   * outcome`; retried) and a refused key (`key refused: HTTP 401`, which ends the session).
    * What it throws is dropped.
    */
   onError?: (error: unknown) => void;

@@ -12,7 +12,7 @@ export interface RtcPulse {
    * connection already observed). Anything that is not a peer connection
    * (no `getStats` and `getTransceivers` functions: `null`, `{}`, an
    * `RTCRtpSender`, …) is ignored: `onError` is
-   * called once with `observe: not a peer connection`, nothing is reported,
+   * called once with `observe: no peer connection`, nothing is reported,
    * no id is used up, and the empty string is returned (as it is, with
    * `onError` told, when observing it fails).
    */

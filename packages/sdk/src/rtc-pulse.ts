@@ -222,13 +222,18 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
     },
   };
 
+  // Listened to from the session's creation, not its start: listeners of one event run in the order they were added, and an
+  // app's own pagehide handler that calls stop() (the page still says `visible` then, so stop() would wait for a last
+  // getStats() that never answers) is added after the session exists, so this one sends the end first.
+  stoppers.push(onPageHide((why) => safely(() => (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))));
+
   return {
     sessionId,
     sampled,
     observe(pc, observeOptions) {
       try {
         // getStats() alone is no connection: a sender or a receiver has one too, and would report a connection that is none.
-        if (typeof pc?.getStats != 'function' || typeof pc.getTransceivers != 'function') throw Error('observe: not a peer connection');
+        if (typeof pc?.getStats != 'function' || typeof pc.getTransceivers != 'function') throw Error('observe: no peer connection');
         const id = connections.get(pc)?.id ?? fit(observeOptions?.id ?? `pc${pcCounter++}`);
         if (sampled && !ended && !connections.has(pc)) connections.set(pc, observeConnection(pc, id, sink));
         return id;
@@ -254,7 +259,6 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
         () => clearInterval(sampleTimer),
         () => clearInterval(flushTimer),
         watchTargetBitrate(() => connections.keys(), emit, now, targetKbps),
-        onPageHide((why) => safely(() => (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))),
         onNetworkChange((state) => {
           emit({ type: 'network', state });
           if (state == 'online') {

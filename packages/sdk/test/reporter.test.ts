@@ -265,7 +265,7 @@ describe('Reporter', () => {
     clock.t += 600_000;
     await r.flush();
     expect(attempts).toBe(2);
-    expect(told).toEqual([['Error: send gave no outcome', false]]);
+    expect(told).toEqual([['Error: send: no outcome', false]]);
   });
 
   it('tells the first send failure and the first refusal apart, neither as a refused key; after a refused key nothing more', async () => {

@@ -6,7 +6,7 @@ import { launchChromium } from '@rtcpulse/browser-harness';
 import { buildSdk } from '../scripts/build.mjs';
 import { startTestServer, type TestServer } from './browser/test-server.js';
 
-type Scenario = 'startCall' | 'endCall' | 'failures' | 'sampledOut' | 'leaveByNavigation';
+type Scenario = 'startCall' | 'endCall' | 'failures' | 'sampledOut' | 'leaveByNavigation' | 'stopInOwnPagehide';
 
 /** Runs one of the in-page scenarios (test/browser/scenarios.js). */
 function run<T>(page: Page, scenario: Scenario): Promise<T> {
@@ -141,7 +141,7 @@ describe('the SDK in real Chromium', () => {
     // getStats rejecting is the SDK's problem, handed to onError, never thrown.
     expect(seen.onError).toContain('getStats boom');
     // observe(null) and observe({}): ignored, one onError call each, no id handed out.
-    expect(seen.onError.filter((m) => m === 'observe: not a peer connection')).toHaveLength(2);
+    expect(seen.onError.filter((m) => m === 'observe: no peer connection')).toHaveLength(2);
     expect(seen.hostileIds).toEqual(['', '']);
 
     const events = eventsOf(server.batches, seen.sessionId);
@@ -183,5 +183,18 @@ describe('the SDK in real Chromium', () => {
     await waitFor(() => eventsOf(server.batches, sessionId).some((e) => e.type === 'session.end'), 10_000);
     await page.close();
     expect(eventsOf(server.batches, sessionId).find((e) => e.type === 'session.end')).toMatchObject({ name: 'navigation' });
+  });
+
+  it("sends the session's end when the app's own pagehide handler, added before start(), calls stop()", async () => {
+    // During pagehide the page still says `visible`, so that stop() would wait for a last getStats() that never answers:
+    // before, nothing of the session arrived. The SDK's own listener runs first (capture phase) and sends the end.
+    const page = await openPage();
+    const sessionId = await run<string>(page, 'stopInOwnPagehide');
+    await page.waitForURL(/next-page/, { timeout: 10_000 });
+    await waitFor(() => eventsOf(server.batches, sessionId).some((e) => e.type === 'session.end'), 10_000);
+    await page.close();
+    const events = eventsOf(server.batches, sessionId);
+    expect(events.filter((e) => e.type === 'session.end')).toHaveLength(1);
+    expect(events.map((e) => e.type)).toContain('session.start');
   });
 });

@@ -80,7 +80,7 @@ describe('observe() given something that is not a peer connection', () => {
     const hostile = [null, undefined, {}, { getStats: 'not a function' }, 42, sender];
     const ids = hostile.map((value) => pulse.observe(value as unknown as RTCPeerConnection));
     expect(ids).toEqual(['', '', '', '', '', '']);
-    expect(errors.map((e) => (e as Error).message)).toEqual(Array(hostile.length).fill('observe: not a peer connection'));
+    expect(errors.map((e) => (e as Error).message)).toEqual(Array(hostile.length).fill('observe: no peer connection'));
     // The next real connection still gets the first id, and is the only one reported.
     expect(pulse.observe(fakePc())).toBe('pc0');
     await pulse.stop();

@@ -39,7 +39,7 @@ export interface ReporterSettings {
    * refused are lost and counted. After a refused key every later batch
    * would be refused too, so the reporter then drops what it holds and
    * takes and sends nothing more (and is not called again). Called with
-   * what `send` threw when it throws or rejects, and with `send gave no
+   * what `send` threw when it throws or rejects, and with `send: no
    * outcome` when it resolves with anything but an object with a boolean
    * `ok` (both then retried with backoff). Besides a refused key, only the
    * first refusal and the first such failure of a session are told. An
@@ -145,7 +145,7 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
     return (async () => send(body, kept > 0))()
       .then((outcome) => {
         // Nothing, or anything without a boolean `ok` (`true` from a sendBeacon, a status number): no outcome, a failure of the send.
-        if (typeof outcome?.ok != 'boolean') throw Error('send gave no outcome');
+        if (typeof outcome?.ok != 'boolean') throw Error('send: no outcome');
         if (!outcome.ok && !outcome.retryable && outcome.status && !refused) {
           if ((refused = outcome.status === 401 || outcome.status === 403)) samples.length = events.length = 0;
           // Any other refusal is told once: an app whose onError records an event (reportError, audit) would otherwise

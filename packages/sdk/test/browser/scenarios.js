@@ -160,4 +160,16 @@ function leaveByNavigation() {
   return pulse.sessionId;
 }
 
-window.scenarios = { startCall, endCall, failures, sampledOut, leaveByNavigation };
+/** The app's own pagehide handler, added before start(), calls stop(): the page still says `visible` then. */
+function stopInOwnPagehide() {
+  const pulse = createRtcPulse(options({ participantId: 'erin', flushIntervalMs: 60_000 }));
+  addEventListener('pagehide', () => pulse.stop('closed'));
+  pulse.observe(new RTCPeerConnection());
+  pulse.start();
+  setTimeout(() => {
+    location.href = '/next-page';
+  }, 1500);
+  return pulse.sessionId;
+}
+
+window.scenarios = { startCall, endCall, failures, sampledOut, leaveByNavigation, stopInOwnPagehide };
