@@ -163,7 +163,7 @@ function leaveByNavigation() {
 /** The app's own pagehide handler, added before start(), calls stop(): the page still says `visible` then. */
 function stopInOwnPagehide() {
   const pulse = createRtcPulse(options({ participantId: 'erin', flushIntervalMs: 60_000 }));
-  addEventListener('pagehide', () => pulse.stop('closed'));
+  window.addEventListener('pagehide', () => pulse.stop('closed'));
   pulse.observe(new RTCPeerConnection());
   pulse.start();
   setTimeout(() => {
