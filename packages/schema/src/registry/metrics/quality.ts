@@ -14,7 +14,8 @@ export const QUALITY_METRICS = [
     instrument: 'histogram',
     buckets: LATENCY_MS,
     attributes: CLIENT_PATH,
-    description: 'Round-trip time of the selected ICE candidate pair (STUN consent checks).',
+    description:
+      'Round-trip time of the selected ICE candidate pair (STUN consent checks); from Firefox, which gives no pair RTT, the smallest RTCP round-trip time of the media on the connection (remote-inbound-rtp roundTripTime).',
   },
   {
     key: 'available_outgoing_bitrate_kbps',
