@@ -72,6 +72,9 @@ export const createRtcPulse = (options: RtcPulseOptions, send?: SendReport): Rtc
   }
 };
 
+/** An optional label of the app's (region, topology) as the wire takes it; none for none. */
+const label = (value: unknown): string | undefined => (value ? fit(value, 64) : undefined);
+
 const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse => {
   // Plain JavaScript may call it without options: a session that the collector refuses (no tenant), not a throw.
   const o = options || ({} as RtcPulseOptions);
@@ -95,8 +98,8 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
     participantId: fit(o.participantId),
     // Browser and OS: the collector reads them from the request's User-Agent header.
     meta: {
-      region: o.region ? fit(o.region, 64) : undefined,
-      topology: o.topology ? fit(o.topology, 64) : undefined,
+      region: label(o.region),
+      topology: label(o.topology),
     },
     sampleRate: rate,
     consent: () => consent,
