@@ -173,7 +173,8 @@ export class DumpReplay {
       this.report.legacyStatsSamples++;
       return;
     }
-    if (kinds.standard === 0) return;
+    // Something was there, none of it of use: a sample lost, said so (an empty stats object loses nothing).
+    if (kinds.standard === 0) return void (kinds.unknownTypes.length && this.report.unknownOnlyStatsSamples++);
     // A gap over the wire's one-hour limit gives an interval-less sample (extractSample's own rule).
     const body = extractSample(pc.previous, rebuilt.snapshot);
     pc.previous = rebuilt.snapshot;

@@ -47,6 +47,8 @@ export interface ImportReport {
   legacyStatsSamples: number;
   /** Stats types that are neither standard nor legacy, with how many entries had them. */
   unknownStatsTypes: Record<string, number>;
+  /** Stats samples whose every entry has such a type: no sample made from them. */
+  unknownOnlyStatsSamples: number;
   /** Entries whose value could not be used (a stats sample that is not an object, a series that is not an array, …). */
   unusableEntries: number;
 }
@@ -72,6 +74,7 @@ export function emptyImportReport(format: DumpFormat): ImportReport {
     unknownMethods: {},
     legacyStatsSamples: 0,
     unknownStatsTypes: {},
+    unknownOnlyStatsSamples: 0,
     unusableEntries: 0,
   };
 }
@@ -86,6 +89,7 @@ export function readEverything(report: ImportReport): boolean {
     report.unparseableLines === 0 &&
     report.malformedLines === 0 &&
     report.legacyStatsSamples === 0 &&
+    report.unknownOnlyStatsSamples === 0 &&
     report.unusableEntries === 0 &&
     Object.keys(report.unknownMethods).length === 0
   );
@@ -114,6 +118,9 @@ export function describeImportReport(report: ImportReport): string[] {
   if (report.exampleLines.length) unread.push(`first at ${report.exampleLines.length === 1 ? 'line' : 'lines'} ${report.exampleLines.join(', ')}`);
   if (report.legacyStatsSamples) {
     unread.push(`${count(report.legacyStatsSamples, 'stats sample', 'stats samples')} in Chrome's legacy goog* format (not readable: record with promise-based getStats())`);
+  }
+  if (report.unknownOnlyStatsSamples) {
+    unread.push(`${count(report.unknownOnlyStatsSamples, 'stats sample', 'stats samples')} with only stats types the extraction does not know (no sample made)`);
   }
   if (report.unusableEntries) unread.push(`${count(report.unusableEntries, 'entry', 'entries')} with an unusable value`);
   if (report.exampleEntries.length) unread.push(`first at ${report.exampleEntries.join(', ')}`);

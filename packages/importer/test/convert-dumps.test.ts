@@ -171,6 +171,19 @@ describe('Chromium 156 exports of one call', () => {
     expect(described.at(-1)).toMatch(/^not used: stats types the extraction does not know: made-up-type ×\d+$/);
   });
 
+  it('says a stats sample made only of stats types the extraction does not know made no sample: exit 3', async () => {
+    const text = [
+      '["connectionInfo",null,{"userAgent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"},"1714979289000"]',
+      '["create","PC_0",{},"1714979289010"]',
+      '["getstats","PC_0",{"X1":{"id":"X1","type":"fancy-new-type","timestamp":1714979290000}},"1714979290000"]',
+    ].join('\n');
+    const { report, samples } = await convertDumpText(text);
+    expect(samples).toHaveLength(0);
+    expect(report.unknownOnlyStatsSamples).toBe(1);
+    expect(readEverything(report)).toBe(false);
+    expect(describeImportReport(report).join('\n')).toContain('1 stats sample with only stats types the extraction does not know (no sample made)');
+  });
+
   it("reads Chrome's own rtcstats dump (relative timestamps, getStats entries)", async () => {
     const { report, meta, samples } = await convertDumpText(readText(CHROME_NATIVE_FIXTURE));
     expect(report.format).toBe('chrome-rtcstats');
