@@ -19,8 +19,23 @@ describe('free text of a report, as stored', () => {
     ['fetch http://0x0a0b0c0d:8080/ failed', 'fetch http://[ip]:8080/ failed'],
     ['from １０.１.２.３', 'from [ip]'],
     ['device kim@example.com 10.177.1.1 not found', 'device [email] [ip] not found'],
+    // URLSearchParams writes @ as %40; the ideographic full stop between digits.
+    ['user=kim%40example.com denied', 'user=[email] denied'],
+    ['peer 10。1。2。3 gone', 'peer [ip] gone'],
   ])('%s', (sent, stored) => {
     expect(storableText(sent)).toBe(stored);
+  });
+
+  it('stores text that had something replaced no longer than it was sent, but for the replacement itself', () => {
+    // NFKC would have made this 64-character region 1,012 characters long (U+FDFD is 18 characters in NFKC).
+    const region = '\ufdfd'.repeat(58) + '1.2.3.4';
+    expect(storableText(region)).toBe('\ufdfd'.repeat(58) + '[ip]');
+  });
+
+  it('replaces addresses in a long run of word characters in one pass (no match tried at every position)', () => {
+    // 512 characters of one run and an address after it: the e-mail pattern starts only where a run starts.
+    expect(storableText(`${'x'.repeat(512)} kim@example.com`)).toBe(`${'x'.repeat(512)} [email]`);
+    expect(storableText(`${'a.'.repeat(256)}@a`)).toBe(`${'a.'.repeat(256)}@a`);
   });
 
   it('keeps text with nothing to replace exactly as sent (also what NFKC would change)', () => {
@@ -37,6 +52,7 @@ describe('free text of a report, as stored', () => {
           event('setRemoteDescription', "Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to parse SessionDescription. c=IN IP4 alice-laptop.corp.example.com/bad Expect line: c=<nettype> <addrtype> <connection-address>"),
           event('setRemoteDescription', 'Failed to parse SessionDescription. o=alice@example.com 1 2 IN IP4'),
           event('getUserMedia', 'Requested device not found (a=1)'),
+          event('setRemoteDescription', "Invalid SDP line: 'c=IN IP4 alice-laptop.corp.example.com'"),
         ],
       }),
     );
@@ -45,6 +61,7 @@ describe('free text of a report, as stored', () => {
       'Failed to parse SessionDescription. o=[sdp]',
       // Not a signalling call: only addresses are replaced.
       'Requested device not found (a=1)',
+      "Invalid SDP line: 'c=[sdp]",
     ]);
   });
 
