@@ -227,8 +227,9 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
 
   // Listened to from the session's creation, not its start: listeners of one event run in the order they were added, and an
   // app's own pagehide handler that calls stop() (the page still says `visible` then, so stop() would wait for a last
-  // getStats() that never answers) is added after the session exists, so this one sends the end first.
-  stoppers.push(onPageHide((why) => safely(() => (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))));
+  // getStats() that never answers) is added after the session exists, so this one sends the end first. Before start() it
+  // does nothing, as before: a page put in the back/forward cache and restored can still start its session.
+  stoppers.push(onPageHide((why) => safely(() => startedAt && (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))));
 
   return {
     sessionId,

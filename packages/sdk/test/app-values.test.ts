@@ -383,9 +383,40 @@ describe('values the app passes in', () => {
       });
       pulse.observe(pc);
       pulse.start();
-      // An app's own pagehide handler: the page is hidden by then, and its getStats() never answers.
+      // A tab in the background: its getStats() may never answer.
       await pulse.stop();
       expect(events).toContain('session.end');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('does nothing on a pagehide before start(): a page restored from the back/forward cache can still start its session', async () => {
+    const window = new EventTarget();
+    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+    try {
+      const events: string[] = [];
+      const pulse = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false }, (body) => {
+        events.push(...(JSON.parse(body) as ReportBatch).events.map((e) => e.type));
+        return Promise.resolve({ ok: true });
+      });
+      // The SDK listens for pagehide from the session's creation (see rtc-pulse.ts).
+      window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+      pulse.observe(fakePc());
+      pulse.start();
+      await pulse.stop();
+      expect(events).toEqual(expect.arrayContaining(['pc.added', 'session.start', 'session.end']));
+      // After start(), a pagehide ends it (once).
+      const ended: string[] = [];
+      const next = createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false }, (body) => {
+        ended.push(...(JSON.parse(body) as ReportBatch).events.filter((e) => e.type == 'session.end').map((e) => e.name ?? ''));
+        return Promise.resolve({ ok: true });
+      });
+      next.start();
+      window.dispatchEvent(new Event('pagehide'));
+      await next.stop();
+      expect(ended).toEqual(['pagehide']);
     } finally {
       vi.unstubAllGlobals();
     }

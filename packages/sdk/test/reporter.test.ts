@@ -386,8 +386,9 @@ describe('the last flush, when the page hides or unloads', () => {
       return new Promise<SendOutcome>(() => undefined);
     };
     const r = createReporter(identity, send, { batchMax: 10, queueMax: 1000, maxAttempts: 3, now: () => 0, draw: () => 0.5 });
-    // A backlog of 100 samples of about 1.2 kB (batches of about 12 kB): the hide sends them all at once.
-    for (let i = 0; i < 100; i++) r.addSample({ ...sample(i), labels: { network_type: 'x'.repeat(1200) } });
+    // A backlog of 100 samples of about 0.6 kB (batches of about 5.9 kB): the hide sends them all at once. (At this size the
+    // batches the allowance takes left the end too few bytes before the reserve.)
+    for (let i = 0; i < 100; i++) r.addSample({ ...sample(i), labels: { network_type: 'x'.repeat(469) } });
     void r.flush('hidden');
     await Promise.resolve();
     const kept = keepalives.filter(Boolean).length;

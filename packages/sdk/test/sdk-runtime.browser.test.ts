@@ -187,7 +187,8 @@ describe('the SDK in real Chromium', () => {
 
   it("sends the session's end when the app's own pagehide handler, added before start(), calls stop()", async () => {
     // During pagehide the page still says `visible`, so that stop() would wait for a last getStats() that never answers:
-    // before, nothing of the session arrived. The SDK's own listener runs first (capture phase) and sends the end.
+    // before, nothing of the session arrived. The SDK's own listener, added when the session was created, runs first
+    // (listeners of one event run in the order they were added) and sends the end.
     const page = await openPage();
     const sessionId = await run<string>(page, 'stopInOwnPagehide');
     await page.waitForURL(/next-page/, { timeout: 10_000 });

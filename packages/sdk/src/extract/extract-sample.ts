@@ -28,7 +28,8 @@ const addMos = (stream: MosInputs | undefined, rtt: number | undefined): void =>
  * `ts` is the report's own timestamp and `dur` the time since the previous
  * report (0 for the first sample, or when time did not advance: then no
  * interval values are derived, only instantaneous ones). Counter deltas are
- * matched by stats id; a counter that went backwards, or an entry that is new,
+ * matched by stats id; an entry that is new counts from 0 (but a peer's
+ * receiver report: see `counterDelta`), and a counter that went backwards
  * yields no value for that interval. Values are rounded for the wire (3
  * significant digits, whole numbers from 100) and are never NaN, infinite or
  * negative; keys that cannot be derived are omitted. No address, port or URL
