@@ -17,16 +17,24 @@ const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
 /** From the first SDP line (`a=candidate:…`, `c=IN IP4 …`, `o=…`, also after a quote or a bracket) to the end. */
 const SDP_LINES = /(^|[\s"'([])([a-z])=\S[\s\S]*$/;
 
-/** Full-width digits, colon and full stop (U+FF10–FF1A, U+FF0E), and the ideographic full stop. */
-const WIDE = /[\uff0e\uff10-\uff1a\u3002]/g;
+/** Full-width ASCII (U+FF01–FF5E: digits, letters, `：`, `．`, `＠`), and the ideographic full stop and small `.`, `:` and `@`. */
+const WIDE = /[\uff01-\uff5e\u3002\ufe52\ufe55\ufe6b]/g;
 
-/** `text` with the characters an address may be hidden behind written plainly, one for one or shorter: percent-encoded `:`, `.` and `@`, and {@link WIDE} ones. */
+/** The ASCII character a {@link WIDE} one stands for. */
+const SMALL: Readonly<Record<string, string>> = { '\u3002': '.', '\ufe52': '.', '\ufe55': ':', '\ufe6b': '@' };
+
+/**
+ * `text` with the characters an address may be hidden behind written
+ * plainly, one for one or shorter: {@link WIDE} ones, and percent-encoded
+ * `:`, `.`, `@` and `+`.
+ */
 const plainly = (text: string): string =>
   text
-    .replace(WIDE, (c) => (c == '\u3002' ? '.' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
+    .replace(WIDE, (c) => SMALL[c] ?? String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/%3a/gi, ':')
     .replace(/%2e/gi, '.')
-    .replace(/%40/gi, '@');
+    .replace(/%40/gi, '@')
+    .replace(/%2b/gi, '+');
 
 /**
  * Free text of a report as the collector stores it: IP addresses (also
@@ -48,26 +56,28 @@ export function storableText(text: string): string {
 
 /**
  * An event's text as stored: its name (the session's end reason among
- * them) and message, see {@link storableText} (states are the SDK's own
- * words and stay as sent); the message of a
+ * them), state and message, see {@link storableText} (the SDK's own states
+ * have nothing to replace, but a custom sender's or a dump's may); the
+ * message of a
  * failed signalling call (`stage`) also loses the session-description lines
  * it quotes, which may name the peer's host, user or ICE credentials: only
  * the line's type stays (`Failed to parse SessionDescription. c=[sdp]`).
  */
 const storableEvent = (event: ReportEvent): ReportEvent => {
-  const { name, message, stage } = event;
+  const { name, state, message, stage } = event;
   const quoted = message !== undefined && stage !== undefined && SDP_STAGES.has(stage) ? message.replace(SDP_LINES, '$1$2=[sdp]') : message;
   return {
     ...event,
     ...(name !== undefined ? { name: storableText(name) } : {}),
+    ...(state !== undefined ? { state: storableText(state) } : {}),
     ...(quoted !== undefined ? { message: storableText(quoted) } : {}),
   };
 };
 
 /**
  * The batch with the free text it carries made storable (see
- * {@link storableText}): event names (the session's end reason among them)
- * and messages, and the client's `region` and `topology`. Ids (the
+ * {@link storableText}): event names (the session's end reason among them),
+ * states and messages, and the client's `region` and `topology`. Ids (the
  * session, call, participant and connection ids) are the app's own and are
  * kept as sent; the SDK hashes the participant id by default.
  */
