@@ -135,8 +135,8 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   const quality = degradedTracker();
   const stoppers: Array<() => void> = [];
   let startedAt = 0;
-  let ended = false;
-  let sealed = false;
+  let ended: boolean | undefined;
+  let sealed: boolean | undefined;
   let pcCounter = 0;
   let lastOnline: number | undefined;
   let downSince: number | undefined;
@@ -169,7 +169,7 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   };
   const callFailed = (error: unknown, stage: string, pc?: string): void => emit({ ...errorEvent(error, stage), pc });
 
-  let closedAny = false;
+  let closedAny: boolean | undefined;
   // A closed connection is not sampled again: it reports pc.closed and is let go.
   const sampleAll = (): Promise<unknown> =>
     Promise.all(
@@ -228,8 +228,9 @@ const createSession = (options: RtcPulseOptions, send?: SendReport): RtcPulse =>
   // Listened to from the session's creation, not its start: listeners of one event run in the order they were added, and an
   // app's own pagehide handler that calls stop() (the page still says `visible` then, so stop() would wait for a last
   // getStats() that never answers) is added after the session exists, so this one sends the end first. Before start() it
-  // does nothing, as before: a page put in the back/forward cache and restored can still start its session.
-  stoppers.push(onPageHide((why) => safely(() => startedAt && (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))));
+  // does nothing, as before: a page put in the back/forward cache and restored can still start its session. A session
+  // sampled out never starts: it adds no listener.
+  if (sampled) stoppers.push(onPageHide((why) => safely(() => startedAt && (why == 'hidden' ? reporter.flush(why) : endSession(why, true)))));
 
   return {
     sessionId,

@@ -421,4 +421,17 @@ describe('values the app passes in', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('adds no page listener for a session sampled out (it never starts)', () => {
+    const added: string[] = [];
+    vi.stubGlobal('addEventListener', (type: string) => added.push(type));
+    try {
+      createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false, sampleRate: 0 });
+      expect(added).toEqual([]);
+      createRtcPulse({ endpoint: '/v1/reports', tenant: 't', callId: 'c', participantId: 'p', hashIds: false });
+      expect(added).toEqual(['pagehide']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

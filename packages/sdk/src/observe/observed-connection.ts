@@ -63,8 +63,8 @@ export const observeConnection = (pc: RTCPeerConnection, id: string, sink: Conne
     labels = defined({ noise_suppression: onOff(settings?.noiseSuppression), auto_gain_control: onOff(settings?.autoGainControl) });
   };
   const read = createStatsReader(readLabels);
-  let busy = false;
-  let closedReported = false;
+  let busy: boolean | undefined;
+  let closedReported: boolean | undefined;
   const reportClosed = (): void => {
     // close() sets both states to closed; signalingState is the one every browser has.
     if (!closedReported && pc.signalingState == 'closed') {

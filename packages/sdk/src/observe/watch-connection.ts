@@ -49,7 +49,7 @@ export const watchConnection = (pc: RTCPeerConnection, ctx: WatchContext): Conne
   let iceUpSince = pairFormed ? now() : undefined;
   let wasConnected = pc.connectionState == 'connected';
   /** Runbook 2: reported, or packets seen (the inbound counters only grow): the check is over. */
-  let noInboundDone = false;
+  let noInboundDone: boolean | undefined;
   let restartAt: number | undefined;
   /** DTLS transports seen, with when they started connecting (0 when they are not). */
   const dtls = new Map<RTCDtlsTransport, number>();

@@ -42,7 +42,7 @@ export const watchTargetBitrate = (
   const startedAt = now();
   /** Per connection, from its last answer: bytes sent, the stats' timestamp, the rate since the answer before (kbit/s; 0 from each poll's start), sends video, a video encoder limited by bandwidth. */
   const last = new Map<RTCPeerConnection, [bytes: number, at: number, kbps: number, video: boolean, limited: boolean]>();
-  let done = false;
+  let done: boolean | undefined;
   const stop = (): void => {
     done = true;
     clearInterval(timer);

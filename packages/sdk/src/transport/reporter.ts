@@ -102,7 +102,7 @@ export const createReporter = (identity: ReportIdentity, send: SendReport, setti
   let keptAlive = 0;
   // Bytes the last request took of it (0: it went without keepalive).
   let lastKept = 0;
-  let refused = false;
+  let refused: boolean | undefined;
   let told = 0;
   let threw = 0;
   let retryTimer: unknown;
