@@ -39,7 +39,9 @@ const pathInPart = (snapshot: StatsSnapshot): string | undefined => {
  * the ones they point to (candidate pair, candidates, media source, legacy
  * track); candidates, whose entries never change, are read once between two
  * full reads. A snapshot from the reader gives `extractSample` the same
- * result as a full snapshot of the same report: `get` answers for every
+ * result as a full snapshot of the same report (but for a new RTP stream
+ * that appears as an entry of another type goes away, the size unchanged:
+ * it shows at the next full read): `get` answers for every
  * entry of the report, and `values()` yields every entry of the walked types
  * and every relay local candidate known at the last full read (and those
  * asked for so far). A change of the selected pair (an ICE restart, a
