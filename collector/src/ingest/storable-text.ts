@@ -1,8 +1,8 @@
-import type { ReportBatch, ReportEvent } from '@rtcpulse/schema';
+import { SIGNALLING_STAGES, type ReportBatch, type ReportEvent } from '@rtcpulse/schema';
 import { replaceIps } from '@rtcpulse/schema/ip-text';
 
-/** The signalling calls whose errors quote lines of a session description (the remote peer's among them). */
-const SDP_STAGES = new Set(['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate']);
+/** The signalling calls, whose errors quote lines of a session description (the remote peer's among them). */
+const SDP_STAGES: ReadonlySet<string> = new Set(SIGNALLING_STAGES);
 
 /** An address written as one number in a URL's host (`http://168496141/`, `http://0x0a0b0c0d/`). */
 const NUMERIC_HOST = /(?<=:\/\/)(0x[0-9a-f]{1,8}|\d{7,10})(?=[/:?#\s]|$)/gi;

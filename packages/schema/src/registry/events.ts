@@ -59,18 +59,11 @@ export const TOPOLOGIES = ['p2p', 'sfu', 'mcu'] as const;
 /** Why a session ended (`session.end` `name`), runbook 10. */
 export const END_REASONS = ['closed', 'pagehide', 'navigation', 'error', 'timeout'] as const;
 
+/** The signalling calls of a peer connection whose failures the SDK reports (`error` `stage`); their errors may quote SDP. */
+export const SIGNALLING_STAGES = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'] as const;
+
 /** Where an `error` event happened (`stage`). */
-export const ERROR_STAGES = [
-  'getUserMedia',
-  'getDisplayMedia',
-  'createOffer',
-  'createAnswer',
-  'setLocalDescription',
-  'setRemoteDescription',
-  'addIceCandidate',
-  'restartIce',
-  'app',
-] as const;
+export const ERROR_STAGES = ['getUserMedia', 'getDisplayMedia', ...SIGNALLING_STAGES, 'restartIce', 'app'] as const;
 
 /**
  * Error names worth their own series (`error` `name`); the collector files

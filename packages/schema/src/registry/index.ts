@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, EVENT_TYPES, ICE_RESTART_STATES, TOPOLOGIES } from './events.js';
+import { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, EVENT_TYPES, ICE_RESTART_STATES, SIGNALLING_STAGES, TOPOLOGIES } from './events.js';
 import { SAMPLE_LABELS } from './labels.js';
 import { METRICS } from './metrics.js';
 import type {
@@ -16,7 +16,7 @@ export { EVENT_TYPES, METRICS, SAMPLE_LABELS };
 export { COLLECTOR_METRIC_NAMES, COLLECTOR_REPORT_OUTCOMES } from './metrics/collector.js';
 export { AUDIT_COMPLETENESS_METRIC_NAMES } from './metrics/compliance.js';
 export type { CollectorReportOutcome } from './metrics/collector.js';
-export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, ICE_RESTART_STATES, TOPOLOGIES };
+export { AUDIT_ACTIONS, COMPLAINTS, CONSENT_STATES, END_REASONS, ERROR_NAMES, ERROR_STAGES, ICE_RESTART_STATES, SIGNALLING_STAGES, TOPOLOGIES };
 export type { AuditAction, Complaint, ConsentState, EndReason, ErrorStage } from './events.js';
 export type { EventType } from './events.js';
 export type {

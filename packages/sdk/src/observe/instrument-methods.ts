@@ -1,5 +1,12 @@
-/** The signalling calls whose failures are reported as `error` events with the method as `stage`. */
-const METHODS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'] as const;
+import type { SIGNALLING_STAGES } from '@rtcpulse/schema';
+
+/**
+ * The signalling calls whose failures are reported as `error` events with
+ * the method as `stage`: the registry's `SIGNALLING_STAGES` (written here
+ * again, as the SDK bundles no schema runtime; the type rejects a name the
+ * registry does not have).
+ */
+const METHODS: readonly (typeof SIGNALLING_STAGES)[number][] = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'];
 
 type Method = (this: RTCPeerConnection, ...args: unknown[]) => unknown;
 
