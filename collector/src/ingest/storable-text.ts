@@ -17,24 +17,20 @@ const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
 /** From the first SDP line (`a=candidate:…`, `c=IN IP4 …`, `o=…`, also after a quote or a bracket) to the end. */
 const SDP_LINES = /(^|[\s"'([])([a-z])=\S[\s\S]*$/;
 
-/** Full-width ASCII (U+FF01–FF5E: digits, letters, `：`, `．`, `＠`), and the ideographic full stop and small `.`, `:` and `@`. */
-const WIDE = /[\uff01-\uff5e\u3002\ufe52\ufe55\ufe6b]/g;
-
-/** The ASCII character a {@link WIDE} one stands for. */
-const SMALL: Readonly<Record<string, string>> = { '\u3002': '.', '\ufe52': '.', '\ufe55': ':', '\ufe6b': '@' };
-
 /**
- * `text` with the characters an address may be hidden behind written
- * plainly, one for one or shorter: {@link WIDE} ones, and percent-encoded
- * `:`, `.`, `@` and `+`.
+ * What an address may be hidden behind, one match per character written
+ * plainly: full-width ASCII (U+FF01–FF5E: digits, letters, `：`, `．`,
+ * `＠`), the ideographic full stop and the small `.`, `:` and `@`, and
+ * percent-encoded `:`, `.`, `@` and `+`.
  */
+const HIDDEN = /[\uff01-\uff5e\u3002\ufe52\ufe55\ufe6b]|%(?:3a|2e|40|2b)/gi;
+
+/** The ASCII character a {@link HIDDEN} match stands for, where it is not full-width ASCII. */
+const PLAIN: Readonly<Record<string, string>> = { '\u3002': '.', '\ufe52': '.', '\ufe55': ':', '\ufe6b': '@', '%3a': ':', '%2e': '.', '%40': '@', '%2b': '+' };
+
+/** `text` with {@link HIDDEN} characters written plainly, one for one or shorter, in one pass. */
 const plainly = (text: string): string =>
-  text
-    .replace(WIDE, (c) => SMALL[c] ?? String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/%3a/gi, ':')
-    .replace(/%2e/gi, '.')
-    .replace(/%40/gi, '@')
-    .replace(/%2b/gi, '+');
+  text.replace(HIDDEN, (c) => PLAIN[c.toLowerCase()] ?? String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /**
  * Free text of a report as the collector stores it: IP addresses (also
@@ -45,7 +41,7 @@ const plainly = (text: string): string =>
  * replaying a dump, an older SDK, a custom sender) and the forms the SDK's
  * small pattern passes. Text with nothing to replace is kept exactly as
  * sent; text with something to replace comes back with those characters
- * written plainly (see {@link plainly}), so never longer than sent but for
+ * written plainly (see {@link HIDDEN}), so never longer than sent but for
  * a replacement longer than what it replaced (`[email]` for `a@b.io`).
  */
 export function storableText(text: string): string {
