@@ -176,25 +176,26 @@ describe('the SDK in real Chromium', () => {
     expect(server.batches.filter((b) => b.sessionId === sessionId)).toEqual([]);
   });
 
-  it('ends the session with reason navigation when the page navigates away, delivered with keepalive', async () => {
+  /** Runs a scenario whose page navigates away, waits (bounded) for its session's end, and returns the session's events. */
+  const eventsOfLeaving = async (scenario: 'leaveByNavigation' | 'stopInOwnPagehide'): Promise<ReportEvent[]> => {
     const page = await openPage();
-    const sessionId = await run<string>(page, 'leaveByNavigation');
+    const sessionId = await run<string>(page, scenario);
     await page.waitForURL(/next-page/, { timeout: 10_000 });
     await waitFor(() => eventsOf(server.batches, sessionId).some((e) => e.type === 'session.end'), 10_000);
     await page.close();
-    expect(eventsOf(server.batches, sessionId).find((e) => e.type === 'session.end')).toMatchObject({ name: 'navigation' });
+    return eventsOf(server.batches, sessionId);
+  };
+
+  it('ends the session with reason navigation when the page navigates away, delivered with keepalive', async () => {
+    const events = await eventsOfLeaving('leaveByNavigation');
+    expect(events.find((e) => e.type === 'session.end')).toMatchObject({ name: 'navigation' });
   });
 
   it("sends the session's end when the app's own pagehide handler, added before start(), calls stop()", async () => {
     // During pagehide the page still says `visible`, so that stop() would wait for a last getStats() that never answers:
     // before, nothing of the session arrived. The SDK's own listener, added when the session was created, runs first
     // (listeners of one event run in the order they were added) and sends the end.
-    const page = await openPage();
-    const sessionId = await run<string>(page, 'stopInOwnPagehide');
-    await page.waitForURL(/next-page/, { timeout: 10_000 });
-    await waitFor(() => eventsOf(server.batches, sessionId).some((e) => e.type === 'session.end'), 10_000);
-    await page.close();
-    const events = eventsOf(server.batches, sessionId);
+    const events = await eventsOfLeaving('stopInOwnPagehide');
     expect(events.filter((e) => e.type === 'session.end')).toHaveLength(1);
     expect(events.map((e) => e.type)).toContain('session.start');
   });

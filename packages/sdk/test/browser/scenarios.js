@@ -149,9 +149,13 @@ async function sampledOut() {
   return { sampled: pulse.sampled, sessionId: pulse.sessionId };
 }
 
-/** A session whose page navigates away: it ends with reason `navigation`, sent with keepalive. */
-function leaveByNavigation() {
-  const pulse = createRtcPulse(options({ participantId: 'dave', flushIntervalMs: 60_000 }));
+/**
+ * A started session (one observed connection) whose page navigates away
+ * after 1.5 s; `beforeStart(pulse)` runs first. Returns the session id.
+ */
+function navigateAwayFrom(participantId, beforeStart = () => undefined) {
+  const pulse = createRtcPulse(options({ participantId, flushIntervalMs: 60_000 }));
+  beforeStart(pulse);
   pulse.observe(new RTCPeerConnection());
   pulse.start();
   setTimeout(() => {
@@ -160,16 +164,10 @@ function leaveByNavigation() {
   return pulse.sessionId;
 }
 
+/** A session whose page navigates away: it ends with reason `navigation`, sent with keepalive. */
+const leaveByNavigation = () => navigateAwayFrom('dave');
+
 /** The app's own pagehide handler, added before start(), calls stop(): the page still says `visible` then. */
-function stopInOwnPagehide() {
-  const pulse = createRtcPulse(options({ participantId: 'erin', flushIntervalMs: 60_000 }));
-  window.addEventListener('pagehide', () => pulse.stop('closed'));
-  pulse.observe(new RTCPeerConnection());
-  pulse.start();
-  setTimeout(() => {
-    location.href = '/next-page';
-  }, 1500);
-  return pulse.sessionId;
-}
+const stopInOwnPagehide = () => navigateAwayFrom('erin', (pulse) => window.addEventListener('pagehide', () => pulse.stop('closed')));
 
 window.scenarios = { startCall, endCall, failures, sampledOut, leaveByNavigation, stopInOwnPagehide };
